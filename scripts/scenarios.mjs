@@ -1,0 +1,175 @@
+// Runs the bundled action against the example scenarios the way the Actions runner does:
+// a git checkout, an event payload, INPUT_* variables with action.yml's defaults, and the
+// GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files. Shared by `npm run demo` and the end-to-end tests.
+import { execFileSync, spawn } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+export const EXAMPLES = join(ROOT, 'examples')
+export const REPOSITORY = 'acme/contracts'
+
+export function scenarioNames() {
+  return readdirSync(join(EXAMPLES, 'scenarios')).filter(name => existsSync(join(EXAMPLES, 'scenarios', name, 'scenario.json'))).sort()
+}
+
+export function loadScenario(name) {
+  return JSON.parse(readFileSync(join(EXAMPLES, 'scenarios', name, 'scenario.json'), 'utf8'))
+}
+
+function git(cwd, ...args) {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Example Dev',
+      GIT_AUTHOR_EMAIL: 'dev@example.com',
+      GIT_COMMITTER_NAME: 'Example Dev',
+      GIT_COMMITTER_EMAIL: 'dev@example.com'
+    }
+  }).trim()
+}
+
+/** action.yml's input defaults, as the runner passes them (with a placeholder token). */
+export function actionDefaults() {
+  const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
+  return Object.fromEntries(
+    Object.entries(action.inputs).map(([name, input]) => [name, String(input.default ?? '').replace('${{ github.token }}', '')])
+  )
+}
+
+/** A checkout of examples/repo at base, the scenario's changes committed on top as head. */
+export function prepareScenario(name, workRoot = mkdtempSync(join(tmpdir(), `cdt-${name}-`))) {
+  const scenario = loadScenario(name)
+  const repo = join(workRoot, 'repo')
+  rmSync(repo, { recursive: true, force: true })
+  cpSync(join(EXAMPLES, 'repo'), repo, { recursive: true })
+  git(repo, 'init', '-q', '-b', 'main')
+  git(repo, 'add', '-A')
+  git(repo, 'commit', '-q', '-m', 'Base revision of the example repository')
+  const base = git(repo, 'rev-parse', 'HEAD')
+  const changes = join(EXAMPLES, 'scenarios', name, 'changes')
+  if (scenario.event === 'pull_request') git(repo, 'checkout', '-q', '-b', `scenario/${name}`)
+  if (existsSync(changes)) cpSync(changes, repo, { recursive: true })
+  const deletions = join(EXAMPLES, 'scenarios', name, 'delete.txt')
+  if (existsSync(deletions)) {
+    for (const path of readFileSync(deletions, 'utf8').split('\n').filter(Boolean)) rmSync(join(repo, path), { force: true, recursive: true })
+  }
+  git(repo, 'add', '-A')
+  git(repo, 'commit', '-q', '--allow-empty', '-m', scenario.commitMessage ?? `Scenario ${name}`)
+  const head = git(repo, 'rev-parse', 'HEAD')
+
+  const fullRepo = { full_name: REPOSITORY }
+  const payload =
+    scenario.event === 'pull_request'
+      ? {
+          action: 'synchronize',
+          number: scenario.pr.number,
+          pull_request: {
+            number: scenario.pr.number,
+            title: scenario.pr.title ?? name,
+            body: scenario.pr.body ?? '',
+            labels: (scenario.pr.labels ?? []).map(label => ({ name: label })),
+            base: { sha: base, ref: 'main', repo: fullRepo },
+            head: { sha: head, ref: `scenario/${name}`, repo: fullRepo }
+          },
+          repository: fullRepo
+        }
+      : scenario.event === 'push'
+        ? { before: base, after: head, ref: 'refs/heads/main', head_commit: { id: head, message: scenario.commitMessage ?? '' }, repository: fullRepo }
+        : { schedule: '0 6 * * *', repository: fullRepo }
+  const runner = join(workRoot, 'runner')
+  mkdirSync(runner, { recursive: true })
+  const eventPath = join(runner, 'event.json')
+  writeFileSync(eventPath, JSON.stringify(payload, null, 2))
+  const inputs = {
+    ...actionDefaults(),
+    validators: readFileSync(join(EXAMPLES, 'validators.txt'), 'utf8'),
+    mode: 'report',
+    ...(scenario.inputs ?? {})
+  }
+  const outputFile = join(runner, 'output.txt')
+  const summaryFile = join(runner, 'summary.md')
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: repo,
+    GITHUB_EVENT_NAME: scenario.event,
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: REPOSITORY,
+    GITHUB_REF_NAME: scenario.event === 'pull_request' ? `${scenario.pr.number}/merge` : 'main',
+    GITHUB_SHA: head,
+    GITHUB_RUN_ID: '4242',
+    GITHUB_SERVER_URL: 'https://github.com',
+    // Nothing here may reach the network: an API call would fail at once on this closed port.
+    GITHUB_API_URL: 'http://127.0.0.1:9',
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: runner,
+    ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]))
+  }
+  return { name, scenario, repo, runner, env, outputFile, summaryFile, base, head }
+}
+
+/** Reads GITHUB_OUTPUT's `name<<delimiter` blocks. */
+export function readOutputs(text) {
+  const outputs = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<=]+)<<(.+)$/.exec(lines[i])
+    if (!match) continue
+    const value = []
+    for (i++; i < lines.length && lines[i] !== match[2]; i++) value.push(lines[i])
+    outputs[match[1]] = value.join('\n')
+  }
+  return outputs
+}
+
+/** The workflow commands the runner would act on: none between `::stop-commands::T` and `::T::`. */
+export function workflowCommands(stdout) {
+  const commands = []
+  let stopToken
+  for (const line of stdout.split(/\r?\n/)) {
+    if (stopToken) {
+      if (line === `::${stopToken}::`) stopToken = undefined
+      continue
+    }
+    const stop = /^::stop-commands::(.+)$/.exec(line)
+    if (stop) stopToken = stop[1]
+    else if (line.startsWith('::')) commands.push(line)
+  }
+  return commands
+}
+
+/** Runs `node dist/index.js` as the runner would and collects what it wrote. */
+export function runAction(prepared, entry = join(ROOT, 'dist', 'index.js')) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [entry], { cwd: prepared.repo, env: prepared.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', chunk => (stdout += chunk))
+    child.stderr.on('data', chunk => (stderr += chunk))
+    child.on('error', reject)
+    child.on('close', code => {
+      const outputs = readOutputs(readFileSync(prepared.outputFile, 'utf8'))
+      const record = outputs['record-path'] && existsSync(outputs['record-path']) ? JSON.parse(readFileSync(outputs['record-path'], 'utf8')) : undefined
+      resolvePromise({
+        code,
+        stdout,
+        stderr,
+        outputs,
+        record,
+        summary: readFileSync(prepared.summaryFile, 'utf8'),
+        annotations: workflowCommands(stdout).filter(line => line.startsWith('::error'))
+      })
+    })
+  })
+}

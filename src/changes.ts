@@ -1,0 +1,153 @@
+import { getExecOutput } from '@actions/exec'
+import type { EventFacts } from './event.js'
+import type { Octokit } from './github/client.js'
+
+/** Runs git in the repository and returns its result; never throws on a non-zero exit. */
+export type Git = (args: string[]) => Promise<{ code: number; stdout: string }>
+
+export function gitIn(cwd: string): Git {
+  return async args => {
+    const result = await getExecOutput('git', args, { cwd, silent: true, ignoreReturnCode: true })
+    return { code: result.exitCode, stdout: result.stdout }
+  }
+}
+
+export interface ChangeSet {
+  files: string[]
+  /** How it was computed, for the evidence. */
+  source: string
+  /** The head commit's message, for intent trailers, when it could be read. */
+  headMessage?: string
+}
+
+const ZERO_SHA = /^0+$/
+// How deep to fetch when a shallow checkout lacks the merge base, before giving up.
+const FETCH_DEPTHS = [100, 2000]
+
+async function diffNames(git: Git, range: string[]): Promise<string[] | undefined> {
+  const result = await git(['-c', 'core.quotepath=off', 'diff', '--name-only', '--no-renames', '-z', ...range])
+  return result.code === 0 ? result.stdout.split('\0').filter(Boolean) : undefined
+}
+
+const hasCommit = async (git: Git, sha: string): Promise<boolean> =>
+  (await git(['cat-file', '-e', `${sha}^{commit}`])).code === 0
+
+async function mergeBaseDiff(git: Git, base: string, head: string): Promise<string[] | undefined> {
+  if ((await git(['merge-base', base, head])).code !== 0) return undefined
+  return diffNames(git, [`${base}...${head}`])
+}
+
+async function headMessage(git: Git, sha: string): Promise<string | undefined> {
+  if (!sha) return undefined
+  const result = await git(['log', '-1', '--format=%B', sha])
+  return result.code === 0 ? result.stdout : undefined
+}
+
+export interface ChangeSetSources {
+  git: Git
+  /** The API client, created on first use; undefined when there is no token. */
+  api: (() => Promise<Octokit>) | undefined
+  baseRef: string
+}
+
+/**
+ * The change set of SPEC §4: the pull request's files (base…head), the push's (before…after), or
+ * the checkout against `base-ref`. Shallow checkouts are handled by asking the pull request files
+ * API, or by fetching deeper until the merge base is known.
+ */
+export async function computeChangeSet(facts: EventFacts, sources: ChangeSetSources): Promise<ChangeSet> {
+  const { git, api } = sources
+  const [owner, repo] = facts.repository.split('/') as [string, string]
+  const pr = facts.pullRequest
+
+  if (sources.baseRef) {
+    const head = pr?.headSha || 'HEAD'
+    const files = await deepenUntil(git, sources.baseRef, head, [sources.baseRef])
+    if (!files) throw new Error(`Cannot compute the change set against base-ref '${sources.baseRef}': it is not a commit, branch or tag the checkout can fetch from origin.`)
+    return { files, source: `git diff ${sources.baseRef}...${head}`, ...(await withMessage(git, head, api, owner, repo)) }
+  }
+
+  if (pr) {
+    let files = (await hasCommit(git, pr.baseSha)) && (await hasCommit(git, pr.headSha)) ? await mergeBaseDiff(git, pr.baseSha, pr.headSha) : undefined
+    let source = `git diff ${pr.baseSha.slice(0, 7)}...${pr.headSha.slice(0, 7)}`
+    if (!files && api) {
+      const client = await api()
+      const listed = await client.paginate(client.rest.pulls.listFiles, { owner, repo, pull_number: pr.number, per_page: 100 })
+      files = [...new Set(listed.flatMap(file => [file.filename, ...(file.previous_filename ? [file.previous_filename] : [])]))]
+      source = `pull request files API (#${pr.number})`
+    }
+    if (!files) files = await deepenUntil(git, pr.baseSha, pr.headSha, [pr.baseSha, pr.headSha])
+    if (!files) {
+      throw new Error(
+        `Cannot compute the change set of pull request #${pr.number}: the checkout lacks its base commit and it could not be fetched. ` +
+          'Use actions/checkout with fetch-depth: 0, or give the action a github-token that can read pull requests.'
+      )
+    }
+    return { files, source, ...(await withMessage(git, pr.headSha, api, owner, repo)) }
+  }
+
+  if (facts.push) {
+    const { before, after } = facts.push
+    const message = facts.push.headMessage ? { headMessage: facts.push.headMessage } : await withMessage(git, after, api, owner, repo)
+    if (ZERO_SHA.test(before)) return { files: [], source: 'a new branch: no earlier commit to compare with', ...message }
+    for (const sha of [before, after]) {
+      if (!(await hasCommit(git, sha))) await git(['fetch', '--no-tags', '--no-recurse-submodules', '--depth=1', 'origin', sha])
+    }
+    let files = await diffNames(git, [before, after])
+    let source = `git diff ${before.slice(0, 7)}..${after.slice(0, 7)}`
+    if (!files && api) {
+      const client = await api()
+      const compared = await client.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${before}...${after}` })
+      files = (compared.data.files ?? []).map(file => file.filename)
+      source = 'compare API'
+    }
+    if (!files) throw new Error(`Cannot compute the change set of the push ${before.slice(0, 7)}..${after.slice(0, 7)}: the commits could not be fetched.`)
+    return { files, source, ...message }
+  }
+
+  return { files: [], source: `no change set for a ${facts.name} event (set base-ref to compare with a branch)` }
+}
+
+async function deepenUntil(git: Git, base: string, head: string, wants: string[]): Promise<string[] | undefined> {
+  const known = await mergeBaseDiff(git, base, head)
+  if (known) return known
+  for (const depth of FETCH_DEPTHS) {
+    await git(['fetch', '--no-tags', '--no-recurse-submodules', `--depth=${depth}`, 'origin', ...wants])
+    const base2 = (await hasCommit(git, base)) ? base : 'FETCH_HEAD'
+    const files = await mergeBaseDiff(git, base2, head)
+    if (files) return files
+  }
+  return undefined
+}
+
+/** The head commit's message from git, or through the API when the checkout does not hold it. */
+async function withMessage(
+  git: Git,
+  sha: string,
+  api: ChangeSetSources['api'],
+  owner: string,
+  repo: string
+): Promise<{ headMessage?: string }> {
+  const local = await headMessage(git, sha)
+  if (local !== undefined) return { headMessage: local }
+  if (!api || !sha || sha === 'HEAD') return {}
+  const client = await api()
+  const commit = await client.rest.git.getCommit({ owner, repo, commit_sha: sha })
+  return { headMessage: commit.data.message }
+}
+
+/** A developer's change set: the working tree (untracked files included) against the merge base with `base`. */
+export async function localChangeSet(git: Git, base: string | undefined): Promise<ChangeSet> {
+  const candidates = base ? [base] : ['origin/HEAD', 'origin/main', 'main', 'origin/master', 'master']
+  for (const candidate of candidates) {
+    const mergeBase = await git(['merge-base', candidate, 'HEAD'])
+    if (mergeBase.code !== 0) continue
+    const sha = mergeBase.stdout.trim()
+    const tracked = (await diffNames(git, [sha])) ?? []
+    const untracked = await git(['ls-files', '-z', '--others', '--exclude-standard'])
+    const files = [...new Set([...tracked, ...untracked.stdout.split('\0').filter(Boolean)])].sort()
+    return { files, source: `working tree against ${candidate} (merge base ${sha.slice(0, 7)})`, ...(await withMessage(git, 'HEAD', undefined, '', '')) }
+  }
+  if (base) throw new Error(`--base '${base}' is not a branch, tag or commit this repository knows (try 'git fetch' first).`)
+  return { files: [], source: 'no base branch found (pass --base): no change set' }
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+/** `contract-drift-triage`: the same triage on a local checkout, before pushing (Detected by: local). */
+import { realpathSync } from 'node:fs'
+import { basename, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { gitIn, localChangeSet, type ChangeSet } from './changes.js'
+import { readCodeOwners } from './codeowners.js'
+import { getErrorMessage, loadConfig } from './config.js'
+import { incidentKey } from './event.js'
+import { DEFAULT_CONFIG, DEFAULT_VALIDATORS } from './inputs.js'
+import { changeContext, findReports, parseOptions, readReport } from './pipeline.js'
+import { createRedactor, secretsFromEnv } from './redact.js'
+import { renderPlain } from './render.js'
+import { runValidator } from './run-validators.js'
+import { newIncidentId, triage } from './triage.js'
+import type { ValidatorRun } from './types.js'
+
+const USAGE = `Usage: contract-drift-triage [options]
+
+Runs the contract validators in this checkout, classifies a failure by the playbook and prints
+the incident record (Detected by (CI/local): local).
+
+Options:
+  --validator <command>   a validator command, run with bash -c (repeatable;
+                          default: ${DEFAULT_VALIDATORS.join(' ; ')})
+  --report <glob>         a file of output already captured (repeatable)
+  --base <ref>            compare the working tree with this branch or commit
+                          (default: origin/HEAD, main or master)
+  --config <file>         configuration file (default: ${DEFAULT_CONFIG})
+  --timeout <seconds>     stop a validator after this long (default: 600)
+  --fail-on <when>        drift (default), error or never: when to exit 1
+  --json                  print the whole record as JSON
+  -C, --cwd <dir>         the repository to triage (default: the current directory)
+  -h, --help              show this help
+
+Exit codes: 0 pass (or below --fail-on), 1 drift/error, 2 bad usage or configuration.`
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      validator: { type: 'string', multiple: true },
+      report: { type: 'string', multiple: true },
+      base: { type: 'string' },
+      config: { type: 'string' },
+      timeout: { type: 'string', default: '600' },
+      'fail-on': { type: 'string', default: 'drift' },
+      json: { type: 'boolean', default: false },
+      cwd: { type: 'string', short: 'C' },
+      help: { type: 'boolean', short: 'h', default: false }
+    },
+    strict: true
+  })
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`)
+    return 0
+  }
+  const failOn = values['fail-on']
+  if (!['drift', 'error', 'never'].includes(failOn)) throw new UsageError(`Invalid --fail-on '${failOn}'. Expected one of: drift, error, never.`)
+  const timeout = Number(values.timeout)
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`Invalid --timeout '${values.timeout}'. Expected a positive number of seconds.`)
+
+  const root = realpathSync(resolve(values.cwd ?? '.'))
+  const { config } = await loadConfig(resolve(root, values.config ?? DEFAULT_CONFIG), values.config !== undefined).catch(error => {
+    throw new UsageError(getErrorMessage(error))
+  })
+  const parse = parseOptions(config, root)
+  const runs: ValidatorRun[] = []
+  const validators = values.validator ?? (values.report ? [] : DEFAULT_VALIDATORS)
+  for (const command of validators) {
+    process.stderr.write(`running ${command}\n`)
+    runs.push(await runValidator(command, { cwd: root, timeoutSeconds: timeout, parse, env: process.env }))
+  }
+  for (const report of await findReports(values.report ?? [], root)) runs.push(await readReport(report, root, parse))
+  if (runs.length === 0) throw new UsageError('Nothing to triage: no validator given and no report matched.')
+
+  const git = gitIn(root)
+  let changes: ChangeSet
+  try {
+    changes = await localChangeSet(git, values.base)
+  } catch (error) {
+    throw new UsageError(getErrorMessage(error))
+  }
+  const branch = (await git(['rev-parse', '--abbrev-ref', 'HEAD'])).stdout.trim() || 'HEAD'
+  const remote = (await git(['remote', 'get-url', 'origin'])).stdout.trim()
+  const repository = /[:/]([^/:]+\/[^/]+?)(?:\.git)?$/.exec(remote)?.[1] ?? `local/${basename(root)}`
+  const detectedAt = new Date()
+  const record = triage({
+    runs,
+    context: changeContext(changes, { labels: [] }, config),
+    config,
+    codeowners: await readCodeOwners(root),
+    key: incidentKey(repository, { kind: 'branch', name: branch }, ''),
+    scope: branch,
+    detectedBy: 'local',
+    detectedAt,
+    incidentId: newIncidentId(detectedAt),
+    workspace: root
+  })
+  const redact = createRedactor(secretsFromEnv(process.env))
+  process.stdout.write(`${redact(values.json ? JSON.stringify(record, null, 2) : renderPlain(record))}\n`)
+  const red = record.result !== 'pass' && (failOn === 'drift' || (failOn === 'error' && record.result === 'error'))
+  return red ? 1 : 0
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  code => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`contract-drift-triage: ${getErrorMessage(error)}\n`)
+    process.exit(error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1)
+  }
+)

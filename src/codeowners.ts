@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import picomatch from 'picomatch'
+
+interface Rule {
+  pattern: string
+  match: (path: string) => boolean
+  owners: string[]
+}
+
+/** Where GitHub looks for CODEOWNERS, in its order; the first found is used. */
+export const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS']
+
+/** GitHub's CODEOWNERS pattern rules, written as globs. */
+function patternGlobs(pattern: string): string[] {
+  const anchored = pattern.startsWith('/') || pattern.replace(/\/$/, '').includes('/')
+  const body = pattern.replace(/^\//, '').replace(/\/$/, '')
+  const glob = anchored ? body : `**/${body}`
+  if (pattern.endsWith('/')) return [`${glob}/**`]
+  // `docs/*` owns the files directly in docs, not deeper ones (GitHub's documented example).
+  const last = body.split('/').pop() ?? ''
+  return last.includes('*') ? [glob] : [glob, `${glob}/**`]
+}
+
+/** A parsed CODEOWNERS file: the last matching pattern wins, as on GitHub. */
+export class CodeOwners {
+  private readonly rules: Rule[] = []
+
+  constructor(text: string) {
+    for (const raw of text.split(/\r?\n/)) {
+      const line = raw.replace(/(^|\s)#.*$/, '').trim()
+      if (line === '') continue
+      const [pattern, ...owners] = line.split(/\s+/) as [string, ...string[]]
+      const globs = patternGlobs(pattern.replace(/\\#/g, '#'))
+      const matchers = globs.map(glob => picomatch(glob, { dot: true }))
+      this.rules.push({
+        pattern,
+        match: path => matchers.some(m => m(path)),
+        // Email owners cannot be assigned or pinged through the API; logins and teams can.
+        owners: owners.filter(owner => owner.startsWith('@')).map(owner => (owner.includes('/') ? owner : owner.slice(1)))
+      })
+    }
+  }
+
+  /** Owners of a file; a directory (trailing `/`) is owned as its `notes.md`, which every fixture pack has. */
+  ownersOf(path: string): string[] {
+    const file = path.endsWith('/') ? `${path}notes.md` : path
+    for (let i = this.rules.length - 1; i >= 0; i--) {
+      const rule = this.rules[i] as Rule
+      if (rule.match(file)) return rule.owners
+    }
+    return []
+  }
+}
+
+/** Reads CODEOWNERS where GitHub does, in its order; the first found is used. */
+export async function readCodeOwners(root: string): Promise<CodeOwners | undefined> {
+  for (const location of CODEOWNERS_LOCATIONS) {
+    try {
+      return new CodeOwners(await readFile(join(root, location), 'utf8'))
+    } catch {
+      // not at this location
+    }
+  }
+  return undefined
+}

@@ -1,0 +1,127 @@
+import * as core from '@actions/core'
+import { randomBytes } from 'node:crypto'
+import { relative, resolve } from 'node:path'
+import { computeChangeSet, gitIn, type ChangeSet } from './changes.js'
+import { readCodeOwners } from './codeowners.js'
+import { getErrorMessage, loadConfig } from './config.js'
+import { incidentKey, readEvent, scopeLabel } from './event.js'
+import { createOctokit, type Octokit } from './github/client.js'
+import { DEFAULT_CONFIG, parseInputs, type InputName, type Inputs } from './inputs.js'
+import { changeContext, findReports, parseOptions, readReport } from './pipeline.js'
+import { createRedactor, secretsFromEnv } from './redact.js'
+import { publishReport } from './report.js'
+import { runValidator } from './run-validators.js'
+import { newIncidentId, triage } from './triage.js'
+import type { IncidentRecord, Result, ValidatorRun } from './types.js'
+
+/** Validator output goes to the log as it streams, but can never issue a workflow command. */
+function echoGuarded(): { echo: (chunk: Buffer) => void; start: () => void; stop: () => void } {
+  const token = randomBytes(16).toString('hex')
+  let budget = 4 * 1024 * 1024
+  return {
+    start: () => process.stdout.write(`::stop-commands::${token}\n`),
+    echo: chunk => {
+      if (budget <= 0) return
+      budget -= chunk.length
+      process.stdout.write(budget > 0 ? chunk : '\n[output beyond 4 MiB is not echoed; the record keeps its head and tail]\n')
+    },
+    stop: () => process.stdout.write(`\n::${token}::\n`)
+  }
+}
+
+function shouldFail(result: Result, failOn: Inputs['fail-on']): boolean {
+  if (failOn === 'never' || result === 'pass') return false
+  return failOn === 'drift' || result === 'error'
+}
+
+/** The action: inputs → validators → findings → change set → triage → annotations, summary, outputs. */
+export async function run(): Promise<void> {
+  try {
+    const inputs = parseInputs(name => core.getInput(name as InputName))
+    const workspace = resolve(process.env.GITHUB_WORKSPACE || process.cwd())
+    const root = resolve(workspace, inputs['working-directory'] || '.')
+    const redact = createRedactor([inputs['github-token'], ...secretsFromEnv(process.env)])
+    const facts = readEvent(process.env)
+
+    if (inputs.mode === 'collect' || inputs.mode === 'publish') {
+      throw new Error(`mode '${inputs.mode}' is not available in this version yet. Use mode: report (or issue) in a single job.`)
+    }
+    if (inputs.mode === 'issue') {
+      core.warning('This version does not file incident issues yet: the triage is in the job summary, annotations and outputs (as with mode: report).')
+    }
+    if (facts.untrusted && !inputs['allow-untrusted-code'] && inputs.validators.length > 0) {
+      throw new Error(
+        `Refusing to run validators: ${facts.untrusted}, and validators are the pull request's code. ` +
+          'Run them in a pull_request workflow without secrets (mode: collect), and file from a trusted workflow (mode: publish); ' +
+          'or set allow-untrusted-code: true if you accept the risk.'
+      )
+    }
+
+    const { config, source } = await core.group('Configuration', async () => {
+      const loaded = await loadConfig(resolve(root, inputs.config || DEFAULT_CONFIG), inputs.config !== '' && inputs.config !== DEFAULT_CONFIG)
+      core.info(`Configuration: ${relative(root, loaded.source) || loaded.source}`)
+      return loaded
+    })
+    const parse = parseOptions(config, root)
+
+    const runs: ValidatorRun[] = []
+    for (const command of inputs.validators) {
+      const guard = echoGuarded()
+      const run = await core.group(`Validator: ${command}`, async () => {
+        guard.start()
+        try {
+          return await runValidator(command, { cwd: root, timeoutSeconds: inputs['validator-timeout'], parse, env: process.env, echo: guard.echo })
+        } finally {
+          guard.stop()
+        }
+      })
+      core.info(`${command}: ${run.outcome}${run.exitCode !== null ? ` (exit ${run.exitCode})` : ''}, ${run.findingCount} finding(s)`)
+      runs.push(run)
+    }
+    for (const report of await findReports(inputs.reports, root)) runs.push(await readReport(report, root, parse))
+    if (runs.length === 0) throw new Error('No validator ran and no report matched the reports globs: nothing to triage.')
+
+    const record = await core.group('Triage', async () => {
+      let api: Promise<Octokit> | undefined
+      const client = inputs['github-token'] ? () => (api ??= createOctokit(inputs['github-token'], core.info)) : undefined
+      let changes: ChangeSet
+      try {
+        changes = await computeChangeSet(facts, { git: gitIn(root), api: client, baseRef: inputs['base-ref'] })
+      } catch (error) {
+        // The findings are still worth reporting: classify them without a change set.
+        core.warning(`Change set unavailable, classifying by the findings alone: ${getErrorMessage(error)}`)
+        changes = { files: [], source: `change set unavailable: ${getErrorMessage(error)}` }
+      }
+      core.info(`Change set: ${changes.files.length} file(s) from ${changes.source}`)
+      const context = changeContext(changes, { labels: facts.pullRequest?.labels ?? [], prBody: facts.pullRequest?.body }, config)
+      const detectedAt = new Date()
+      const result: IncidentRecord = triage({
+        runs,
+        context,
+        config,
+        codeowners: await readCodeOwners(root),
+        key: incidentKey(facts.repository, facts.scope, inputs['incident-key']),
+        scope: scopeLabel(facts.scope),
+        detectedBy: 'CI',
+        detectedAt,
+        incidentId: newIncidentId(detectedAt),
+        workspace: root,
+        ...(facts.runUrl ? { runUrl: facts.runUrl } : {})
+      })
+      core.info(`Result: ${result.result}; bucket: ${result.classification?.bucket ?? 'none'}; severity: ${result.severity ?? 'none'}`)
+      return result
+    })
+    core.debug(`configuration source: ${source}`)
+
+    await core.group('Report', () =>
+      publishReport(record, { root, repoPrefix: relative(workspace, root).replace(/\\/g, '/'), redact, env: process.env })
+    )
+    if (shouldFail(record.result, inputs['fail-on'])) {
+      const what = record.classification ? `${record.classification.bucket} (${record.severity})` : 'validator error'
+      core.setFailed(`Contract drift gate: ${record.result} — ${what}. See the job summary for the incident record.`)
+    }
+  } catch (error) {
+    core.setOutput('result', 'error')
+    core.setFailed(getErrorMessage(error))
+  }
+}

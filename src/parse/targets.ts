@@ -1,0 +1,65 @@
+import { FIXTURE_ROOT, globPlace, normalisePath } from '../paths.js'
+
+export interface TargetContext {
+  workspace: string
+  /** The config's `checks`: what a validator tag checks, for findings that name no file. */
+  checks: Record<string, string[]>
+}
+
+const MAX_TARGETS = 20
+const MCP_PACK = /MCP pack '([^'/]+)' version '([^'/]+)'(?:\s+(?:missing required file:\s*|file\s+)?([\w-]+(?:\.[\w-]+)*\.[A-Za-z]\w*)\b)?/
+const MODULE_PACK = /module pack '([^'/]+)'(?:\/([\w.-]+)(?:\/([\w./-]+?))?(?=[\s:,]|$)|\s+version '([^'/]+)')?/
+const MISSING_PACKS = /Missing required (MCP|module) fixture packs?:\s*\[([^\]]*)\]/i
+const CANONICAL_TOOL = /canonical tool '([^'/]+)'/
+const JSON_POSITION = /\bline (\d+) column \d+/
+const PATH_LIKE = /(?:^|[\s'"`(\[=,])((?:\.{0,2}\/)?(?:[\w@.+-]+\/)+[\w@.+-]+\.[A-Za-z0-9]+)(?::(\d+))?/g
+
+function quoted(list: string): string[] {
+  return [...list.matchAll(/['"]([^'"]+)['"]/g)].map(m => m[1] as string)
+}
+
+/**
+ * The files and directories (with a trailing `/`: fixture packs) a finding's text points at,
+ * repository-relative, most specific first, and the line it names when it names one.
+ */
+export function findTargets(
+  tag: string,
+  message: string,
+  context: TargetContext
+): { targets: string[]; line?: number } {
+  const targets: string[] = []
+  let line: number | undefined
+  const add = (raw: string | undefined): void => {
+    const path = raw && normalisePath(raw, context.workspace)
+    if (path && !targets.includes(path) && targets.length < MAX_TARGETS) targets.push(path)
+  }
+
+  const missing = MISSING_PACKS.exec(message)
+  if (missing) {
+    const base = missing[1]?.toUpperCase() === 'MCP' ? `${FIXTURE_ROOT}/mcp` : FIXTURE_ROOT
+    for (const name of quoted(missing[2] as string)) add(`${base}/${name}/`)
+  }
+  const mcp = MCP_PACK.exec(message)
+  if (mcp) add(`${FIXTURE_ROOT}/mcp/${mcp[1]}/${mcp[2]}/${mcp[3] ?? ''}`)
+  const module = MODULE_PACK.exec(message)
+  if (module && !mcp) {
+    const version = module[2] ?? module[4]
+    add(`${FIXTURE_ROOT}/${module[1]}/${version ? `${version}/` : ''}${module[3] ?? ''}`)
+  }
+  const tool = CANONICAL_TOOL.exec(message)
+
+  if (targets.length < MAX_TARGETS) {
+    for (const match of message.matchAll(PATH_LIKE)) {
+      const before = targets.length
+      add(match[1])
+      if (line === undefined && match[2] && targets.length > before) line = Number(match[2])
+    }
+  }
+  if (targets.length > 0 && line === undefined) {
+    const position = JSON_POSITION.exec(message)
+    if (position) line = Number(position[1])
+  }
+  if (targets.length === 0) for (const glob of context.checks[tag] ?? []) add(globPlace(glob))
+  if (tool) add(`${FIXTURE_ROOT}/mcp/${tool[1]}/`)
+  return line === undefined ? { targets } : { targets, line }
+}

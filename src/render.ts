@@ -1,0 +1,206 @@
+import { code, codeBlock } from './markdown.js'
+import { ROLE_NAMES } from './route.js'
+import type { Bucket, Finding, IncidentRecord, Level, OwnerRole, ValidatorRun } from './types.js'
+
+export const BUCKET_NAMES: Record<Bucket, string> = {
+  'schema-drift': 'Schema drift',
+  'fixture-stale': 'Fixture stale',
+  'runtime-regression': 'Runtime regression'
+}
+export const LEVEL_NAMES: Record<Level, string> = { high: 'High', medium: 'Medium', low: 'Low' }
+
+const OUTCOME_WORDS: Record<ValidatorRun['outcome'], string> = {
+  passed: 'passed',
+  failed: 'failed',
+  crashed: 'crashed',
+  missing: 'missing (command not found)',
+  'timed-out': 'timed out'
+}
+
+/** Playbook 3.5, word for word. */
+export const CHECKLIST = [
+  'Capture failing command/log in the incident record.',
+  'Record bucket classification and owner assignment.',
+  'Submit remediation PR with: contract delta (if required), fixture delta (if required), updated `notes.md`, validator pass proof.',
+  'Re-run triage validators and attach green output.',
+  'Close incident with root-cause and prevention note.'
+]
+
+export function bucketTitle(record: IncidentRecord): string {
+  return record.classification ? BUCKET_NAMES[record.classification.bucket] : 'Validator error'
+}
+
+/** `[contract-drift] <Bucket> (<Severity>) — <scope>` (SPEC §3). */
+export function incidentTitle(record: IncidentRecord): string {
+  return `[contract-drift] ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}) — ${record.scope}`
+}
+
+export function ownerNames(owners: readonly string[] | undefined): string {
+  if (!owners || owners.length === 0) return 'unassigned (no owner configured or in CODEOWNERS)'
+  return owners.map(owner => (owner.startsWith('@') ? owner : `@${owner}`)).join(', ')
+}
+
+function roleLine(role: OwnerRole | undefined, record: IncidentRecord): string {
+  if (!role) return '—'
+  return `${ROLE_NAMES[role]}: ${ownerNames(record.routing?.owners[role])}`
+}
+
+function failingChecks(record: IncidentRecord): string {
+  const red = record.runs.filter(run => run.outcome !== 'passed')
+  if (red.length === 0) return 'none (all validators passed)'
+  return red.map(run => `${code(run.command)} (${exitWords(run)})`).join('; ')
+}
+
+function exitWords(run: ValidatorRun): string {
+  const exit = run.exitCode === null ? 'stopped' : `exit ${run.exitCode}`
+  return run.outcome === 'failed' || run.outcome === 'passed' ? exit : `${OUTCOME_WORDS[run.outcome]}, ${exit}`
+}
+
+function findingLine(finding: Finding): string {
+  const where = finding.targets.length > 0 ? ` → ${finding.targets.map(code).join(', ')}` : ''
+  const line = finding.line !== undefined ? ` (line ${finding.line})` : ''
+  const tag = finding.tag ? `[${finding.tag}] ` : ''
+  return `- ${code(tag + finding.message)}${where}${line}${finding.runtime ? ' · runtime' : ''}`
+}
+
+/** The ten fields of the playbook's incident record template, in its order and wording. */
+export function renderFields(record: IncidentRecord): string {
+  const bucket = record.classification
+    ? BUCKET_NAMES[record.classification.bucket]
+    : record.result === 'pass'
+      ? 'none (green)'
+      : 'pending (validator error: no findings to classify, needs triage)'
+  const proof = record.result === 'pass' ? greenProof(record) : 'pending'
+  const fields: [string, string][] = [
+    ['Incident ID', record.incidentId],
+    ['Detected at', record.detectedAt],
+    ['Detected by (CI/local)', record.detectedBy],
+    ['Failing command/check', failingChecks(record)],
+    ['Bucket (schema drift | fixture stale | runtime regression)', bucket],
+    ['Severity', record.severity ? LEVEL_NAMES[record.severity] : 'none (green)'],
+    ['Owner', record.routing ? roleLine(record.routing.primaryRole, record) : 'none (green)'],
+    ['Resolution PR', 'pending'],
+    ['Validation proof', proof],
+    ['Prevention follow-up', 'pending']
+  ]
+  return fields.map(([name, value]) => `- **${name}:** ${value}`).join('\n')
+}
+
+function greenProof(record: IncidentRecord): string {
+  const ok = record.runs.flatMap(run => run.okLines)
+  return ok.length > 0 ? ok.map(code).join('; ') : `${record.runs.length} validator(s) exited 0`
+}
+
+function renderFindings(record: IncidentRecord): string {
+  const sections = record.runs
+    .filter(run => run.outcome !== 'passed')
+    .map(run => {
+      const head = `**${code(run.command)}** — ${OUTCOME_WORDS[run.outcome]} (${exitWords(run)}, ${(run.durationMs / 1000).toFixed(1)} s)`
+      const crash = run.crash ? [`- crash: ${code(run.crash)}`] : []
+      const lines = run.findings.map(findingLine)
+      const dropped = run.findingCount - run.findings.length
+      const more = dropped > 0 ? [`- … and ${dropped} more finding(s) counted but not kept`] : []
+      const none = lines.length === 0 && crash.length === 0 ? ['- no findings: see the log excerpt'] : []
+      return [head, ...crash, ...lines, ...more, ...none].join('\n')
+    })
+  const green = record.runs.filter(run => run.outcome === 'passed').map(run => `${code(run.command)}`)
+  if (green.length > 0) sections.push(`Passed: ${green.join(', ')}`)
+  return sections.join('\n\n')
+}
+
+function renderExcerpts(record: IncidentRecord): string {
+  return record.runs
+    .filter(run => run.outcome !== 'passed' && run.excerpt !== '')
+    .map(run => `<details><summary>${code(run.command)}</summary>\n\n${codeBlock(run.excerpt)}\n\n</details>`)
+    .join('\n')
+}
+
+/** The whole incident record as Markdown: fields, routing, root cause, why, findings, log, checklist. */
+export function renderRecord(record: IncidentRecord): string {
+  const parts = ['### Incident record', renderFields(record)]
+  if (record.result === 'pass') {
+    parts.push('### Findings', renderFindings(record) || 'none')
+    return parts.join('\n\n')
+  }
+  const routing = record.routing
+  if (routing) {
+    parts.push(
+      '### Routing',
+      '| Primary owner | Secondary owner | Required action |\n|---|---|---|\n' +
+        `| ${roleLine(routing.primaryRole, record)} | ${roleLine(routing.secondaryRole, record)} | ${routing.requiredAction} |`
+    )
+    const extra = (Object.keys(routing.owners) as OwnerRole[]).filter(
+      role => role !== routing.primaryRole && role !== routing.secondaryRole
+    )
+    if (extra.length > 0) parts.push(`Also routed to ${extra.map(role => roleLine(role, record)).join('; ')} (a validator error).`)
+  }
+  parts.push('### Root cause', 'pending')
+  const c = record.classification
+  parts.push(
+    '### Classification',
+    c
+      ? `**${BUCKET_NAMES[c.bucket]}**, confidence **${c.confidence}** (SPEC §4 rule ${c.rule}). ${c.reason}\n\n` +
+          c.evidence.map(line => `- ${line}`).join('\n')
+      : 'No bucket: a validator could not run to completion and no other validator reported a finding, so nothing is guessed.',
+    `**Severity ${LEVEL_NAMES[record.severity ?? 'high']}:** ${record.severityReason ?? ''}`
+  )
+  parts.push('### Findings', renderFindings(record))
+  const excerpts = renderExcerpts(record)
+  if (excerpts) parts.push('### Log excerpt', excerpts)
+  const ticked = [true, record.classification !== undefined, false, false, false]
+  parts.push(
+    '### Resolution checklist',
+    CHECKLIST.map((step, i) => `- [${ticked[i] ? 'x' : ' '}] ${i + 1}. ${step}`).join('\n')
+  )
+  const run = record.runUrl ? ` ([run](${record.runUrl}))` : ''
+  parts.push(
+    '### History',
+    `- ${record.detectedAt} — detected by ${record.detectedBy}${run}: ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}), result \`${record.result}\`.`
+  )
+  return parts.join('\n\n')
+}
+
+/** The job summary: the verdict in the first lines, then the whole record. */
+export function renderSummary(record: IncidentRecord): string {
+  const findings = record.runs.reduce((n, run) => n + run.findingCount, 0)
+  if (record.result === 'pass') {
+    return [
+      `## ✅ Contract drift gate green — ${record.scope}`,
+      `${record.runs.length} validator(s) passed.`,
+      renderFindings(record)
+    ].join('\n\n')
+  }
+  const routing = record.routing
+  const c = record.classification
+  const rows: [string, string][] = [
+    ['Result', `\`${record.result}\``],
+    ['Bucket', c ? `${BUCKET_NAMES[c.bucket]} — confidence ${c.confidence}` : 'Validator error (needs triage)'],
+    ['Severity', LEVEL_NAMES[record.severity ?? 'high']],
+    ['Owner', routing ? roleLine(routing.primaryRole, record) : '—'],
+    ['Then', routing ? roleLine(routing.secondaryRole, record) : '—'],
+    ['Required action', routing?.requiredAction ?? '—'],
+    ['Findings', String(findings)]
+  ]
+  return [
+    `## 🔴 ${incidentTitle(record).replace('[contract-drift] ', 'Contract drift: ')}`,
+    '| | |\n|---|---|\n' + rows.map(([k, v]) => `| **${k}** | ${v} |`).join('\n'),
+    `**Why:** ${c ? c.reason : 'A validator crashed, was missing or timed out, and no finding was reported to classify.'}`,
+    renderRecord(record)
+  ].join('\n\n')
+}
+
+/** The record as the playbook's plain-text template, for a terminal (the CLI). */
+export function renderPlain(record: IncidentRecord): string {
+  const fields = renderFields(record)
+    .replace(/^- \*\*(.+?):\*\* /gm, '$1: ')
+    .replace(/`+ ?([^`]*?) ?`+/g, '$1')
+  const lines = [fields]
+  if (record.classification) lines.push('', `Why: ${record.classification.reason}`, ...record.classification.evidence.map(e => `  - ${e.replace(/`/g, '')}`))
+  if (record.routing) lines.push('', `Required action: ${record.routing.requiredAction.replace(/`/g, '')}`, `Owners: ${ownerNames(record.owners)}`)
+  for (const run of record.runs.filter(r => r.outcome !== 'passed')) {
+    lines.push('', `${run.command}: ${OUTCOME_WORDS[run.outcome]} (${exitWords(run)})`)
+    if (run.crash) lines.push(`  crash: ${run.crash}`)
+    for (const f of run.findings) lines.push(`  - ${f.tag ? `[${f.tag}] ` : ''}${f.message}${f.targets.length ? ` -> ${f.targets.join(', ')}` : ''}`)
+  }
+  return lines.join('\n')
+}

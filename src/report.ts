@@ -1,0 +1,140 @@
+import * as core from '@actions/core'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join, relative } from 'node:path'
+import type { Redactor } from './redact.js'
+import { BUCKET_NAMES, LEVEL_NAMES, renderRecord, renderSummary } from './render.js'
+import type { Finding, IncidentRecord } from './types.js'
+
+/** GitHub shows at most 10 error annotations per step; the rest would be dropped silently. */
+export const MAX_ANNOTATIONS = 10
+const MAX_ANNOTATION_CHARS = 4000
+
+export interface Annotation {
+  title: string
+  message: string
+  file?: string
+  startLine?: number
+}
+
+/**
+ * A real file to annotate for a finding: the file it names when it exists, else a file in the
+ * nearest existing directory — one the message names, else the pack's `notes.md` (which the
+ * playbook asks the remediation to update) — so the annotation lands in the diff.
+ */
+export function annotationFile(targets: readonly string[], root: string, message = ''): string | undefined {
+  for (const target of targets) {
+    if (!target.endsWith('/') && isFile(join(root, target))) return target
+  }
+  for (const target of targets) {
+    let dir = target.endsWith('/') ? target.slice(0, -1) : dirname(target)
+    while (dir !== '.' && dir !== '' && !isDir(join(root, dir))) dir = dirname(dir)
+    if (dir === '.' || dir === '') continue
+    const files = filesUnder(join(root, dir), 3).sort()
+    const base = (file: string): string => file.split('/').pop() ?? file
+    const pick = files.find(file => message.includes(base(file))) ?? files.find(file => base(file) === 'notes.md') ?? files[0]
+    if (pick) return `${dir}/${pick}`
+  }
+  return undefined
+}
+
+/** Files below a directory, relative to it, a few levels deep and at most a few hundred. */
+function filesUnder(dir: string, depth: number, prefix = '', found: string[] = []): string[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (found.length >= 500) break
+    const path = prefix ? `${prefix}/${entry.name}` : entry.name
+    if (entry.isFile()) found.push(path)
+    else if (entry.isDirectory() && depth > 1) filesUnder(join(dir, entry.name), depth - 1, path, found)
+  }
+  return found
+}
+
+const isFile = (path: string): boolean => existsSync(path) && statSync(path).isFile()
+const isDir = (path: string): boolean => existsSync(path) && statSync(path).isDirectory()
+
+/** Annotations for a red run, the most useful first: findings on changed files, then on any file, then the rest. */
+export function buildAnnotations(record: IncidentRecord, root: string, repoPrefix: string): Annotation[] {
+  const verdict = record.classification
+    ? `${BUCKET_NAMES[record.classification.bucket]} (${LEVEL_NAMES[record.severity ?? 'high']})`
+    : `Validator error (${LEVEL_NAMES[record.severity ?? 'high']})`
+  const action = record.routing ? ` Required action: ${record.routing.requiredAction.replace(/`/g, '')}.` : ''
+  const changed = new Set(record.context.changed.map(file => file.path))
+  const scored = record.runs
+    .flatMap(run => run.findings)
+    .map((finding: Finding) => {
+      const file = annotationFile(finding.targets, root, finding.message)
+      const score = (file && changed.has(file) ? 2 : 0) + (file ? 1 : 0)
+      return { finding, file, score }
+    })
+    .sort((a, b) => b.score - a.score)
+  const errors: Annotation[] = record.runs
+    .filter(run => run.outcome === 'crashed' || run.outcome === 'missing' || run.outcome === 'timed-out')
+    .map(run => ({
+      title: `Contract drift gate: validator ${run.outcome}`,
+      message: `${run.command}: ${run.crash ?? run.outcome}. The gate cannot see while this validator does not run; the QA owner is routed.`
+    }))
+  const findings: Annotation[] = scored.map(({ finding, file }) => ({
+    title: `Contract drift: ${verdict}`,
+    message: `${finding.tag ? `[${finding.tag}] ` : ''}${finding.message}${action}`.slice(0, MAX_ANNOTATION_CHARS),
+    ...(file ? { file: repoPrefix ? `${repoPrefix}/${file}` : file } : {}),
+    ...(file && finding.line !== undefined && file === finding.targets[0] ? { startLine: finding.line } : {})
+  }))
+  return [...errors, ...findings]
+}
+
+/** Where the record files go: the runner's temporary directory, kept for later steps of the job. */
+export function recordDirectory(env: NodeJS.ProcessEnv): string {
+  return join(env.RUNNER_TEMP || tmpdir(), 'contract-drift-triage')
+}
+
+export async function writeRecordFiles(record: IncidentRecord, dir: string, redact: Redactor): Promise<string> {
+  await mkdir(dir, { recursive: true })
+  const base = join(dir, record.incidentId)
+  await writeFile(`${base}.json`, redact(JSON.stringify(record, null, 2)))
+  await writeFile(`${base}.md`, redact(renderRecord(record)))
+  return `${base}.json`
+}
+
+export interface ReportOptions {
+  root: string
+  repoPrefix: string
+  redact: Redactor
+  env: NodeJS.ProcessEnv
+}
+
+/** SPEC §1 step 6: annotations, job summary, step outputs and the record files. */
+export async function publishReport(record: IncidentRecord, options: ReportOptions): Promise<void> {
+  const { redact } = options
+  const annotations = record.result === 'pass' ? [] : buildAnnotations(record, options.root, options.repoPrefix)
+  for (const annotation of annotations.slice(0, MAX_ANNOTATIONS)) {
+    core.error(redact(annotation.message), {
+      title: redact(annotation.title),
+      ...(annotation.file ? { file: annotation.file } : {}),
+      ...(annotation.startLine !== undefined ? { startLine: annotation.startLine } : {})
+    })
+  }
+  let summary = renderSummary(record)
+  if (annotations.length > MAX_ANNOTATIONS) {
+    summary += `\n\n_${annotations.length - MAX_ANNOTATIONS} more annotation(s) not shown: GitHub keeps ${MAX_ANNOTATIONS} error annotations per step. Every finding is listed above._`
+  }
+  if (options.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(redact(summary), true).write()
+
+  const recordPath = await writeRecordFiles(record, recordDirectory(options.env), redact)
+  const c = record.classification
+  const outputs: Record<string, string> = {
+    result: record.result,
+    bucket: c?.bucket ?? '',
+    confidence: c?.confidence ?? '',
+    severity: record.severity ?? '',
+    owners: record.owners.join(','),
+    'incident-id': record.result === 'pass' ? '' : record.incidentId,
+    'issue-number': '',
+    'issue-url': '',
+    findings: String(record.runs.reduce((n, run) => n + run.findingCount, 0)),
+    'record-path': recordPath,
+    'bundle-path': ''
+  }
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+  core.debug(`record written to ${recordPath} (${relative(options.root, recordPath)})`)
+}

@@ -1,0 +1,89 @@
+import type { CodeOwners } from './codeowners.js'
+import type { Config } from './config.js'
+import { classify, matchesAny } from './paths.js'
+import type { Bucket, OwnerRole, Routing } from './types.js'
+
+/** Playbook 3.3, the routing matrix. */
+const MATRIX: Record<Bucket, { secondary: OwnerRole; action: string }> = {
+  'schema-drift': { secondary: 'qa', action: 'Update contract + fixture pack in same PR' },
+  'fixture-stale': { secondary: 'qa', action: 'Refresh expected fixtures and `notes.md`' },
+  'runtime-regression': { secondary: 'contract', action: 'Fix runtime path, preserve contract baseline' }
+}
+
+export const ROLE_NAMES: Record<OwnerRole, string> = {
+  contract: 'Contract owner',
+  'fixture-module': 'Fixture owner (module)',
+  'fixture-mcp': 'Fixture owner (MCP)',
+  implementation: 'Implementation owner',
+  qa: 'QA owner'
+}
+
+export interface RouteInput {
+  bucket: Bucket | undefined
+  /** A validator crashed, was missing or timed out. */
+  validatorError: boolean
+  /** Changed contract/fixture/implementation files and the findings' targets. */
+  affected: readonly string[]
+  /** Files the validator commands run (`scripts/validate-x.py`), which QA owns. */
+  validatorFiles: readonly string[]
+  config: Config
+  codeowners: CodeOwners | undefined
+}
+
+function resolveRole(role: OwnerRole, input: RouteInput): string[] {
+  const configured = input.config.owners[role]
+  if (configured !== 'codeowners') {
+    return configured.map(owner => (owner.includes('/') ? (owner.startsWith('@') ? owner : `@${owner}`) : owner.replace(/^@/, '')))
+  }
+  if (!input.codeowners) return []
+  const wanted = role === 'contract' ? 'contract' : role === 'implementation' ? 'implementation' : role === 'qa' ? undefined : 'fixture'
+  const ownFiles = wanted
+    ? input.affected.filter(path => classify(path, input.config.paths) === wanted)
+    : [...input.validatorFiles]
+  const files = ownFiles.length > 0 ? ownFiles : input.affected
+  const owners: string[] = []
+  for (const file of files) {
+    for (const owner of input.codeowners.ownersOf(file)) if (!owners.includes(owner)) owners.push(owner)
+  }
+  return owners
+}
+
+/** Fixture stale goes to the MCP fixture owner when its fixtures or changed code are on the MCP side. */
+function isMcpSide(path: string, paths: Config['paths']): boolean {
+  const cls = classify(path, paths)
+  return (cls === 'fixture' || cls === 'implementation') && matchesAny(path, paths.mcp)
+}
+
+/** Who owns the incident: the matrix's primary and secondary roles, resolved to people and teams. */
+export function route(input: RouteInput): Routing {
+  let primaryRole: OwnerRole
+  let secondaryRole: OwnerRole | undefined
+  let requiredAction: string
+  if (!input.bucket) {
+    primaryRole = 'qa'
+    requiredAction = 'Make the validators run again (fix the crash, restore the missing command or the hang), then re-run the gate'
+  } else {
+    const row = MATRIX[input.bucket]
+    primaryRole =
+      input.bucket === 'schema-drift'
+        ? 'contract'
+        : input.bucket === 'runtime-regression'
+          ? 'implementation'
+          : input.affected.some(path => isMcpSide(path, input.config.paths))
+            ? 'fixture-mcp'
+            : 'fixture-module'
+    secondaryRole = row.secondary
+    requiredAction = row.action
+  }
+  const roles: OwnerRole[] = [primaryRole, ...(secondaryRole ? [secondaryRole] : [])]
+  // A validator error with findings keeps its bucket's routing, and QA must make the gate whole again.
+  if (input.validatorError && !roles.includes('qa')) roles.push('qa')
+  const owners: Routing['owners'] = {}
+  for (const role of roles) owners[role] = resolveRole(role, input)
+  return { primaryRole, ...(secondaryRole ? { secondaryRole } : {}), requiredAction, owners }
+}
+
+/** Everyone the incident is routed to, primary first, without repeats. */
+export function allOwners(routing: Routing): string[] {
+  return [...new Set(Object.values(routing.owners).flat())]
+}

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto'
+import { classifyFailure } from './classify.js'
+import type { CodeOwners } from './codeowners.js'
+import type { Config } from './config.js'
+import { normalisePath } from './paths.js'
+import { allOwners, route } from './route.js'
+import { gradeSeverity } from './severity.js'
+import type { ChangeContext, IncidentRecord, Result, ValidatorRun } from './types.js'
+
+export interface TriageInput {
+  runs: ValidatorRun[]
+  context: ChangeContext
+  config: Config
+  codeowners: CodeOwners | undefined
+  key: string
+  scope: string
+  detectedBy: 'CI' | 'local'
+  detectedAt: Date
+  incidentId: string
+  workspace: string
+  runUrl?: string
+}
+
+const VALIDATOR_ERRORS = new Set(['crashed', 'missing', 'timed-out'])
+
+/** `DRIFT-<YYYYMMDD>-<6 hex>` (SPEC §3). */
+export function newIncidentId(at: Date): string {
+  return `DRIFT-${at.toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`
+}
+
+export function overallResult(runs: readonly ValidatorRun[]): Result {
+  if (runs.some(run => VALIDATOR_ERRORS.has(run.outcome))) return 'error'
+  if (runs.some(run => run.outcome === 'failed')) return 'drift'
+  return 'pass'
+}
+
+/** Script files a validator command runs (`python3 scripts/validate-x.py`): QA owns the gate. */
+export function validatorFiles(commands: readonly string[], workspace: string): string[] {
+  const files = commands.flatMap(command =>
+    [...command.matchAll(/[\w./\\-]+\.(?:py|sh|js|mjs|cjs|ts|rb|pl)\b/g)].map(m => normalisePath(m[0], workspace))
+  )
+  return [...new Set(files.filter((file): file is string => file !== undefined))]
+}
+
+/** Steps 1–4 of the pipeline as one pure function: findings → bucket, severity, owners, record. */
+export function triage(input: TriageInput): IncidentRecord {
+  const { runs, context, config } = input
+  const result = overallResult(runs)
+  const findings = runs.flatMap(run => run.findings)
+  const record: IncidentRecord = {
+    incidentId: input.incidentId,
+    key: input.key,
+    scope: input.scope,
+    detectedAt: input.detectedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    detectedBy: input.detectedBy,
+    result,
+    owners: [],
+    runs,
+    context,
+    ...(input.runUrl ? { runUrl: input.runUrl } : {})
+  }
+  if (result === 'pass') return record
+
+  const classification = findings.length > 0 ? classifyFailure(findings, context, config) : undefined
+  const affected = [
+    ...context.changed.filter(file => ['contract', 'fixture', 'implementation'].includes(file.class)).map(file => file.path),
+    ...findings.flatMap(finding => finding.targets)
+  ]
+  const uniqueAffected = [...new Set(affected)]
+  const grade = gradeSeverity(classification, uniqueAffected, config.release)
+  const routing = route({
+    bucket: classification?.bucket,
+    validatorError: result === 'error',
+    affected: uniqueAffected,
+    validatorFiles: validatorFiles(runs.map(run => run.command), input.workspace),
+    config,
+    codeowners: input.codeowners
+  })
+  return {
+    ...record,
+    ...(classification ? { classification } : {}),
+    severity: grade.severity,
+    severityReason: grade.reason,
+    routing,
+    owners: allOwners(routing)
+  }
+}

@@ -1,0 +1,95 @@
+/** The playbook's words (F2-TASK-046), as the types every stage shares. */
+
+export type Bucket = 'schema-drift' | 'fixture-stale' | 'runtime-regression'
+export type Level = 'high' | 'medium' | 'low'
+export type Result = 'pass' | 'drift' | 'incomplete' | 'error'
+export type OwnerRole = 'contract' | 'fixture-module' | 'fixture-mcp' | 'implementation' | 'qa'
+export type PathClass = 'fixture' | 'contract' | 'implementation' | 'docs' | 'other'
+
+/** One problem a validator reported. */
+export interface Finding {
+  /** The validator command (or report file) that produced it. */
+  source: string
+  /** The field's `[tag]`, or '' when the output had none. */
+  tag: string
+  message: string
+  /** Repository-relative files or directories (fixture packs) the text points at. */
+  targets: string[]
+  line?: number
+  /** From a runtime test runner or a tag the config lists under `runtime`. */
+  runtime: boolean
+}
+
+/**
+ * How a validator ended. `crashed`, `missing` and `timed-out` are validator errors:
+ * the gate could not see, as opposed to `failed`, where it saw drift.
+ */
+export type Outcome = 'passed' | 'failed' | 'crashed' | 'missing' | 'timed-out'
+
+export interface ValidatorRun {
+  command: string
+  outcome: Outcome
+  /** null when the process was stopped (timeout) or never started. */
+  exitCode: number | null
+  durationMs: number
+  findings: Finding[]
+  /** All findings seen, including those not kept past the cap. */
+  findingCount: number
+  /** `[tag] OK:` lines, the green output a validation proof quotes. */
+  okLines: string[]
+  /** Head and tail of the output, already stripped of control characters. */
+  excerpt: string
+  outputBytes: number
+  /** The exception line of a Python traceback, when the validator crashed. */
+  crash?: string
+}
+
+/** A changed file and the class the `paths` globs give it. */
+export interface ChangedFile {
+  path: string
+  class: PathClass
+}
+
+export type Scope = { kind: 'pr'; number: number } | { kind: 'branch'; name: string }
+
+/** What the event tells the classifier. */
+export interface ChangeContext {
+  changed: ChangedFile[]
+  /** Where the change set came from, for the evidence ("git diff a...b", "pull request files API"). */
+  changeSource: string
+  intent: string[]
+}
+
+export interface Classification {
+  bucket: Bucket
+  confidence: Level
+  /** 1–6: the SPEC §4 rule that decided. */
+  rule: number
+  reason: string
+  evidence: string[]
+}
+
+export interface Routing {
+  primaryRole: OwnerRole
+  secondaryRole?: OwnerRole
+  requiredAction: string
+  /** Resolved owners by role: logins without `@`, teams as `@org/team`. */
+  owners: Partial<Record<OwnerRole, string[]>>
+}
+
+export interface IncidentRecord {
+  incidentId: string
+  key: string
+  scope: string
+  detectedAt: string
+  detectedBy: 'CI' | 'local'
+  result: Result
+  classification?: Classification
+  severity?: Level
+  severityReason?: string
+  routing?: Routing
+  owners: string[]
+  runs: ValidatorRun[]
+  context: ChangeContext
+  runUrl?: string
+}
