@@ -6,6 +6,7 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }]
   },
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testMatch: ['**/__tests__/**/*.test.ts'],
   testTimeout: 60000
 }

@@ -1,0 +1,152 @@
+/**
+ * The bundle as the runner runs it: `node dist/index.js` with INPUT_* variables, an event payload,
+ * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, against every scenario in examples/.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { dirname } from 'node:path'
+// @ts-expect-error -- plain JavaScript shared with `npm run demo`
+import { loadScenario, prepareScenario, runAction, scenarioNames } from '../scripts/scenarios.mjs'
+
+interface Expect {
+  result: string
+  bucket: string
+  severity: string
+  confidence: string
+  primaryRole: string
+  owners: string[]
+}
+interface Ran {
+  code: number
+  stdout: string
+  outputs: Record<string, string>
+  summary: string
+  annotations: string[]
+  record: { detectedBy: string; routing?: { primaryRole: string }; runs: { outcome: string; excerpt: string }[] } | undefined
+}
+
+const names: string[] = scenarioNames()
+const workRoots: string[] = []
+
+async function run(name: string, inputs: Record<string, string> = {}): Promise<Ran> {
+  const prepared = prepareScenario(name)
+  workRoots.push(dirname(prepared.repo))
+  for (const [input, value] of Object.entries(inputs)) prepared.env[`INPUT_${input.toUpperCase()}`] = value
+  return runAction(prepared)
+}
+
+afterAll(() => {
+  for (const root of workRoots) rmSync(root, { recursive: true, force: true })
+})
+
+describe('dist/index.js on the example scenarios', () => {
+  it('is built', () => {
+    expect(existsSync('dist/index.js')).toBe(true)
+  })
+
+  it.each(names)('%s: the bucket, severity and owners the playbook demands', async name => {
+    const expected: Expect = loadScenario(name).expect
+    const ran = await run(name)
+    expect({
+      result: ran.outputs.result,
+      bucket: ran.outputs.bucket,
+      severity: ran.outputs.severity,
+      confidence: ran.outputs.confidence,
+      owners: ran.outputs.owners ? ran.outputs.owners.split(',') : []
+    }).toEqual({
+      result: expected.result,
+      bucket: expected.bucket,
+      severity: expected.severity,
+      confidence: expected.confidence,
+      owners: expected.owners
+    })
+    expect(ran.record?.routing?.primaryRole ?? '').toBe(expected.primaryRole)
+    expect(ran.record?.detectedBy).toBe('CI')
+    // fail-on: drift (the default) fails the step on drift and on error, never on pass.
+    expect(ran.code).toBe(expected.result === 'pass' ? 0 : 1)
+    expect(Number(ran.outputs.findings)).toBeGreaterThanOrEqual(expected.result === 'drift' ? 1 : 0)
+
+    if (expected.result === 'pass') {
+      expect(ran.annotations).toEqual([])
+      expect(ran.summary).toMatch(/^## ✅ Contract drift gate green/)
+      expect(ran.summary.length).toBeLessThan(2000)
+      expect(ran.outputs['incident-id']).toBe('')
+      return
+    }
+    expect(ran.outputs['incident-id']).toMatch(/^DRIFT-\d{8}-[0-9a-f]{6}$/)
+    const title = expected.bucket ? { 'schema-drift': 'Schema drift', 'fixture-stale': 'Fixture stale', 'runtime-regression': 'Runtime regression' }[expected.bucket] : 'Validator error'
+    const severity = expected.severity[0]!.toUpperCase() + expected.severity.slice(1)
+    expect(ran.summary.split('\n')[0]).toContain(`${title} (${severity})`)
+    for (const field of ['Incident ID', 'Detected at', 'Detected by (CI/local)', 'Failing command/check', 'Bucket (schema drift | fixture stale | runtime regression)', 'Severity', 'Owner', 'Resolution PR', 'Validation proof', 'Prevention follow-up']) {
+      expect(ran.summary).toContain(`**${field}:**`)
+    }
+    expect(ran.summary).toContain('Required action')
+    // The record file holds what the summary shows.
+    expect(JSON.parse(readFileSync(ran.outputs['record-path']!, 'utf8')).incidentId).toBe(ran.outputs['incident-id'])
+    expect(existsSync(ran.outputs['record-path']!.replace(/\.json$/, '.md'))).toBe(true)
+    if (expected.result === 'drift') {
+      // Every finding lands on a real file of the checkout.
+      const onFiles = ran.annotations.filter(line => line.includes(',file=') || line.includes(' file='))
+      expect(onFiles.length).toBeGreaterThanOrEqual(1)
+      for (const line of onFiles) {
+        const file = /file=([^,:]+)/.exec(line)![1]!
+        expect(existsSync(`${dirname(ran.outputs['record-path']!)}/../../repo/${file}`)).toBe(true)
+      }
+    }
+  })
+
+  it('keeps a crashed validator\'s traceback in the record and names the exception', async () => {
+    const ran = await run('validator-crash')
+    const crashed = ran.record!.runs.find(r => r.outcome === 'crashed')!
+    expect(crashed.excerpt).toContain('Traceback (most recent call last):')
+    expect(ran.summary).toContain('TypeError')
+    expect(ran.annotations.some(line => line.includes('validator crashed'))).toBe(true)
+  })
+
+  it('stops a hung validator at validator-timeout and reports it', async () => {
+    const started = Date.now()
+    const ran = await run('validator-timeout')
+    expect(Date.now() - started).toBeLessThan(20_000)
+    expect(ran.record!.runs.map(r => r.outcome)).toEqual(['passed', 'timed-out'])
+  })
+
+  it('fail-on: never keeps the step green on drift; fail-on: error only fails on errors', async () => {
+    expect((await run('schema-drift-high', { 'fail-on': 'never' })).code).toBe(0)
+    expect((await run('schema-drift-high', { 'fail-on': 'error' })).code).toBe(0)
+    expect((await run('validator-missing', { 'fail-on': 'error' })).code).toBe(1)
+  })
+
+  it('rejects an invalid input with a message naming it and the valid values', async () => {
+    const ran = await run('green', { 'fail-on': 'sometimes' })
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toContain("::error::Invalid fail-on 'sometimes'. Expected one of: drift, error, never.")
+  })
+
+  it('reports a broken configuration file by file, key and expectation', async () => {
+    const ran = await run('green', { config: 'missing/config.yml' })
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toMatch(/::error::Cannot read the configuration file '.*missing\/config.yml'/)
+    expect(ran.outputs.result).toBe('error')
+  })
+
+  it('a validator cannot forge annotations, outputs or read the token', async () => {
+    const ran = await run('green', {
+      validators: 'echo "::error file=x.py::forged"; echo "result=pass" >> "$GITHUB_OUTPUT"; env; exit 1',
+      'github-token': 'ghs_0123456789abcdefghijABCDEFGHIJ012345'
+    })
+    expect(ran.annotations.some(line => line.includes('forged'))).toBe(false)
+    expect(ran.outputs.result).toBe('drift')
+    expect(ran.stdout).not.toContain('ghs_0123456789abcdefghijABCDEFGHIJ012345')
+    expect(ran.summary).not.toContain('ghs_0123456789abcdefghijABCDEFGHIJ012345')
+  })
+
+  it('refuses to run validators under pull_request_target unless allowed', async () => {
+    const prepared = prepareScenario('green')
+    workRoots.push(dirname(prepared.repo))
+    prepared.env.GITHUB_EVENT_NAME = 'pull_request_target'
+    const ran: Ran = await runAction(prepared)
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toContain('Refusing to run validators')
+    expect(ran.stdout).toContain('allow-untrusted-code')
+  })
+})
