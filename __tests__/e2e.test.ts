@@ -22,7 +22,13 @@ interface Ran {
   outputs: Record<string, string>
   summary: string
   annotations: string[]
-  record: { detectedBy: string; routing?: { primaryRole: string }; runs: { outcome: string; excerpt: string }[] } | undefined
+  record:
+    | {
+        detectedBy: string
+        routing?: { primaryRole: string }
+        runs: { outcome: string; excerpt: string }[]
+      }
+    | undefined
 }
 
 const names: string[] = scenarioNames()
@@ -31,7 +37,8 @@ const workRoots: string[] = []
 async function run(name: string, inputs: Record<string, string> = {}): Promise<Ran> {
   const prepared = prepareScenario(name)
   workRoots.push(dirname(prepared.repo))
-  for (const [input, value] of Object.entries(inputs)) prepared.env[`INPUT_${input.toUpperCase()}`] = value
+  for (const [input, value] of Object.entries(inputs))
+    prepared.env[`INPUT_${input.toUpperCase()}`] = value
   return runAction(prepared)
 }
 
@@ -74,19 +81,40 @@ describe('dist/index.js on the example scenarios', () => {
       return
     }
     expect(ran.outputs['incident-id']).toMatch(/^DRIFT-\d{8}-[0-9a-f]{6}$/)
-    const title = expected.bucket ? { 'schema-drift': 'Schema drift', 'fixture-stale': 'Fixture stale', 'runtime-regression': 'Runtime regression' }[expected.bucket] : 'Validator error'
+    const title = expected.bucket
+      ? {
+          'schema-drift': 'Schema drift',
+          'fixture-stale': 'Fixture stale',
+          'runtime-regression': 'Runtime regression'
+        }[expected.bucket]
+      : 'Validator error'
     const severity = expected.severity[0]!.toUpperCase() + expected.severity.slice(1)
     expect(ran.summary.split('\n')[0]).toContain(`${title} (${severity})`)
-    for (const field of ['Incident ID', 'Detected at', 'Detected by (CI/local)', 'Failing command/check', 'Bucket (schema drift | fixture stale | runtime regression)', 'Severity', 'Owner', 'Resolution PR', 'Validation proof', 'Prevention follow-up']) {
+    for (const field of [
+      'Incident ID',
+      'Detected at',
+      'Detected by (CI/local)',
+      'Failing command/check',
+      'Bucket (schema drift | fixture stale | runtime regression)',
+      'Severity',
+      'Owner',
+      'Resolution PR',
+      'Validation proof',
+      'Prevention follow-up'
+    ]) {
       expect(ran.summary).toContain(`**${field}:**`)
     }
     expect(ran.summary).toContain('Required action')
     // The record file holds what the summary shows.
-    expect(JSON.parse(readFileSync(ran.outputs['record-path']!, 'utf8')).incidentId).toBe(ran.outputs['incident-id'])
+    expect(JSON.parse(readFileSync(ran.outputs['record-path']!, 'utf8')).incidentId).toBe(
+      ran.outputs['incident-id']
+    )
     expect(existsSync(ran.outputs['record-path']!.replace(/\.json$/, '.md'))).toBe(true)
     if (expected.result === 'drift') {
       // Every finding lands on a real file of the checkout.
-      const onFiles = ran.annotations.filter(line => line.includes(',file=') || line.includes(' file='))
+      const onFiles = ran.annotations.filter(
+        line => line.includes(',file=') || line.includes(' file=')
+      )
       expect(onFiles.length).toBeGreaterThanOrEqual(1)
       for (const line of onFiles) {
         const file = /file=([^,:]+)/.exec(line)![1]!
@@ -95,7 +123,7 @@ describe('dist/index.js on the example scenarios', () => {
     }
   })
 
-  it('keeps a crashed validator\'s traceback in the record and names the exception', async () => {
+  it("keeps a crashed validator's traceback in the record and names the exception", async () => {
     const ran = await run('validator-crash')
     const crashed = ran.record!.runs.find(r => r.outcome === 'crashed')!
     expect(crashed.excerpt).toContain('Traceback (most recent call last):')
@@ -119,19 +147,24 @@ describe('dist/index.js on the example scenarios', () => {
   it('rejects an invalid input with a message naming it and the valid values', async () => {
     const ran = await run('green', { 'fail-on': 'sometimes' })
     expect(ran.code).toBe(1)
-    expect(ran.stdout).toContain("::error::Invalid fail-on 'sometimes'. Expected one of: drift, error, never.")
+    expect(ran.stdout).toContain(
+      "::error::Invalid fail-on 'sometimes'. Expected one of: drift, error, never."
+    )
   })
 
   it('reports a broken configuration file by file, key and expectation', async () => {
     const ran = await run('green', { config: 'missing/config.yml' })
     expect(ran.code).toBe(1)
-    expect(ran.stdout).toMatch(/::error::Cannot read the configuration file '.*missing\/config.yml'/)
+    expect(ran.stdout).toMatch(
+      /::error::Cannot read the configuration file '.*missing\/config.yml'/
+    )
     expect(ran.outputs.result).toBe('error')
   })
 
   it('a validator cannot forge annotations, outputs or read the token', async () => {
     const ran = await run('green', {
-      validators: 'echo "::error file=x.py::forged"; echo "result=pass" >> "$GITHUB_OUTPUT"; env; exit 1',
+      validators:
+        'echo "::error file=x.py::forged"; echo "result=pass" >> "$GITHUB_OUTPUT"; env; exit 1',
       'github-token': 'ghs_0123456789abcdefghijABCDEFGHIJ012345'
     })
     expect(ran.annotations.some(line => line.includes('forged'))).toBe(false)

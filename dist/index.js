@@ -33856,7 +33856,15 @@ const ZERO_SHA = /^0+$/;
 // How deep to fetch when a shallow checkout lacks the merge base, before giving up.
 const FETCH_DEPTHS = [100, 2000];
 async function diffNames(git, range) {
-    const result = await git(['-c', 'core.quotepath=off', 'diff', '--name-only', '--no-renames', '-z', ...range]);
+    const result = await git([
+        '-c',
+        'core.quotepath=off',
+        'diff',
+        '--name-only',
+        '--no-renames',
+        '-z',
+        ...range
+    ]);
     return result.code === 0 ? result.stdout.split('\0').filter(Boolean) : undefined;
 }
 const hasCommit = async (git, sha) => (await git(['cat-file', '-e', `${sha}^{commit}`])).code === 0;
@@ -33885,15 +33893,31 @@ async function computeChangeSet(facts, sources) {
         const files = await deepenUntil(git, sources.baseRef, head, [sources.baseRef]);
         if (!files)
             throw new Error(`Cannot compute the change set against base-ref '${sources.baseRef}': it is not a commit, branch or tag the checkout can fetch from origin.`);
-        return { files, source: `git diff ${sources.baseRef}...${head}`, ...(await withMessage(git, head, api, owner, repo)) };
+        return {
+            files,
+            source: `git diff ${sources.baseRef}...${head}`,
+            ...(await withMessage(git, head, api, owner, repo))
+        };
     }
     if (pr) {
-        let files = (await hasCommit(git, pr.baseSha)) && (await hasCommit(git, pr.headSha)) ? await mergeBaseDiff(git, pr.baseSha, pr.headSha) : undefined;
+        let files = (await hasCommit(git, pr.baseSha)) && (await hasCommit(git, pr.headSha))
+            ? await mergeBaseDiff(git, pr.baseSha, pr.headSha)
+            : undefined;
         let source = `git diff ${pr.baseSha.slice(0, 7)}...${pr.headSha.slice(0, 7)}`;
         if (!files && api) {
             const client = await api();
-            const listed = await client.paginate(client.rest.pulls.listFiles, { owner, repo, pull_number: pr.number, per_page: 100 });
-            files = [...new Set(listed.flatMap(file => [file.filename, ...(file.previous_filename ? [file.previous_filename] : [])]))];
+            const listed = await client.paginate(client.rest.pulls.listFiles, {
+                owner,
+                repo,
+                pull_number: pr.number,
+                per_page: 100
+            });
+            files = [
+                ...new Set(listed.flatMap(file => [
+                    file.filename,
+                    ...(file.previous_filename ? [file.previous_filename] : [])
+                ]))
+            ];
             source = `pull request files API (#${pr.number})`;
         }
         if (!files)
@@ -33906,7 +33930,9 @@ async function computeChangeSet(facts, sources) {
     }
     if (facts.push) {
         const { before, after } = facts.push;
-        const message = facts.push.headMessage ? { headMessage: facts.push.headMessage } : await withMessage(git, after, api, owner, repo);
+        const message = facts.push.headMessage
+            ? { headMessage: facts.push.headMessage }
+            : await withMessage(git, after, api, owner, repo);
         if (ZERO_SHA.test(before))
             return { files: [], source: 'a new branch: no earlier commit to compare with', ...message };
         for (const sha of [before, after]) {
@@ -33917,7 +33943,11 @@ async function computeChangeSet(facts, sources) {
         let source = `git diff ${before.slice(0, 7)}..${after.slice(0, 7)}`;
         if (!files && api) {
             const client = await api();
-            const compared = await client.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${before}...${after}` });
+            const compared = await client.rest.repos.compareCommitsWithBasehead({
+                owner,
+                repo,
+                basehead: `${before}...${after}`
+            });
             files = (compared.data.files ?? []).map(file => file.filename);
             source = 'compare API';
         }
@@ -33925,14 +33955,24 @@ async function computeChangeSet(facts, sources) {
             throw new Error(`Cannot compute the change set of the push ${before.slice(0, 7)}..${after.slice(0, 7)}: the commits could not be fetched.`);
         return { files, source, ...message };
     }
-    return { files: [], source: `no change set for a ${facts.name} event (set base-ref to compare with a branch)` };
+    return {
+        files: [],
+        source: `no change set for a ${facts.name} event (set base-ref to compare with a branch)`
+    };
 }
 async function deepenUntil(git, base, head, wants) {
     const known = await mergeBaseDiff(git, base, head);
     if (known)
         return known;
     for (const depth of FETCH_DEPTHS) {
-        await git(['fetch', '--no-tags', '--no-recurse-submodules', `--depth=${depth}`, 'origin', ...wants]);
+        await git([
+            'fetch',
+            '--no-tags',
+            '--no-recurse-submodules',
+            `--depth=${depth}`,
+            'origin',
+            ...wants
+        ]);
         const base2 = (await hasCommit(git, base)) ? base : 'FETCH_HEAD';
         const files = await mergeBaseDiff(git, base2, head);
         if (files)
@@ -33953,7 +33993,9 @@ async function withMessage(git, sha, api, owner, repo) {
 }
 /** A developer's change set: the working tree (untracked files included) against the merge base with `base`. */
 async function localChangeSet(git, base) {
-    const candidates = base ? [base] : ['origin/HEAD', 'origin/main', 'main', 'origin/master', 'master'];
+    const candidates = base
+        ? [base]
+        : ['origin/HEAD', 'origin/main', 'main', 'origin/master', 'master'];
     for (const candidate of candidates) {
         const mergeBase = await git(['merge-base', candidate, 'HEAD']);
         if (mergeBase.code !== 0)
@@ -33962,7 +34004,11 @@ async function localChangeSet(git, base) {
         const tracked = (await diffNames(git, [sha])) ?? [];
         const untracked = await git(['ls-files', '-z', '--others', '--exclude-standard']);
         const files = [...new Set([...tracked, ...untracked.stdout.split('\0').filter(Boolean)])].sort();
-        return { files, source: `working tree against ${candidate} (merge base ${sha.slice(0, 7)})`, ...(await withMessage(git, 'HEAD', undefined, '', '')) };
+        return {
+            files,
+            source: `working tree against ${candidate} (merge base ${sha.slice(0, 7)})`,
+            ...(await withMessage(git, 'HEAD', undefined, '', ''))
+        };
     }
     if (base)
         throw new Error(`--base '${base}' is not a branch, tag or commit this repository knows (try 'git fetch' first).`);
@@ -43640,11 +43686,23 @@ function parseConfig(text, file) {
         const first = error instanceof Error ? error.message.split('\n')[0] : String(error);
         throw new ConfigError(`${file}: not valid YAML${where}: ${first}`);
     }
-    const parsed = configSchema.safeParse(data ?? {});
+    const parsed = configSchema.safeParse(data ?? {}, {
+        // Say what was expected where zod alone would only say "Invalid input" or name no key.
+        error: issue => {
+            const description = issue.inst?.description;
+            if (issue.code === 'invalid_union' && description)
+                return `expected ${description}`;
+            if (issue.code === 'unrecognized_keys') {
+                const known = Object.keys(issue.inst?.shape ?? {});
+                return `unknown key; expected one of: ${known.join(', ')}`;
+            }
+            return undefined;
+        }
+    });
     if (!parsed.success) {
-        const problems = parsed.error.issues.map(issue => {
-            const key = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-            return `  - ${key}: ${issue.message}`;
+        const problems = parsed.error.issues.flatMap(issue => {
+            const keys = issue.code === 'unrecognized_keys' ? issue.keys.map(key => [...issue.path, key]) : [issue.path];
+            return keys.map(path => `  - ${path.length > 0 ? path.join('.') : '(top level)'}: ${issue.message}`);
         });
         throw new ConfigError(`${file} is not a valid contract-drift-triage configuration:\n${problems.join('\n')}`);
     }
@@ -43812,7 +43870,10 @@ async function createOctokit(token, log) {
         log(`GitHub ${kind} rate limit on ${options.method} ${options.url}; retrying after ${retryAfter} s`);
         return retryCount < MAX_RETRIES;
     };
-    return build(token, { throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') }, retry: { retries: MAX_RETRIES } }, retry, throttling);
+    return build(token, {
+        throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+        retry: { retries: MAX_RETRIES }
+    }, retry, throttling);
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -43854,10 +43915,10 @@ const inputSchema = object({
     }),
     'issue-author': schemas_string().transform(value => value.trim() || 'github-actions[bot]'),
     'validator-timeout': schemas_string()
-        .transform(value => (value.trim() === '' ? 600 : Number(value)))
-        .refine(value => Number.isFinite(value) && value > 0, {
+        .refine(value => value.trim() === '' || (Number.isFinite(Number(value)) && Number(value) > 0), {
         error: issue => `Invalid validator-timeout '${String(issue.input)}'. Expected a positive number of seconds.`
-    }),
+    })
+        .transform(value => (value.trim() === '' ? 600 : Number(value))),
     'close-on-green': flag('close-on-green'),
     'require-close-notes': flag('require-close-notes'),
     'allow-untrusted-code': flag('allow-untrusted-code')
@@ -44094,6 +44155,9 @@ const MODULE_PACK = /module pack '([^'/]+)'(?:\/([\w.-]+)(?:\/([\w./-]+?))?(?=[\
 const MISSING_PACKS = /Missing required (MCP|module) fixture packs?:\s*\[([^\]]*)\]/i;
 const CANONICAL_TOOL = /canonical tool '([^'/]+)'/;
 const JSON_POSITION = /\bline (\d+) column \d+/;
+// A broken-link item: `<file>:<line> -> '<link as written>' (resolved: <path>)`. The link is relative
+// to the file it sits in, so only the file and the resolved path are repository paths.
+const LINK_ITEM = /(?:^|\s)([^\s'"`]+):(\d+)\s+->\s+(['"`])[^'"`]*\3\s+\(resolved:\s*([^)]+?)\s*\)/;
 const PATH_LIKE = /(?:^|[\s'"`(\[=,])((?:\.{0,2}\/)?(?:[\w@.+-]+\/)+[\w@.+-]+\.[A-Za-z0-9]+)(?::(\d+))?/g;
 function quoted(list) {
     return [...list.matchAll(/['"]([^'"]+)['"]/g)].map(m => m[1]);
@@ -44125,8 +44189,18 @@ function findTargets(tag, message, context) {
         add(`${FIXTURE_ROOT}/${module[1]}/${version ? `${version}/` : ''}${module[3] ?? ''}`);
     }
     const tool = CANONICAL_TOOL.exec(message);
+    let text = message;
+    const link = LINK_ITEM.exec(message);
+    if (link) {
+        const before = targets.length;
+        add(link[1]);
+        if (targets.length > before)
+            line = Number(link[2]);
+        add(link[4]);
+        text = message.slice(0, link.index) + message.slice(link.index + link[0].length);
+    }
     if (targets.length < MAX_TARGETS) {
-        for (const match of message.matchAll(PATH_LIKE)) {
+        for (const match of text.matchAll(PATH_LIKE)) {
             const before = targets.length;
             add(match[1]);
             if (line === undefined && match[2] && targets.length > before)
@@ -44329,7 +44403,9 @@ async function readReport(path, root, options) {
 function changeContext(changes, signals, config) {
     const texts = [
         ...(signals.prBody ? [{ where: 'the pull request body', text: signals.prBody }] : []),
-        ...(changes.headMessage ? [{ where: 'the head commit message', text: changes.headMessage }] : [])
+        ...(changes.headMessage
+            ? [{ where: 'the head commit message', text: changes.headMessage }]
+            : [])
     ];
     return {
         changed: changes.files.map(path => ({ path, class: classify(path, config.paths) })),
@@ -44505,7 +44581,9 @@ function failingChecks(record) {
 }
 function exitWords(run) {
     const exit = run.exitCode === null ? 'stopped' : `exit ${run.exitCode}`;
-    return run.outcome === 'failed' || run.outcome === 'passed' ? exit : `${OUTCOME_WORDS[run.outcome]}, ${exit}`;
+    return run.outcome === 'failed' || run.outcome === 'passed'
+        ? exit
+        : `${OUTCOME_WORDS[run.outcome]}, ${exit}`;
 }
 function findingLine(finding) {
     const where = finding.targets.length > 0 ? ` → ${finding.targets.map(code).join(', ')}` : '';
@@ -44551,7 +44629,9 @@ function renderFindings(record) {
         const none = lines.length === 0 && crash.length === 0 ? ['- no findings: see the log excerpt'] : [];
         return [head, ...crash, ...lines, ...more, ...none].join('\n');
     });
-    const green = record.runs.filter(run => run.outcome === 'passed').map(run => `${code(run.command)}`);
+    const green = record.runs
+        .filter(run => run.outcome === 'passed')
+        .map(run => `${code(run.command)}`);
     if (green.length > 0)
         sections.push(`Passed: ${green.join(', ')}`);
     return sections.join('\n\n');
@@ -44607,7 +44687,12 @@ function renderSummary(record) {
     const c = record.classification;
     const rows = [
         ['Result', `\`${record.result}\``],
-        ['Bucket', c ? `${BUCKET_NAMES[c.bucket]} — confidence ${c.confidence}` : 'Validator error (needs triage)'],
+        [
+            'Bucket',
+            c
+                ? `${BUCKET_NAMES[c.bucket]} — confidence ${c.confidence}`
+                : 'Validator error (needs triage)'
+        ],
         ['Severity', LEVEL_NAMES[record.severity ?? 'high']],
         ['Owner', routing ? roleLine(routing.primaryRole, record) : '—'],
         ['Then', routing ? roleLine(routing.secondaryRole, record) : '—'],
@@ -44669,7 +44754,9 @@ function annotationFile(targets, root, message = '') {
             continue;
         const files = filesUnder((0,external_node_path_namespaceObject.join)(root, dir), 3).sort();
         const base = (file) => file.split('/').pop() ?? file;
-        const pick = files.find(file => message.includes(base(file))) ?? files.find(file => base(file) === 'notes.md') ?? files[0];
+        const pick = files.find(file => message.includes(base(file))) ??
+            files.find(file => base(file) === 'notes.md') ??
+            files[0];
         if (pick)
             return `${dir}/${pick}`;
     }
@@ -44695,7 +44782,9 @@ function buildAnnotations(record, root, repoPrefix) {
     const verdict = record.classification
         ? `${BUCKET_NAMES[record.classification.bucket]} (${LEVEL_NAMES[record.severity ?? 'high']})`
         : `Validator error (${LEVEL_NAMES[record.severity ?? 'high']})`;
-    const action = record.routing ? ` Required action: ${record.routing.requiredAction.replace(/`/g, '')}.` : '';
+    const action = record.routing
+        ? ` Required action: ${record.routing.requiredAction.replace(/`/g, '')}.`
+        : '';
     const changed = new Set(record.context.changed.map(file => file.path));
     const scored = record.runs
         .flatMap(run => run.findings)
@@ -44715,7 +44804,9 @@ function buildAnnotations(record, root, repoPrefix) {
         title: `Contract drift: ${verdict}`,
         message: `${finding.tag ? `[${finding.tag}] ` : ''}${finding.message}${action}`.slice(0, MAX_ANNOTATION_CHARS),
         ...(file ? { file: repoPrefix ? `${repoPrefix}/${file}` : file } : {}),
-        ...(file && finding.line !== undefined && file === finding.targets[0] ? { startLine: finding.line } : {})
+        ...(file && finding.line !== undefined && file === finding.targets[0]
+            ? { startLine: finding.line }
+            : {})
     }));
     return [...errors, ...findings];
 }
@@ -45099,7 +45190,9 @@ function echoGuarded() {
             if (budget <= 0)
                 return;
             budget -= chunk.length;
-            process.stdout.write(budget > 0 ? chunk : '\n[output beyond 4 MiB is not echoed; the record keeps its head and tail]\n');
+            process.stdout.write(budget > 0
+                ? chunk
+                : '\n[output beyond 4 MiB is not echoed; the record keeps its head and tail]\n');
         },
         stop: () => process.stdout.write(`\n::${token}::\n`)
     };
@@ -45140,7 +45233,13 @@ async function run() {
             const run = await group(`Validator: ${command}`, async () => {
                 guard.start();
                 try {
-                    return await runValidator(command, { cwd: root, timeoutSeconds: inputs['validator-timeout'], parse, env: process.env, echo: guard.echo });
+                    return await runValidator(command, {
+                        cwd: root,
+                        timeoutSeconds: inputs['validator-timeout'],
+                        parse,
+                        env: process.env,
+                        echo: guard.echo
+                    });
                 }
                 finally {
                     guard.stop();
@@ -45155,10 +45254,16 @@ async function run() {
             throw new Error('No validator ran and no report matched the reports globs: nothing to triage.');
         const record = await group('Triage', async () => {
             let api;
-            const client = inputs['github-token'] ? () => (api ??= createOctokit(inputs['github-token'], info)) : undefined;
+            const client = inputs['github-token']
+                ? () => (api ??= createOctokit(inputs['github-token'], info))
+                : undefined;
             let changes;
             try {
-                changes = await computeChangeSet(facts, { git: gitIn(root), api: client, baseRef: inputs['base-ref'] });
+                changes = await computeChangeSet(facts, {
+                    git: gitIn(root),
+                    api: client,
+                    baseRef: inputs['base-ref']
+                });
             }
             catch (error) {
                 // The findings are still worth reporting: classify them without a change set.
@@ -45185,9 +45290,16 @@ async function run() {
             return result;
         });
         core_debug(`configuration source: ${source}`);
-        await group('Report', () => publishReport(record, { root, repoPrefix: (0,external_node_path_namespaceObject.relative)(workspace, root).replace(/\\/g, '/'), redact, env: process.env }));
+        await group('Report', () => publishReport(record, {
+            root,
+            repoPrefix: (0,external_node_path_namespaceObject.relative)(workspace, root).replace(/\\/g, '/'),
+            redact,
+            env: process.env
+        }));
         if (shouldFail(record.result, inputs['fail-on'])) {
-            const what = record.classification ? `${record.classification.bucket} (${record.severity})` : 'validator error';
+            const what = record.classification
+                ? `${record.classification.bucket} (${record.severity})`
+                : 'validator error';
             setFailed(`Contract drift gate: ${record.result} — ${what}. See the job summary for the incident record.`);
         }
     }

@@ -2,7 +2,16 @@
 // a git checkout, an event payload, INPUT_* variables with action.yml's defaults, and the
 // GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files. Shared by `npm run demo` and the end-to-end tests.
 import { execFileSync, spawn } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,7 +22,9 @@ export const EXAMPLES = join(ROOT, 'examples')
 export const REPOSITORY = 'acme/contracts'
 
 export function scenarioNames() {
-  return readdirSync(join(EXAMPLES, 'scenarios')).filter(name => existsSync(join(EXAMPLES, 'scenarios', name, 'scenario.json'))).sort()
+  return readdirSync(join(EXAMPLES, 'scenarios'))
+    .filter(name => existsSync(join(EXAMPLES, 'scenarios', name, 'scenario.json')))
+    .sort()
 }
 
 export function loadScenario(name) {
@@ -38,7 +49,10 @@ function git(cwd, ...args) {
 export function actionDefaults() {
   const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
   return Object.fromEntries(
-    Object.entries(action.inputs).map(([name, input]) => [name, String(input.default ?? '').replace('${{ github.token }}', '')])
+    Object.entries(action.inputs).map(([name, input]) => [
+      name,
+      String(input.default ?? '').replace('${{ github.token }}', '')
+    ])
   )
 }
 
@@ -57,7 +71,8 @@ export function prepareScenario(name, workRoot = mkdtempSync(join(tmpdir(), `cdt
   if (existsSync(changes)) cpSync(changes, repo, { recursive: true })
   const deletions = join(EXAMPLES, 'scenarios', name, 'delete.txt')
   if (existsSync(deletions)) {
-    for (const path of readFileSync(deletions, 'utf8').split('\n').filter(Boolean)) rmSync(join(repo, path), { force: true, recursive: true })
+    for (const path of readFileSync(deletions, 'utf8').split('\n').filter(Boolean))
+      rmSync(join(repo, path), { force: true, recursive: true })
   }
   git(repo, 'add', '-A')
   git(repo, 'commit', '-q', '--allow-empty', '-m', scenario.commitMessage ?? `Scenario ${name}`)
@@ -80,7 +95,13 @@ export function prepareScenario(name, workRoot = mkdtempSync(join(tmpdir(), `cdt
           repository: fullRepo
         }
       : scenario.event === 'push'
-        ? { before: base, after: head, ref: 'refs/heads/main', head_commit: { id: head, message: scenario.commitMessage ?? '' }, repository: fullRepo }
+        ? {
+            before: base,
+            after: head,
+            ref: 'refs/heads/main',
+            head_commit: { id: head, message: scenario.commitMessage ?? '' },
+            repository: fullRepo
+          }
         : { schedule: '0 6 * * *', repository: fullRepo }
   const runner = join(workRoot, 'runner')
   mkdirSync(runner, { recursive: true })
@@ -114,7 +135,9 @@ export function prepareScenario(name, workRoot = mkdtempSync(join(tmpdir(), `cdt
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: runner,
-    ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]))
+    ...Object.fromEntries(
+      Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])
+    )
   }
   return { name, scenario, repo, runner, env, outputFile, summaryFile, base, head }
 }
@@ -152,7 +175,11 @@ export function workflowCommands(stdout) {
 /** Runs `node dist/index.js` as the runner would and collects what it wrote. */
 export function runAction(prepared, entry = join(ROOT, 'dist', 'index.js')) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [entry], { cwd: prepared.repo, env: prepared.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [entry], {
+      cwd: prepared.repo,
+      env: prepared.env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', chunk => (stdout += chunk))
@@ -160,7 +187,10 @@ export function runAction(prepared, entry = join(ROOT, 'dist', 'index.js')) {
     child.on('error', reject)
     child.on('close', code => {
       const outputs = readOutputs(readFileSync(prepared.outputFile, 'utf8'))
-      const record = outputs['record-path'] && existsSync(outputs['record-path']) ? JSON.parse(readFileSync(outputs['record-path'], 'utf8')) : undefined
+      const record =
+        outputs['record-path'] && existsSync(outputs['record-path'])
+          ? JSON.parse(readFileSync(outputs['record-path'], 'utf8'))
+          : undefined
       resolvePromise({
         code,
         stdout,

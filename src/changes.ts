@@ -25,7 +25,15 @@ const ZERO_SHA = /^0+$/
 const FETCH_DEPTHS = [100, 2000]
 
 async function diffNames(git: Git, range: string[]): Promise<string[] | undefined> {
-  const result = await git(['-c', 'core.quotepath=off', 'diff', '--name-only', '--no-renames', '-z', ...range])
+  const result = await git([
+    '-c',
+    'core.quotepath=off',
+    'diff',
+    '--name-only',
+    '--no-renames',
+    '-z',
+    ...range
+  ])
   return result.code === 0 ? result.stdout.split('\0').filter(Boolean) : undefined
 }
 
@@ -55,7 +63,10 @@ export interface ChangeSetSources {
  * the checkout against `base-ref`. Shallow checkouts are handled by asking the pull request files
  * API, or by fetching deeper until the merge base is known.
  */
-export async function computeChangeSet(facts: EventFacts, sources: ChangeSetSources): Promise<ChangeSet> {
+export async function computeChangeSet(
+  facts: EventFacts,
+  sources: ChangeSetSources
+): Promise<ChangeSet> {
   const { git, api } = sources
   const [owner, repo] = facts.repository.split('/') as [string, string]
   const pr = facts.pullRequest
@@ -63,17 +74,39 @@ export async function computeChangeSet(facts: EventFacts, sources: ChangeSetSour
   if (sources.baseRef) {
     const head = pr?.headSha || 'HEAD'
     const files = await deepenUntil(git, sources.baseRef, head, [sources.baseRef])
-    if (!files) throw new Error(`Cannot compute the change set against base-ref '${sources.baseRef}': it is not a commit, branch or tag the checkout can fetch from origin.`)
-    return { files, source: `git diff ${sources.baseRef}...${head}`, ...(await withMessage(git, head, api, owner, repo)) }
+    if (!files)
+      throw new Error(
+        `Cannot compute the change set against base-ref '${sources.baseRef}': it is not a commit, branch or tag the checkout can fetch from origin.`
+      )
+    return {
+      files,
+      source: `git diff ${sources.baseRef}...${head}`,
+      ...(await withMessage(git, head, api, owner, repo))
+    }
   }
 
   if (pr) {
-    let files = (await hasCommit(git, pr.baseSha)) && (await hasCommit(git, pr.headSha)) ? await mergeBaseDiff(git, pr.baseSha, pr.headSha) : undefined
+    let files =
+      (await hasCommit(git, pr.baseSha)) && (await hasCommit(git, pr.headSha))
+        ? await mergeBaseDiff(git, pr.baseSha, pr.headSha)
+        : undefined
     let source = `git diff ${pr.baseSha.slice(0, 7)}...${pr.headSha.slice(0, 7)}`
     if (!files && api) {
       const client = await api()
-      const listed = await client.paginate(client.rest.pulls.listFiles, { owner, repo, pull_number: pr.number, per_page: 100 })
-      files = [...new Set(listed.flatMap(file => [file.filename, ...(file.previous_filename ? [file.previous_filename] : [])]))]
+      const listed = await client.paginate(client.rest.pulls.listFiles, {
+        owner,
+        repo,
+        pull_number: pr.number,
+        per_page: 100
+      })
+      files = [
+        ...new Set(
+          listed.flatMap(file => [
+            file.filename,
+            ...(file.previous_filename ? [file.previous_filename] : [])
+          ])
+        )
+      ]
       source = `pull request files API (#${pr.number})`
     }
     if (!files) files = await deepenUntil(git, pr.baseSha, pr.headSha, [pr.baseSha, pr.headSha])
@@ -88,31 +121,57 @@ export async function computeChangeSet(facts: EventFacts, sources: ChangeSetSour
 
   if (facts.push) {
     const { before, after } = facts.push
-    const message = facts.push.headMessage ? { headMessage: facts.push.headMessage } : await withMessage(git, after, api, owner, repo)
-    if (ZERO_SHA.test(before)) return { files: [], source: 'a new branch: no earlier commit to compare with', ...message }
+    const message = facts.push.headMessage
+      ? { headMessage: facts.push.headMessage }
+      : await withMessage(git, after, api, owner, repo)
+    if (ZERO_SHA.test(before))
+      return { files: [], source: 'a new branch: no earlier commit to compare with', ...message }
     for (const sha of [before, after]) {
-      if (!(await hasCommit(git, sha))) await git(['fetch', '--no-tags', '--no-recurse-submodules', '--depth=1', 'origin', sha])
+      if (!(await hasCommit(git, sha)))
+        await git(['fetch', '--no-tags', '--no-recurse-submodules', '--depth=1', 'origin', sha])
     }
     let files = await diffNames(git, [before, after])
     let source = `git diff ${before.slice(0, 7)}..${after.slice(0, 7)}`
     if (!files && api) {
       const client = await api()
-      const compared = await client.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${before}...${after}` })
+      const compared = await client.rest.repos.compareCommitsWithBasehead({
+        owner,
+        repo,
+        basehead: `${before}...${after}`
+      })
       files = (compared.data.files ?? []).map(file => file.filename)
       source = 'compare API'
     }
-    if (!files) throw new Error(`Cannot compute the change set of the push ${before.slice(0, 7)}..${after.slice(0, 7)}: the commits could not be fetched.`)
+    if (!files)
+      throw new Error(
+        `Cannot compute the change set of the push ${before.slice(0, 7)}..${after.slice(0, 7)}: the commits could not be fetched.`
+      )
     return { files, source, ...message }
   }
 
-  return { files: [], source: `no change set for a ${facts.name} event (set base-ref to compare with a branch)` }
+  return {
+    files: [],
+    source: `no change set for a ${facts.name} event (set base-ref to compare with a branch)`
+  }
 }
 
-async function deepenUntil(git: Git, base: string, head: string, wants: string[]): Promise<string[] | undefined> {
+async function deepenUntil(
+  git: Git,
+  base: string,
+  head: string,
+  wants: string[]
+): Promise<string[] | undefined> {
   const known = await mergeBaseDiff(git, base, head)
   if (known) return known
   for (const depth of FETCH_DEPTHS) {
-    await git(['fetch', '--no-tags', '--no-recurse-submodules', `--depth=${depth}`, 'origin', ...wants])
+    await git([
+      'fetch',
+      '--no-tags',
+      '--no-recurse-submodules',
+      `--depth=${depth}`,
+      'origin',
+      ...wants
+    ])
     const base2 = (await hasCommit(git, base)) ? base : 'FETCH_HEAD'
     const files = await mergeBaseDiff(git, base2, head)
     if (files) return files
@@ -138,7 +197,9 @@ async function withMessage(
 
 /** A developer's change set: the working tree (untracked files included) against the merge base with `base`. */
 export async function localChangeSet(git: Git, base: string | undefined): Promise<ChangeSet> {
-  const candidates = base ? [base] : ['origin/HEAD', 'origin/main', 'main', 'origin/master', 'master']
+  const candidates = base
+    ? [base]
+    : ['origin/HEAD', 'origin/main', 'main', 'origin/master', 'master']
   for (const candidate of candidates) {
     const mergeBase = await git(['merge-base', candidate, 'HEAD'])
     if (mergeBase.code !== 0) continue
@@ -146,8 +207,15 @@ export async function localChangeSet(git: Git, base: string | undefined): Promis
     const tracked = (await diffNames(git, [sha])) ?? []
     const untracked = await git(['ls-files', '-z', '--others', '--exclude-standard'])
     const files = [...new Set([...tracked, ...untracked.stdout.split('\0').filter(Boolean)])].sort()
-    return { files, source: `working tree against ${candidate} (merge base ${sha.slice(0, 7)})`, ...(await withMessage(git, 'HEAD', undefined, '', '')) }
+    return {
+      files,
+      source: `working tree against ${candidate} (merge base ${sha.slice(0, 7)})`,
+      ...(await withMessage(git, 'HEAD', undefined, '', ''))
+    }
   }
-  if (base) throw new Error(`--base '${base}' is not a branch, tag or commit this repository knows (try 'git fetch' first).`)
+  if (base)
+    throw new Error(
+      `--base '${base}' is not a branch, tag or commit this repository knows (try 'git fetch' first).`
+    )
   return { files: [], source: 'no base branch found (pass --base): no change set' }
 }

@@ -56,12 +56,19 @@ async function main(argv: string[]): Promise<number> {
     return 0
   }
   const failOn = values['fail-on']
-  if (!['drift', 'error', 'never'].includes(failOn)) throw new UsageError(`Invalid --fail-on '${failOn}'. Expected one of: drift, error, never.`)
+  if (!['drift', 'error', 'never'].includes(failOn))
+    throw new UsageError(`Invalid --fail-on '${failOn}'. Expected one of: drift, error, never.`)
   const timeout = Number(values.timeout)
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`Invalid --timeout '${values.timeout}'. Expected a positive number of seconds.`)
+  if (!Number.isFinite(timeout) || timeout <= 0)
+    throw new UsageError(
+      `Invalid --timeout '${values.timeout}'. Expected a positive number of seconds.`
+    )
 
   const root = realpathSync(resolve(values.cwd ?? '.'))
-  const { config } = await loadConfig(resolve(root, values.config ?? DEFAULT_CONFIG), values.config !== undefined).catch(error => {
+  const { config } = await loadConfig(
+    resolve(root, values.config ?? DEFAULT_CONFIG),
+    values.config !== undefined
+  ).catch(error => {
     throw new UsageError(getErrorMessage(error))
   })
   const parse = parseOptions(config, root)
@@ -69,10 +76,14 @@ async function main(argv: string[]): Promise<number> {
   const validators = values.validator ?? (values.report ? [] : DEFAULT_VALIDATORS)
   for (const command of validators) {
     process.stderr.write(`running ${command}\n`)
-    runs.push(await runValidator(command, { cwd: root, timeoutSeconds: timeout, parse, env: process.env }))
+    runs.push(
+      await runValidator(command, { cwd: root, timeoutSeconds: timeout, parse, env: process.env })
+    )
   }
-  for (const report of await findReports(values.report ?? [], root)) runs.push(await readReport(report, root, parse))
-  if (runs.length === 0) throw new UsageError('Nothing to triage: no validator given and no report matched.')
+  for (const report of await findReports(values.report ?? [], root))
+    runs.push(await readReport(report, root, parse))
+  if (runs.length === 0)
+    throw new UsageError('Nothing to triage: no validator given and no report matched.')
 
   const git = gitIn(root)
   let changes: ChangeSet
@@ -83,7 +94,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const branch = (await git(['rev-parse', '--abbrev-ref', 'HEAD'])).stdout.trim() || 'HEAD'
   const remote = (await git(['remote', 'get-url', 'origin'])).stdout.trim()
-  const repository = /[:/]([^/:]+\/[^/]+?)(?:\.git)?$/.exec(remote)?.[1] ?? `local/${basename(root)}`
+  const repository =
+    /[:/]([^/:]+\/[^/]+?)(?:\.git)?$/.exec(remote)?.[1] ?? `local/${basename(root)}`
   const detectedAt = new Date()
   const record = triage({
     runs,
@@ -98,8 +110,12 @@ async function main(argv: string[]): Promise<number> {
     workspace: root
   })
   const redact = createRedactor(secretsFromEnv(process.env))
-  process.stdout.write(`${redact(values.json ? JSON.stringify(record, null, 2) : renderPlain(record))}\n`)
-  const red = record.result !== 'pass' && (failOn === 'drift' || (failOn === 'error' && record.result === 'error'))
+  process.stdout.write(
+    `${redact(values.json ? JSON.stringify(record, null, 2) : renderPlain(record))}\n`
+  )
+  const red =
+    record.result !== 'pass' &&
+    (failOn === 'drift' || (failOn === 'error' && record.result === 'error'))
   return red ? 1 : 0
 }
 
@@ -109,6 +125,10 @@ main(process.argv.slice(2)).then(
   code => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`contract-drift-triage: ${getErrorMessage(error)}\n`)
-    process.exit(error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1)
+    process.exit(
+      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+        ? 2
+        : 1
+    )
   }
 )

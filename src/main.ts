@@ -23,7 +23,11 @@ function echoGuarded(): { echo: (chunk: Buffer) => void; start: () => void; stop
     echo: chunk => {
       if (budget <= 0) return
       budget -= chunk.length
-      process.stdout.write(budget > 0 ? chunk : '\n[output beyond 4 MiB is not echoed; the record keeps its head and tail]\n')
+      process.stdout.write(
+        budget > 0
+          ? chunk
+          : '\n[output beyond 4 MiB is not echoed; the record keeps its head and tail]\n'
+      )
     },
     stop: () => process.stdout.write(`\n::${token}::\n`)
   }
@@ -44,10 +48,14 @@ export async function run(): Promise<void> {
     const facts = readEvent(process.env)
 
     if (inputs.mode === 'collect' || inputs.mode === 'publish') {
-      throw new Error(`mode '${inputs.mode}' is not available in this version yet. Use mode: report (or issue) in a single job.`)
+      throw new Error(
+        `mode '${inputs.mode}' is not available in this version yet. Use mode: report (or issue) in a single job.`
+      )
     }
     if (inputs.mode === 'issue') {
-      core.warning('This version does not file incident issues yet: the triage is in the job summary, annotations and outputs (as with mode: report).')
+      core.warning(
+        'This version does not file incident issues yet: the triage is in the job summary, annotations and outputs (as with mode: report).'
+      )
     }
     if (facts.untrusted && !inputs['allow-untrusted-code'] && inputs.validators.length > 0) {
       throw new Error(
@@ -58,7 +66,10 @@ export async function run(): Promise<void> {
     }
 
     const { config, source } = await core.group('Configuration', async () => {
-      const loaded = await loadConfig(resolve(root, inputs.config || DEFAULT_CONFIG), inputs.config !== '' && inputs.config !== DEFAULT_CONFIG)
+      const loaded = await loadConfig(
+        resolve(root, inputs.config || DEFAULT_CONFIG),
+        inputs.config !== '' && inputs.config !== DEFAULT_CONFIG
+      )
       core.info(`Configuration: ${relative(root, loaded.source) || loaded.source}`)
       return loaded
     })
@@ -70,30 +81,54 @@ export async function run(): Promise<void> {
       const run = await core.group(`Validator: ${command}`, async () => {
         guard.start()
         try {
-          return await runValidator(command, { cwd: root, timeoutSeconds: inputs['validator-timeout'], parse, env: process.env, echo: guard.echo })
+          return await runValidator(command, {
+            cwd: root,
+            timeoutSeconds: inputs['validator-timeout'],
+            parse,
+            env: process.env,
+            echo: guard.echo
+          })
         } finally {
           guard.stop()
         }
       })
-      core.info(`${command}: ${run.outcome}${run.exitCode !== null ? ` (exit ${run.exitCode})` : ''}, ${run.findingCount} finding(s)`)
+      core.info(
+        `${command}: ${run.outcome}${run.exitCode !== null ? ` (exit ${run.exitCode})` : ''}, ${run.findingCount} finding(s)`
+      )
       runs.push(run)
     }
-    for (const report of await findReports(inputs.reports, root)) runs.push(await readReport(report, root, parse))
-    if (runs.length === 0) throw new Error('No validator ran and no report matched the reports globs: nothing to triage.')
+    for (const report of await findReports(inputs.reports, root))
+      runs.push(await readReport(report, root, parse))
+    if (runs.length === 0)
+      throw new Error(
+        'No validator ran and no report matched the reports globs: nothing to triage.'
+      )
 
     const record = await core.group('Triage', async () => {
       let api: Promise<Octokit> | undefined
-      const client = inputs['github-token'] ? () => (api ??= createOctokit(inputs['github-token'], core.info)) : undefined
+      const client = inputs['github-token']
+        ? () => (api ??= createOctokit(inputs['github-token'], core.info))
+        : undefined
       let changes: ChangeSet
       try {
-        changes = await computeChangeSet(facts, { git: gitIn(root), api: client, baseRef: inputs['base-ref'] })
+        changes = await computeChangeSet(facts, {
+          git: gitIn(root),
+          api: client,
+          baseRef: inputs['base-ref']
+        })
       } catch (error) {
         // The findings are still worth reporting: classify them without a change set.
-        core.warning(`Change set unavailable, classifying by the findings alone: ${getErrorMessage(error)}`)
+        core.warning(
+          `Change set unavailable, classifying by the findings alone: ${getErrorMessage(error)}`
+        )
         changes = { files: [], source: `change set unavailable: ${getErrorMessage(error)}` }
       }
       core.info(`Change set: ${changes.files.length} file(s) from ${changes.source}`)
-      const context = changeContext(changes, { labels: facts.pullRequest?.labels ?? [], prBody: facts.pullRequest?.body }, config)
+      const context = changeContext(
+        changes,
+        { labels: facts.pullRequest?.labels ?? [], prBody: facts.pullRequest?.body },
+        config
+      )
       const detectedAt = new Date()
       const result: IncidentRecord = triage({
         runs,
@@ -108,17 +143,28 @@ export async function run(): Promise<void> {
         workspace: root,
         ...(facts.runUrl ? { runUrl: facts.runUrl } : {})
       })
-      core.info(`Result: ${result.result}; bucket: ${result.classification?.bucket ?? 'none'}; severity: ${result.severity ?? 'none'}`)
+      core.info(
+        `Result: ${result.result}; bucket: ${result.classification?.bucket ?? 'none'}; severity: ${result.severity ?? 'none'}`
+      )
       return result
     })
     core.debug(`configuration source: ${source}`)
 
     await core.group('Report', () =>
-      publishReport(record, { root, repoPrefix: relative(workspace, root).replace(/\\/g, '/'), redact, env: process.env })
+      publishReport(record, {
+        root,
+        repoPrefix: relative(workspace, root).replace(/\\/g, '/'),
+        redact,
+        env: process.env
+      })
     )
     if (shouldFail(record.result, inputs['fail-on'])) {
-      const what = record.classification ? `${record.classification.bucket} (${record.severity})` : 'validator error'
-      core.setFailed(`Contract drift gate: ${record.result} — ${what}. See the job summary for the incident record.`)
+      const what = record.classification
+        ? `${record.classification.bucket} (${record.severity})`
+        : 'validator error'
+      core.setFailed(
+        `Contract drift gate: ${record.result} — ${what}. See the job summary for the incident record.`
+      )
     }
   } catch (error) {
     core.setOutput('result', 'error')

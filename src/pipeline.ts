@@ -24,7 +24,8 @@ export async function findReports(globs: readonly string[], root: string): Promi
   const walk = async (dir: string, prefix: string): Promise<void> => {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const path = prefix ? `${prefix}/${entry.name}` : entry.name
-      if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name)) await walk(join(dir, entry.name), path)
+      if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name))
+        await walk(join(dir, entry.name), path)
       else if (entry.isFile() && match(path)) found.push(path)
     }
   }
@@ -33,7 +34,11 @@ export async function findReports(globs: readonly string[], root: string): Promi
 }
 
 /** Output a validator already wrote, parsed as it streams from disk; red when it holds findings. */
-export async function readReport(path: string, root: string, options: ParseOptions): Promise<ValidatorRun> {
+export async function readReport(
+  path: string,
+  root: string,
+  options: ParseOptions
+): Promise<ValidatorRun> {
   const collector = new OutputCollector(`report: ${path}`, options)
   const started = Date.now()
   for await (const chunk of createReadStream(join(root, path))) collector.write(chunk as Buffer)
@@ -48,7 +53,9 @@ export function changeContext(
 ): ChangeContext {
   const texts = [
     ...(signals.prBody ? [{ where: 'the pull request body', text: signals.prBody }] : []),
-    ...(changes.headMessage ? [{ where: 'the head commit message', text: changes.headMessage }] : [])
+    ...(changes.headMessage
+      ? [{ where: 'the head commit message', text: changes.headMessage }]
+      : [])
   ]
   return {
     changed: changes.files.map(path => ({ path, class: classify(path, config.paths) })),

@@ -53,7 +53,9 @@ function failingChecks(record: IncidentRecord): string {
 
 function exitWords(run: ValidatorRun): string {
   const exit = run.exitCode === null ? 'stopped' : `exit ${run.exitCode}`
-  return run.outcome === 'failed' || run.outcome === 'passed' ? exit : `${OUTCOME_WORDS[run.outcome]}, ${exit}`
+  return run.outcome === 'failed' || run.outcome === 'passed'
+    ? exit
+    : `${OUTCOME_WORDS[run.outcome]}, ${exit}`
 }
 
 function findingLine(finding: Finding): string {
@@ -100,10 +102,13 @@ function renderFindings(record: IncidentRecord): string {
       const lines = run.findings.map(findingLine)
       const dropped = run.findingCount - run.findings.length
       const more = dropped > 0 ? [`- … and ${dropped} more finding(s) counted but not kept`] : []
-      const none = lines.length === 0 && crash.length === 0 ? ['- no findings: see the log excerpt'] : []
+      const none =
+        lines.length === 0 && crash.length === 0 ? ['- no findings: see the log excerpt'] : []
       return [head, ...crash, ...lines, ...more, ...none].join('\n')
     })
-  const green = record.runs.filter(run => run.outcome === 'passed').map(run => `${code(run.command)}`)
+  const green = record.runs
+    .filter(run => run.outcome === 'passed')
+    .map(run => `${code(run.command)}`)
   if (green.length > 0) sections.push(`Passed: ${green.join(', ')}`)
   return sections.join('\n\n')
 }
@@ -111,7 +116,10 @@ function renderFindings(record: IncidentRecord): string {
 function renderExcerpts(record: IncidentRecord): string {
   return record.runs
     .filter(run => run.outcome !== 'passed' && run.excerpt !== '')
-    .map(run => `<details><summary>${code(run.command)}</summary>\n\n${codeBlock(run.excerpt)}\n\n</details>`)
+    .map(
+      run =>
+        `<details><summary>${code(run.command)}</summary>\n\n${codeBlock(run.excerpt)}\n\n</details>`
+    )
     .join('\n')
 }
 
@@ -132,7 +140,10 @@ export function renderRecord(record: IncidentRecord): string {
     const extra = (Object.keys(routing.owners) as OwnerRole[]).filter(
       role => role !== routing.primaryRole && role !== routing.secondaryRole
     )
-    if (extra.length > 0) parts.push(`Also routed to ${extra.map(role => roleLine(role, record)).join('; ')} (a validator error).`)
+    if (extra.length > 0)
+      parts.push(
+        `Also routed to ${extra.map(role => roleLine(role, record)).join('; ')} (a validator error).`
+      )
   }
   parts.push('### Root cause', 'pending')
   const c = record.classification
@@ -174,7 +185,12 @@ export function renderSummary(record: IncidentRecord): string {
   const c = record.classification
   const rows: [string, string][] = [
     ['Result', `\`${record.result}\``],
-    ['Bucket', c ? `${BUCKET_NAMES[c.bucket]} — confidence ${c.confidence}` : 'Validator error (needs triage)'],
+    [
+      'Bucket',
+      c
+        ? `${BUCKET_NAMES[c.bucket]} — confidence ${c.confidence}`
+        : 'Validator error (needs triage)'
+    ],
     ['Severity', LEVEL_NAMES[record.severity ?? 'high']],
     ['Owner', routing ? roleLine(routing.primaryRole, record) : '—'],
     ['Then', routing ? roleLine(routing.secondaryRole, record) : '—'],
@@ -195,12 +211,25 @@ export function renderPlain(record: IncidentRecord): string {
     .replace(/^- \*\*(.+?):\*\* /gm, '$1: ')
     .replace(/`+ ?([^`]*?) ?`+/g, '$1')
   const lines = [fields]
-  if (record.classification) lines.push('', `Why: ${record.classification.reason}`, ...record.classification.evidence.map(e => `  - ${e.replace(/`/g, '')}`))
-  if (record.routing) lines.push('', `Required action: ${record.routing.requiredAction.replace(/`/g, '')}`, `Owners: ${ownerNames(record.owners)}`)
+  if (record.classification)
+    lines.push(
+      '',
+      `Why: ${record.classification.reason}`,
+      ...record.classification.evidence.map(e => `  - ${e.replace(/`/g, '')}`)
+    )
+  if (record.routing)
+    lines.push(
+      '',
+      `Required action: ${record.routing.requiredAction.replace(/`/g, '')}`,
+      `Owners: ${ownerNames(record.owners)}`
+    )
   for (const run of record.runs.filter(r => r.outcome !== 'passed')) {
     lines.push('', `${run.command}: ${OUTCOME_WORDS[run.outcome]} (${exitWords(run)})`)
     if (run.crash) lines.push(`  crash: ${run.crash}`)
-    for (const f of run.findings) lines.push(`  - ${f.tag ? `[${f.tag}] ` : ''}${f.message}${f.targets.length ? ` -> ${f.targets.join(', ')}` : ''}`)
+    for (const f of run.findings)
+      lines.push(
+        `  - ${f.tag ? `[${f.tag}] ` : ''}${f.message}${f.targets.length ? ` -> ${f.targets.join(', ')}` : ''}`
+      )
   }
   return lines.join('\n')
 }

@@ -23,7 +23,11 @@ export interface Annotation {
  * nearest existing directory — one the message names, else the pack's `notes.md` (which the
  * playbook asks the remediation to update) — so the annotation lands in the diff.
  */
-export function annotationFile(targets: readonly string[], root: string, message = ''): string | undefined {
+export function annotationFile(
+  targets: readonly string[],
+  root: string,
+  message = ''
+): string | undefined {
   for (const target of targets) {
     if (!target.endsWith('/') && isFile(join(root, target))) return target
   }
@@ -33,7 +37,10 @@ export function annotationFile(targets: readonly string[], root: string, message
     if (dir === '.' || dir === '') continue
     const files = filesUnder(join(root, dir), 3).sort()
     const base = (file: string): string => file.split('/').pop() ?? file
-    const pick = files.find(file => message.includes(base(file))) ?? files.find(file => base(file) === 'notes.md') ?? files[0]
+    const pick =
+      files.find(file => message.includes(base(file))) ??
+      files.find(file => base(file) === 'notes.md') ??
+      files[0]
     if (pick) return `${dir}/${pick}`
   }
   return undefined
@@ -45,7 +52,8 @@ function filesUnder(dir: string, depth: number, prefix = '', found: string[] = [
     if (found.length >= 500) break
     const path = prefix ? `${prefix}/${entry.name}` : entry.name
     if (entry.isFile()) found.push(path)
-    else if (entry.isDirectory() && depth > 1) filesUnder(join(dir, entry.name), depth - 1, path, found)
+    else if (entry.isDirectory() && depth > 1)
+      filesUnder(join(dir, entry.name), depth - 1, path, found)
   }
   return found
 }
@@ -54,11 +62,17 @@ const isFile = (path: string): boolean => existsSync(path) && statSync(path).isF
 const isDir = (path: string): boolean => existsSync(path) && statSync(path).isDirectory()
 
 /** Annotations for a red run, the most useful first: findings on changed files, then on any file, then the rest. */
-export function buildAnnotations(record: IncidentRecord, root: string, repoPrefix: string): Annotation[] {
+export function buildAnnotations(
+  record: IncidentRecord,
+  root: string,
+  repoPrefix: string
+): Annotation[] {
   const verdict = record.classification
     ? `${BUCKET_NAMES[record.classification.bucket]} (${LEVEL_NAMES[record.severity ?? 'high']})`
     : `Validator error (${LEVEL_NAMES[record.severity ?? 'high']})`
-  const action = record.routing ? ` Required action: ${record.routing.requiredAction.replace(/`/g, '')}.` : ''
+  const action = record.routing
+    ? ` Required action: ${record.routing.requiredAction.replace(/`/g, '')}.`
+    : ''
   const changed = new Set(record.context.changed.map(file => file.path))
   const scored = record.runs
     .flatMap(run => run.findings)
@@ -69,16 +83,23 @@ export function buildAnnotations(record: IncidentRecord, root: string, repoPrefi
     })
     .sort((a, b) => b.score - a.score)
   const errors: Annotation[] = record.runs
-    .filter(run => run.outcome === 'crashed' || run.outcome === 'missing' || run.outcome === 'timed-out')
+    .filter(
+      run => run.outcome === 'crashed' || run.outcome === 'missing' || run.outcome === 'timed-out'
+    )
     .map(run => ({
       title: `Contract drift gate: validator ${run.outcome}`,
       message: `${run.command}: ${run.crash ?? run.outcome}. The gate cannot see while this validator does not run; the QA owner is routed.`
     }))
   const findings: Annotation[] = scored.map(({ finding, file }) => ({
     title: `Contract drift: ${verdict}`,
-    message: `${finding.tag ? `[${finding.tag}] ` : ''}${finding.message}${action}`.slice(0, MAX_ANNOTATION_CHARS),
+    message: `${finding.tag ? `[${finding.tag}] ` : ''}${finding.message}${action}`.slice(
+      0,
+      MAX_ANNOTATION_CHARS
+    ),
     ...(file ? { file: repoPrefix ? `${repoPrefix}/${file}` : file } : {}),
-    ...(file && finding.line !== undefined && file === finding.targets[0] ? { startLine: finding.line } : {})
+    ...(file && finding.line !== undefined && file === finding.targets[0]
+      ? { startLine: finding.line }
+      : {})
   }))
   return [...errors, ...findings]
 }
@@ -88,7 +109,11 @@ export function recordDirectory(env: NodeJS.ProcessEnv): string {
   return join(env.RUNNER_TEMP || tmpdir(), 'contract-drift-triage')
 }
 
-export async function writeRecordFiles(record: IncidentRecord, dir: string, redact: Redactor): Promise<string> {
+export async function writeRecordFiles(
+  record: IncidentRecord,
+  dir: string,
+  redact: Redactor
+): Promise<string> {
   await mkdir(dir, { recursive: true })
   const base = join(dir, record.incidentId)
   await writeFile(`${base}.json`, redact(JSON.stringify(record, null, 2)))
@@ -106,7 +131,8 @@ export interface ReportOptions {
 /** SPEC §1 step 6: annotations, job summary, step outputs and the record files. */
 export async function publishReport(record: IncidentRecord, options: ReportOptions): Promise<void> {
   const { redact } = options
-  const annotations = record.result === 'pass' ? [] : buildAnnotations(record, options.root, options.repoPrefix)
+  const annotations =
+    record.result === 'pass' ? [] : buildAnnotations(record, options.root, options.repoPrefix)
   for (const annotation of annotations.slice(0, MAX_ANNOTATIONS)) {
     core.error(redact(annotation.message), {
       title: redact(annotation.title),

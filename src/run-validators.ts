@@ -22,7 +22,8 @@ const CLOSE_GRACE_MS = 2000
  * the pull request, and must neither read the token nor forge this step's outputs or summary.
  */
 export function validatorEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const hidden = /^(INPUT_|ACTIONS_RUNTIME_|ACTIONS_ID_TOKEN_|ACTIONS_CACHE_|ACTIONS_RESULTS_)|^GITHUB_(OUTPUT|ENV|PATH|STATE|STEP_SUMMARY)$/
+  const hidden =
+    /^(INPUT_|ACTIONS_RUNTIME_|ACTIONS_ID_TOKEN_|ACTIONS_CACHE_|ACTIONS_RESULTS_)|^GITHUB_(OUTPUT|ENV|PATH|STATE|STEP_SUMMARY)$/
   return Object.fromEntries(Object.entries(env).filter(([name]) => !hidden.test(name)))
 }
 
@@ -57,7 +58,8 @@ export function runValidator(command: string, options: RunOptions): Promise<Vali
     })
     const stopGroup = (signal: NodeJS.Signals): void => {
       try {
-        if (child.pid !== undefined) process.kill(process.platform === 'win32' ? child.pid : -child.pid, signal)
+        if (child.pid !== undefined)
+          process.kill(process.platform === 'win32' ? child.pid : -child.pid, signal)
       } catch {
         // already gone
       }

@@ -12309,7 +12309,15 @@ const ZERO_SHA = /^0+$/;
 // How deep to fetch when a shallow checkout lacks the merge base, before giving up.
 const FETCH_DEPTHS = (/* unused pure expression or super */ null && ([100, 2000]));
 async function diffNames(git, range) {
-    const result = await git(['-c', 'core.quotepath=off', 'diff', '--name-only', '--no-renames', '-z', ...range]);
+    const result = await git([
+        '-c',
+        'core.quotepath=off',
+        'diff',
+        '--name-only',
+        '--no-renames',
+        '-z',
+        ...range
+    ]);
     return result.code === 0 ? result.stdout.split('\0').filter(Boolean) : undefined;
 }
 const hasCommit = async (git, sha) => (await git(['cat-file', '-e', `${sha}^{commit}`])).code === 0;
@@ -12338,15 +12346,31 @@ async function computeChangeSet(facts, sources) {
         const files = await deepenUntil(git, sources.baseRef, head, [sources.baseRef]);
         if (!files)
             throw new Error(`Cannot compute the change set against base-ref '${sources.baseRef}': it is not a commit, branch or tag the checkout can fetch from origin.`);
-        return { files, source: `git diff ${sources.baseRef}...${head}`, ...(await withMessage(git, head, api, owner, repo)) };
+        return {
+            files,
+            source: `git diff ${sources.baseRef}...${head}`,
+            ...(await withMessage(git, head, api, owner, repo))
+        };
     }
     if (pr) {
-        let files = (await hasCommit(git, pr.baseSha)) && (await hasCommit(git, pr.headSha)) ? await mergeBaseDiff(git, pr.baseSha, pr.headSha) : undefined;
+        let files = (await hasCommit(git, pr.baseSha)) && (await hasCommit(git, pr.headSha))
+            ? await mergeBaseDiff(git, pr.baseSha, pr.headSha)
+            : undefined;
         let source = `git diff ${pr.baseSha.slice(0, 7)}...${pr.headSha.slice(0, 7)}`;
         if (!files && api) {
             const client = await api();
-            const listed = await client.paginate(client.rest.pulls.listFiles, { owner, repo, pull_number: pr.number, per_page: 100 });
-            files = [...new Set(listed.flatMap(file => [file.filename, ...(file.previous_filename ? [file.previous_filename] : [])]))];
+            const listed = await client.paginate(client.rest.pulls.listFiles, {
+                owner,
+                repo,
+                pull_number: pr.number,
+                per_page: 100
+            });
+            files = [
+                ...new Set(listed.flatMap(file => [
+                    file.filename,
+                    ...(file.previous_filename ? [file.previous_filename] : [])
+                ]))
+            ];
             source = `pull request files API (#${pr.number})`;
         }
         if (!files)
@@ -12359,7 +12383,9 @@ async function computeChangeSet(facts, sources) {
     }
     if (facts.push) {
         const { before, after } = facts.push;
-        const message = facts.push.headMessage ? { headMessage: facts.push.headMessage } : await withMessage(git, after, api, owner, repo);
+        const message = facts.push.headMessage
+            ? { headMessage: facts.push.headMessage }
+            : await withMessage(git, after, api, owner, repo);
         if (ZERO_SHA.test(before))
             return { files: [], source: 'a new branch: no earlier commit to compare with', ...message };
         for (const sha of [before, after]) {
@@ -12370,7 +12396,11 @@ async function computeChangeSet(facts, sources) {
         let source = `git diff ${before.slice(0, 7)}..${after.slice(0, 7)}`;
         if (!files && api) {
             const client = await api();
-            const compared = await client.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${before}...${after}` });
+            const compared = await client.rest.repos.compareCommitsWithBasehead({
+                owner,
+                repo,
+                basehead: `${before}...${after}`
+            });
             files = (compared.data.files ?? []).map(file => file.filename);
             source = 'compare API';
         }
@@ -12378,14 +12408,24 @@ async function computeChangeSet(facts, sources) {
             throw new Error(`Cannot compute the change set of the push ${before.slice(0, 7)}..${after.slice(0, 7)}: the commits could not be fetched.`);
         return { files, source, ...message };
     }
-    return { files: [], source: `no change set for a ${facts.name} event (set base-ref to compare with a branch)` };
+    return {
+        files: [],
+        source: `no change set for a ${facts.name} event (set base-ref to compare with a branch)`
+    };
 }
 async function deepenUntil(git, base, head, wants) {
     const known = await mergeBaseDiff(git, base, head);
     if (known)
         return known;
     for (const depth of FETCH_DEPTHS) {
-        await git(['fetch', '--no-tags', '--no-recurse-submodules', `--depth=${depth}`, 'origin', ...wants]);
+        await git([
+            'fetch',
+            '--no-tags',
+            '--no-recurse-submodules',
+            `--depth=${depth}`,
+            'origin',
+            ...wants
+        ]);
         const base2 = (await hasCommit(git, base)) ? base : 'FETCH_HEAD';
         const files = await mergeBaseDiff(git, base2, head);
         if (files)
@@ -12406,7 +12446,9 @@ async function withMessage(git, sha, api, owner, repo) {
 }
 /** A developer's change set: the working tree (untracked files included) against the merge base with `base`. */
 async function localChangeSet(git, base) {
-    const candidates = base ? [base] : ['origin/HEAD', 'origin/main', 'main', 'origin/master', 'master'];
+    const candidates = base
+        ? [base]
+        : ['origin/HEAD', 'origin/main', 'main', 'origin/master', 'master'];
     for (const candidate of candidates) {
         const mergeBase = await git(['merge-base', candidate, 'HEAD']);
         if (mergeBase.code !== 0)
@@ -12415,7 +12457,11 @@ async function localChangeSet(git, base) {
         const tracked = (await diffNames(git, [sha])) ?? [];
         const untracked = await git(['ls-files', '-z', '--others', '--exclude-standard']);
         const files = [...new Set([...tracked, ...untracked.stdout.split('\0').filter(Boolean)])].sort();
-        return { files, source: `working tree against ${candidate} (merge base ${sha.slice(0, 7)})`, ...(await withMessage(git, 'HEAD', undefined, '', '')) };
+        return {
+            files,
+            source: `working tree against ${candidate} (merge base ${sha.slice(0, 7)})`,
+            ...(await withMessage(git, 'HEAD', undefined, '', ''))
+        };
     }
     if (base)
         throw new Error(`--base '${base}' is not a branch, tag or commit this repository knows (try 'git fetch' first).`);
@@ -22093,11 +22139,23 @@ function parseConfig(text, file) {
         const first = error instanceof Error ? error.message.split('\n')[0] : String(error);
         throw new ConfigError(`${file}: not valid YAML${where}: ${first}`);
     }
-    const parsed = configSchema.safeParse(data ?? {});
+    const parsed = configSchema.safeParse(data ?? {}, {
+        // Say what was expected where zod alone would only say "Invalid input" or name no key.
+        error: issue => {
+            const description = issue.inst?.description;
+            if (issue.code === 'invalid_union' && description)
+                return `expected ${description}`;
+            if (issue.code === 'unrecognized_keys') {
+                const known = Object.keys(issue.inst?.shape ?? {});
+                return `unknown key; expected one of: ${known.join(', ')}`;
+            }
+            return undefined;
+        }
+    });
     if (!parsed.success) {
-        const problems = parsed.error.issues.map(issue => {
-            const key = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-            return `  - ${key}: ${issue.message}`;
+        const problems = parsed.error.issues.flatMap(issue => {
+            const keys = issue.code === 'unrecognized_keys' ? issue.keys.map(key => [...issue.path, key]) : [issue.path];
+            return keys.map(path => `  - ${path.length > 0 ? path.join('.') : '(top level)'}: ${issue.message}`);
         });
         throw new ConfigError(`${file} is not a valid contract-drift-triage configuration:\n${problems.join('\n')}`);
     }
@@ -22286,10 +22344,10 @@ const inputSchema = object({
     }),
     'issue-author': schemas_string().transform(value => value.trim() || 'github-actions[bot]'),
     'validator-timeout': schemas_string()
-        .transform(value => (value.trim() === '' ? 600 : Number(value)))
-        .refine(value => Number.isFinite(value) && value > 0, {
+        .refine(value => value.trim() === '' || (Number.isFinite(Number(value)) && Number(value) > 0), {
         error: issue => `Invalid validator-timeout '${String(issue.input)}'. Expected a positive number of seconds.`
-    }),
+    })
+        .transform(value => (value.trim() === '' ? 600 : Number(value))),
     'close-on-green': flag('close-on-green'),
     'require-close-notes': flag('require-close-notes'),
     'allow-untrusted-code': flag('allow-untrusted-code')
@@ -22526,6 +22584,9 @@ const MODULE_PACK = /module pack '([^'/]+)'(?:\/([\w.-]+)(?:\/([\w./-]+?))?(?=[\
 const MISSING_PACKS = /Missing required (MCP|module) fixture packs?:\s*\[([^\]]*)\]/i;
 const CANONICAL_TOOL = /canonical tool '([^'/]+)'/;
 const JSON_POSITION = /\bline (\d+) column \d+/;
+// A broken-link item: `<file>:<line> -> '<link as written>' (resolved: <path>)`. The link is relative
+// to the file it sits in, so only the file and the resolved path are repository paths.
+const LINK_ITEM = /(?:^|\s)([^\s'"`]+):(\d+)\s+->\s+(['"`])[^'"`]*\3\s+\(resolved:\s*([^)]+?)\s*\)/;
 const PATH_LIKE = /(?:^|[\s'"`(\[=,])((?:\.{0,2}\/)?(?:[\w@.+-]+\/)+[\w@.+-]+\.[A-Za-z0-9]+)(?::(\d+))?/g;
 function quoted(list) {
     return [...list.matchAll(/['"]([^'"]+)['"]/g)].map(m => m[1]);
@@ -22557,8 +22618,18 @@ function findTargets(tag, message, context) {
         add(`${FIXTURE_ROOT}/${module[1]}/${version ? `${version}/` : ''}${module[3] ?? ''}`);
     }
     const tool = CANONICAL_TOOL.exec(message);
+    let text = message;
+    const link = LINK_ITEM.exec(message);
+    if (link) {
+        const before = targets.length;
+        add(link[1]);
+        if (targets.length > before)
+            line = Number(link[2]);
+        add(link[4]);
+        text = message.slice(0, link.index) + message.slice(link.index + link[0].length);
+    }
     if (targets.length < MAX_TARGETS) {
-        for (const match of message.matchAll(PATH_LIKE)) {
+        for (const match of text.matchAll(PATH_LIKE)) {
             const before = targets.length;
             add(match[1]);
             if (line === undefined && match[2] && targets.length > before)
@@ -22761,7 +22832,9 @@ async function readReport(path, root, options) {
 function changeContext(changes, signals, config) {
     const texts = [
         ...(signals.prBody ? [{ where: 'the pull request body', text: signals.prBody }] : []),
-        ...(changes.headMessage ? [{ where: 'the head commit message', text: changes.headMessage }] : [])
+        ...(changes.headMessage
+            ? [{ where: 'the head commit message', text: changes.headMessage }]
+            : [])
     ];
     return {
         changed: changes.files.map(path => ({ path, class: classify(path, config.paths) })),
@@ -22935,7 +23008,9 @@ function failingChecks(record) {
 }
 function exitWords(run) {
     const exit = run.exitCode === null ? 'stopped' : `exit ${run.exitCode}`;
-    return run.outcome === 'failed' || run.outcome === 'passed' ? exit : `${OUTCOME_WORDS[run.outcome]}, ${exit}`;
+    return run.outcome === 'failed' || run.outcome === 'passed'
+        ? exit
+        : `${OUTCOME_WORDS[run.outcome]}, ${exit}`;
 }
 function findingLine(finding) {
     const where = finding.targets.length > 0 ? ` → ${finding.targets.map(code).join(', ')}` : '';
@@ -22981,7 +23056,9 @@ function renderFindings(record) {
         const none = lines.length === 0 && crash.length === 0 ? ['- no findings: see the log excerpt'] : [];
         return [head, ...crash, ...lines, ...more, ...none].join('\n');
     });
-    const green = record.runs.filter(run => run.outcome === 'passed').map(run => `${code(run.command)}`);
+    const green = record.runs
+        .filter(run => run.outcome === 'passed')
+        .map(run => `${code(run.command)}`);
     if (green.length > 0)
         sections.push(`Passed: ${green.join(', ')}`);
     return sections.join('\n\n');
@@ -23037,7 +23114,12 @@ function renderSummary(record) {
     const c = record.classification;
     const rows = [
         ['Result', `\`${record.result}\``],
-        ['Bucket', c ? `${BUCKET_NAMES[c.bucket]} — confidence ${c.confidence}` : 'Validator error (needs triage)'],
+        [
+            'Bucket',
+            c
+                ? `${BUCKET_NAMES[c.bucket]} — confidence ${c.confidence}`
+                : 'Validator error (needs triage)'
+        ],
         ['Severity', LEVEL_NAMES[record.severity ?? 'high']],
         ['Owner', routing ? roleLine(routing.primaryRole, record) : '—'],
         ['Then', routing ? roleLine(routing.secondaryRole, record) : '—'],
@@ -23481,13 +23563,16 @@ async function main(argv) {
     });
     const redact = createRedactor(secretsFromEnv(process.env));
     process.stdout.write(`${redact(values.json ? JSON.stringify(record, null, 2) : renderPlain(record))}\n`);
-    const red = record.result !== 'pass' && (failOn === 'drift' || (failOn === 'error' && record.result === 'error'));
+    const red = record.result !== 'pass' &&
+        (failOn === 'drift' || (failOn === 'error' && record.result === 'error'));
     return red ? 1 : 0;
 }
 class UsageError extends Error {
 }
 main(process.argv.slice(2)).then(code => process.exit(code), (error) => {
     process.stderr.write(`contract-drift-triage: ${getErrorMessage(error)}\n`);
-    process.exit(error instanceof UsageError || error.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1);
+    process.exit(error instanceof UsageError || error.code?.startsWith('ERR_PARSE_ARGS')
+        ? 2
+        : 1);
 });
 
