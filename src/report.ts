@@ -20,8 +20,9 @@ export interface Annotation {
 
 /**
  * A real file to annotate for a finding: the file it names when it exists, else a file in the
- * nearest existing directory — one the message names, else the pack's `notes.md` (which the
- * playbook asks the remediation to update) — so the annotation lands in the diff.
+ * nearest existing directory that the message names, or the pack's `notes.md` (which the
+ * playbook asks the remediation to update), so the annotation lands in the diff; a guess at an
+ * unrelated sibling would mislead.
  */
 export function annotationFile(
   targets: readonly string[],
@@ -78,7 +79,8 @@ export function buildAnnotations(
     .flatMap(run => run.findings)
     .map((finding: Finding) => {
       const file = annotationFile(finding.targets, root, finding.message)
-      const score = (file && changed.has(file) ? 2 : 0) + (file ? 1 : 0)
+      const exact = file !== undefined && finding.targets.includes(file)
+      const score = (file && changed.has(file) ? 4 : 0) + (exact ? 2 : 0) + (file ? 1 : 0)
       return { finding, file, score }
     })
     .sort((a, b) => b.score - a.score)

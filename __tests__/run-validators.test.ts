@@ -1,0 +1,101 @@
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { defaultConfig } from '../src/config.js'
+import { parseOptions } from '../src/pipeline.js'
+import { runValidator, validatorEnv } from '../src/run-validators.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'cdt-run-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const options = (timeoutSeconds = 30, env: NodeJS.ProcessEnv = process.env) => ({
+  cwd: dir,
+  timeoutSeconds,
+  parse: parseOptions(defaultConfig(), dir),
+  env
+})
+
+/** Running, not a zombie left for a container's init that never reaps. */
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return false
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  } catch {
+    return process.platform !== 'linux'
+  }
+}
+
+describe('runValidator', () => {
+  it('runs the command through bash in the working directory and parses what it prints', async () => {
+    const run = await runValidator(
+      `pwd; echo "[fixture-coverage] ERROR: Missing required MCP fixture packs: ['billing.oci.ingest']"; exit 1`,
+      options()
+    )
+    expect(run.outcome).toBe('failed')
+    expect(run.exitCode).toBe(1)
+    expect(run.excerpt.split('\n')[0]).toBe(dir)
+    expect(run.findings.map(f => f.targets)).toEqual([
+      ['tests/contracts/fixtures/mcp/billing.oci.ingest/']
+    ])
+  })
+
+  it('stops a hung validator and everything it started at the timeout', async () => {
+    const pidFile = join(dir, 'grandchild.pid')
+    const started = Date.now()
+    const run = await runValidator(`sleep 60 & echo $! > ${pidFile}; wait`, options(1))
+    expect(Date.now() - started).toBeLessThan(10_000)
+    expect(run.outcome).toBe('timed-out')
+    expect(run.exitCode).toBeNull()
+    const grandchild = Number(readFileSync(pidFile, 'utf8'))
+    await new Promise(resolve => setTimeout(resolve, 200))
+    expect(alive(grandchild)).toBe(false)
+  })
+
+  it('calls a command the shell cannot find missing', async () => {
+    const run = await runValidator('no-such-validator-command --check', options())
+    expect(run.outcome).toBe('missing')
+    expect(run.exitCode).toBe(127)
+    expect(run.excerpt).toContain('no-such-validator-command')
+  })
+
+  it('calls a Python script that does not exist missing, not drift', async () => {
+    const run = await runValidator('python3 scripts/no-such-file.py', options())
+    expect(run.outcome).toBe('missing')
+    expect(run.exitCode).toBe(2)
+  })
+
+  it('keeps the token and the runner command files away from the validator', async () => {
+    const env = {
+      ...process.env,
+      'INPUT_GITHUB-TOKEN': 'ghs_secret',
+      GITHUB_OUTPUT: '/tmp/out',
+      ACTIONS_RUNTIME_TOKEN: 'rt',
+      CUSTOM: 'kept'
+    }
+    const run = await runValidator('env', options(30, env))
+    expect(run.excerpt).toContain('CUSTOM=kept')
+    expect(run.excerpt).not.toContain('ghs_secret')
+    expect(run.excerpt).not.toContain('GITHUB_OUTPUT')
+    expect(run.excerpt).not.toContain('ACTIONS_RUNTIME_TOKEN')
+    expect(Object.keys(validatorEnv(env))).toContain('PATH')
+  })
+
+  it('keeps memory bounded on a large output: head and tail kept, the middle counted', async () => {
+    const run = await runValidator(
+      `python3 -c "import sys
+for i in range(200000): print('line', i)
+print('[fixture-coverage] ERROR: MCP pack \\'a\\' version \\'1\\' missing required file: notes.md')
+sys.exit(1)"`,
+      options()
+    )
+    expect(run.outputBytes).toBeGreaterThan(2_000_000)
+    expect(run.excerpt.length).toBeLessThan(40_000)
+    expect(run.excerpt).toMatch(/… \d+ lines omitted …/)
+    expect(run.excerpt).toContain('line 0')
+    expect(run.findings).toHaveLength(1)
+  })
+})
