@@ -40,8 +40,7 @@ export function annotationFile(
     const base = (file: string): string => file.split('/').pop() ?? file
     const pick =
       files.find(file => message.includes(base(file))) ??
-      files.find(file => base(file) === 'notes.md') ??
-      files[0]
+      files.find(file => base(file) === 'notes.md')
     if (pick) return `${dir}/${pick}`
   }
   return undefined
