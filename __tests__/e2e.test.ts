@@ -3,7 +3,7 @@
  * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, against every scenario in examples/.
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 // @ts-expect-error -- plain JavaScript shared with `npm run demo`
 import { loadScenario, prepareScenario, runAction, scenarioNames } from '../scripts/scenarios.mjs'
@@ -181,5 +181,99 @@ describe('dist/index.js on the example scenarios', () => {
     expect(ran.code).toBe(1)
     expect(ran.stdout).toContain('Refusing to run validators')
     expect(ran.stdout).toContain('allow-untrusted-code')
+  })
+})
+
+describe('dist/index.js with a checkout that lacks the pull request commits', () => {
+  it('reads the change set and the head commit message through the API, lazily loaded', async () => {
+    const { createServer } = await import('node:http')
+    const requests: string[] = []
+    const server = createServer((request, response) => {
+      requests.push(`${request.method} ${request.url} ${request.headers.authorization ?? ''}`)
+      response.setHeader('content-type', 'application/json')
+      if (request.url?.startsWith('/repos/acme/contracts/pulls/144/files')) {
+        response.end(
+          JSON.stringify([
+            {
+              sha: 'x',
+              filename: 'services/mcp/src/billing_ingest.py',
+              status: 'modified',
+              additions: 1,
+              deletions: 1,
+              changes: 2,
+              blob_url: '',
+              raw_url: '',
+              contents_url: ''
+            }
+          ])
+        )
+      } else if (request.url?.startsWith('/repos/acme/contracts/git/commits/')) {
+        response.end(
+          JSON.stringify({
+            sha: 'f'.repeat(40),
+            message: 'fix: count records\n\nBehavior-Change: intentional\n'
+          })
+        )
+      } else {
+        response.statusCode = 404
+        response.end(JSON.stringify({ message: 'Not Found' }))
+      }
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    const port = (server.address() as { port: number }).port
+    try {
+      const prepared = prepareScenario('fixture-stale-mcp-trailer')
+      workRoots.push(dirname(prepared.repo))
+      // As in a depth-1 checkout of the merge commit: neither the base nor the head commit is here.
+      const event = JSON.parse(readFileSync(prepared.env.GITHUB_EVENT_PATH, 'utf8'))
+      event.pull_request.base.sha = 'a'.repeat(40)
+      event.pull_request.head.sha = 'b'.repeat(40)
+      writeFileSync(prepared.env.GITHUB_EVENT_PATH, JSON.stringify(event))
+      prepared.env.GITHUB_API_URL = `http://127.0.0.1:${port}`
+      prepared.env['INPUT_GITHUB-TOKEN'] = 'ghs_faketoken0123456789abcdefABCDEF0123'
+      const ran: Ran = await runAction(prepared)
+      expect(ran.outputs.bucket).toBe('fixture-stale')
+      expect(ran.outputs.confidence).toBe('high')
+      expect(ran.summary).toContain('pull request files API (#144)')
+      expect(ran.summary).toContain('in the head commit message')
+      expect(
+        requests.every(line => line.endsWith('token ghs_faketoken0123456789abcdefABCDEF0123'))
+      ).toBe(true)
+      expect(requests.map(line => line.split(' ')[1]!.split('?')[0])).toEqual([
+        '/repos/acme/contracts/pulls/144/files',
+        `/repos/acme/contracts/git/commits/${'b'.repeat(40)}`
+      ])
+    } finally {
+      server.close()
+    }
+  })
+})
+
+describe('dist/index.js reading reports an earlier step wrote', () => {
+  it('triages captured output without running a validator', async () => {
+    const prepared = prepareScenario('green')
+    workRoots.push(dirname(prepared.repo))
+    const { mkdirSync } = await import('node:fs')
+    mkdirSync(`${prepared.repo}/logs`)
+    writeFileSync(
+      `${prepared.repo}/logs/fixture-coverage.txt`,
+      "[fixture-coverage] ERROR: Missing required MCP fixture packs: ['billing.oci.ingest']\n"
+    )
+    prepared.env.INPUT_VALIDATORS = ''
+    prepared.env.INPUT_REPORTS = 'logs/*.txt'
+    const ran: Ran = await runAction(prepared)
+    expect(ran.outputs.result).toBe('drift')
+    expect(ran.outputs.bucket).toBe('fixture-stale')
+    expect(ran.summary).toContain('report: logs/fixture-coverage.txt')
+    expect(ran.stdout).not.toContain('::group::Validator:')
+  })
+
+  it('says what to set when there is nothing to triage', async () => {
+    const prepared = prepareScenario('green')
+    workRoots.push(dirname(prepared.repo))
+    prepared.env.INPUT_VALIDATORS = ''
+    const ran: Ran = await runAction(prepared)
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toContain('::error::Nothing to triage')
   })
 })

@@ -1,14 +1,259 @@
-import { it } from '@jest/globals'
-import { parseConfig } from '../src/config.js'
-import { parseInputs } from '../src/inputs.js'
-const tryit = (f: () => unknown) => { try { return JSON.stringify(f()) } catch (e) { return 'ERR: ' + (e as Error).message } }
-it('probe', () => {
-  const out: string[] = []
-  for (const t of ['owners:\n  qa: 5\n', 'paths:\n  fixture: "x"\n', 'pathz: {}\n', 'paths:\n  contract: [a\n', 'release:\n  blocking: [{phases: [], paths: [a]}]\n', 'owners:\n  qa: ["bad user!"]\n', 'paths:\n', 'checks:\n  x: 3\n', 'foo: bar\nfoo: baz\n'])
-    out.push(t + ' => ' + tryit(() => parseConfig(t, 'cfg.yml')))
-  const base: Record<string,string> = {}
-  for (const [k, v] of [['mode','bogus'],['fail-on','x'],['validator-timeout','abc'],['validator-timeout','-1'],['validator-timeout','0'],['incident-repository','foo'],['close-on-green','yes'],['close-on-green','TRUE']])
-    out.push(`${k}=${v} => ` + tryit(() => parseInputs(n => n === k ? v : (base[n] ?? ''))))
-  out.push(tryit(() => parseInputs(() => '')))
-  console.log(out.join('\n'))
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from '@jest/globals'
+import { CodeOwners } from '../src/codeowners.js'
+import { defaultConfig, parseConfig } from '../src/config.js'
+import {
+  newIncidentId,
+  overallResult,
+  triage,
+  validatorFiles,
+  type TriageInput
+} from '../src/triage.js'
+import type { ChangeContext, Finding, Outcome, ValidatorRun } from '../src/types.js'
+
+const read = (path: string): string => readFileSync(new URL(path, import.meta.url), 'utf8')
+const example = parseConfig(
+  read('../examples/repo/.github/contract-drift-triage.yml'),
+  'contract-drift-triage.yml'
+)
+const codeowners = new CodeOwners(read('../examples/repo/.github/CODEOWNERS'))
+
+const COVERAGE = 'python3 scripts/validate-fixture-coverage.py'
+const PARITY = 'python3 scripts/validate-legacy-alias-parity.py'
+const AWS_PACK = 'tests/contracts/fixtures/mcp/billing.aws.ingest/1.0/'
+const CONTRACT = 'docs/contracts/billing-ingest-contract.md'
+
+const finding = (targets: string[], source = COVERAGE): Finding => ({
+  source,
+  tag: 'fixture-coverage',
+  message:
+    "[fixture-coverage] ERROR: MCP pack 'billing.aws.ingest' version '1.0' missing required file: response.expected.json",
+  targets,
+  runtime: false
+})
+
+const run = (command: string, outcome: Outcome, findings: Finding[] = []): ValidatorRun => ({
+  command,
+  outcome,
+  exitCode:
+    outcome === 'passed' ? 0 : outcome === 'missing' ? 127 : outcome === 'timed-out' ? null : 1,
+  durationMs: 10,
+  findings,
+  findingCount: findings.length,
+  okLines: outcome === 'passed' ? ['[x] OK: fine'] : [],
+  excerpt: '',
+  outputBytes: 0,
+  ...(outcome === 'crashed' ? { crash: 'KeyError: version' } : {})
+})
+
+const noChanges: ChangeContext = { changed: [], changeSource: 'schedule', intent: [] }
+
+const input = (runs: ValidatorRun[], overrides: Partial<TriageInput> = {}): TriageInput => ({
+  runs,
+  context: noChanges,
+  config: example,
+  codeowners,
+  key: 'acme/contracts:branch-main',
+  scope: 'main',
+  detectedBy: 'CI',
+  detectedAt: new Date('2024-05-06T07:08:09.123Z'),
+  incidentId: 'DRIFT-20240506-abc123',
+  workspace: '/home/runner/work/contracts/contracts',
+  ...overrides
+})
+
+describe('overallResult', () => {
+  it.each<[Outcome[], string]>([
+    [[], 'pass'],
+    [['passed', 'passed'], 'pass'],
+    [['passed', 'failed'], 'drift'],
+    [['failed', 'crashed'], 'error'],
+    [['passed', 'missing'], 'error'],
+    [['timed-out'], 'error'],
+    [['failed', 'passed', 'timed-out'], 'error']
+  ])('%j → %s', (outcomes, result) => {
+    expect(overallResult(outcomes.map(outcome => run(COVERAGE, outcome)))).toBe(result)
+  })
+})
+
+describe('triage', () => {
+  it('a green run is a pass with no classification, severity or owners', () => {
+    const record = triage(input([run(COVERAGE, 'passed'), run(PARITY, 'passed')]))
+    expect(record.result).toBe('pass')
+    expect(record.classification).toBeUndefined()
+    expect(record.severity).toBeUndefined()
+    expect(record.routing).toBeUndefined()
+    expect(record.owners).toEqual([])
+    expect(record.detectedAt).toBe('2024-05-06T07:08:09Z')
+    expect(record).toMatchObject({
+      incidentId: 'DRIFT-20240506-abc123',
+      key: 'acme/contracts:branch-main',
+      scope: 'main',
+      detectedBy: 'CI'
+    })
+  })
+
+  it('drift: classifies, grades and routes the findings', () => {
+    const context: ChangeContext = {
+      changed: [{ path: CONTRACT, class: 'contract' }],
+      changeSource: 'pull request files API',
+      intent: []
+    }
+    const record = triage(
+      input([run(COVERAGE, 'failed', [finding([AWS_PACK])]), run(PARITY, 'passed')], { context })
+    )
+    expect(record.result).toBe('drift')
+    expect(record.classification).toMatchObject({
+      bucket: 'schema-drift',
+      rule: 1,
+      confidence: 'high'
+    })
+    expect(record.severity).toBe('high')
+    expect(record.routing).toMatchObject({ primaryRole: 'contract', secondaryRole: 'qa' })
+    expect(record.owners).toEqual(['@acme/contract-owners', 'qa-lead'])
+  })
+
+  it('grades Medium when every affected path is optional', () => {
+    const optional = 'tests/contracts/fixtures/modules.optional-fallback/1.0/'
+    const record = triage(input([run(COVERAGE, 'failed', [finding([optional])])]))
+    expect(record.classification).toMatchObject({ bucket: 'fixture-stale', rule: 6 })
+    expect(record.severity).toBe('medium')
+    expect(record.routing?.primaryRole).toBe('fixture-module')
+    expect(record.owners).toEqual(['fixture-owner', 'qa-lead'])
+  })
+
+  it('counts changed contract/fixture/implementation files as affected, not docs', () => {
+    const context: ChangeContext = {
+      changed: [
+        { path: 'services/mcp/src/billing_ingest.py', class: 'implementation' },
+        { path: 'docs/playbooks/triage.md', class: 'docs' }
+      ],
+      changeSource: 'git',
+      intent: []
+    }
+    // The finding is on an optional pack, but the changed MCP implementation is release-blocking in P06.
+    const record = triage(
+      input(
+        [
+          run(COVERAGE, 'failed', [
+            finding(['tests/contracts/fixtures/modules.optional-fallback/1.0/'])
+          ])
+        ],
+        { context }
+      )
+    )
+    expect(record.classification?.bucket).toBe('runtime-regression')
+    expect(record.severity).toBe('high')
+    expect(record.severityReason).toContain('services/mcp/src/billing_ingest.py')
+  })
+
+  it('an error with findings is still classified, with QA among the owners', () => {
+    const record = triage(
+      input(
+        [
+          run(COVERAGE, 'failed', [finding(['services/mcp/src/billing_ingest.py'])]),
+          run(PARITY, 'crashed')
+        ],
+        {
+          context: {
+            changed: [{ path: 'services/mcp/src/billing_ingest.py', class: 'implementation' }],
+            changeSource: 'git',
+            intent: []
+          }
+        }
+      )
+    )
+    expect(record.result).toBe('error')
+    expect(record.classification).toMatchObject({
+      bucket: 'runtime-regression',
+      rule: 4,
+      confidence: 'high'
+    })
+    expect(record.severity).toBe('high')
+    expect(record.routing).toMatchObject({
+      primaryRole: 'implementation',
+      secondaryRole: 'contract'
+    })
+    expect(record.owners).toEqual(['impl-owner', '@acme/contract-owners', 'qa-lead'])
+  })
+
+  it.each<Outcome>(['crashed', 'missing', 'timed-out'])(
+    'a %s validator without findings: no classification, High, QA primary',
+    outcome => {
+      const record = triage(input([run(COVERAGE, outcome), run(PARITY, 'passed')]))
+      expect(record.result).toBe('error')
+      expect(record.classification).toBeUndefined()
+      expect(record.severity).toBe('high')
+      expect(record.routing?.primaryRole).toBe('qa')
+      expect(record.routing?.secondaryRole).toBeUndefined()
+      expect(record.owners).toEqual(['qa-lead'])
+    }
+  )
+
+  it('an error without findings resolves QA from CODEOWNERS through the validator scripts', () => {
+    const config = defaultConfig()
+    const owners = new CodeOwners(
+      '* @everyone\nscripts/validate-fixture-coverage.py @coverage-keeper\n'
+    )
+    const record = triage(input([run(COVERAGE, 'missing')], { config, codeowners: owners }))
+    expect(record.owners).toEqual(['coverage-keeper'])
+  })
+
+  it('classifies the findings of every run together', () => {
+    const record = triage(
+      input([
+        run(COVERAGE, 'failed', [finding([AWS_PACK])]),
+        run(PARITY, 'failed', [finding([CONTRACT], PARITY)])
+      ])
+    )
+    // Rule 6: contracts come first.
+    expect(record.classification).toMatchObject({ bucket: 'schema-drift', rule: 6 })
+    expect(record.runs).toHaveLength(2)
+  })
+
+  it('keeps the run URL when given', () => {
+    const record = triage(
+      input([run(COVERAGE, 'passed')], {
+        runUrl: 'https://github.com/acme/contracts/actions/runs/1'
+      })
+    )
+    expect(record.runUrl).toBe('https://github.com/acme/contracts/actions/runs/1')
+  })
+})
+
+describe('validatorFiles', () => {
+  const ws = '/home/runner/work/contracts/contracts'
+  it.each([
+    [
+      [COVERAGE, PARITY],
+      ['scripts/validate-fixture-coverage.py', 'scripts/validate-legacy-alias-parity.py']
+    ],
+    [
+      ['python3 ./scripts/validate-fixture-coverage.py --strict'],
+      ['scripts/validate-fixture-coverage.py']
+    ],
+    [[`python3 ${ws}/scripts/check.py`], ['scripts/check.py']],
+    [
+      ['bash scripts/drift-check.sh', 'node tools/check.mjs'],
+      ['scripts/drift-check.sh', 'tools/check.mjs']
+    ],
+    [['npx vitest run --reporter=junit'], []],
+    [['python3 /usr/local/bin/outside.py'], []],
+    [[COVERAGE, COVERAGE], ['scripts/validate-fixture-coverage.py']]
+  ])('%j → %j', (commands, files) => {
+    expect(validatorFiles(commands, ws)).toEqual(files)
+  })
+})
+
+describe('newIncidentId', () => {
+  it('is DRIFT-YYYYMMDD-6hex, dated in UTC', () => {
+    const id = newIncidentId(new Date('2024-12-31T23:59:59Z'))
+    expect(id).toMatch(/^DRIFT-20241231-[0-9a-f]{6}$/)
+  })
+
+  it('is different each time', () => {
+    const at = new Date('2024-05-06T00:00:00Z')
+    const ids = new Set(Array.from({ length: 20 }, () => newIncidentId(at)))
+    expect(ids.size).toBeGreaterThan(1)
+  })
 })

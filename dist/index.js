@@ -34052,7 +34052,9 @@ class CodeOwners {
                 pattern,
                 match: path => matchers.some(m => m(path)),
                 // Email owners cannot be assigned or pinged through the API; logins and teams can.
-                owners: owners.filter(owner => owner.startsWith('@')).map(owner => (owner.includes('/') ? owner : owner.slice(1)))
+                owners: owners
+                    .filter(owner => owner.startsWith('@'))
+                    .map(owner => (owner.includes('/') ? owner : owner.slice(1)))
             });
         }
     }
@@ -43621,15 +43623,19 @@ function preprocess(fn, schema) {
 
 
 
-const globs = array(schemas_string().min(1)).describe('a list of globs matched against repository-relative paths');
-const ownerList = union([literal('codeowners'), array(schemas_string().regex(/^@?[\w.-]+(\/[\w.-]+)?$/, 'a GitHub login or @org/team'))])
+const globs = array(schemas_string().min(1))
+    .describe('a list of globs matched against repository-relative paths');
+const ownerList = union([
+    literal('codeowners'),
+    array(schemas_string().regex(/^@?[\w.-]+(\/[\w.-]+)?$/, 'a GitHub login or @org/team'))
+])
     .describe('GitHub logins or @org/team slugs, or "codeowners" to resolve from CODEOWNERS');
 const pathsSchema = object({
-    contract: globs.default(['docs/contracts/**', 'docs/*-contract.md', '**/feature.json']),
-    fixture: globs.default(['tests/contracts/fixtures/**']),
-    implementation: globs.default(['services/**/src/**', 'packages/**/src/**']),
-    docs: globs.default(['docs/**', '**/*.md']),
-    mcp: globs.default(['tests/contracts/fixtures/mcp/**', 'services/mcp/**'])
+    contract: globs.default(() => ['docs/contracts/**', 'docs/*-contract.md', '**/feature.json']),
+    fixture: globs.default(() => ['tests/contracts/fixtures/**']),
+    implementation: globs.default(() => ['services/**/src/**', 'packages/**/src/**']),
+    docs: globs.default(() => ['docs/**', '**/*.md']),
+    mcp: globs.default(() => ['tests/contracts/fixtures/mcp/**', 'services/mcp/**'])
 })
     .strict();
 const ownersSchema = object({
@@ -43641,28 +43647,27 @@ const ownersSchema = object({
 })
     .strict();
 const configSchema = object({
-    paths: pathsSchema.default(pathsSchema.parse({})),
-    checks: record(schemas_string(), globs)
-        .default({
+    paths: pathsSchema.default(() => pathsSchema.parse({})),
+    checks: record(schemas_string(), globs).default(() => ({
         'feature-catalog': ['src/features/feature-catalog.json'],
         'legacy-alias-parity': ['tests/contracts/fixtures/mcp/legacy-alias-parity/**']
-    }),
-    runtime: array(schemas_string()).default([]),
+    })),
+    runtime: array(schemas_string()).default(() => []),
     release: object({
         'active-phase': schemas_string().optional(),
         blocking: array(object({ phases: array(schemas_string()).min(1), paths: globs }).strict())
-            .default([]),
-        optional: globs.default([])
+            .default(() => []),
+        optional: globs.default(() => [])
     })
         .strict()
         .optional(),
-    owners: ownersSchema.default(ownersSchema.parse({})),
+    owners: ownersSchema.default(() => ownersSchema.parse({})),
     intent: object({
-        labels: array(schemas_string()).default(['behavior-change']),
-        trailers: array(schemas_string()).default(['Behavior-Change: intentional'])
+        labels: array(schemas_string()).default(() => ['behavior-change']),
+        trailers: array(schemas_string()).default(() => ['Behavior-Change: intentional'])
     })
         .strict()
-        .default({ labels: ['behavior-change'], trailers: ['Behavior-Change: intentional'] })
+        .default(() => ({ labels: ['behavior-change'], trailers: ['Behavior-Change: intentional'] }))
 })
     .strict();
 /** The playbook defaults: the SPEC's example paths and checks, owners from CODEOWNERS. */
@@ -43701,7 +43706,9 @@ function parseConfig(text, file) {
     });
     if (!parsed.success) {
         const problems = parsed.error.issues.flatMap(issue => {
-            const keys = issue.code === 'unrecognized_keys' ? issue.keys.map(key => [...issue.path, key]) : [issue.path];
+            const keys = issue.code === 'unrecognized_keys'
+                ? issue.keys.map(key => [...issue.path, key])
+                : [issue.path];
             return keys.map(path => `  - ${path.length > 0 ? path.join('.') : '(top level)'}: ${issue.message}`);
         });
         throw new ConfigError(`${file} is not a valid contract-drift-triage configuration:\n${problems.join('\n')}`);
@@ -43742,7 +43749,10 @@ function longestBacktickRun(text) {
 const neutralHtml = (text) => text.replace(/<(?=[!?/A-Za-z])/g, '<\u200b');
 /** Untrusted text as an inline code span: no mention, reference, link or HTML in it is live. */
 function code(text) {
-    const line = neutralHtml(text).replace(/\s*[\r\n]+\s*/g, ' ⏎ ').trim();
+    // Trimmed first: a trailing line break is no line break to show.
+    const line = neutralHtml(text)
+        .trim()
+        .replace(/\s*[\r\n]+\s*/g, ' ⏎ ');
     if (line === '')
         return '(empty)';
     const longest = longestBacktickRun(line);
@@ -43781,7 +43791,12 @@ function readEvent(env) {
         ? `${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
         : undefined;
     const untrusted = untrustedCodeReason(name, payload);
-    const common = { name, repository, ...(runUrl ? { runUrl } : {}), ...(untrusted ? { untrusted } : {}) };
+    const common = {
+        name,
+        repository,
+        ...(runUrl ? { runUrl } : {}),
+        ...(untrusted ? { untrusted } : {})
+    };
     const pr = payload.pull_request;
     if (pr && typeof pr.number === 'number') {
         return {
@@ -43799,7 +43814,10 @@ function readEvent(env) {
             headSha: pr.head?.sha || headSha
         };
     }
-    const branch = env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || (env.GITHUB_REF ?? '').replace(/^refs\/(heads|tags)\//, '') || 'unknown';
+    const branch = env.GITHUB_HEAD_REF ||
+        env.GITHUB_REF_NAME ||
+        (env.GITHUB_REF ?? '').replace(/^refs\/(heads|tags)\//, '') ||
+        'unknown';
     return {
         ...common,
         scope: { kind: 'branch', name: branch },
@@ -43823,7 +43841,9 @@ function untrustedCodeReason(name, payload) {
     if (name === 'pull_request_target')
         return 'the pull_request_target event runs with a privileged token';
     const run = payload.workflow_run;
-    if (name === 'workflow_run' && run && run.head_repository?.full_name !== run.repository?.full_name) {
+    if (name === 'workflow_run' &&
+        run &&
+        run.head_repository?.full_name !== run.repository?.full_name) {
         return "a fork's workflow_run runs with a privileged token";
     }
     return undefined;
@@ -43843,7 +43863,10 @@ function findIntent(signals, intent) {
     for (const label of signals.labels)
         if (wanted.has(label.toLowerCase()))
             found.push(`label ${code(label)}`);
-    const normalise = (line) => line.trim().replace(/\s*:\s*/, ': ').toLowerCase();
+    const normalise = (line) => line
+        .trim()
+        .replace(/\s*:\s*/, ': ')
+        .toLowerCase();
     const trailers = new Set(intent.trailers.map(normalise));
     for (const { where, text } of signals.texts) {
         for (const line of text.split(/\r?\n/)) {
@@ -43879,28 +43902,37 @@ async function createOctokit(token, log) {
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 /** The playbook's trigger commands (playbook 3.1), the `validators` default. */
-const DEFAULT_VALIDATORS = [
+const DEFAULT_VALIDATORS = (/* unused pure expression or super */ null && ([
     'python3 scripts/validate-fixture-coverage.py',
     'python3 scripts/validate-legacy-alias-parity.py'
-];
+]));
 const DEFAULT_CONFIG = '.github/contract-drift-triage.yml';
 const lines = (value) => value
     .split(/\r?\n/)
     .map(line => line.trim())
     .filter(line => line !== '' && !line.startsWith('#'));
-const choice = (name, values) => schemas_enum(values, { error: issue => `Invalid ${name} '${String(issue.input)}'. Expected one of: ${values.join(', ')}.` });
+const choice = (name, values) => schemas_enum(values, {
+    error: issue => `Invalid ${name} '${String(issue.input)}'. Expected one of: ${values.join(', ')}.`
+});
 const flag = (name) => schemas_string()
     .transform(value => value.trim().toLowerCase())
-    .pipe(schemas_enum(['true', 'false'], { error: issue => `Invalid ${name} '${String(issue.input)}'. Expected true or false.` }))
+    .pipe(schemas_enum(['true', 'false'], {
+    error: issue => `Invalid ${name} '${String(issue.input)}'. Expected true or false.`
+}))
     .transform(value => value === 'true');
 const inputSchema = object({
-    validators: schemas_string().transform(value => (value.trim() === '' ? DEFAULT_VALIDATORS : lines(value))),
+    // Empty means none (a reports-only run): action.yml supplies the playbook commands as the default.
+    validators: schemas_string().transform(lines),
     reports: schemas_string().transform(lines),
     config: schemas_string().transform(value => value.trim()),
     'github-token': schemas_string(),
-    mode: schemas_string().transform(value => value.trim() || 'issue').pipe(choice('mode', ['issue', 'report', 'collect', 'publish'])),
+    mode: schemas_string()
+        .transform(value => value.trim() || 'issue')
+        .pipe(choice('mode', ['issue', 'report', 'collect', 'publish'])),
     bundles: schemas_string().transform(lines),
-    'fail-on': schemas_string().transform(value => value.trim() || 'drift').pipe(choice('fail-on', ['drift', 'error', 'never'])),
+    'fail-on': schemas_string()
+        .transform(value => value.trim() || 'drift')
+        .pipe(choice('fail-on', ['drift', 'error', 'never'])),
     'base-ref': schemas_string().transform(value => value.trim()),
     'working-directory': schemas_string().transform(value => value.trim()),
     'incident-repository': schemas_string()
@@ -43957,7 +43989,10 @@ function fieldParser(emit, ok) {
             const item = header ? LIST_ITEM.exec(text) : null;
             if (header && item) {
                 header.items++;
-                emit({ tag: header.tag, message: `${header.message.replace(/:$/, '')}: ${item[1].trim()}` });
+                emit({
+                    tag: header.tag,
+                    message: `${header.message.replace(/:$/, '')}: ${item[1].trim()}`
+                });
                 return;
             }
             closeHeader();
@@ -43980,7 +44015,9 @@ function fieldParser(emit, ok) {
 /** The longest line kept; the rest of a longer line is dropped, so one 50 MB line costs 64 KiB. */
 const MAX_LINE = 64 * 1024;
 // CSI and OSC escape sequences (colours, hyperlinks, titles), then C0 controls other than tab.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?/g;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\u0080-\u009f]/g;
 /** Removes terminal escapes and control characters a log may carry. */
 function cleanLine(text) {
@@ -44055,6 +44092,10 @@ function matcher(glob) {
     }
     return match;
 }
+// A glob that ends in a literal file name (`**/feature.json`) names particular files, not
+// whatever a directory may hold: a fixture pack or a `checks:` directory is not a contract
+// merely because some directory could contain a `feature.json`.
+const couldNameAFileInside = (last) => last === '**' || picomatch_default().scan(last).isGlob;
 /**
  * Whether a path matches a glob. A directory (written with a trailing `/`) matches when it, or
  * anything that could sit inside it, would: `…/mcp/billing.oci.ingest/` matches `…/mcp/billing.*\/**`
@@ -44075,13 +44116,14 @@ function pathMatches(path, glob) {
             return known;
         let ok;
         if (d === dir.length)
-            ok = g < parts.length;
+            ok = g < parts.length && couldNameAFileInside(parts[parts.length - 1]);
         else if (g === parts.length)
             ok = false;
         else if (parts[g] === '**')
             ok = walk(g + 1, d) || walk(g, d + 1);
         else
-            ok = picomatch_default().isMatch(dir[d], parts[g], globOptions) && walk(g + 1, d + 1);
+            ok =
+                picomatch_default().isMatch(dir[d], parts[g], globOptions) && walk(g + 1, d + 1);
         memo.set(id, ok);
         return ok;
     };
@@ -44099,7 +44141,11 @@ function classify(path, paths) {
 function packDirectory(path) {
     if (!path.startsWith(`${FIXTURE_ROOT}/`))
         return undefined;
-    const rest = path.slice(FIXTURE_ROOT.length + 1).split('/');
+    // A directory's trailing `/` is no path part: `…/mcp/<tool>/` is not a pack yet.
+    const rest = path
+        .slice(FIXTURE_ROOT.length + 1)
+        .replace(/\/+$/, '')
+        .split('/');
     const depth = rest[0] === 'mcp' ? 3 : 2;
     if (rest.length < depth)
         return undefined;
@@ -44158,7 +44204,8 @@ const JSON_POSITION = /\bline (\d+) column \d+/;
 // A broken-link item: `<file>:<line> -> '<link as written>' (resolved: <path>)`. The link is relative
 // to the file it sits in, so only the file and the resolved path are repository paths.
 const LINK_ITEM = /(?:^|\s)([^\s'"`]+):(\d+)\s+->\s+(['"`])[^'"`]*\3\s+\(resolved:\s*([^)]+?)\s*\)/;
-const PATH_LIKE = /(?:^|[\s'"`(\[=,])((?:\.{0,2}\/)?(?:[\w@.+-]+\/)+[\w@.+-]+\.[A-Za-z0-9]+)(?::(\d+))?/g;
+// `/` or `\` separated (Windows runners print `tests\contracts\…`, Python's repr doubles the `\`).
+const PATH_LIKE = /(?:^|[\s'"`([=,])((?:[A-Za-z]:)?(?:\.{0,2}[\\/]+)?(?:[\w@.+-]+[\\/]+)+[\w@.+-]+\.[A-Za-z0-9]+)(?::(\d+))?/g;
 function quoted(list) {
     return [...list.matchAll(/['"]([^'"]+)['"]/g)].map(m => m[1]);
 }
@@ -44427,11 +44474,13 @@ const CREDENTIALS = [
     /(?<=\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+(?=@)/gi
 ];
 const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL/i;
+// Named like a secret but not one: the `incident-key` input is part of the incident key itself.
+const NOT_SECRET = /^INPUT_INCIDENT[-_]KEY$/i;
 const MASK = '***';
 /** Secret values from the environment: variables (and `INPUT_*`) whose names say they are secret. */
 function secretsFromEnv(env) {
     return Object.entries(env)
-        .filter(([name, value]) => SECRET_NAME.test(name) && value !== undefined && value.length >= 6)
+        .filter(([name, value]) => SECRET_NAME.test(name) && !NOT_SECRET.test(name) && value !== undefined && value.length >= 6)
         .map(([, value]) => value);
 }
 function createRedactor(secrets) {
@@ -44462,7 +44511,10 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const MATRIX = {
     'schema-drift': { secondary: 'qa', action: 'Update contract + fixture pack in same PR' },
     'fixture-stale': { secondary: 'qa', action: 'Refresh expected fixtures and `notes.md`' },
-    'runtime-regression': { secondary: 'contract', action: 'Fix runtime path, preserve contract baseline' }
+    'runtime-regression': {
+        secondary: 'contract',
+        action: 'Fix runtime path, preserve contract baseline'
+    }
 };
 const ROLE_NAMES = {
     contract: 'Contract owner',
@@ -44474,11 +44526,17 @@ const ROLE_NAMES = {
 function resolveRole(role, input) {
     const configured = input.config.owners[role];
     if (configured !== 'codeowners') {
-        return configured.map(owner => (owner.includes('/') ? (owner.startsWith('@') ? owner : `@${owner}`) : owner.replace(/^@/, '')));
+        return configured.map(owner => owner.includes('/') ? (owner.startsWith('@') ? owner : `@${owner}`) : owner.replace(/^@/, ''));
     }
     if (!input.codeowners)
         return [];
-    const wanted = role === 'contract' ? 'contract' : role === 'implementation' ? 'implementation' : role === 'qa' ? undefined : 'fixture';
+    const wanted = role === 'contract'
+        ? 'contract'
+        : role === 'implementation'
+            ? 'implementation'
+            : role === 'qa'
+                ? undefined
+                : 'fixture';
     const ownFiles = wanted
         ? input.affected.filter(path => classify(path, input.config.paths) === wanted)
         : [...input.validatorFiles];
@@ -44491,10 +44549,11 @@ function resolveRole(role, input) {
     }
     return owners;
 }
-/** Fixture stale goes to the MCP fixture owner when its fixtures or changed code are on the MCP side. */
-function isMcpSide(path, paths) {
-    const cls = classify(path, paths);
-    return (cls === 'fixture' || cls === 'implementation') && matchesAny(path, paths.mcp);
+/** SPEC §4: the MCP fixture owner when the affected fixtures or the changed implementation are on the MCP side. */
+function isMcpSide(input) {
+    const { paths } = input.config;
+    const fixtures = input.affected.filter(path => classify(path, paths) === 'fixture');
+    return [...fixtures, ...input.changedImplementation].some(path => matchesAny(path, paths.mcp));
 }
 /** Who owns the incident: the matrix's primary and secondary roles, resolved to people and teams. */
 function route(input) {
@@ -44503,7 +44562,8 @@ function route(input) {
     let requiredAction;
     if (!input.bucket) {
         primaryRole = 'qa';
-        requiredAction = 'Make the validators run again (fix the crash, restore the missing command or the hang), then re-run the gate';
+        requiredAction =
+            'Make the validators run again (fix the crash, restore the missing command or the hang), then re-run the gate';
     }
     else {
         const row = MATRIX[input.bucket];
@@ -44512,7 +44572,7 @@ function route(input) {
                 ? 'contract'
                 : input.bucket === 'runtime-regression'
                     ? 'implementation'
-                    : input.affected.some(path => isMcpSide(path, input.config.paths))
+                    : isMcpSide(input)
                         ? 'fixture-mcp'
                         : 'fixture-module';
         secondaryRole = row.secondary;
@@ -44738,8 +44798,9 @@ const MAX_ANNOTATIONS = 10;
 const MAX_ANNOTATION_CHARS = 4000;
 /**
  * A real file to annotate for a finding: the file it names when it exists, else a file in the
- * nearest existing directory — one the message names, else the pack's `notes.md` (which the
- * playbook asks the remediation to update) — so the annotation lands in the diff.
+ * nearest existing directory that the message names, or the pack's `notes.md` (which the
+ * playbook asks the remediation to update), so the annotation lands in the diff; a guess at an
+ * unrelated sibling would mislead.
  */
 function annotationFile(targets, root, message = '') {
     for (const target of targets) {
@@ -44755,8 +44816,7 @@ function annotationFile(targets, root, message = '') {
         const files = filesUnder((0,external_node_path_namespaceObject.join)(root, dir), 3).sort();
         const base = (file) => file.split('/').pop() ?? file;
         const pick = files.find(file => message.includes(base(file))) ??
-            files.find(file => base(file) === 'notes.md') ??
-            files[0];
+            files.find(file => base(file) === 'notes.md');
         if (pick)
             return `${dir}/${pick}`;
     }
@@ -44790,7 +44850,8 @@ function buildAnnotations(record, root, repoPrefix) {
         .flatMap(run => run.findings)
         .map((finding) => {
         const file = annotationFile(finding.targets, root, finding.message);
-        const score = (file && changed.has(file) ? 2 : 0) + (file ? 1 : 0);
+        const exact = file !== undefined && finding.targets.includes(file);
+        const score = (file && changed.has(file) ? 4 : 0) + (exact ? 2 : 0) + (file ? 1 : 0);
         return { finding, file, score };
     })
         .sort((a, b) => b.score - a.score);
@@ -44952,7 +45013,13 @@ function runValidator(command, options) {
 
 
 function findingSignals(findings, paths) {
-    const byClass = { fixture: [], contract: [], implementation: [], docs: [], other: [] };
+    const byClass = {
+        fixture: [],
+        contract: [],
+        implementation: [],
+        docs: [],
+        other: []
+    };
     const signals = { byClass, runtime: [], nowhere: [] };
     for (const finding of findings) {
         if (finding.runtime)
@@ -44967,7 +45034,8 @@ function findingSignals(findings, paths) {
     }
     return signals;
 }
-const list = (paths, max = 5) => paths.slice(0, max).map(code).join(', ') + (paths.length > max ? ` and ${paths.length - max} more` : '');
+const list = (paths, max = 5) => paths.slice(0, max).map(code).join(', ') +
+    (paths.length > max ? ` and ${paths.length - max} more` : '');
 /**
  * The playbook's bucket for a red run (SPEC §4): the first rule that holds, with a confidence and
  * the evidence a person can check. `findings` must not be empty.
@@ -44984,13 +45052,16 @@ function classifyFailure(findings, context, config) {
     const on = signals.byClass;
     const intent = context.intent.length > 0;
     const evidence = [];
-    if (context.changed.length === 0)
-        evidence.push(`No changed files (${context.changeSource}).`);
+    evidence.push(context.changed.length === 0
+        ? `No changed files (${context.changeSource}).`
+        : `Change set: ${context.changed.length} file(s) from ${context.changeSource}.`);
     for (const [cls, files] of Object.entries(changed)) {
         if (files.length > 0)
             evidence.push(`Changed ${cls} files: ${list(files)}.`);
     }
-    evidence.push(intent ? `Intent signalled: ${context.intent.join('; ')}.` : 'No intent signal (label or trailer).');
+    evidence.push(intent
+        ? `Intent signalled: ${context.intent.join('; ')}.`
+        : 'No intent signal (label or trailer).');
     for (const [cls, files] of Object.entries(on)) {
         if (files.length > 0)
             evidence.push(`Findings point at ${cls} paths: ${list(files)}.`);
@@ -45032,12 +45103,16 @@ function classifyFailure(findings, context, config) {
     if (changed.implementation.length > 0) {
         return result('runtime-regression', 4, 'Implementation changed without an intent signal while contract and fixtures stayed as they were: the code now disagrees with them.', on.implementation.length > 0 || unchangedFixtures.length > 0 || signals.runtime.length > 0);
     }
-    const onlyDocs = context.changed.length > 0 && context.changed.every(f => f.class === 'docs' || f.class === 'other');
-    if (onlyDocs && findings.some(f => f.targets.some(t => changed.docs.some(file => related(file, t))))) {
+    const onlyDocs = context.changed.length > 0 &&
+        context.changed.every(f => f.class === 'docs' || f.class === 'other');
+    if (onlyDocs &&
+        findings.some(f => f.targets.some(t => changed.docs.some(file => related(file, t))))) {
         return result('schema-drift', 5, 'Only documentation changed and the findings point at it: a documentation-only mismatch.', 'medium');
     }
     // Rule 6: nothing in the change set explains the failure; the findings decide.
-    const scope = context.changed.length === 0 ? 'Nothing changed in this scope' : 'The change set does not explain the failure';
+    const scope = context.changed.length === 0
+        ? 'Nothing changed in this scope'
+        : 'The change set does not explain the failure';
     if (on.contract.length > 0)
         return result('schema-drift', 6, `${scope}; the findings point at contracts.`, 'medium');
     if (on.fixture.length > 0)
@@ -45064,13 +45139,22 @@ function classifyFailure(findings, context, config) {
  */
 function gradeSeverity(classification, affected, release) {
     if (!classification) {
-        return { severity: 'high', reason: 'A validator error with no findings: a blind gate blocks release readiness.' };
+        return {
+            severity: 'high',
+            reason: 'A validator error with no findings: a blind gate blocks release readiness.'
+        };
     }
     if (classification.rule === 5) {
-        return { severity: 'low', reason: 'Documentation-only mismatch with no runtime contract impact.' };
+        return {
+            severity: 'low',
+            reason: 'Documentation-only mismatch with no runtime contract impact.'
+        };
     }
     if (affected.length === 0) {
-        return { severity: 'high', reason: 'No affected path is known, so the drift is treated as release-blocking.' };
+        return {
+            severity: 'high',
+            reason: 'No affected path is known, so the drift is treated as release-blocking.'
+        };
     }
     if (!release) {
         return {
@@ -45093,9 +45177,15 @@ function gradeSeverity(classification, affected, release) {
             reason: `Every affected path is an optional pack or outside the release-blocking paths of phase ${phase ?? '(none active)'}.`
         };
     }
-    const shown = blocking.slice(0, 3).map(path => `\`${path}\``).join(', ');
+    const shown = blocking
+        .slice(0, 3)
+        .map(path => `\`${path}\``)
+        .join(', ');
     const why = release.blocking.length === 0 ? 'not optional' : `release-blocking in active phase ${phase}`;
-    return { severity: 'high', reason: `Affected paths are ${why}: ${shown}${blocking.length > 3 ? ', …' : ''}.` };
+    return {
+        severity: 'high',
+        reason: `Affected paths are ${why}: ${shown}${blocking.length > 3 ? ', …' : ''}.`
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/triage.ts
@@ -45142,7 +45232,9 @@ function triage(input) {
         return record;
     const classification = findings.length > 0 ? classifyFailure(findings, context, config) : undefined;
     const affected = [
-        ...context.changed.filter(file => ['contract', 'fixture', 'implementation'].includes(file.class)).map(file => file.path),
+        ...context.changed
+            .filter(file => ['contract', 'fixture', 'implementation'].includes(file.class))
+            .map(file => file.path),
         ...findings.flatMap(finding => finding.targets)
     ];
     const uniqueAffected = [...new Set(affected)];
@@ -45151,6 +45243,9 @@ function triage(input) {
         bucket: classification?.bucket,
         validatorError: result === 'error',
         affected: uniqueAffected,
+        changedImplementation: context.changed
+            .filter(file => file.class === 'implementation')
+            .map(file => file.path),
         validatorFiles: validatorFiles(runs.map(run => run.command), input.workspace),
         config,
         codeowners: input.codeowners
@@ -45251,7 +45346,7 @@ async function run() {
         for (const report of await findReports(inputs.reports, root))
             runs.push(await readReport(report, root, parse));
         if (runs.length === 0)
-            throw new Error('No validator ran and no report matched the reports globs: nothing to triage.');
+            throw new Error('Nothing to triage: the validators input is empty and no file matched the reports globs. Set validators, or reports to files an earlier step wrote.');
         const record = await group('Triage', async () => {
             let api;
             const client = inputs['github-token']

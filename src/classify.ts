@@ -11,8 +11,17 @@ export interface FindingSignals {
   nowhere: Finding[]
 }
 
-export function findingSignals(findings: readonly Finding[], paths: Config['paths']): FindingSignals {
-  const byClass: Record<PathClass, string[]> = { fixture: [], contract: [], implementation: [], docs: [], other: [] }
+export function findingSignals(
+  findings: readonly Finding[],
+  paths: Config['paths']
+): FindingSignals {
+  const byClass: Record<PathClass, string[]> = {
+    fixture: [],
+    contract: [],
+    implementation: [],
+    docs: [],
+    other: []
+  }
   const signals: FindingSignals = { byClass, runtime: [], nowhere: [] }
   for (const finding of findings) {
     if (finding.runtime) signals.runtime.push(finding)
@@ -26,14 +35,20 @@ export function findingSignals(findings: readonly Finding[], paths: Config['path
 }
 
 const list = (paths: readonly string[], max = 5): string =>
-  paths.slice(0, max).map(code).join(', ') + (paths.length > max ? ` and ${paths.length - max} more` : '')
+  paths.slice(0, max).map(code).join(', ') +
+  (paths.length > max ? ` and ${paths.length - max} more` : '')
 
 /**
  * The playbook's bucket for a red run (SPEC §4): the first rule that holds, with a confidence and
  * the evidence a person can check. `findings` must not be empty.
  */
-export function classifyFailure(findings: readonly Finding[], context: ChangeContext, config: Config): Classification {
-  const changedOf = (cls: PathClass): string[] => context.changed.filter(f => f.class === cls).map(f => f.path)
+export function classifyFailure(
+  findings: readonly Finding[],
+  context: ChangeContext,
+  config: Config
+): Classification {
+  const changedOf = (cls: PathClass): string[] =>
+    context.changed.filter(f => f.class === cls).map(f => f.path)
   const changed = {
     contract: changedOf('contract'),
     fixture: changedOf('fixture'),
@@ -44,18 +59,29 @@ export function classifyFailure(findings: readonly Finding[], context: ChangeCon
   const on = signals.byClass
   const intent = context.intent.length > 0
   const evidence: string[] = []
-  if (context.changed.length === 0) evidence.push(`No changed files (${context.changeSource}).`)
+  evidence.push(
+    context.changed.length === 0
+      ? `No changed files (${context.changeSource}).`
+      : `Change set: ${context.changed.length} file(s) from ${context.changeSource}.`
+  )
   for (const [cls, files] of Object.entries(changed)) {
     if (files.length > 0) evidence.push(`Changed ${cls} files: ${list(files)}.`)
   }
-  evidence.push(intent ? `Intent signalled: ${context.intent.join('; ')}.` : 'No intent signal (label or trailer).')
+  evidence.push(
+    intent
+      ? `Intent signalled: ${context.intent.join('; ')}.`
+      : 'No intent signal (label or trailer).'
+  )
   for (const [cls, files] of Object.entries(on)) {
     if (files.length > 0) evidence.push(`Findings point at ${cls} paths: ${list(files)}.`)
   }
   if (signals.runtime.length > 0) evidence.push(`${signals.runtime.length} runtime finding(s).`)
-  if (signals.nowhere.length > 0) evidence.push(`${signals.nowhere.length} finding(s) name no file.`)
+  if (signals.nowhere.length > 0)
+    evidence.push(`${signals.nowhere.length} finding(s) name no file.`)
 
-  const unchangedFixtures = on.fixture.filter(target => !changed.fixture.some(file => related(file, target)))
+  const unchangedFixtures = on.fixture.filter(
+    target => !changed.fixture.some(file => related(file, target))
+  )
   const conflict =
     changed.contract.length > 0 && changed.implementation.length > 0 && !intent
       ? 'contract and implementation both changed without an intent signal'
@@ -96,7 +122,9 @@ export function classifyFailure(findings: readonly Finding[], context: ChangeCon
     )
   }
   if (changed.fixture.length > 0 && changed.implementation.length === 0) {
-    const intoChanged = findings.some(f => f.targets.some(t => changed.fixture.some(file => related(file, t))))
+    const intoChanged = findings.some(f =>
+      f.targets.some(t => changed.fixture.some(file => related(file, t)))
+    )
     if (intoChanged) {
       return result(
         'fixture-stale',
@@ -115,18 +143,38 @@ export function classifyFailure(findings: readonly Finding[], context: ChangeCon
     )
   }
   const onlyDocs =
-    context.changed.length > 0 && context.changed.every(f => f.class === 'docs' || f.class === 'other')
-  if (onlyDocs && findings.some(f => f.targets.some(t => changed.docs.some(file => related(file, t))))) {
-    return result('schema-drift', 5, 'Only documentation changed and the findings point at it: a documentation-only mismatch.', 'medium')
+    context.changed.length > 0 &&
+    context.changed.every(f => f.class === 'docs' || f.class === 'other')
+  if (
+    onlyDocs &&
+    findings.some(f => f.targets.some(t => changed.docs.some(file => related(file, t))))
+  ) {
+    return result(
+      'schema-drift',
+      5,
+      'Only documentation changed and the findings point at it: a documentation-only mismatch.',
+      'medium'
+    )
   }
   // Rule 6: nothing in the change set explains the failure; the findings decide.
-  const scope = context.changed.length === 0 ? 'Nothing changed in this scope' : 'The change set does not explain the failure'
-  if (on.contract.length > 0) return result('schema-drift', 6, `${scope}; the findings point at contracts.`, 'medium')
-  if (on.fixture.length > 0) return result('fixture-stale', 6, `${scope}; the findings point at fixtures.`, 'medium')
+  const scope =
+    context.changed.length === 0
+      ? 'Nothing changed in this scope'
+      : 'The change set does not explain the failure'
+  if (on.contract.length > 0)
+    return result('schema-drift', 6, `${scope}; the findings point at contracts.`, 'medium')
+  if (on.fixture.length > 0)
+    return result('fixture-stale', 6, `${scope}; the findings point at fixtures.`, 'medium')
   if (signals.runtime.length > 0 || on.implementation.length > 0) {
-    return result('runtime-regression', 6, `${scope}; the findings come from runtime checks of the implementation.`, 'medium')
+    return result(
+      'runtime-regression',
+      6,
+      `${scope}; the findings come from runtime checks of the implementation.`,
+      'medium'
+    )
   }
-  if (on.docs.length > 0) return result('schema-drift', 6, `${scope}; the findings point at documentation.`, 'medium')
+  if (on.docs.length > 0)
+    return result('schema-drift', 6, `${scope}; the findings point at documentation.`, 'medium')
   return {
     bucket: 'runtime-regression',
     confidence: 'low',

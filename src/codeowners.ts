@@ -37,7 +37,9 @@ export class CodeOwners {
         pattern,
         match: path => matchers.some(m => m(path)),
         // Email owners cannot be assigned or pinged through the API; logins and teams can.
-        owners: owners.filter(owner => owner.startsWith('@')).map(owner => (owner.includes('/') ? owner : owner.slice(1)))
+        owners: owners
+          .filter(owner => owner.startsWith('@'))
+          .map(owner => (owner.includes('/') ? owner : owner.slice(1)))
       })
     }
   }

@@ -36,7 +36,10 @@ interface Payload {
   before?: string
   after?: string
   head_commit?: { message?: string } | null
-  workflow_run?: { head_repository?: { full_name?: string } | null; repository?: { full_name?: string } }
+  workflow_run?: {
+    head_repository?: { full_name?: string } | null
+    repository?: { full_name?: string }
+  }
   repository?: { full_name?: string }
 }
 
@@ -45,7 +48,9 @@ function readPayload(path: string | undefined): Payload {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as Payload
   } catch (error) {
-    throw new Error(`Cannot read the event payload at GITHUB_EVENT_PATH '${path}': ${(error as Error).message}`)
+    throw new Error(
+      `Cannot read the event payload at GITHUB_EVENT_PATH '${path}': ${(error as Error).message}`
+    )
   }
 }
 
@@ -60,7 +65,12 @@ export function readEvent(env: NodeJS.ProcessEnv): EventFacts {
       ? `${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
       : undefined
   const untrusted = untrustedCodeReason(name, payload)
-  const common = { name, repository, ...(runUrl ? { runUrl } : {}), ...(untrusted ? { untrusted } : {}) }
+  const common = {
+    name,
+    repository,
+    ...(runUrl ? { runUrl } : {}),
+    ...(untrusted ? { untrusted } : {})
+  }
   const pr = payload.pull_request
   if (pr && typeof pr.number === 'number') {
     return {
@@ -73,12 +83,17 @@ export function readEvent(env: NodeJS.ProcessEnv): EventFacts {
         labels: (pr.labels ?? []).map(label => label.name ?? '').filter(Boolean),
         title: pr.title ?? '',
         body: pr.body ?? '',
-        fromFork: (pr.head?.repo?.full_name ?? repository) !== (pr.base?.repo?.full_name ?? repository)
+        fromFork:
+          (pr.head?.repo?.full_name ?? repository) !== (pr.base?.repo?.full_name ?? repository)
       },
       headSha: pr.head?.sha || headSha
     }
   }
-  const branch = env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || (env.GITHUB_REF ?? '').replace(/^refs\/(heads|tags)\//, '') || 'unknown'
+  const branch =
+    env.GITHUB_HEAD_REF ||
+    env.GITHUB_REF_NAME ||
+    (env.GITHUB_REF ?? '').replace(/^refs\/(heads|tags)\//, '') ||
+    'unknown'
   return {
     ...common,
     scope: { kind: 'branch', name: branch },
@@ -100,9 +115,14 @@ export function readEvent(env: NodeJS.ProcessEnv): EventFacts {
  * this job holds a privileged token, so running them here would hand it to the fork.
  */
 function untrustedCodeReason(name: string, payload: Payload): string | undefined {
-  if (name === 'pull_request_target') return 'the pull_request_target event runs with a privileged token'
+  if (name === 'pull_request_target')
+    return 'the pull_request_target event runs with a privileged token'
   const run = payload.workflow_run
-  if (name === 'workflow_run' && run && run.head_repository?.full_name !== run.repository?.full_name) {
+  if (
+    name === 'workflow_run' &&
+    run &&
+    run.head_repository?.full_name !== run.repository?.full_name
+  ) {
     return "a fork's workflow_run runs with a privileged token"
   }
   return undefined
@@ -125,8 +145,13 @@ export function findIntent(
 ): string[] {
   const found: string[] = []
   const wanted = new Set(intent.labels.map(label => label.toLowerCase()))
-  for (const label of signals.labels) if (wanted.has(label.toLowerCase())) found.push(`label ${code(label)}`)
-  const normalise = (line: string): string => line.trim().replace(/\s*:\s*/, ': ').toLowerCase()
+  for (const label of signals.labels)
+    if (wanted.has(label.toLowerCase())) found.push(`label ${code(label)}`)
+  const normalise = (line: string): string =>
+    line
+      .trim()
+      .replace(/\s*:\s*/, ': ')
+      .toLowerCase()
   const trailers = new Set(intent.trailers.map(normalise))
   for (const { where, text } of signals.texts) {
     for (const line of text.split(/\r?\n/)) {

@@ -101,7 +101,7 @@ export async function run(): Promise<void> {
       runs.push(await readReport(report, root, parse))
     if (runs.length === 0)
       throw new Error(
-        'No validator ran and no report matched the reports globs: nothing to triage.'
+        'Nothing to triage: the validators input is empty and no file matched the reports globs. Set validators, or reports to files an earlier step wrote.'
       )
 
     const record = await core.group('Triage', async () => {

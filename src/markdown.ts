@@ -12,7 +12,10 @@ const neutralHtml = (text: string): string => text.replace(/<(?=[!?/A-Za-z])/g, 
 
 /** Untrusted text as an inline code span: no mention, reference, link or HTML in it is live. */
 export function code(text: string): string {
-  const line = neutralHtml(text).replace(/\s*[\r\n]+\s*/g, ' ⏎ ').trim()
+  // Trimmed first: a trailing line break is no line break to show.
+  const line = neutralHtml(text)
+    .trim()
+    .replace(/\s*[\r\n]+\s*/g, ' ⏎ ')
   if (line === '') return '(empty)'
   const longest = longestBacktickRun(line)
   const ticks = '`'.repeat(longest + 1)

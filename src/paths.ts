@@ -17,6 +17,11 @@ function matcher(glob: string): (path: string) => boolean {
   return match
 }
 
+// A glob that ends in a literal file name (`**/feature.json`) names particular files, not
+// whatever a directory may hold: a fixture pack or a `checks:` directory is not a contract
+// merely because some directory could contain a `feature.json`.
+const couldNameAFileInside = (last: string): boolean => last === '**' || picomatch.scan(last).isGlob
+
 /**
  * Whether a path matches a glob. A directory (written with a trailing `/`) matches when it, or
  * anything that could sit inside it, would: `…/mcp/billing.oci.ingest/` matches `…/mcp/billing.*\/**`
@@ -33,10 +38,13 @@ export function pathMatches(path: string, glob: string): boolean {
     const known = memo.get(id)
     if (known !== undefined) return known
     let ok: boolean
-    if (d === dir.length) ok = g < parts.length
+    if (d === dir.length)
+      ok = g < parts.length && couldNameAFileInside(parts[parts.length - 1] as string)
     else if (g === parts.length) ok = false
     else if (parts[g] === '**') ok = walk(g + 1, d) || walk(g, d + 1)
-    else ok = picomatch.isMatch(dir[d] as string, parts[g] as string, globOptions) && walk(g + 1, d + 1)
+    else
+      ok =
+        picomatch.isMatch(dir[d] as string, parts[g] as string, globOptions) && walk(g + 1, d + 1)
     memo.set(id, ok)
     return ok
   }
@@ -57,7 +65,11 @@ export function classify(path: string, paths: Config['paths']): PathClass {
 /** The fixture pack directory a path lies in (`…/mcp/<tool>/<version>` or `…/<module>/<version>`). */
 export function packDirectory(path: string): string | undefined {
   if (!path.startsWith(`${FIXTURE_ROOT}/`)) return undefined
-  const rest = path.slice(FIXTURE_ROOT.length + 1).split('/')
+  // A directory's trailing `/` is no path part: `…/mcp/<tool>/` is not a pack yet.
+  const rest = path
+    .slice(FIXTURE_ROOT.length + 1)
+    .replace(/\/+$/, '')
+    .split('/')
   const depth = rest[0] === 'mcp' ? 3 : 2
   if (rest.length < depth) return undefined
   return [FIXTURE_ROOT, ...rest.slice(0, depth)].join('/')

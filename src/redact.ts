@@ -10,6 +10,8 @@ const CREDENTIALS: RegExp[] = [
   /(?<=\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+(?=@)/gi
 ]
 const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL/i
+// Named like a secret but not one: the `incident-key` input is part of the incident key itself.
+const NOT_SECRET = /^INPUT_INCIDENT[-_]KEY$/i
 const MASK = '***'
 
 export type Redactor = (text: string) => string
@@ -17,7 +19,10 @@ export type Redactor = (text: string) => string
 /** Secret values from the environment: variables (and `INPUT_*`) whose names say they are secret. */
 export function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
   return Object.entries(env)
-    .filter(([name, value]) => SECRET_NAME.test(name) && value !== undefined && value.length >= 6)
+    .filter(
+      ([name, value]) =>
+        SECRET_NAME.test(name) && !NOT_SECRET.test(name) && value !== undefined && value.length >= 6
+    )
     .map(([, value]) => value as string)
 }
 

@@ -7,7 +7,10 @@ import type { Bucket, OwnerRole, Routing } from './types.js'
 const MATRIX: Record<Bucket, { secondary: OwnerRole; action: string }> = {
   'schema-drift': { secondary: 'qa', action: 'Update contract + fixture pack in same PR' },
   'fixture-stale': { secondary: 'qa', action: 'Refresh expected fixtures and `notes.md`' },
-  'runtime-regression': { secondary: 'contract', action: 'Fix runtime path, preserve contract baseline' }
+  'runtime-regression': {
+    secondary: 'contract',
+    action: 'Fix runtime path, preserve contract baseline'
+  }
 }
 
 export const ROLE_NAMES: Record<OwnerRole, string> = {
@@ -24,6 +27,8 @@ export interface RouteInput {
   validatorError: boolean
   /** Changed contract/fixture/implementation files and the findings' targets. */
   affected: readonly string[]
+  /** Implementation files of the change set (not those findings merely name). */
+  changedImplementation: readonly string[]
   /** Files the validator commands run (`scripts/validate-x.py`), which QA owns. */
   validatorFiles: readonly string[]
   config: Config
@@ -33,25 +38,36 @@ export interface RouteInput {
 function resolveRole(role: OwnerRole, input: RouteInput): string[] {
   const configured = input.config.owners[role]
   if (configured !== 'codeowners') {
-    return configured.map(owner => (owner.includes('/') ? (owner.startsWith('@') ? owner : `@${owner}`) : owner.replace(/^@/, '')))
+    return configured.map(owner =>
+      owner.includes('/') ? (owner.startsWith('@') ? owner : `@${owner}`) : owner.replace(/^@/, '')
+    )
   }
   if (!input.codeowners) return []
-  const wanted = role === 'contract' ? 'contract' : role === 'implementation' ? 'implementation' : role === 'qa' ? undefined : 'fixture'
+  const wanted =
+    role === 'contract'
+      ? 'contract'
+      : role === 'implementation'
+        ? 'implementation'
+        : role === 'qa'
+          ? undefined
+          : 'fixture'
   const ownFiles = wanted
     ? input.affected.filter(path => classify(path, input.config.paths) === wanted)
     : [...input.validatorFiles]
   const files = ownFiles.length > 0 ? ownFiles : input.affected
   const owners: string[] = []
   for (const file of files) {
-    for (const owner of input.codeowners.ownersOf(file)) if (!owners.includes(owner)) owners.push(owner)
+    for (const owner of input.codeowners.ownersOf(file))
+      if (!owners.includes(owner)) owners.push(owner)
   }
   return owners
 }
 
-/** Fixture stale goes to the MCP fixture owner when its fixtures or changed code are on the MCP side. */
-function isMcpSide(path: string, paths: Config['paths']): boolean {
-  const cls = classify(path, paths)
-  return (cls === 'fixture' || cls === 'implementation') && matchesAny(path, paths.mcp)
+/** SPEC §4: the MCP fixture owner when the affected fixtures or the changed implementation are on the MCP side. */
+function isMcpSide(input: RouteInput): boolean {
+  const { paths } = input.config
+  const fixtures = input.affected.filter(path => classify(path, paths) === 'fixture')
+  return [...fixtures, ...input.changedImplementation].some(path => matchesAny(path, paths.mcp))
 }
 
 /** Who owns the incident: the matrix's primary and secondary roles, resolved to people and teams. */
@@ -61,7 +77,8 @@ export function route(input: RouteInput): Routing {
   let requiredAction: string
   if (!input.bucket) {
     primaryRole = 'qa'
-    requiredAction = 'Make the validators run again (fix the crash, restore the missing command or the hang), then re-run the gate'
+    requiredAction =
+      'Make the validators run again (fix the crash, restore the missing command or the hang), then re-run the gate'
   } else {
     const row = MATRIX[input.bucket]
     primaryRole =
@@ -69,7 +86,7 @@ export function route(input: RouteInput): Routing {
         ? 'contract'
         : input.bucket === 'runtime-regression'
           ? 'implementation'
-          : input.affected.some(path => isMcpSide(path, input.config.paths))
+          : isMcpSide(input)
             ? 'fixture-mcp'
             : 'fixture-module'
     secondaryRole = row.secondary

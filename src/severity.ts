@@ -17,13 +17,22 @@ export function gradeSeverity(
   release: Config['release']
 ): SeverityGrade {
   if (!classification) {
-    return { severity: 'high', reason: 'A validator error with no findings: a blind gate blocks release readiness.' }
+    return {
+      severity: 'high',
+      reason: 'A validator error with no findings: a blind gate blocks release readiness.'
+    }
   }
   if (classification.rule === 5) {
-    return { severity: 'low', reason: 'Documentation-only mismatch with no runtime contract impact.' }
+    return {
+      severity: 'low',
+      reason: 'Documentation-only mismatch with no runtime contract impact.'
+    }
   }
   if (affected.length === 0) {
-    return { severity: 'high', reason: 'No affected path is known, so the drift is treated as release-blocking.' }
+    return {
+      severity: 'high',
+      reason: 'No affected path is known, so the drift is treated as release-blocking.'
+    }
   }
   if (!release) {
     return {
@@ -32,7 +41,9 @@ export function gradeSeverity(
     }
   }
   const phase = release['active-phase']
-  const active = release.blocking.filter(entry => phase !== undefined && entry.phases.includes(phase))
+  const active = release.blocking.filter(
+    entry => phase !== undefined && entry.phases.includes(phase)
+  )
   const blocking = affected.filter(path => {
     if (matchesAny(path, release.optional)) return false
     if (release.blocking.length === 0) return true
@@ -44,7 +55,14 @@ export function gradeSeverity(
       reason: `Every affected path is an optional pack or outside the release-blocking paths of phase ${phase ?? '(none active)'}.`
     }
   }
-  const shown = blocking.slice(0, 3).map(path => `\`${path}\``).join(', ')
-  const why = release.blocking.length === 0 ? 'not optional' : `release-blocking in active phase ${phase}`
-  return { severity: 'high', reason: `Affected paths are ${why}: ${shown}${blocking.length > 3 ? ', …' : ''}.` }
+  const shown = blocking
+    .slice(0, 3)
+    .map(path => `\`${path}\``)
+    .join(', ')
+  const why =
+    release.blocking.length === 0 ? 'not optional' : `release-blocking in active phase ${phase}`
+  return {
+    severity: 'high',
+    reason: `Affected paths are ${why}: ${shown}${blocking.length > 3 ? ', …' : ''}.`
+  }
 }

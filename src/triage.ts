@@ -37,7 +37,9 @@ export function overallResult(runs: readonly ValidatorRun[]): Result {
 /** Script files a validator command runs (`python3 scripts/validate-x.py`): QA owns the gate. */
 export function validatorFiles(commands: readonly string[], workspace: string): string[] {
   const files = commands.flatMap(command =>
-    [...command.matchAll(/[\w./\\-]+\.(?:py|sh|js|mjs|cjs|ts|rb|pl)\b/g)].map(m => normalisePath(m[0], workspace))
+    [...command.matchAll(/[\w./\\-]+\.(?:py|sh|js|mjs|cjs|ts|rb|pl)\b/g)].map(m =>
+      normalisePath(m[0], workspace)
+    )
   )
   return [...new Set(files.filter((file): file is string => file !== undefined))]
 }
@@ -61,9 +63,12 @@ export function triage(input: TriageInput): IncidentRecord {
   }
   if (result === 'pass') return record
 
-  const classification = findings.length > 0 ? classifyFailure(findings, context, config) : undefined
+  const classification =
+    findings.length > 0 ? classifyFailure(findings, context, config) : undefined
   const affected = [
-    ...context.changed.filter(file => ['contract', 'fixture', 'implementation'].includes(file.class)).map(file => file.path),
+    ...context.changed
+      .filter(file => ['contract', 'fixture', 'implementation'].includes(file.class))
+      .map(file => file.path),
     ...findings.flatMap(finding => finding.targets)
   ]
   const uniqueAffected = [...new Set(affected)]
@@ -72,7 +77,13 @@ export function triage(input: TriageInput): IncidentRecord {
     bucket: classification?.bucket,
     validatorError: result === 'error',
     affected: uniqueAffected,
-    validatorFiles: validatorFiles(runs.map(run => run.command), input.workspace),
+    changedImplementation: context.changed
+      .filter(file => file.class === 'implementation')
+      .map(file => file.path),
+    validatorFiles: validatorFiles(
+      runs.map(run => run.command),
+      input.workspace
+    ),
     config,
     codeowners: input.codeowners
   })

@@ -7,7 +7,10 @@ const LIST_ITEM = /^\s*[-*]\s+(.+)$/
  * The field's convention (SPEC §2): `[tag] ERROR: message` per problem, or a header ending in
  * `:` followed by `- item` lines; `[tag] OK: summary` on success.
  */
-export function fieldParser(emit: (finding: RawFinding) => void, ok: (line: string) => void): LineParser {
+export function fieldParser(
+  emit: (finding: RawFinding) => void,
+  ok: (line: string) => void
+): LineParser {
   let header: { tag: string; message: string; items: number } | undefined
   const closeHeader = (): void => {
     if (header && header.items === 0) emit({ tag: header.tag, message: header.message })
@@ -18,7 +21,10 @@ export function fieldParser(emit: (finding: RawFinding) => void, ok: (line: stri
       const item = header ? LIST_ITEM.exec(text) : null
       if (header && item) {
         header.items++
-        emit({ tag: header.tag, message: `${header.message.replace(/:$/, '')}: ${(item[1] as string).trim()}` })
+        emit({
+          tag: header.tag,
+          message: `${header.message.replace(/:$/, '')}: ${(item[1] as string).trim()}`
+        })
         return
       }
       closeHeader()

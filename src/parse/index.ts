@@ -85,7 +85,8 @@ export class OutputCollector {
     if (exitCode === 0) return 'passed'
     // A crash exits 1 like a real failure: only the traceback tells them apart (SPEC §2).
     if (this.traceback) return 'crashed'
-    if (exitCode === 127 || exitCode === 126 || (exitCode === 2 && this.missingScript)) return 'missing'
+    if (exitCode === 127 || exitCode === 126 || (exitCode === 2 && this.missingScript))
+      return 'missing'
     return 'failed'
   }
 
@@ -97,7 +98,8 @@ export class OutputCollector {
       if (this.lastLines.length > FALLBACK_LINES) this.lastLines.shift()
     }
     if (text.startsWith(TRACEBACK)) this.traceback = true
-    else if (this.traceback && text !== '' && !/^\s/.test(text)) this.crashReason = text.slice(0, 500)
+    else if (this.traceback && text !== '' && !/^\s/.test(text))
+      this.crashReason = text.slice(0, 500)
     if (PYTHON_MISSING_SCRIPT.test(text)) this.missingScript = true
   }
 

@@ -2,7 +2,9 @@
 export const MAX_LINE = 64 * 1024
 
 // CSI and OSC escape sequences (colours, hyperlinks, titles), then C0 controls other than tab.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?/g
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\u0080-\u009f]/g
 
 /** Removes terminal escapes and control characters a log may carry. */

@@ -7,12 +7,19 @@ export interface TargetContext {
 }
 
 const MAX_TARGETS = 20
-const MCP_PACK = /MCP pack '([^'/]+)' version '([^'/]+)'(?:\s+(?:missing required file:\s*|file\s+)?([\w-]+(?:\.[\w-]+)*\.[A-Za-z]\w*)\b)?/
-const MODULE_PACK = /module pack '([^'/]+)'(?:\/([\w.-]+)(?:\/([\w./-]+?))?(?=[\s:,]|$)|\s+version '([^'/]+)')?/
+const MCP_PACK =
+  /MCP pack '([^'/]+)' version '([^'/]+)'(?:\s+(?:missing required file:\s*|file\s+)?([\w-]+(?:\.[\w-]+)*\.[A-Za-z]\w*)\b)?/
+const MODULE_PACK =
+  /module pack '([^'/]+)'(?:\/([\w.-]+)(?:\/([\w./-]+?))?(?=[\s:,]|$)|\s+version '([^'/]+)')?/
 const MISSING_PACKS = /Missing required (MCP|module) fixture packs?:\s*\[([^\]]*)\]/i
 const CANONICAL_TOOL = /canonical tool '([^'/]+)'/
 const JSON_POSITION = /\bline (\d+) column \d+/
-const PATH_LIKE = /(?:^|[\s'"`(\[=,])((?:\.{0,2}\/)?(?:[\w@.+-]+\/)+[\w@.+-]+\.[A-Za-z0-9]+)(?::(\d+))?/g
+// A broken-link item: `<file>:<line> -> '<link as written>' (resolved: <path>)`. The link is relative
+// to the file it sits in, so only the file and the resolved path are repository paths.
+const LINK_ITEM = /(?:^|\s)([^\s'"`]+):(\d+)\s+->\s+(['"`])[^'"`]*\3\s+\(resolved:\s*([^)]+?)\s*\)/
+// `/` or `\` separated (Windows runners print `tests\contracts\…`, Python's repr doubles the `\`).
+const PATH_LIKE =
+  /(?:^|[\s'"`([=,])((?:[A-Za-z]:)?(?:\.{0,2}[\\/]+)?(?:[\w@.+-]+[\\/]+)+[\w@.+-]+\.[A-Za-z0-9]+)(?::(\d+))?/g
 
 function quoted(list: string): string[] {
   return [...list.matchAll(/['"]([^'"]+)['"]/g)].map(m => m[1] as string)
@@ -47,9 +54,18 @@ export function findTargets(
     add(`${FIXTURE_ROOT}/${module[1]}/${version ? `${version}/` : ''}${module[3] ?? ''}`)
   }
   const tool = CANONICAL_TOOL.exec(message)
+  let text = message
+  const link = LINK_ITEM.exec(message)
+  if (link) {
+    const before = targets.length
+    add(link[1])
+    if (targets.length > before) line = Number(link[2])
+    add(link[4])
+    text = message.slice(0, link.index) + message.slice(link.index + link[0].length)
+  }
 
   if (targets.length < MAX_TARGETS) {
-    for (const match of message.matchAll(PATH_LIKE)) {
+    for (const match of text.matchAll(PATH_LIKE)) {
       const before = targets.length
       add(match[1])
       if (line === undefined && match[2] && targets.length > before) line = Number(match[2])

@@ -1,0 +1,493 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from '@jest/globals'
+import { classifyFailure } from '../src/classify.js'
+import { defaultConfig, parseConfig, type Config } from '../src/config.js'
+import { classify } from '../src/paths.js'
+import type { ChangeContext, Finding } from '../src/types.js'
+
+const EXAMPLE_CONFIG_FILE = new URL(
+  '../examples/repo/.github/contract-drift-triage.yml',
+  import.meta.url
+)
+const exampleConfig = (): Config =>
+  parseConfig(readFileSync(EXAMPLE_CONFIG_FILE, 'utf8'), 'contract-drift-triage.yml')
+
+// Files of the field (SPEC §2), one per class under the SPEC's paths.
+const CONTRACT = 'docs/contracts/billing-ingest-contract.md'
+const MANIFEST = 'packages/modules/optional-fallback/feature.json'
+const AWS_PACK = 'tests/contracts/fixtures/mcp/billing.aws.ingest/1.0/'
+const AWS_RESPONSE = 'tests/contracts/fixtures/mcp/billing.aws.ingest/1.0/response.expected.json'
+const AWS_REQUEST = 'tests/contracts/fixtures/mcp/billing.aws.ingest/1.0/request.valid.json'
+const GCP_PACK = 'tests/contracts/fixtures/mcp/billing.gcp.ingest/1.0/'
+const OCI_TOOL = 'tests/contracts/fixtures/mcp/billing.oci.ingest/'
+const OCI_NOTES = 'tests/contracts/fixtures/mcp/billing.oci.ingest/1.0/notes.md'
+const MODULE_OUTPUT =
+  'tests/contracts/fixtures/modules.optional-fallback/1.0/output.expected.healthy.json'
+const MODULE_PACK = 'tests/contracts/fixtures/modules.optional-fallback/1.0/'
+const IMPL = 'services/mcp/src/billing_ingest.py'
+const MODULE_IMPL = 'packages/modules/optional-fallback/src/module.py'
+const DOC = 'docs/playbooks/triage.md'
+const OTHER = 'Makefile'
+const INTENT = ['label `behavior-change`']
+
+const finding = (targets: string[], runtime = false, tag = 'fixture-coverage'): Finding => ({
+  source: 'python3 scripts/validate-fixture-coverage.py',
+  tag,
+  message: `[${tag}] ERROR: something is wrong`,
+  targets,
+  runtime
+})
+const onFile = (...targets: string[]): Finding => finding(targets)
+const runtimeFinding = (...targets: string[]): Finding => finding(targets, true, 'mcp-responses')
+const nowhere = (): Finding => finding([], false, 'drift-check')
+
+const context = (config: Config, changed: string[], intent: string[] = []): ChangeContext => ({
+  changed: changed.map(path => ({ path, class: classify(path, config.paths) })),
+  changeSource: 'git diff base...head',
+  intent
+})
+
+interface Case {
+  name: string
+  changed: string[]
+  intent?: string[]
+  findings: Finding[]
+  bucket: string
+  rule: number
+  confidence: string
+}
+
+const cases: Case[] = [
+  // Rule 1: a contract file is in C.
+  {
+    name: 'contract changed, finding on a fixture pack',
+    changed: [CONTRACT],
+    findings: [onFile(AWS_PACK)],
+    bucket: 'schema-drift',
+    rule: 1,
+    confidence: 'high'
+  },
+  {
+    name: 'contract changed, finding on the contract',
+    changed: [CONTRACT],
+    findings: [onFile(CONTRACT)],
+    bucket: 'schema-drift',
+    rule: 1,
+    confidence: 'high'
+  },
+  {
+    name: 'manifest (feature.json) changed, finding on a module pack',
+    changed: [MANIFEST],
+    findings: [onFile(MODULE_PACK)],
+    bucket: 'schema-drift',
+    rule: 1,
+    confidence: 'high'
+  },
+  {
+    name: 'contract changed, findings name no file',
+    changed: [CONTRACT],
+    findings: [nowhere()],
+    bucket: 'schema-drift',
+    rule: 1,
+    confidence: 'medium'
+  },
+  {
+    name: 'contract changed, finding on implementation',
+    changed: [CONTRACT],
+    findings: [onFile(IMPL)],
+    bucket: 'schema-drift',
+    rule: 1,
+    confidence: 'medium'
+  },
+  {
+    name: 'contract + implementation changed without intent',
+    changed: [CONTRACT, IMPL],
+    findings: [onFile(AWS_PACK)],
+    bucket: 'schema-drift',
+    rule: 1,
+    confidence: 'low'
+  },
+  {
+    name: 'contract + implementation changed with intent (no conflict)',
+    changed: [CONTRACT, IMPL],
+    intent: INTENT,
+    findings: [onFile(AWS_PACK)],
+    bucket: 'schema-drift',
+    rule: 1,
+    confidence: 'high'
+  },
+  {
+    name: 'contract + fixture + implementation changed with intent',
+    changed: [CONTRACT, AWS_REQUEST, IMPL],
+    intent: INTENT,
+    findings: [onFile(AWS_PACK)],
+    bucket: 'schema-drift',
+    rule: 1,
+    confidence: 'low'
+  },
+  {
+    name: 'contract + fixture changed: rule 1 before rule 3',
+    changed: [CONTRACT, AWS_RESPONSE],
+    findings: [onFile(AWS_PACK)],
+    bucket: 'schema-drift',
+    rule: 1,
+    confidence: 'high'
+  },
+  // Rule 2: implementation in C with intent.
+  {
+    name: 'implementation changed with intent, finding on a fixture',
+    changed: [IMPL],
+    intent: INTENT,
+    findings: [onFile(AWS_PACK)],
+    bucket: 'fixture-stale',
+    rule: 2,
+    confidence: 'high'
+  },
+  {
+    name: 'implementation changed with intent, runtime finding',
+    changed: [IMPL],
+    intent: INTENT,
+    findings: [runtimeFinding()],
+    bucket: 'fixture-stale',
+    rule: 2,
+    confidence: 'high'
+  },
+  {
+    name: 'implementation changed with intent, findings name no file',
+    changed: [IMPL],
+    intent: INTENT,
+    findings: [nowhere()],
+    bucket: 'fixture-stale',
+    rule: 2,
+    confidence: 'medium'
+  },
+  {
+    name: 'implementation changed with intent, finding on a contract',
+    changed: [IMPL],
+    intent: INTENT,
+    findings: [onFile(CONTRACT)],
+    bucket: 'fixture-stale',
+    rule: 2,
+    confidence: 'medium'
+  },
+  {
+    name: 'implementation + fixture changed with intent',
+    changed: [IMPL, AWS_REQUEST],
+    intent: INTENT,
+    findings: [onFile(AWS_PACK)],
+    bucket: 'fixture-stale',
+    rule: 2,
+    confidence: 'low'
+  },
+  // Rule 3: only fixtures (and no implementation) changed, findings point into them.
+  {
+    name: 'fixture changed, finding on its pack (containment)',
+    changed: [AWS_RESPONSE],
+    findings: [onFile(AWS_PACK)],
+    bucket: 'fixture-stale',
+    rule: 3,
+    confidence: 'high'
+  },
+  {
+    name: 'fixture changed, finding on the same file',
+    changed: [MODULE_OUTPUT],
+    findings: [onFile(MODULE_OUTPUT)],
+    bucket: 'fixture-stale',
+    rule: 3,
+    confidence: 'high'
+  },
+  {
+    name: 'fixture changed, finding on a sibling file of the same pack',
+    changed: [AWS_REQUEST],
+    findings: [onFile(AWS_RESPONSE)],
+    bucket: 'fixture-stale',
+    rule: 3,
+    confidence: 'high'
+  },
+  {
+    name: 'fixture changed, finding on the tool directory containing it',
+    changed: [OCI_NOTES],
+    findings: [onFile(OCI_TOOL)],
+    bucket: 'fixture-stale',
+    rule: 3,
+    confidence: 'high'
+  },
+  {
+    name: 'fixture + docs changed, finding into the changed fixture',
+    changed: [AWS_RESPONSE, DOC],
+    findings: [onFile(AWS_PACK)],
+    bucket: 'fixture-stale',
+    rule: 3,
+    confidence: 'high'
+  },
+  {
+    name: 'fixture changed, finding on another pack: falls through to rule 6',
+    changed: [AWS_RESPONSE],
+    findings: [onFile(GCP_PACK)],
+    bucket: 'fixture-stale',
+    rule: 6,
+    confidence: 'medium'
+  },
+  {
+    name: 'fixture changed, finding on another version of the tool: falls through',
+    changed: [AWS_RESPONSE],
+    findings: [onFile('tests/contracts/fixtures/mcp/billing.aws.ingest/2.0/')],
+    bucket: 'fixture-stale',
+    rule: 6,
+    confidence: 'medium'
+  },
+  {
+    name: 'fixture changed, findings name no file: falls through to the last fallback',
+    changed: [AWS_RESPONSE],
+    findings: [nowhere()],
+    bucket: 'runtime-regression',
+    rule: 6,
+    confidence: 'low'
+  },
+  {
+    name: 'fixture changed, finding on a contract: falls through to rule 6',
+    changed: [AWS_RESPONSE],
+    findings: [onFile(CONTRACT)],
+    bucket: 'schema-drift',
+    rule: 6,
+    confidence: 'medium'
+  },
+  // Rule 4: implementation in C without intent.
+  {
+    name: 'implementation changed, runtime finding',
+    changed: [IMPL],
+    findings: [runtimeFinding()],
+    bucket: 'runtime-regression',
+    rule: 4,
+    confidence: 'high'
+  },
+  {
+    name: 'implementation changed, finding on an unchanged fixture',
+    changed: [IMPL],
+    findings: [onFile(AWS_PACK)],
+    bucket: 'runtime-regression',
+    rule: 4,
+    confidence: 'high'
+  },
+  {
+    name: 'implementation changed, finding on implementation',
+    changed: [MODULE_IMPL],
+    findings: [onFile(MODULE_IMPL)],
+    bucket: 'runtime-regression',
+    rule: 4,
+    confidence: 'high'
+  },
+  {
+    name: 'implementation changed, findings name no file',
+    changed: [IMPL],
+    findings: [nowhere()],
+    bucket: 'runtime-regression',
+    rule: 4,
+    confidence: 'medium'
+  },
+  {
+    name: 'implementation changed, finding on a contract',
+    changed: [IMPL],
+    findings: [onFile(CONTRACT)],
+    bucket: 'runtime-regression',
+    rule: 4,
+    confidence: 'medium'
+  },
+  {
+    name: 'implementation + fixture changed without intent, finding into the changed fixture',
+    changed: [IMPL, AWS_RESPONSE],
+    findings: [onFile(AWS_PACK)],
+    bucket: 'runtime-regression',
+    rule: 4,
+    confidence: 'low'
+  },
+  {
+    name: 'implementation + fixture changed without intent, runtime finding',
+    changed: [IMPL, AWS_RESPONSE],
+    findings: [runtimeFinding()],
+    bucket: 'runtime-regression',
+    rule: 4,
+    confidence: 'low'
+  },
+  // Rule 5: docs-only change set, findings on the changed docs.
+  {
+    name: 'docs changed, finding on that doc',
+    changed: [DOC],
+    findings: [onFile(DOC)],
+    bucket: 'schema-drift',
+    rule: 5,
+    confidence: 'medium'
+  },
+  {
+    name: 'docs + other changed, finding on the doc',
+    changed: [DOC, OTHER],
+    findings: [onFile(DOC), nowhere()],
+    bucket: 'schema-drift',
+    rule: 5,
+    confidence: 'medium'
+  },
+  {
+    name: 'docs changed, finding on an unchanged fixture: rule 6',
+    changed: [DOC],
+    findings: [onFile(AWS_PACK)],
+    bucket: 'fixture-stale',
+    rule: 6,
+    confidence: 'medium'
+  },
+  {
+    name: 'docs changed, findings name no file: rule 6 fallback',
+    changed: [DOC],
+    findings: [nowhere()],
+    bucket: 'runtime-regression',
+    rule: 6,
+    confidence: 'low'
+  },
+  // Rule 6: nothing in C explains it; the findings decide.
+  {
+    name: 'nothing changed, finding on a contract',
+    changed: [],
+    findings: [onFile(CONTRACT)],
+    bucket: 'schema-drift',
+    rule: 6,
+    confidence: 'medium'
+  },
+  {
+    name: 'nothing changed, finding on a fixture',
+    changed: [],
+    findings: [onFile(OCI_TOOL)],
+    bucket: 'fixture-stale',
+    rule: 6,
+    confidence: 'medium'
+  },
+  {
+    name: 'nothing changed, runtime finding',
+    changed: [],
+    findings: [runtimeFinding()],
+    bucket: 'runtime-regression',
+    rule: 6,
+    confidence: 'medium'
+  },
+  {
+    name: 'nothing changed, findings on contract and fixture: contracts first',
+    changed: [],
+    findings: [onFile(AWS_PACK), onFile(CONTRACT)],
+    bucket: 'schema-drift',
+    rule: 6,
+    confidence: 'medium'
+  },
+  {
+    name: 'nothing changed, findings on fixture and runtime: fixtures before runtime',
+    changed: [],
+    findings: [runtimeFinding(), onFile(AWS_PACK)],
+    bucket: 'fixture-stale',
+    rule: 6,
+    confidence: 'medium'
+  },
+  {
+    name: 'unrelated change set, finding on a fixture',
+    changed: [OTHER],
+    findings: [onFile(MODULE_PACK)],
+    bucket: 'fixture-stale',
+    rule: 6,
+    confidence: 'medium'
+  },
+  {
+    name: 'nothing changed, findings name no file',
+    changed: [],
+    findings: [nowhere(), nowhere()],
+    bucket: 'runtime-regression',
+    rule: 6,
+    confidence: 'low'
+  },
+  {
+    name: 'nothing changed, finding on an unclassified file',
+    changed: [],
+    findings: [onFile(OTHER)],
+    bucket: 'runtime-regression',
+    rule: 6,
+    confidence: 'low'
+  }
+]
+
+describe.each([
+  ['the SPEC defaults', defaultConfig],
+  ['the example configuration', exampleConfig]
+])('classifyFailure with %s', (_name, makeConfig) => {
+  const config = makeConfig()
+  it.each(cases)(
+    '$name → $bucket (rule $rule, $confidence)',
+    ({ changed, intent, findings, bucket, rule, confidence }) => {
+      const result = classifyFailure(findings, context(config, changed, intent), config)
+      expect({ bucket: result.bucket, rule: result.rule, confidence: result.confidence }).toEqual({
+        bucket,
+        rule,
+        confidence
+      })
+      expect(result.reason.length).toBeGreaterThan(0)
+    }
+  )
+})
+
+describe('classifyFailure explanations', () => {
+  const config = defaultConfig()
+
+  it('names the changed files, the intent and where the findings point', () => {
+    const result = classifyFailure(
+      [onFile(AWS_PACK), runtimeFinding()],
+      context(config, [IMPL, DOC], INTENT),
+      config
+    )
+    const evidence = result.evidence.join('\n')
+    expect(evidence).toContain(IMPL)
+    expect(evidence).toContain(DOC)
+    expect(evidence).toContain('behavior-change')
+    expect(evidence).toMatch(/implementation/)
+    expect(evidence).toMatch(/fixture paths: .*billing\.aws\.ingest/)
+    expect(evidence).toMatch(/1 runtime finding/)
+  })
+
+  it('says when there is no intent signal and when findings name no file', () => {
+    const result = classifyFailure([nowhere()], context(config, [IMPL]), config)
+    const evidence = result.evidence.join('\n')
+    expect(evidence).toMatch(/No intent signal/)
+    expect(evidence).toMatch(/name no file/)
+  })
+
+  it('says when nothing changed in the scope', () => {
+    const result = classifyFailure(
+      [nowhere()],
+      { changed: [], changeSource: 'schedule', intent: [] },
+      config
+    )
+    expect(result.evidence.join('\n')).toMatch(/No changed files \(schedule\)/)
+    expect(result.reason).toMatch(/low confidence/i)
+  })
+
+  it('explains a low confidence by the signals pulling apart', () => {
+    const result = classifyFailure([onFile(AWS_PACK)], context(config, [CONTRACT, IMPL]), config)
+    expect(result.reason).toMatch(
+      /contract and implementation both changed without an intent signal/
+    )
+    const both = classifyFailure([onFile(AWS_PACK)], context(config, [IMPL, AWS_RESPONSE]), config)
+    expect(both.reason).toMatch(/fixtures and implementation both changed/)
+  })
+
+  it('explains a medium confidence by the findings pointing elsewhere', () => {
+    const result = classifyFailure([nowhere()], context(config, [CONTRACT]), config)
+    expect(result.confidence).toBe('medium')
+    expect(result.reason).toMatch(/medium/i)
+  })
+
+  it('uses the configured paths: a file the config calls a contract triggers rule 1', () => {
+    const config = parseConfig('paths:\n  contract: [schemas/**]\n', 'cfg.yml')
+    const result = classifyFailure(
+      [onFile(AWS_PACK)],
+      context(config, ['schemas/billing.json']),
+      config
+    )
+    expect(result).toMatchObject({ bucket: 'schema-drift', rule: 1, confidence: 'high' })
+    // ...and the default contract globs no longer apply.
+    const docs = classifyFailure([onFile(AWS_PACK)], context(config, [CONTRACT]), config)
+    expect(docs.rule).not.toBe(1)
+  })
+})

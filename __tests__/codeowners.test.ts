@@ -1,0 +1,142 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from '@jest/globals'
+import { CodeOwners, readCodeOwners } from '../src/codeowners.js'
+
+// GitHub's documented CODEOWNERS semantics (docs.github.com, "About code owners").
+describe('CodeOwners patterns', () => {
+  it.each<[string, string, string, string[]]>([
+    ['* owns everything', '* @global', 'README.md', ['global']],
+    ['* owns nested files', '* @global', 'deeply/nested/file.txt', ['global']],
+    ['* owns dotfiles', '* @global', '.github/workflows/ci.yml', ['global']],
+    ['*.js owns js files at the root', '*.js @js-owner', 'index.js', ['js-owner']],
+    ['*.js owns js files anywhere', '*.js @js-owner', 'src/app/index.js', ['js-owner']],
+    ['*.js does not own ts files', '*.js @js-owner', 'src/app/index.ts', []],
+    ['/docs/ owns files in root docs', '/docs/ @doctocat', 'docs/getting-started.md', ['doctocat']],
+    [
+      '/docs/ owns subdirectories of root docs',
+      '/docs/ @doctocat',
+      'docs/build-app/troubleshooting.md',
+      ['doctocat']
+    ],
+    ['/docs/ does not own a nested docs directory', '/docs/ @doctocat', 'src/docs/readme.md', []],
+    ['apps/ owns an apps directory anywhere', 'apps/ @octocat', 'services/apps/x.js', ['octocat']],
+    ['apps/ owns root apps', 'apps/ @octocat', 'apps/web/index.js', ['octocat']],
+    ['apps/ does not own a file named apps-like', 'apps/ @octocat', 'myapps/x.js', []],
+    ['docs/* owns direct children', 'docs/* @docs-team', 'docs/getting-started.md', ['docs-team']],
+    [
+      'docs/* does not own nested files',
+      'docs/* @docs-team',
+      'docs/build-app/troubleshooting.md',
+      []
+    ],
+    ['docs/* is anchored at the root', 'docs/* @docs-team', 'src/docs/getting-started.md', []],
+    ['a slash in the middle anchors the pattern', 'build/logs @o', 'x/build/logs/a.log', []],
+    ['a slash in the middle: root match', 'build/logs @o', 'build/logs/a.log', ['o']],
+    [
+      '/build/logs/ owns the directory and below',
+      '/build/logs/ @doctocat',
+      'build/logs/deep/a.log',
+      ['doctocat']
+    ],
+    [
+      '**/logs owns a logs directory anywhere',
+      '**/logs @octocat',
+      'deeply/nested/logs/a.log',
+      ['octocat']
+    ],
+    ['**/logs owns /build/logs', '**/logs @octocat', 'build/logs/a.log', ['octocat']],
+    ['**/logs owns root logs', '**/logs @octocat', 'logs/a.log', ['octocat']],
+    ['a bare name matches a file anywhere', 'Makefile @build', 'tools/Makefile', ['build']],
+    ['a bare name matches a directory anywhere', 'fixtures @fx', 'tests/fixtures/a.json', ['fx']],
+    ['teams keep @org/team', '*.txt @octo-org/octocats', 'notes/a.txt', ['@octo-org/octocats']],
+    ['email owners are ignored', '*.go docs@example.com', 'main.go', []],
+    ['email owners beside a login', '*.go docs@example.com @gopher', 'main.go', ['gopher']],
+    ['an unmatched path has no owner', 'docs/ @doctocat', 'src/index.ts', []]
+  ])('%s', (_name, text, path, owners) => {
+    expect(new CodeOwners(text).ownersOf(path)).toEqual(owners)
+  })
+})
+
+describe('CodeOwners order, comments, empty owners', () => {
+  it('the last matching pattern wins', () => {
+    const owners = new CodeOwners('*       @global\n*.js    @js-owner\n')
+    expect(owners.ownersOf('src/a.js')).toEqual(['js-owner'])
+    expect(owners.ownersOf('src/a.ts')).toEqual(['global'])
+    const reversed = new CodeOwners('*.js    @js-owner\n*       @global\n')
+    expect(reversed.ownersOf('src/a.js')).toEqual(['global'])
+  })
+
+  it('a later pattern with no owners makes the path unowned', () => {
+    const owners = new CodeOwners('/apps/ @octocat\n/apps/github\n')
+    expect(owners.ownersOf('apps/web/index.js')).toEqual(['octocat'])
+    expect(owners.ownersOf('apps/github/index.js')).toEqual([])
+  })
+
+  it('ignores comments, blank lines and trailing comments', () => {
+    const text = [
+      '# This is a comment.',
+      '',
+      '   ',
+      '*.md @md-owner # the markdown people',
+      '  # indented comment @nobody',
+      'docs/ @docs-owner @second',
+      ''
+    ].join('\n')
+    const owners = new CodeOwners(text)
+    expect(owners.ownersOf('README.md')).toEqual(['md-owner'])
+    expect(owners.ownersOf('docs/a.txt')).toEqual(['docs-owner', 'second'])
+  })
+
+  it('reads CRLF files', () => {
+    expect(new CodeOwners('* @global\r\n*.js @js\r\n').ownersOf('a.js')).toEqual(['js'])
+  })
+
+  it('resolves a directory (trailing /) as its notes.md', () => {
+    const owners = new CodeOwners(
+      '* @global\ntests/contracts/fixtures/ @fixture-owner\ntests/contracts/fixtures/mcp/ @mcp-owner\n*.json @json-owner\n'
+    )
+    expect(owners.ownersOf('tests/contracts/fixtures/mcp/billing.oci.ingest/')).toEqual([
+      'mcp-owner'
+    ])
+    expect(owners.ownersOf('tests/contracts/fixtures/modules.optional-fallback/1.0/')).toEqual([
+      'fixture-owner'
+    ])
+    // A file of a pack is owned as itself.
+    expect(
+      owners.ownersOf('tests/contracts/fixtures/mcp/billing.oci.ingest/1.0/response.expected.json')
+    ).toEqual(['json-owner'])
+    expect(new CodeOwners('*.md @notes\n').ownersOf('tests/contracts/fixtures/mcp/x/1.0/')).toEqual(
+      ['notes']
+    )
+  })
+})
+
+describe('readCodeOwners', () => {
+  const repo = (files: Record<string, string>): string => {
+    const root = mkdtempSync(join(tmpdir(), 'codeowners-'))
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(root, path, '..'), { recursive: true })
+      writeFileSync(join(root, path), text)
+    }
+    return root
+  }
+
+  it('uses .github/CODEOWNERS before CODEOWNERS before docs/CODEOWNERS', async () => {
+    const all = repo({
+      '.github/CODEOWNERS': '* @github-dir',
+      CODEOWNERS: '* @root',
+      'docs/CODEOWNERS': '* @docs-dir'
+    })
+    expect((await readCodeOwners(all))?.ownersOf('a.txt')).toEqual(['github-dir'])
+    const rootAndDocs = repo({ CODEOWNERS: '* @root', 'docs/CODEOWNERS': '* @docs-dir' })
+    expect((await readCodeOwners(rootAndDocs))?.ownersOf('a.txt')).toEqual(['root'])
+    const docsOnly = repo({ 'docs/CODEOWNERS': '* @docs-dir' })
+    expect((await readCodeOwners(docsOnly))?.ownersOf('a.txt')).toEqual(['docs-dir'])
+  })
+
+  it('returns undefined when there is no CODEOWNERS file', async () => {
+    expect(await readCodeOwners(repo({ 'README.md': '# hi' }))).toBeUndefined()
+  })
+})

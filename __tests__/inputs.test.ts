@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs'
+import { parse as parseYaml } from 'yaml'
+import { describe, expect, it } from '@jest/globals'
+import { DEFAULT_VALIDATORS, INPUT_NAMES, parseInputs, type InputName } from '../src/inputs.js'
+
+const parse = (given: Partial<Record<InputName, string>> = {}) =>
+  parseInputs(name => given[name] ?? '')
+
+describe('parseInputs', () => {
+  it('reads every input of action.yml', () => {
+    expect([...INPUT_NAMES].sort()).toEqual(
+      [
+        'validators',
+        'reports',
+        'config',
+        'github-token',
+        'mode',
+        'bundles',
+        'fail-on',
+        'base-ref',
+        'working-directory',
+        'incident-repository',
+        'incident-key',
+        'issue-author',
+        'validator-timeout',
+        'close-on-green',
+        'require-close-notes',
+        'allow-untrusted-code'
+      ].sort()
+    )
+  })
+
+  it('applies the SPEC defaults when every input is empty', () => {
+    expect(parse()).toMatchObject({
+      validators: [],
+      reports: [],
+      bundles: [],
+      mode: 'issue',
+      'fail-on': 'drift',
+      'incident-repository': '',
+      'incident-key': '',
+      'issue-author': 'github-actions[bot]',
+      'validator-timeout': 600,
+      'close-on-green': false,
+      'require-close-notes': false,
+      'allow-untrusted-code': false
+    })
+    expect(DEFAULT_VALIDATORS).toEqual([
+      'python3 scripts/validate-fixture-coverage.py',
+      'python3 scripts/validate-legacy-alias-parity.py'
+    ])
+  })
+
+  it('splits validators on newlines, ignoring blank lines and # comments', () => {
+    const inputs = parse({
+      validators:
+        '\n# the playbook checks\npython3 scripts/a.py\r\n\n   \n  python3 scripts/b.py --strict  \n  # python3 scripts/c.py\n'
+    })
+    expect(inputs.validators).toEqual(['python3 scripts/a.py', 'python3 scripts/b.py --strict'])
+  })
+
+  it('runs no validator when the input is set to blank (a reports-only run)', () => {
+    expect(parse({ validators: '  \n  ' }).validators).toEqual([])
+  })
+
+  it("gets the playbook's two commands as its default from action.yml", () => {
+    const action = parseYaml(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as {
+      inputs: Record<string, { default?: string }>
+    }
+    expect(parse({ validators: action.inputs.validators?.default }).validators).toEqual(
+      DEFAULT_VALIDATORS
+    )
+  })
+
+  it('splits reports and bundles the same way', () => {
+    const inputs = parse({
+      reports: 'out/*.xml\n\n# skip\nout/*.txt',
+      bundles: 'bundles/**/*.json\n'
+    })
+    expect(inputs.reports).toEqual(['out/*.xml', 'out/*.txt'])
+    expect(inputs.bundles).toEqual(['bundles/**/*.json'])
+  })
+
+  it.each(['issue', 'report', 'collect', 'publish'])('accepts mode %s', mode => {
+    expect(parse({ mode }).mode).toBe(mode)
+  })
+
+  it.each(['drift', 'error', 'never'])('accepts fail-on %s', failOn => {
+    expect(parse({ 'fail-on': failOn })['fail-on']).toBe(failOn)
+  })
+
+  it('rejects an unknown mode listing the valid values', () => {
+    expect(() => parse({ mode: 'dry-run' })).toThrow(
+      "Invalid mode 'dry-run'. Expected one of: issue, report, collect, publish."
+    )
+  })
+
+  it('rejects an unknown fail-on listing the valid values', () => {
+    expect(() => parse({ 'fail-on': 'always' })).toThrow(
+      "Invalid fail-on 'always'. Expected one of: drift, error, never."
+    )
+  })
+
+  it.each([
+    ['30', 30],
+    [' 120 ', 120],
+    ['1.5', 1.5]
+  ])('accepts validator-timeout %j', (value, seconds) => {
+    expect(parse({ 'validator-timeout': value })['validator-timeout']).toBe(seconds)
+  })
+
+  it.each(['0', '-5', 'ten', '10s', 'Infinity'])(
+    'rejects validator-timeout %j, quoting what was given',
+    value => {
+      expect(() => parse({ 'validator-timeout': value })).toThrow(
+        `Invalid validator-timeout '${value}'. Expected a positive number of seconds.`
+      )
+    }
+  )
+
+  it.each(['acme/contracts', 'my-org/repo.name', ' acme/x '])(
+    'accepts incident-repository %j',
+    value => {
+      expect(parse({ 'incident-repository': value })['incident-repository']).toBe(value.trim())
+    }
+  )
+
+  it.each(['acme', 'acme/contracts/extra', 'https://github.com/acme/contracts', 'acme/'])(
+    'rejects incident-repository %j asking for owner/repo',
+    value => {
+      expect(() => parse({ 'incident-repository': value })).toThrow(
+        /Invalid incident-repository.*\{owner\}\/\{repo\}/
+      )
+    }
+  )
+
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['True', true],
+    ['FALSE', false]
+  ])('accepts boolean %j', (value, expected) => {
+    const inputs = parse({
+      'close-on-green': value,
+      'require-close-notes': value,
+      'allow-untrusted-code': value
+    })
+    expect(inputs['close-on-green']).toBe(expected)
+    expect(inputs['require-close-notes']).toBe(expected)
+    expect(inputs['allow-untrusted-code']).toBe(expected)
+  })
+
+  it.each(['yes', '1', 'on', 'no'])('rejects boolean %j', value => {
+    expect(() => parse({ 'close-on-green': value })).toThrow(
+      `Invalid close-on-green '${value}'. Expected true or false.`
+    )
+    expect(() => parse({ 'allow-untrusted-code': value })).toThrow(/Invalid allow-untrusted-code/)
+  })
+
+  it('reports every invalid input at once', () => {
+    expect(() => parse({ mode: 'x', 'fail-on': 'y' })).toThrow(/Invalid mode[\s\S]*Invalid fail-on/)
+  })
+
+  it('rejects an incident-key that cannot be part of the key', () => {
+    expect(parse({ 'incident-key': 'packages/billing' })['incident-key']).toBe('packages/billing')
+    expect(() => parse({ 'incident-key': 'a key with spaces' })).toThrow(/incident-key/)
+  })
+
+  it('keeps an explicit issue-author', () => {
+    expect(parse({ 'issue-author': 'triage-bot[bot]' })['issue-author']).toBe('triage-bot[bot]')
+  })
+})

@@ -1,0 +1,198 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from '@jest/globals'
+import { CodeOwners } from '../src/codeowners.js'
+import { defaultConfig, parseConfig, type Config } from '../src/config.js'
+import { allOwners, route, type RouteInput } from '../src/route.js'
+
+const read = (path: string): string => readFileSync(new URL(path, import.meta.url), 'utf8')
+const example = parseConfig(
+  read('../examples/repo/.github/contract-drift-triage.yml'),
+  'contract-drift-triage.yml'
+)
+// * @qa-lead, docs/contracts/ @acme/contract-owners, tests/contracts/fixtures/ @fixture-owner,
+// tests/contracts/fixtures/mcp/ @mcp-owner, services/ + packages/ @impl-owner, scripts/ @qa-lead
+const exampleCodeOwners = new CodeOwners(read('../examples/repo/.github/CODEOWNERS'))
+
+const CONTRACT = 'docs/contracts/billing-ingest-contract.md'
+const MCP_PACK = 'tests/contracts/fixtures/mcp/billing.oci.ingest/'
+const MODULE_PACK = 'tests/contracts/fixtures/modules.optional-fallback/1.0/'
+const MCP_IMPL = 'services/mcp/src/billing_ingest.py'
+const MODULE_IMPL = 'packages/modules/optional-fallback/src/module.py'
+const VALIDATOR = 'scripts/validate-fixture-coverage.py'
+
+const input = (overrides: Partial<RouteInput>): RouteInput => ({
+  bucket: 'schema-drift',
+  validatorError: false,
+  affected: [],
+  changedImplementation: [],
+  validatorFiles: [VALIDATOR],
+  config: example,
+  codeowners: exampleCodeOwners,
+  ...overrides
+})
+
+describe('route: the playbook routing matrix', () => {
+  it('schema drift → contract owner, then QA owner', () => {
+    const routing = route(input({ bucket: 'schema-drift', affected: [CONTRACT, MCP_PACK] }))
+    expect(routing).toMatchObject({ primaryRole: 'contract', secondaryRole: 'qa' })
+    expect(routing.requiredAction).toBe('Update contract + fixture pack in same PR')
+    expect(routing.owners).toEqual({ contract: ['@acme/contract-owners'], qa: ['qa-lead'] })
+    expect(allOwners(routing)).toEqual(['@acme/contract-owners', 'qa-lead'])
+  })
+
+  it.each([
+    ['an affected MCP fixture pack', [MCP_PACK], 'fixture-mcp', ['mcp-owner']],
+    ['a changed MCP implementation file', [MCP_IMPL], 'fixture-mcp', ['mcp-owner']],
+    ['an MCP pack beside a module pack', [MODULE_PACK, MCP_PACK], 'fixture-mcp', ['mcp-owner']],
+    ['only a module fixture pack', [MODULE_PACK], 'fixture-module', ['fixture-owner']],
+    [
+      'module implementation and a module pack',
+      [MODULE_IMPL, MODULE_PACK],
+      'fixture-module',
+      ['fixture-owner']
+    ],
+    [
+      'a contract under the MCP side only (not a fixture or implementation)',
+      ['services/mcp/feature.json'],
+      'fixture-module',
+      ['impl-owner']
+    ]
+  ] as const)('fixture stale with %s → %s', (_name, affected, primaryRole, owners) => {
+    const changedImplementation = affected.filter(path => path.includes('/src/'))
+    const routing = route(input({ bucket: 'fixture-stale', affected, changedImplementation }))
+    expect(routing.primaryRole).toBe(primaryRole)
+    expect(routing.secondaryRole).toBe('qa')
+    expect(routing.requiredAction).toBe('Refresh expected fixtures and `notes.md`')
+    expect(routing.owners[primaryRole]).toEqual(owners)
+    expect(routing.owners.qa).toEqual(['qa-lead'])
+  })
+
+  it('fixture stale ignores MCP implementation a finding names but the change did not touch', () => {
+    const routing = route(input({ bucket: 'fixture-stale', affected: [MODULE_PACK, MCP_IMPL] }))
+    expect(routing.primaryRole).toBe('fixture-module')
+  })
+
+  it('fixture stale follows the configured `paths.mcp`', () => {
+    const config = parseConfig(
+      'paths:\n  mcp: [tests/contracts/fixtures/modules.*/**]\n',
+      'cfg.yml'
+    )
+    expect(
+      route(input({ bucket: 'fixture-stale', affected: [MODULE_PACK], config })).primaryRole
+    ).toBe('fixture-mcp')
+    expect(
+      route(input({ bucket: 'fixture-stale', affected: [MCP_PACK], config })).primaryRole
+    ).toBe('fixture-module')
+  })
+
+  it('runtime regression → implementation owner, then contract owner', () => {
+    const routing = route(input({ bucket: 'runtime-regression', affected: [MCP_IMPL] }))
+    expect(routing).toMatchObject({ primaryRole: 'implementation', secondaryRole: 'contract' })
+    expect(routing.requiredAction).toBe('Fix runtime path, preserve contract baseline')
+    expect(routing.owners).toEqual({
+      implementation: ['impl-owner'],
+      contract: ['@acme/contract-owners']
+    })
+    expect(routing.owners.qa).toBeUndefined()
+  })
+
+  it('an error without findings → QA owner as primary, no secondary', () => {
+    const routing = route(input({ bucket: undefined, validatorError: true, affected: [] }))
+    expect(routing.primaryRole).toBe('qa')
+    expect(routing.secondaryRole).toBeUndefined()
+    expect(routing.owners).toEqual({ qa: ['qa-lead'] })
+    expect(routing.requiredAction).toMatch(/validators run again/)
+  })
+
+  it('an error with findings keeps its bucket routing and adds QA', () => {
+    const routing = route(
+      input({ bucket: 'runtime-regression', validatorError: true, affected: [MCP_IMPL] })
+    )
+    expect(routing).toMatchObject({ primaryRole: 'implementation', secondaryRole: 'contract' })
+    expect(routing.owners).toEqual({
+      implementation: ['impl-owner'],
+      contract: ['@acme/contract-owners'],
+      qa: ['qa-lead']
+    })
+    expect(allOwners(routing)).toEqual(['impl-owner', '@acme/contract-owners', 'qa-lead'])
+  })
+
+  it('an error with schema-drift findings does not add QA twice', () => {
+    const routing = route(
+      input({ bucket: 'schema-drift', validatorError: true, affected: [CONTRACT] })
+    )
+    expect(Object.keys(routing.owners)).toEqual(['contract', 'qa'])
+  })
+})
+
+describe('route: owner resolution', () => {
+  it.each([
+    [
+      ['@alice', 'bob'],
+      ['alice', 'bob']
+    ],
+    [
+      ['@acme/contract-owners', 'acme/qa-team'],
+      ['@acme/contract-owners', '@acme/qa-team']
+    ]
+  ])('configured owners %j are normalised to %j', (configured, expected) => {
+    const config: Config = { ...example, owners: { ...example.owners, contract: configured } }
+    expect(route(input({ bucket: 'schema-drift', config })).owners.contract).toEqual(expected)
+  })
+
+  it('resolves every role from CODEOWNERS by the role’s own files (the SPEC defaults)', () => {
+    const config = defaultConfig()
+    const schema = route(
+      input({ bucket: 'schema-drift', affected: [CONTRACT, MCP_PACK, MCP_IMPL], config })
+    )
+    expect(schema.owners).toEqual({ contract: ['@acme/contract-owners'], qa: ['qa-lead'] })
+
+    const mcp = route(input({ bucket: 'fixture-stale', affected: [CONTRACT, MCP_PACK], config }))
+    expect(mcp.owners['fixture-mcp']).toEqual(['mcp-owner'])
+
+    const module = route(input({ bucket: 'fixture-stale', affected: [MODULE_PACK], config }))
+    expect(module.owners['fixture-module']).toEqual(['fixture-owner'])
+
+    const runtime = route(
+      input({ bucket: 'runtime-regression', affected: [CONTRACT, MODULE_IMPL], config })
+    )
+    expect(runtime.owners).toEqual({
+      implementation: ['impl-owner'],
+      contract: ['@acme/contract-owners']
+    })
+  })
+
+  it('QA from CODEOWNERS owns the validator scripts', () => {
+    const codeowners = new CodeOwners('* @someone\nscripts/ @gate-keeper @acme/qa\n')
+    const routing = route(
+      input({ bucket: undefined, validatorError: true, config: defaultConfig(), codeowners })
+    )
+    expect(routing.owners.qa).toEqual(['gate-keeper', '@acme/qa'])
+  })
+
+  it('falls back to every affected path when the role has no files of its own, without repeats', () => {
+    const codeowners = new CodeOwners('services/ @impl-owner\ntests/ @fixture-owner\n')
+    const routing = route(
+      input({
+        bucket: 'schema-drift',
+        affected: [MCP_IMPL, MCP_PACK, 'services/mcp/src/other.py'],
+        config: defaultConfig(),
+        codeowners
+      })
+    )
+    expect(routing.owners.contract).toEqual(['impl-owner', 'fixture-owner'])
+  })
+
+  it('resolves codeowners roles to nobody without a CODEOWNERS file', () => {
+    const routing = route(
+      input({
+        bucket: 'schema-drift',
+        affected: [CONTRACT],
+        config: defaultConfig(),
+        codeowners: undefined
+      })
+    )
+    expect(routing.owners).toEqual({ contract: [], qa: [] })
+    expect(allOwners(routing)).toEqual([])
+  })
+})
