@@ -77,7 +77,8 @@ describe('computeChangeSet', () => {
     const changes = await computeChangeSet(prFacts(), {
       git: gitIn(origin),
       api: undefined,
-      baseRef: ''
+      baseRef: '',
+      prefix: ''
     })
     expect(changes.files).toEqual(['services/x/src/a.py'])
     expect(changes.headMessage).toContain('Behavior-Change: intentional')
@@ -89,7 +90,8 @@ describe('computeChangeSet', () => {
     const changes = await computeChangeSet(prFacts(), {
       git: gitIn(shallow),
       api: undefined,
-      baseRef: ''
+      baseRef: '',
+      prefix: ''
     })
     expect(changes.files).toEqual(['services/x/src/a.py'])
     expect(changes.headMessage).toContain('Behavior-Change: intentional')
@@ -100,7 +102,7 @@ describe('computeChangeSet', () => {
     git(dir, 'clone', '-q', '--depth=1', '--branch', 'feature', `file://${origin}`, lonely)
     git(lonely, 'remote', 'set-url', 'origin', join(dir, 'nowhere'))
     await expect(
-      computeChangeSet(prFacts(), { git: gitIn(lonely), api: undefined, baseRef: '' })
+      computeChangeSet(prFacts(), { git: gitIn(lonely), api: undefined, baseRef: '', prefix: '' })
     ).rejects.toThrow(/fetch-depth: 0, or give the action a github-token/)
   })
 
@@ -115,7 +117,8 @@ describe('computeChangeSet', () => {
     const changes = await computeChangeSet(facts, {
       git: gitIn(origin),
       api: undefined,
-      baseRef: ''
+      baseRef: '',
+      prefix: ''
     })
     expect(changes.files.sort()).toEqual([
       'docs/contracts/a.md',
@@ -137,7 +140,14 @@ describe('computeChangeSet', () => {
       headSha: head
     }
     expect(
-      (await computeChangeSet(push, { git: gitIn(origin), api: undefined, baseRef: '' })).files
+      (
+        await computeChangeSet(push, {
+          git: gitIn(origin),
+          api: undefined,
+          baseRef: '',
+          prefix: ''
+        })
+      ).files
     ).toEqual([])
     const schedule: EventFacts = {
       name: 'schedule',
@@ -148,7 +158,8 @@ describe('computeChangeSet', () => {
     const scheduled = await computeChangeSet(schedule, {
       git: gitIn(origin),
       api: undefined,
-      baseRef: ''
+      baseRef: '',
+      prefix: ''
     })
     expect(scheduled.files).toEqual([])
     expect(scheduled.source).toContain('set base-ref')
@@ -166,7 +177,8 @@ describe('computeChangeSet', () => {
     const changes = await computeChangeSet(schedule, {
       git: gitIn(work),
       api: undefined,
-      baseRef: 'origin/main'
+      baseRef: 'origin/main',
+      prefix: ''
     })
     expect(changes.files).toEqual(['services/x/src/a.py'])
   })

@@ -277,3 +277,84 @@ describe('dist/index.js reading reports an earlier step wrote', () => {
     expect(ran.stdout).toContain('::error::Nothing to triage')
   })
 })
+
+describe('dist/index.js in a monorepo package (working-directory)', () => {
+  it('scopes the change set to the package, resolves CODEOWNERS at the root and annotates root-relative paths', async () => {
+    const { cpSync, mkdirSync, mkdtempSync } = await import('node:fs')
+    const { execFileSync } = await import('node:child_process')
+    const { tmpdir } = await import('node:os')
+    const workspace = mkdtempSync(`${tmpdir()}/cdt-mono-`)
+    workRoots.push(workspace)
+    const git = (...args: string[]): string =>
+      execFileSync('git', args, {
+        cwd: workspace,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'a',
+          GIT_AUTHOR_EMAIL: 'a@b',
+          GIT_COMMITTER_NAME: 'a',
+          GIT_COMMITTER_EMAIL: 'a@b'
+        }
+      }).trim()
+    cpSync('examples/repo', `${workspace}/packages/contracts`, { recursive: true })
+    mkdirSync(`${workspace}/.github`)
+    writeFileSync(
+      `${workspace}/.github/CODEOWNERS`,
+      '* @root-qa\n/packages/contracts/services/ @mono-impl\n'
+    )
+    git('init', '-q', '-b', 'main')
+    git('add', '-A')
+    git('commit', '-qm', 'base')
+    const before = git('rev-parse', 'HEAD')
+    cpSync('examples/scenarios/runtime-regression/changes', `${workspace}/packages/contracts`, {
+      recursive: true
+    })
+    writeFileSync(`${workspace}/README.md`, 'outside the package\n')
+    git('add', '-A')
+    git('commit', '-qm', 'map aws to gcp')
+    const after = git('rev-parse', 'HEAD')
+    mkdirSync(`${workspace}/.runner`)
+    writeFileSync(
+      `${workspace}/.runner/event.json`,
+      JSON.stringify({ before, after, head_commit: { message: 'map aws to gcp' } })
+    )
+    writeFileSync(`${workspace}/.runner/output`, '')
+    writeFileSync(`${workspace}/.runner/summary`, '')
+    // @ts-expect-error -- plain JavaScript shared with `npm run demo`
+    const { actionDefaults } = await import('../scripts/scenarios.mjs')
+    const inputs: Record<string, string> = {
+      ...actionDefaults(),
+      mode: 'report',
+      'working-directory': 'packages/contracts',
+      validators: readFileSync('examples/validators.txt', 'utf8')
+    }
+    const ran: Ran = await runAction({
+      repo: workspace,
+      outputFile: `${workspace}/.runner/output`,
+      summaryFile: `${workspace}/.runner/summary`,
+      env: {
+        PATH: process.env.PATH,
+        GITHUB_WORKSPACE: workspace,
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_EVENT_PATH: `${workspace}/.runner/event.json`,
+        GITHUB_REPOSITORY: 'acme/monorepo',
+        GITHUB_REF_NAME: 'main',
+        GITHUB_API_URL: 'http://127.0.0.1:9',
+        GITHUB_OUTPUT: `${workspace}/.runner/output`,
+        GITHUB_STEP_SUMMARY: `${workspace}/.runner/summary`,
+        RUNNER_TEMP: `${workspace}/.runner`,
+        ...Object.fromEntries(
+          Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])
+        )
+      }
+    })
+    expect(ran.outputs.bucket).toBe('runtime-regression')
+    expect(ran.outputs.owners!.split(',')[0]).toBe('mono-impl')
+    expect(ran.summary).toContain('Change set: 1 file(s)')
+    expect(ran.summary).not.toContain('README.md')
+    const files = ran.annotations.map(line => /file=([^,:]+)/.exec(line)?.[1]).filter(Boolean)
+    expect(files.length).toBeGreaterThan(0)
+    for (const file of files) expect(file!.startsWith('packages/contracts/')).toBe(true)
+  })
+})

@@ -33856,10 +33856,12 @@ const ZERO_SHA = /^0+$/;
 // How deep to fetch when a shallow checkout lacks the merge base, before giving up.
 const FETCH_DEPTHS = [100, 2000];
 async function diffNames(git, range) {
+    // --relative: in a monorepo package, only its files, relative to it (as the config's globs are).
     const result = await git([
         '-c',
         'core.quotepath=off',
         'diff',
+        '--relative',
         '--name-only',
         '--no-renames',
         '-z',
@@ -33878,6 +33880,22 @@ async function headMessage(git, sha) {
         return undefined;
     const result = await git(['log', '-1', '--format=%B', sha]);
     return result.code === 0 ? result.stdout : undefined;
+}
+/** Where the checkout's root is, and where the working directory sits in it. */
+async function repositoryLayout(git, fallbackRoot) {
+    const top = await git(['rev-parse', '--show-toplevel']);
+    const prefix = await git(['rev-parse', '--show-prefix']);
+    if (top.code !== 0 || prefix.code !== 0)
+        return { root: fallbackRoot, prefix: '' };
+    return { root: top.stdout.trim(), prefix: prefix.stdout.trim().replace(/\/$/, '') };
+}
+/** API paths are repository-relative: keep the working directory's, relative to it. */
+function underPrefix(files, prefix) {
+    if (!prefix)
+        return files;
+    return files
+        .filter(file => file.startsWith(`${prefix}/`))
+        .map(file => file.slice(prefix.length + 1));
 }
 /**
  * The change set of SPEC §4: the pull request's files (base…head), the push's (before…after), or
@@ -33912,12 +33930,11 @@ async function computeChangeSet(facts, sources) {
                 pull_number: pr.number,
                 per_page: 100
             });
-            files = [
-                ...new Set(listed.flatMap(file => [
-                    file.filename,
-                    ...(file.previous_filename ? [file.previous_filename] : [])
-                ]))
-            ];
+            const names = listed.flatMap(file => [
+                file.filename,
+                ...(file.previous_filename ? [file.previous_filename] : [])
+            ]);
+            files = underPrefix([...new Set(names)], sources.prefix);
             source = `pull request files API (#${pr.number})`;
         }
         if (!files)
@@ -33948,7 +33965,7 @@ async function computeChangeSet(facts, sources) {
                 repo,
                 basehead: `${before}...${after}`
             });
-            files = (compared.data.files ?? []).map(file => file.filename);
+            files = underPrefix((compared.data.files ?? []).map(file => file.filename), sources.prefix);
             source = 'compare API';
         }
         if (!files)
@@ -34037,10 +34054,16 @@ function patternGlobs(pattern) {
     const last = body.split('/').pop() ?? '';
     return last.includes('*') ? [glob] : [glob, `${glob}/**`];
 }
-/** A parsed CODEOWNERS file: the last matching pattern wins, as on GitHub. */
+/**
+ * A parsed CODEOWNERS file: the last matching pattern wins, as on GitHub. Its patterns are
+ * relative to the repository root; `prefix` is where the paths asked about are relative to
+ * (the working directory of a monorepo package).
+ */
 class CodeOwners {
+    prefix;
     rules = [];
-    constructor(text) {
+    constructor(text, prefix = '') {
+        this.prefix = prefix;
         for (const raw of text.split(/\r?\n/)) {
             const line = raw.replace(/(^|\s)#.*$/, '').trim();
             if (line === '')
@@ -34060,7 +34083,8 @@ class CodeOwners {
     }
     /** Owners of a file; a directory (trailing `/`) is owned as its `notes.md`, which every fixture pack has. */
     ownersOf(path) {
-        const file = path.endsWith('/') ? `${path}notes.md` : path;
+        const relative = path.endsWith('/') ? `${path}notes.md` : path;
+        const file = this.prefix ? `${this.prefix}/${relative}` : relative;
         for (let i = this.rules.length - 1; i >= 0; i--) {
             const rule = this.rules[i];
             if (rule.match(file))
@@ -34069,11 +34093,11 @@ class CodeOwners {
         return [];
     }
 }
-/** Reads CODEOWNERS where GitHub does, in its order; the first found is used. */
-async function readCodeOwners(root) {
+/** Reads CODEOWNERS where GitHub does, at the repository root, in its order; the first found is used. */
+async function readCodeOwners(repositoryRoot, prefix = '') {
     for (const location of CODEOWNERS_LOCATIONS) {
         try {
-            return new CodeOwners(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, location), 'utf8'));
+            return new CodeOwners(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(repositoryRoot, location), 'utf8'), prefix);
         }
         catch {
             // not at this location
@@ -45347,6 +45371,8 @@ async function run() {
             runs.push(await readReport(report, root, parse));
         if (runs.length === 0)
             throw new Error('Nothing to triage: the validators input is empty and no file matched the reports globs. Set validators, or reports to files an earlier step wrote.');
+        const git = gitIn(root);
+        const layout = await repositoryLayout(git, workspace);
         const record = await group('Triage', async () => {
             let api;
             const client = inputs['github-token']
@@ -45355,9 +45381,10 @@ async function run() {
             let changes;
             try {
                 changes = await computeChangeSet(facts, {
-                    git: gitIn(root),
+                    git,
                     api: client,
-                    baseRef: inputs['base-ref']
+                    baseRef: inputs['base-ref'],
+                    prefix: layout.prefix
                 });
             }
             catch (error) {
@@ -45372,7 +45399,7 @@ async function run() {
                 runs,
                 context,
                 config,
-                codeowners: await readCodeOwners(root),
+                codeowners: await readCodeOwners(layout.root, layout.prefix),
                 key: incidentKey(facts.repository, facts.scope, inputs['incident-key']),
                 scope: scopeLabel(facts.scope),
                 detectedBy: 'CI',
@@ -45387,7 +45414,7 @@ async function run() {
         core_debug(`configuration source: ${source}`);
         await group('Report', () => publishReport(record, {
             root,
-            repoPrefix: (0,external_node_path_namespaceObject.relative)(workspace, root).replace(/\\/g, '/'),
+            repoPrefix: layout.prefix,
             redact,
             env: process.env
         }));

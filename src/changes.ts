@@ -25,10 +25,12 @@ const ZERO_SHA = /^0+$/
 const FETCH_DEPTHS = [100, 2000]
 
 async function diffNames(git: Git, range: string[]): Promise<string[] | undefined> {
+  // --relative: in a monorepo package, only its files, relative to it (as the config's globs are).
   const result = await git([
     '-c',
     'core.quotepath=off',
     'diff',
+    '--relative',
     '--name-only',
     '--no-renames',
     '-z',
@@ -56,6 +58,27 @@ export interface ChangeSetSources {
   /** The API client, created on first use; undefined when there is no token. */
   api: (() => Promise<Octokit>) | undefined
   baseRef: string
+  /** The working directory relative to the repository root ('' at the root). */
+  prefix: string
+}
+
+/** Where the checkout's root is, and where the working directory sits in it. */
+export async function repositoryLayout(
+  git: Git,
+  fallbackRoot: string
+): Promise<{ root: string; prefix: string }> {
+  const top = await git(['rev-parse', '--show-toplevel'])
+  const prefix = await git(['rev-parse', '--show-prefix'])
+  if (top.code !== 0 || prefix.code !== 0) return { root: fallbackRoot, prefix: '' }
+  return { root: top.stdout.trim(), prefix: prefix.stdout.trim().replace(/\/$/, '') }
+}
+
+/** API paths are repository-relative: keep the working directory's, relative to it. */
+function underPrefix(files: string[], prefix: string): string[] {
+  if (!prefix) return files
+  return files
+    .filter(file => file.startsWith(`${prefix}/`))
+    .map(file => file.slice(prefix.length + 1))
 }
 
 /**
@@ -99,14 +122,11 @@ export async function computeChangeSet(
         pull_number: pr.number,
         per_page: 100
       })
-      files = [
-        ...new Set(
-          listed.flatMap(file => [
-            file.filename,
-            ...(file.previous_filename ? [file.previous_filename] : [])
-          ])
-        )
-      ]
+      const names = listed.flatMap(file => [
+        file.filename,
+        ...(file.previous_filename ? [file.previous_filename] : [])
+      ])
+      files = underPrefix([...new Set(names)], sources.prefix)
       source = `pull request files API (#${pr.number})`
     }
     if (!files) files = await deepenUntil(git, pr.baseSha, pr.headSha, [pr.baseSha, pr.headSha])
@@ -139,7 +159,10 @@ export async function computeChangeSet(
         repo,
         basehead: `${before}...${after}`
       })
-      files = (compared.data.files ?? []).map(file => file.filename)
+      files = underPrefix(
+        (compared.data.files ?? []).map(file => file.filename),
+        sources.prefix
+      )
       source = 'compare API'
     }
     if (!files)

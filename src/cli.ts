@@ -3,7 +3,7 @@
 import { realpathSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { gitIn, localChangeSet, type ChangeSet } from './changes.js'
+import { gitIn, localChangeSet, repositoryLayout, type ChangeSet } from './changes.js'
 import { readCodeOwners } from './codeowners.js'
 import { getErrorMessage, loadConfig } from './config.js'
 import { incidentKey } from './event.js'
@@ -86,6 +86,7 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError('Nothing to triage: no validator given and no report matched.')
 
   const git = gitIn(root)
+  const layout = await repositoryLayout(git, root)
   let changes: ChangeSet
   try {
     changes = await localChangeSet(git, values.base)
@@ -101,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
     runs,
     context: changeContext(changes, { labels: [] }, config),
     config,
-    codeowners: await readCodeOwners(root),
+    codeowners: await readCodeOwners(layout.root, layout.prefix),
     key: incidentKey(repository, { kind: 'branch', name: branch }, ''),
     scope: branch,
     detectedBy: 'local',

@@ -22,11 +22,18 @@ function patternGlobs(pattern: string): string[] {
   return last.includes('*') ? [glob] : [glob, `${glob}/**`]
 }
 
-/** A parsed CODEOWNERS file: the last matching pattern wins, as on GitHub. */
+/**
+ * A parsed CODEOWNERS file: the last matching pattern wins, as on GitHub. Its patterns are
+ * relative to the repository root; `prefix` is where the paths asked about are relative to
+ * (the working directory of a monorepo package).
+ */
 export class CodeOwners {
   private readonly rules: Rule[] = []
 
-  constructor(text: string) {
+  constructor(
+    text: string,
+    private readonly prefix = ''
+  ) {
     for (const raw of text.split(/\r?\n/)) {
       const line = raw.replace(/(^|\s)#.*$/, '').trim()
       if (line === '') continue
@@ -46,7 +53,8 @@ export class CodeOwners {
 
   /** Owners of a file; a directory (trailing `/`) is owned as its `notes.md`, which every fixture pack has. */
   ownersOf(path: string): string[] {
-    const file = path.endsWith('/') ? `${path}notes.md` : path
+    const relative = path.endsWith('/') ? `${path}notes.md` : path
+    const file = this.prefix ? `${this.prefix}/${relative}` : relative
     for (let i = this.rules.length - 1; i >= 0; i--) {
       const rule = this.rules[i] as Rule
       if (rule.match(file)) return rule.owners
@@ -55,11 +63,14 @@ export class CodeOwners {
   }
 }
 
-/** Reads CODEOWNERS where GitHub does, in its order; the first found is used. */
-export async function readCodeOwners(root: string): Promise<CodeOwners | undefined> {
+/** Reads CODEOWNERS where GitHub does, at the repository root, in its order; the first found is used. */
+export async function readCodeOwners(
+  repositoryRoot: string,
+  prefix = ''
+): Promise<CodeOwners | undefined> {
   for (const location of CODEOWNERS_LOCATIONS) {
     try {
-      return new CodeOwners(await readFile(join(root, location), 'utf8'))
+      return new CodeOwners(await readFile(join(repositoryRoot, location), 'utf8'), prefix)
     } catch {
       // not at this location
     }

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import { relative, resolve } from 'node:path'
-import { computeChangeSet, gitIn, type ChangeSet } from './changes.js'
+import { computeChangeSet, gitIn, repositoryLayout, type ChangeSet } from './changes.js'
 import { readCodeOwners } from './codeowners.js'
 import { getErrorMessage, loadConfig } from './config.js'
 import { incidentKey, readEvent, scopeLabel } from './event.js'
@@ -104,6 +104,8 @@ export async function run(): Promise<void> {
         'Nothing to triage: the validators input is empty and no file matched the reports globs. Set validators, or reports to files an earlier step wrote.'
       )
 
+    const git = gitIn(root)
+    const layout = await repositoryLayout(git, workspace)
     const record = await core.group('Triage', async () => {
       let api: Promise<Octokit> | undefined
       const client = inputs['github-token']
@@ -112,9 +114,10 @@ export async function run(): Promise<void> {
       let changes: ChangeSet
       try {
         changes = await computeChangeSet(facts, {
-          git: gitIn(root),
+          git,
           api: client,
-          baseRef: inputs['base-ref']
+          baseRef: inputs['base-ref'],
+          prefix: layout.prefix
         })
       } catch (error) {
         // The findings are still worth reporting: classify them without a change set.
@@ -134,7 +137,7 @@ export async function run(): Promise<void> {
         runs,
         context,
         config,
-        codeowners: await readCodeOwners(root),
+        codeowners: await readCodeOwners(layout.root, layout.prefix),
         key: incidentKey(facts.repository, facts.scope, inputs['incident-key']),
         scope: scopeLabel(facts.scope),
         detectedBy: 'CI',
@@ -153,7 +156,7 @@ export async function run(): Promise<void> {
     await core.group('Report', () =>
       publishReport(record, {
         root,
-        repoPrefix: relative(workspace, root).replace(/\\/g, '/'),
+        repoPrefix: layout.prefix,
         redact,
         env: process.env
       })

@@ -12309,10 +12309,12 @@ const ZERO_SHA = /^0+$/;
 // How deep to fetch when a shallow checkout lacks the merge base, before giving up.
 const FETCH_DEPTHS = (/* unused pure expression or super */ null && ([100, 2000]));
 async function diffNames(git, range) {
+    // --relative: in a monorepo package, only its files, relative to it (as the config's globs are).
     const result = await git([
         '-c',
         'core.quotepath=off',
         'diff',
+        '--relative',
         '--name-only',
         '--no-renames',
         '-z',
@@ -12331,6 +12333,22 @@ async function headMessage(git, sha) {
         return undefined;
     const result = await git(['log', '-1', '--format=%B', sha]);
     return result.code === 0 ? result.stdout : undefined;
+}
+/** Where the checkout's root is, and where the working directory sits in it. */
+async function repositoryLayout(git, fallbackRoot) {
+    const top = await git(['rev-parse', '--show-toplevel']);
+    const prefix = await git(['rev-parse', '--show-prefix']);
+    if (top.code !== 0 || prefix.code !== 0)
+        return { root: fallbackRoot, prefix: '' };
+    return { root: top.stdout.trim(), prefix: prefix.stdout.trim().replace(/\/$/, '') };
+}
+/** API paths are repository-relative: keep the working directory's, relative to it. */
+function underPrefix(files, prefix) {
+    if (!prefix)
+        return files;
+    return files
+        .filter(file => file.startsWith(`${prefix}/`))
+        .map(file => file.slice(prefix.length + 1));
 }
 /**
  * The change set of SPEC §4: the pull request's files (base…head), the push's (before…after), or
@@ -12365,12 +12383,11 @@ async function computeChangeSet(facts, sources) {
                 pull_number: pr.number,
                 per_page: 100
             });
-            files = [
-                ...new Set(listed.flatMap(file => [
-                    file.filename,
-                    ...(file.previous_filename ? [file.previous_filename] : [])
-                ]))
-            ];
+            const names = listed.flatMap(file => [
+                file.filename,
+                ...(file.previous_filename ? [file.previous_filename] : [])
+            ]);
+            files = underPrefix([...new Set(names)], sources.prefix);
             source = `pull request files API (#${pr.number})`;
         }
         if (!files)
@@ -12401,7 +12418,7 @@ async function computeChangeSet(facts, sources) {
                 repo,
                 basehead: `${before}...${after}`
             });
-            files = (compared.data.files ?? []).map(file => file.filename);
+            files = underPrefix((compared.data.files ?? []).map(file => file.filename), sources.prefix);
             source = 'compare API';
         }
         if (!files)
@@ -12490,10 +12507,16 @@ function patternGlobs(pattern) {
     const last = body.split('/').pop() ?? '';
     return last.includes('*') ? [glob] : [glob, `${glob}/**`];
 }
-/** A parsed CODEOWNERS file: the last matching pattern wins, as on GitHub. */
+/**
+ * A parsed CODEOWNERS file: the last matching pattern wins, as on GitHub. Its patterns are
+ * relative to the repository root; `prefix` is where the paths asked about are relative to
+ * (the working directory of a monorepo package).
+ */
 class CodeOwners {
+    prefix;
     rules = [];
-    constructor(text) {
+    constructor(text, prefix = '') {
+        this.prefix = prefix;
         for (const raw of text.split(/\r?\n/)) {
             const line = raw.replace(/(^|\s)#.*$/, '').trim();
             if (line === '')
@@ -12513,7 +12536,8 @@ class CodeOwners {
     }
     /** Owners of a file; a directory (trailing `/`) is owned as its `notes.md`, which every fixture pack has. */
     ownersOf(path) {
-        const file = path.endsWith('/') ? `${path}notes.md` : path;
+        const relative = path.endsWith('/') ? `${path}notes.md` : path;
+        const file = this.prefix ? `${this.prefix}/${relative}` : relative;
         for (let i = this.rules.length - 1; i >= 0; i--) {
             const rule = this.rules[i];
             if (rule.match(file))
@@ -12522,11 +12546,11 @@ class CodeOwners {
         return [];
     }
 }
-/** Reads CODEOWNERS where GitHub does, in its order; the first found is used. */
-async function readCodeOwners(root) {
+/** Reads CODEOWNERS where GitHub does, at the repository root, in its order; the first found is used. */
+async function readCodeOwners(repositoryRoot, prefix = '') {
     for (const location of CODEOWNERS_LOCATIONS) {
         try {
-            return new CodeOwners(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, location), 'utf8'));
+            return new CodeOwners(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(repositoryRoot, location), 'utf8'), prefix);
         }
         catch {
             // not at this location
@@ -23632,6 +23656,7 @@ async function main(argv) {
     if (runs.length === 0)
         throw new UsageError('Nothing to triage: no validator given and no report matched.');
     const git = gitIn(root);
+    const layout = await repositoryLayout(git, root);
     let changes;
     try {
         changes = await localChangeSet(git, values.base);
@@ -23647,7 +23672,7 @@ async function main(argv) {
         runs,
         context: changeContext(changes, { labels: [] }, config),
         config,
-        codeowners: await readCodeOwners(root),
+        codeowners: await readCodeOwners(layout.root, layout.prefix),
         key: incidentKey(repository, { kind: 'branch', name: branch }, ''),
         scope: branch,
         detectedBy: 'local',
