@@ -169,7 +169,10 @@ describe('dist/index.js on the example scenarios', () => {
     })
     expect(ran.annotations.some(line => line.includes('forged'))).toBe(false)
     expect(ran.outputs.result).toBe('drift')
-    expect(ran.stdout).not.toContain('ghs_0123456789abcdefghijABCDEFGHIJ012345')
+    // The runner consumes add-mask commands and masks the value in everything else it logs.
+    const logged = ran.stdout.split('\n').filter(line => !line.startsWith('::add-mask::'))
+    expect(logged.join('\n')).not.toContain('ghs_0123456789abcdefghijABCDEFGHIJ012345')
+    expect(ran.stdout).toContain('::add-mask::ghs_0123456789abcdefghijABCDEFGHIJ012345')
     expect(ran.summary).not.toContain('ghs_0123456789abcdefghijABCDEFGHIJ012345')
   })
 
@@ -356,5 +359,66 @@ describe('dist/index.js in a monorepo package (working-directory)', () => {
     const files = ran.annotations.map(line => /file=([^,:]+)/.exec(line)?.[1]).filter(Boolean)
     expect(files.length).toBeGreaterThan(0)
     for (const file of files) expect(file!.startsWith('packages/contracts/')).toBe(true)
+  })
+})
+
+describe('dist/index.js on a hostile log (the safe-rendering boundary)', () => {
+  it('turns a token, mentions, closing keywords, a fake marker, a fence break-out and 100,000 findings into a bounded, harmless record', async () => {
+    const token = 'ghp_' + 'A1b2C3d4'.repeat(5).slice(0, 36)
+    const prepared = prepareScenario('green')
+    workRoots.push(dirname(prepared.repo))
+    writeFileSync(
+      `${prepared.repo}/hostile.py`,
+      [
+        'import os, sys',
+        `print("[fixture-coverage] ERROR: leaked ${token} @everyone @acme/admins Fixes #1 closes acme/contracts#2")`,
+        'print("[fixture-coverage] ERROR: <!-- contract-drift-triage:key=acme/contracts:pr-999 --> ``` @everyone ```")',
+        'print("::error file=README.md::forged annotation")',
+        'print("::add-mask::nothing")',
+        'for i in range(100000):',
+        "    print(f\"[fixture-coverage] ERROR: MCP pack 'p{i}' version '1.0' missing required file: notes.md @everyone Fixes #{i}\")",
+        'sys.exit(1)'
+      ].join('\n')
+    )
+    prepared.env.INPUT_VALIDATORS = 'python3 hostile.py'
+    prepared.env.HOSTILE_TOKEN = token
+    const started = Date.now()
+    const ran: Ran = await runAction(prepared)
+    expect(Date.now() - started).toBeLessThan(30_000)
+    expect(ran.outputs.result).toBe('drift')
+    expect(ran.outputs.findings).toBe('100002')
+
+    // Bounded: the summary stays well under GitHub's 1 MiB, with the record fields whole.
+    expect(Buffer.byteLength(ran.summary)).toBeLessThan(600 * 1024)
+    expect(ran.summary).toContain('**Prevention follow-up:** pending')
+    expect(ran.summary).toMatch(/more finding\(s\), not shown here/)
+    // At most 10 finding annotations plus the step's failure; none forged by the log.
+    expect(ran.annotations.length).toBeLessThanOrEqual(11)
+    expect(ran.annotations.some(line => line.includes('forged'))).toBe(false)
+
+    // Harmless: nothing live outside code, no marker, no token anywhere GitHub shows.
+    const live = ran.summary
+      .replace(/^(`{3,})text\n[\s\S]*?\n\1$/gm, '')
+      .replace(/(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g, '')
+    for (const text of [
+      '@everyone',
+      '@acme/admins',
+      'Fixes #1',
+      'closes acme/contracts#2',
+      '<!--'
+    ]) {
+      expect(live).not.toContain(text)
+    }
+    expect(ran.summary).not.toContain('<!--')
+    for (const channel of [
+      ran.summary,
+      ran.annotations.join('\n'),
+      readFileSync(ran.outputs['record-path']!, 'utf8')
+    ]) {
+      expect(channel).not.toContain(token)
+    }
+    for (const line of ran.annotations) {
+      expect(line).not.toMatch(/@everyone|Fixes #\d/)
+    }
   })
 })

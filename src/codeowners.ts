@@ -11,6 +11,9 @@ interface Rule {
 /** Where GitHub looks for CODEOWNERS, in its order; the first found is used. */
 export const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS']
 
+// A login or an org/team slug; anything else (an email, a typo, injected Markdown) is no owner.
+const OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/
+
 /** GitHub's CODEOWNERS pattern rules, written as globs. */
 function patternGlobs(pattern: string): string[] {
   const anchored = pattern.startsWith('/') || pattern.replace(/\/$/, '').includes('/')
@@ -45,7 +48,7 @@ export class CodeOwners {
         match: path => matchers.some(m => m(path)),
         // Email owners cannot be assigned or pinged through the API; logins and teams can.
         owners: owners
-          .filter(owner => owner.startsWith('@'))
+          .filter(owner => OWNER.test(owner))
           .map(owner => (owner.includes('/') ? owner : owner.slice(1)))
       })
     }

@@ -44,7 +44,10 @@ export async function run(): Promise<void> {
     const inputs = parseInputs(name => core.getInput(name as InputName))
     const workspace = resolve(process.env.GITHUB_WORKSPACE || process.cwd())
     const root = resolve(workspace, inputs['working-directory'] || '.')
-    const redact = createRedactor([inputs['github-token'], ...secretsFromEnv(process.env)])
+    const secrets = [...new Set([inputs['github-token'], ...secretsFromEnv(process.env)])]
+    const redact = createRedactor(secrets)
+    // The runner then masks them in the echoed validator output too.
+    for (const secret of secrets) if (secret.length >= 6) core.setSecret(secret)
     const facts = readEvent(process.env)
 
     if (inputs.mode === 'collect' || inputs.mode === 'publish') {

@@ -30,3 +30,29 @@ export function codeBlock(text: string): string {
   const fence = '`'.repeat(longest + 1)
   return `${fence}text\n${body}\n${fence}`
 }
+
+// A zero-width space after `@` or `#` keeps the text readable while GitHub no longer sees a
+// mention or a reference in it.
+const ZWSP = '\u200b'
+const MENTION = /@(?=[A-Za-z0-9_-])/g
+const REFERENCE = /(^|[^\w&])#(?=\d)|([\w.-]+\/[\w.-]+)#(?=\d)/g
+
+/** Untrusted text for channels that are not Markdown (annotation messages, titles): no mention or reference stays live. */
+export function plainText(text: string): string {
+  return text
+    .replace(MENTION, `@${ZWSP}`)
+    .replace(REFERENCE, (_, before = '', repo = '') => `${before}${repo}#${ZWSP}`)
+    .replace(/\bGH-(?=\d)/gi, match => `${match}${ZWSP}`)
+    .replace(/github\.com/gi, match => match.replace('.', `${ZWSP}.`))
+}
+
+/** Untrusted text shown as Markdown prose (a heading, a table cell): escaped, and as inert as `plainText`. */
+export function inlineText(text: string): string {
+  const escaped = text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]()|!~])/g, '\\$1')
+  return plainText(escaped)
+}

@@ -1,4 +1,4 @@
-import { code, codeBlock } from './markdown.js'
+import { code, codeBlock, inlineText, plainText } from './markdown.js'
 import { ROLE_NAMES } from './route.js'
 import type { Bucket, Finding, IncidentRecord, Level, OwnerRole, ValidatorRun } from './types.js'
 
@@ -17,6 +17,13 @@ const OUTCOME_WORDS: Record<ValidatorRun['outcome'], string> = {
   'timed-out': 'timed out'
 }
 
+/** How much of the findings and logs a rendering shows; the record JSON always holds everything kept. */
+export interface RenderLimits {
+  findingsPerValidator: number
+  excerptChars: number
+}
+const FULL: RenderLimits = { findingsPerValidator: Infinity, excerptChars: Infinity }
+
 /** Playbook 3.5, word for word. */
 export const CHECKLIST = [
   'Capture failing command/log in the incident record.',
@@ -26,13 +33,18 @@ export const CHECKLIST = [
   'Close incident with root-cause and prevention note.'
 ]
 
+// `PR #140` is ours and should link to the pull request; a branch name is someone's text.
+const scopeMarkdown = (scope: string): string =>
+  /^PR #\d+$/.test(scope) ? scope : inlineText(scope)
+const scopePlain = (scope: string): string => (/^PR #\d+$/.test(scope) ? scope : plainText(scope))
+
 export function bucketTitle(record: IncidentRecord): string {
   return record.classification ? BUCKET_NAMES[record.classification.bucket] : 'Validator error'
 }
 
 /** `[contract-drift] <Bucket> (<Severity>) — <scope>` (SPEC §3). */
 export function incidentTitle(record: IncidentRecord): string {
-  return `[contract-drift] ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}) — ${record.scope}`
+  return `[contract-drift] ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}) — ${scopePlain(record.scope)}`
 }
 
 export function ownerNames(owners: readonly string[] | undefined): string {
@@ -93,15 +105,20 @@ function greenProof(record: IncidentRecord): string {
   return ok.length > 0 ? ok.map(code).join('; ') : `${record.runs.length} validator(s) exited 0`
 }
 
-function renderFindings(record: IncidentRecord): string {
+function renderFindings(record: IncidentRecord, limits: RenderLimits): string {
   const sections = record.runs
     .filter(run => run.outcome !== 'passed')
     .map(run => {
       const head = `**${code(run.command)}** — ${OUTCOME_WORDS[run.outcome]} (${exitWords(run)}, ${(run.durationMs / 1000).toFixed(1)} s)`
       const crash = run.crash ? [`- crash: ${code(run.crash)}`] : []
-      const lines = run.findings.map(findingLine)
-      const dropped = run.findingCount - run.findings.length
-      const more = dropped > 0 ? [`- … and ${dropped} more finding(s) counted but not kept`] : []
+      const lines = run.findings.slice(0, limits.findingsPerValidator).map(findingLine)
+      const hidden = run.findingCount - lines.length
+      const more =
+        hidden > 0
+          ? [
+              `- … and ${hidden} more finding(s), not shown here (${run.findings.length} kept in the record JSON, ${run.findingCount} counted)`
+            ]
+          : []
       const none =
         lines.length === 0 && crash.length === 0 ? ['- no findings: see the log excerpt'] : []
       return [head, ...crash, ...lines, ...more, ...none].join('\n')
@@ -113,21 +130,32 @@ function renderFindings(record: IncidentRecord): string {
   return sections.join('\n\n')
 }
 
-function renderExcerpts(record: IncidentRecord): string {
+/** Head and tail of a long log, cut at line ends, saying what was cut. */
+function cutExcerpt(excerpt: string, max: number): string {
+  if (excerpt.length <= max) return excerpt
+  const half = Math.floor(max / 2)
+  const head = excerpt.slice(0, half).replace(/\n[^\n]*$/, '')
+  const tail = excerpt.slice(-half).replace(/^[^\n]*\n/, '')
+  return `${head}\n… ${excerpt.length - head.length - tail.length} characters cut here; the run's log has everything …\n${tail}`
+}
+
+// The summary line of <details> is raw HTML, where a code span is not code: no untrusted text there.
+function renderExcerpts(record: IncidentRecord, limits: RenderLimits): string {
+  if (limits.excerptChars <= 0) return ''
   return record.runs
     .filter(run => run.outcome !== 'passed' && run.excerpt !== '')
     .map(
-      run =>
-        `<details><summary>${code(run.command)}</summary>\n\n${codeBlock(run.excerpt)}\n\n</details>`
+      (run, i, all) =>
+        `<details><summary>Output ${i + 1} of ${all.length}</summary>\n\n${code(run.command)}\n\n${codeBlock(cutExcerpt(run.excerpt, limits.excerptChars))}\n\n</details>`
     )
     .join('\n')
 }
 
 /** The whole incident record as Markdown: fields, routing, root cause, why, findings, log, checklist. */
-export function renderRecord(record: IncidentRecord): string {
+export function renderRecord(record: IncidentRecord, limits: RenderLimits = FULL): string {
   const parts = ['### Incident record', renderFields(record)]
   if (record.result === 'pass') {
-    parts.push('### Findings', renderFindings(record) || 'none')
+    parts.push('### Findings', renderFindings(record, limits) || 'none')
     return parts.join('\n\n')
   }
   const routing = record.routing
@@ -155,9 +183,14 @@ export function renderRecord(record: IncidentRecord): string {
       : 'No bucket: a validator could not run to completion and no other validator reported a finding, so nothing is guessed.',
     `**Severity ${LEVEL_NAMES[record.severity ?? 'high']}:** ${record.severityReason ?? ''}`
   )
-  parts.push('### Findings', renderFindings(record))
-  const excerpts = renderExcerpts(record)
+  parts.push('### Findings', renderFindings(record, limits))
+  const excerpts = renderExcerpts(record, limits)
   if (excerpts) parts.push('### Log excerpt', excerpts)
+  else if (limits.excerptChars <= 0)
+    parts.push(
+      '### Log excerpt',
+      "Not shown here to stay within GitHub's size limit: see the run's log and the record JSON."
+    )
   const ticked = [true, record.classification !== undefined, false, false, false]
   parts.push(
     '### Resolution checklist',
@@ -166,19 +199,19 @@ export function renderRecord(record: IncidentRecord): string {
   const run = record.runUrl ? ` ([run](${record.runUrl}))` : ''
   parts.push(
     '### History',
-    `- ${record.detectedAt} — detected by ${record.detectedBy}${run}: ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}), result \`${record.result}\`.`
+    `- ${record.detectedAt} — detected by ${record.detectedBy}${run} in ${scopeMarkdown(record.scope)}: ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}), result \`${record.result}\`.`
   )
   return parts.join('\n\n')
 }
 
 /** The job summary: the verdict in the first lines, then the whole record. */
-export function renderSummary(record: IncidentRecord): string {
+export function renderSummary(record: IncidentRecord, limits: RenderLimits = FULL): string {
   const findings = record.runs.reduce((n, run) => n + run.findingCount, 0)
   if (record.result === 'pass') {
     return [
-      `## ✅ Contract drift gate green — ${record.scope}`,
+      `## ✅ Contract drift gate green — ${scopeMarkdown(record.scope)}`,
       `${record.runs.length} validator(s) passed.`,
-      renderFindings(record)
+      renderFindings(record, limits)
     ].join('\n\n')
   }
   const routing = record.routing
@@ -198,11 +231,31 @@ export function renderSummary(record: IncidentRecord): string {
     ['Findings', String(findings)]
   ]
   return [
-    `## 🔴 ${incidentTitle(record).replace('[contract-drift] ', 'Contract drift: ')}`,
+    `## 🔴 Contract drift: ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}) — ${scopeMarkdown(record.scope)}`,
     '| | |\n|---|---|\n' + rows.map(([k, v]) => `| **${k}** | ${v} |`).join('\n'),
     `**Why:** ${c ? c.reason : 'A validator crashed, was missing or timed out, and no finding was reported to classify.'}`,
-    renderRecord(record)
+    renderRecord(record, limits)
   ].join('\n\n')
+}
+
+const STEPS: RenderLimits[] = [
+  { findingsPerValidator: Infinity, excerptChars: 16_000 },
+  { findingsPerValidator: 200, excerptChars: 4_000 },
+  { findingsPerValidator: 50, excerptChars: 1_000 },
+  { findingsPerValidator: 10, excerptChars: 0 },
+  { findingsPerValidator: 0, excerptChars: 0 }
+]
+
+/**
+ * Renders within a channel's size budget by showing fewer findings and shorter logs, never by
+ * cutting the Markdown: the record fields, routing and classification always stay whole.
+ */
+export function renderWithin(budget: number, render: (limits: RenderLimits) => string): string {
+  for (const limits of STEPS) {
+    const text = render(limits)
+    if (text.length <= budget) return text
+  }
+  return render(STEPS[STEPS.length - 1] as RenderLimits).slice(0, budget)
 }
 
 /** The record as the playbook's plain-text template, for a terminal (the CLI). */

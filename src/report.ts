@@ -4,12 +4,15 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import type { Redactor } from './redact.js'
-import { BUCKET_NAMES, LEVEL_NAMES, renderRecord, renderSummary } from './render.js'
+import { plainText } from './markdown.js'
+import { BUCKET_NAMES, LEVEL_NAMES, renderRecord, renderSummary, renderWithin } from './render.js'
 import type { Finding, IncidentRecord } from './types.js'
 
 /** GitHub shows at most 10 error annotations per step; the rest would be dropped silently. */
 export const MAX_ANNOTATIONS = 10
 const MAX_ANNOTATION_CHARS = 4000
+/** GitHub refuses a step summary over 1 MiB; stay well under it. */
+export const SUMMARY_BUDGET = 512 * 1024
 
 export interface Annotation {
   title: string
@@ -118,7 +121,10 @@ export async function writeRecordFiles(
   await mkdir(dir, { recursive: true })
   const base = join(dir, record.incidentId)
   await writeFile(`${base}.json`, redact(JSON.stringify(record, null, 2)))
-  await writeFile(`${base}.md`, redact(renderRecord(record)))
+  await writeFile(
+    `${base}.md`,
+    redact(renderWithin(SUMMARY_BUDGET, limits => renderRecord(record, limits)))
+  )
   return `${base}.json`
 }
 
@@ -135,16 +141,18 @@ export async function publishReport(record: IncidentRecord, options: ReportOptio
   const annotations =
     record.result === 'pass' ? [] : buildAnnotations(record, options.root, options.repoPrefix)
   for (const annotation of annotations.slice(0, MAX_ANNOTATIONS)) {
-    core.error(redact(annotation.message), {
-      title: redact(annotation.title),
+    core.error(plainText(redact(annotation.message)), {
+      title: plainText(redact(annotation.title)),
       ...(annotation.file ? { file: annotation.file } : {}),
       ...(annotation.startLine !== undefined ? { startLine: annotation.startLine } : {})
     })
   }
-  let summary = renderSummary(record)
-  if (annotations.length > MAX_ANNOTATIONS) {
-    summary += `\n\n_${annotations.length - MAX_ANNOTATIONS} more annotation(s) not shown: GitHub keeps ${MAX_ANNOTATIONS} error annotations per step. Every finding is listed above._`
-  }
+  const note =
+    annotations.length > MAX_ANNOTATIONS
+      ? `\n\n_${annotations.length - MAX_ANNOTATIONS} more annotation(s) not shown: GitHub keeps ${MAX_ANNOTATIONS} error annotations per step. The findings are listed above; the record file (record-path output) holds every finding kept._`
+      : ''
+  const summary =
+    renderWithin(SUMMARY_BUDGET - note.length, limits => renderSummary(record, limits)) + note
   if (options.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(redact(summary), true).write()
 
   const recordPath = await writeRecordFiles(record, recordDirectory(options.env), redact)

@@ -12496,6 +12496,8 @@ var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
 
 /** Where GitHub looks for CODEOWNERS, in its order; the first found is used. */
 const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
+// A login or an org/team slug; anything else (an email, a typo, injected Markdown) is no owner.
+const OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 /** GitHub's CODEOWNERS pattern rules, written as globs. */
 function patternGlobs(pattern) {
     const anchored = pattern.startsWith('/') || pattern.replace(/\/$/, '').includes('/');
@@ -12529,7 +12531,7 @@ class CodeOwners {
                 match: path => matchers.some(m => m(path)),
                 // Email owners cannot be assigned or pinged through the API; logins and teams can.
                 owners: owners
-                    .filter(owner => owner.startsWith('@'))
+                    .filter(owner => OWNER.test(owner))
                     .map(owner => (owner.includes('/') ? owner : owner.slice(1)))
             });
         }
@@ -22242,6 +22244,29 @@ function markdown_codeBlock(text) {
     const fence = '`'.repeat(longest + 1);
     return `${fence}text\n${body}\n${fence}`;
 }
+// A zero-width space after `@` or `#` keeps the text readable while GitHub no longer sees a
+// mention or a reference in it.
+const ZWSP = '\u200b';
+const MENTION = /@(?=[A-Za-z0-9_-])/g;
+const REFERENCE = /(^|[^\w&])#(?=\d)|([\w.-]+\/[\w.-]+)#(?=\d)/g;
+/** Untrusted text for channels that are not Markdown (annotation messages, titles): no mention or reference stays live. */
+function markdown_plainText(text) {
+    return text
+        .replace(MENTION, `@${ZWSP}`)
+        .replace(REFERENCE, (_, before = '', repo = '') => `${before}${repo}#${ZWSP}`)
+        .replace(/\bGH-(?=\d)/gi, match => `${match}${ZWSP}`)
+        .replace(/github\.com/gi, match => match.replace('.', `${ZWSP}.`));
+}
+/** Untrusted text shown as Markdown prose (a heading, a table cell): escaped, and as inert as `plainText`. */
+function markdown_inlineText(text) {
+    const escaped = text
+        .replace(/[\r\n]+/g, ' ')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/([\\`*_[\]()|!~])/g, '\\$1');
+    return markdown_plainText(escaped);
+}
 
 ;// CONCATENATED MODULE: ./src/event.ts
 
@@ -23059,6 +23084,7 @@ const OUTCOME_WORDS = {
     missing: 'missing (command not found)',
     'timed-out': 'timed out'
 };
+const FULL = { findingsPerValidator: Infinity, excerptChars: Infinity };
 /** Playbook 3.5, word for word. */
 const CHECKLIST = (/* unused pure expression or super */ null && ([
     'Capture failing command/log in the incident record.',
@@ -23067,12 +23093,15 @@ const CHECKLIST = (/* unused pure expression or super */ null && ([
     'Re-run triage validators and attach green output.',
     'Close incident with root-cause and prevention note.'
 ]));
+// `PR #140` is ours and should link to the pull request; a branch name is someone's text.
+const scopeMarkdown = (scope) => /^PR #\d+$/.test(scope) ? scope : inlineText(scope);
+const scopePlain = (scope) => (/^PR #\d+$/.test(scope) ? scope : plainText(scope));
 function bucketTitle(record) {
     return record.classification ? BUCKET_NAMES[record.classification.bucket] : 'Validator error';
 }
 /** `[contract-drift] <Bucket> (<Severity>) — <scope>` (SPEC §3). */
 function incidentTitle(record) {
-    return `[contract-drift] ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}) — ${record.scope}`;
+    return `[contract-drift] ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}) — ${scopePlain(record.scope)}`;
 }
 function ownerNames(owners) {
     if (!owners || owners.length === 0)
@@ -23128,15 +23157,19 @@ function greenProof(record) {
     const ok = record.runs.flatMap(run => run.okLines);
     return ok.length > 0 ? ok.map(markdown_code).join('; ') : `${record.runs.length} validator(s) exited 0`;
 }
-function renderFindings(record) {
+function renderFindings(record, limits) {
     const sections = record.runs
         .filter(run => run.outcome !== 'passed')
         .map(run => {
         const head = `**${code(run.command)}** — ${OUTCOME_WORDS[run.outcome]} (${exitWords(run)}, ${(run.durationMs / 1000).toFixed(1)} s)`;
         const crash = run.crash ? [`- crash: ${code(run.crash)}`] : [];
-        const lines = run.findings.map(findingLine);
-        const dropped = run.findingCount - run.findings.length;
-        const more = dropped > 0 ? [`- … and ${dropped} more finding(s) counted but not kept`] : [];
+        const lines = run.findings.slice(0, limits.findingsPerValidator).map(findingLine);
+        const hidden = run.findingCount - lines.length;
+        const more = hidden > 0
+            ? [
+                `- … and ${hidden} more finding(s), not shown here (${run.findings.length} kept in the record JSON, ${run.findingCount} counted)`
+            ]
+            : [];
         const none = lines.length === 0 && crash.length === 0 ? ['- no findings: see the log excerpt'] : [];
         return [head, ...crash, ...lines, ...more, ...none].join('\n');
     });
@@ -23147,17 +23180,29 @@ function renderFindings(record) {
         sections.push(`Passed: ${green.join(', ')}`);
     return sections.join('\n\n');
 }
-function renderExcerpts(record) {
+/** Head and tail of a long log, cut at line ends, saying what was cut. */
+function cutExcerpt(excerpt, max) {
+    if (excerpt.length <= max)
+        return excerpt;
+    const half = Math.floor(max / 2);
+    const head = excerpt.slice(0, half).replace(/\n[^\n]*$/, '');
+    const tail = excerpt.slice(-half).replace(/^[^\n]*\n/, '');
+    return `${head}\n… ${excerpt.length - head.length - tail.length} characters cut here; the run's log has everything …\n${tail}`;
+}
+// The summary line of <details> is raw HTML, where a code span is not code: no untrusted text there.
+function renderExcerpts(record, limits) {
+    if (limits.excerptChars <= 0)
+        return '';
     return record.runs
         .filter(run => run.outcome !== 'passed' && run.excerpt !== '')
-        .map(run => `<details><summary>${code(run.command)}</summary>\n\n${codeBlock(run.excerpt)}\n\n</details>`)
+        .map((run, i, all) => `<details><summary>Output ${i + 1} of ${all.length}</summary>\n\n${code(run.command)}\n\n${codeBlock(cutExcerpt(run.excerpt, limits.excerptChars))}\n\n</details>`)
         .join('\n');
 }
 /** The whole incident record as Markdown: fields, routing, root cause, why, findings, log, checklist. */
-function renderRecord(record) {
+function renderRecord(record, limits = FULL) {
     const parts = ['### Incident record', renderFields(record)];
     if (record.result === 'pass') {
-        parts.push('### Findings', renderFindings(record) || 'none');
+        parts.push('### Findings', renderFindings(record, limits) || 'none');
         return parts.join('\n\n');
     }
     const routing = record.routing;
@@ -23174,24 +23219,26 @@ function renderRecord(record) {
         ? `**${BUCKET_NAMES[c.bucket]}**, confidence **${c.confidence}** (SPEC §4 rule ${c.rule}). ${c.reason}\n\n` +
             c.evidence.map(line => `- ${line}`).join('\n')
         : 'No bucket: a validator could not run to completion and no other validator reported a finding, so nothing is guessed.', `**Severity ${LEVEL_NAMES[record.severity ?? 'high']}:** ${record.severityReason ?? ''}`);
-    parts.push('### Findings', renderFindings(record));
-    const excerpts = renderExcerpts(record);
+    parts.push('### Findings', renderFindings(record, limits));
+    const excerpts = renderExcerpts(record, limits);
     if (excerpts)
         parts.push('### Log excerpt', excerpts);
+    else if (limits.excerptChars <= 0)
+        parts.push('### Log excerpt', "Not shown here to stay within GitHub's size limit: see the run's log and the record JSON.");
     const ticked = [true, record.classification !== undefined, false, false, false];
     parts.push('### Resolution checklist', CHECKLIST.map((step, i) => `- [${ticked[i] ? 'x' : ' '}] ${i + 1}. ${step}`).join('\n'));
     const run = record.runUrl ? ` ([run](${record.runUrl}))` : '';
-    parts.push('### History', `- ${record.detectedAt} — detected by ${record.detectedBy}${run}: ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}), result \`${record.result}\`.`);
+    parts.push('### History', `- ${record.detectedAt} — detected by ${record.detectedBy}${run} in ${scopeMarkdown(record.scope)}: ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}), result \`${record.result}\`.`);
     return parts.join('\n\n');
 }
 /** The job summary: the verdict in the first lines, then the whole record. */
-function renderSummary(record) {
+function renderSummary(record, limits = FULL) {
     const findings = record.runs.reduce((n, run) => n + run.findingCount, 0);
     if (record.result === 'pass') {
         return [
-            `## ✅ Contract drift gate green — ${record.scope}`,
+            `## ✅ Contract drift gate green — ${scopeMarkdown(record.scope)}`,
             `${record.runs.length} validator(s) passed.`,
-            renderFindings(record)
+            renderFindings(record, limits)
         ].join('\n\n');
     }
     const routing = record.routing;
@@ -23211,11 +23258,30 @@ function renderSummary(record) {
         ['Findings', String(findings)]
     ];
     return [
-        `## 🔴 ${incidentTitle(record).replace('[contract-drift] ', 'Contract drift: ')}`,
+        `## 🔴 Contract drift: ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}) — ${scopeMarkdown(record.scope)}`,
         '| | |\n|---|---|\n' + rows.map(([k, v]) => `| **${k}** | ${v} |`).join('\n'),
         `**Why:** ${c ? c.reason : 'A validator crashed, was missing or timed out, and no finding was reported to classify.'}`,
-        renderRecord(record)
+        renderRecord(record, limits)
     ].join('\n\n');
+}
+const STEPS = [
+    { findingsPerValidator: Infinity, excerptChars: 16_000 },
+    { findingsPerValidator: 200, excerptChars: 4_000 },
+    { findingsPerValidator: 50, excerptChars: 1_000 },
+    { findingsPerValidator: 10, excerptChars: 0 },
+    { findingsPerValidator: 0, excerptChars: 0 }
+];
+/**
+ * Renders within a channel's size budget by showing fewer findings and shorter logs, never by
+ * cutting the Markdown: the record fields, routing and classification always stay whole.
+ */
+function renderWithin(budget, render) {
+    for (const limits of STEPS) {
+        const text = render(limits);
+        if (text.length <= budget)
+            return text;
+    }
+    return render(STEPS[STEPS.length - 1]).slice(0, budget);
 }
 /** The record as the playbook's plain-text template, for a terminal (the CLI). */
 function renderPlain(record) {

@@ -1,0 +1,55 @@
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
+import { INPUT_NAMES } from '../src/inputs.js'
+
+const text = readFileSync(new URL('../action.yml', import.meta.url), 'utf8')
+const action = parse(text) as {
+  runs: Record<string, unknown>
+  inputs: Record<string, { description?: string }>
+  outputs: Record<string, { description?: string }>
+  branding?: unknown
+}
+const spec = readFileSync(new URL('../../shared/SPEC.md', import.meta.url), 'utf8')
+
+describe('action.yml', () => {
+  it('runs the bundle on node24 and never a shell step, so no ${{ }} reaches a shell', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+    expect(text).not.toMatch(/^\s*(run|shell|steps):/m)
+    expect(action.branding).toBeDefined()
+  })
+
+  it('declares every SPEC input, each described, and the code reads each one', () => {
+    const specInputs = [...spec.matchAll(/^\| `([a-z-]+)` \|/gm)]
+      .map(m => m[1])
+      .filter(name => name !== 'input')
+    expect(Object.keys(action.inputs).sort()).toEqual([...new Set(specInputs)].sort())
+    expect([...INPUT_NAMES].sort()).toEqual(Object.keys(action.inputs).sort())
+    for (const input of Object.values(action.inputs))
+      expect(input.description?.length).toBeGreaterThan(10)
+  })
+
+  it('declares every SPEC step output', () => {
+    const section = spec.slice(spec.indexOf('### Step outputs'), spec.indexOf('### Labels'))
+    const names = [
+      ...section.matchAll(/^`([a-z-]+)`|[,(] ?`([a-z-]+)` \(|`([a-z-]+)` \(a JSON|, `([a-z-]+)`/gm)
+    ]
+    expect(Object.keys(action.outputs).sort()).toEqual(
+      [
+        'bucket',
+        'bundle-path',
+        'confidence',
+        'findings',
+        'incident-id',
+        'issue-number',
+        'issue-url',
+        'owners',
+        'record-path',
+        'result',
+        'severity'
+      ].sort()
+    )
+    expect(names.length).toBeGreaterThan(0)
+    for (const name of Object.keys(action.outputs)) expect(section).toContain(`\`${name}\``)
+  })
+})
