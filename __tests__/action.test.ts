@@ -31,9 +31,6 @@ describe('action.yml', () => {
 
   it('declares every SPEC step output', () => {
     const section = spec.slice(spec.indexOf('### Step outputs'), spec.indexOf('### Labels'))
-    const names = [
-      ...section.matchAll(/^`([a-z-]+)`|[,(] ?`([a-z-]+)` \(|`([a-z-]+)` \(a JSON|, `([a-z-]+)`/gm)
-    ]
     expect(Object.keys(action.outputs).sort()).toEqual(
       [
         'bucket',
@@ -49,7 +46,6 @@ describe('action.yml', () => {
         'severity'
       ].sort()
     )
-    expect(names.length).toBeGreaterThan(0)
     for (const name of Object.keys(action.outputs)) expect(section).toContain(`\`${name}\``)
   })
 })

@@ -54,6 +54,14 @@ describe('contract-drift-triage (command line)', () => {
     expect(record.detectedBy).toBe('local')
   })
 
+  it('exits 2 naming a directory that does not exist', () => {
+    const result = spawnSync(process.execPath, ['dist/cli/index.js', '-C', '/no/such/dir'], {
+      encoding: 'utf8'
+    })
+    expect(result.status).toBe(2)
+    expect(result.stderr).toContain("Invalid --cwd '/no/such/dir': no such directory.")
+  })
+
   it('exits 2 with a clear message on bad usage', () => {
     const ran = cli('green', '--fail-on', 'sometimes')
     expect(ran.code).toBe(2)

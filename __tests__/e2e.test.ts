@@ -152,6 +152,14 @@ describe('dist/index.js on the example scenarios', () => {
     )
   })
 
+  it('names a working-directory that does not exist', async () => {
+    const ran = await run('green', { 'working-directory': 'no/such/dir' })
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toMatch(
+      /::error::Invalid working-directory 'no\/such\/dir': .* is not a directory/
+    )
+  })
+
   it('reports a broken configuration file by file, key and expectation', async () => {
     const ran = await run('green', { config: 'missing/config.yml' })
     expect(ran.code).toBe(1)
@@ -392,8 +400,9 @@ describe('dist/index.js on a hostile log (the safe-rendering boundary)', () => {
     expect(Buffer.byteLength(ran.summary)).toBeLessThan(600 * 1024)
     expect(ran.summary).toContain('**Prevention follow-up:** pending')
     expect(ran.summary).toMatch(/more finding\(s\), not shown here/)
-    // At most 10 finding annotations plus the step's failure; none forged by the log.
-    expect(ran.annotations.length).toBeLessThanOrEqual(11)
+    // GitHub keeps 10 error annotations per step: 9 findings and the step's own failure.
+    expect(ran.annotations.length).toBe(10)
+    expect(ran.annotations[9]).toMatch(/^::error::Contract drift gate: drift/)
     expect(ran.annotations.some(line => line.includes('forged'))).toBe(false)
 
     // Harmless: nothing live outside code, no marker, no token anywhere GitHub shows.
@@ -420,5 +429,26 @@ describe('dist/index.js on a hostile log (the safe-rendering boundary)', () => {
     for (const line of ran.annotations) {
       expect(line).not.toMatch(/@everyone|Fixes #\d/)
     }
+  })
+})
+
+describe('dist/index.js on large, multi-byte output', () => {
+  it('keeps the job summary under its byte budget when findings are long and full of replacement characters', async () => {
+    const prepared = prepareScenario('green')
+    workRoots.push(dirname(prepared.repo))
+    writeFileSync(
+      `${prepared.repo}/wide.py`,
+      [
+        'import sys',
+        'for i in range(5000):',
+        "    sys.stdout.buffer.write(b'[fixture-coverage] ERROR: bad bytes ' + bytes([0xff]) * 450 + b'\\n')",
+        'sys.exit(1)'
+      ].join('\n')
+    )
+    prepared.env.INPUT_VALIDATORS = 'python3 wide.py'
+    const ran: Ran = await runAction(prepared)
+    expect(ran.outputs.findings).toBe('5000')
+    expect(Buffer.byteLength(ran.summary)).toBeLessThanOrEqual(512 * 1024)
+    expect(ran.summary).toContain('**Incident ID:**')
   })
 })

@@ -109,11 +109,11 @@ describe('parseInputs', () => {
     expect(parse({ 'validator-timeout': value })['validator-timeout']).toBe(seconds)
   })
 
-  it.each(['0', '-5', 'ten', '10s', 'Infinity'])(
+  it.each(['0', '-5', 'ten', '10s', 'Infinity', '3000000'])(
     'rejects validator-timeout %j, quoting what was given',
     value => {
       expect(() => parse({ 'validator-timeout': value })).toThrow(
-        `Invalid validator-timeout '${value}'. Expected a positive number of seconds.`
+        `Invalid validator-timeout '${value}'. Expected a positive number of seconds, at most 2147483.`
       )
     }
   )

@@ -143,6 +143,12 @@ describe('parseOutput: the field message forms (SPEC §2)', () => {
     ])
   })
 
+  it('believes ERROR lines over a zero exit code: the gate must not go green on a reported problem', () => {
+    const run = parseOutput(COVERAGE, '[x] ERROR: docs/contracts/a.md is broken\n', 0, options)
+    expect(run.outcome).toBe('failed')
+    expect(run.findingCount).toBe(1)
+  })
+
   it('reads coloured output with CRLF line endings like plain output', () => {
     const output =
       "\u001b[31m[fixture-coverage] ERROR:\u001b[0m Missing required MCP fixture packs: ['billing.oci.ingest', 'billing.gcp.ingest']\r\n"

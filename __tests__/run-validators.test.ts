@@ -99,3 +99,28 @@ sys.exit(1)"`,
     expect(run.findings).toHaveLength(1)
   })
 })
+
+describe('runValidator: processes that end abnormally or linger', () => {
+  it.each([
+    ['kill -9 $$', 'SIGKILL'],
+    ['python3 -c "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)"', 'SIGSEGV']
+  ])('calls a validator killed by a signal a crash, not drift: %s', async (command, signal) => {
+    const run = await runValidator(command, options())
+    expect(run.outcome).toBe('crashed')
+    expect(run.crash).toContain(`killed by ${signal}`)
+    expect(run.findings).toEqual([])
+  })
+
+  it('stops what a validator left running when it exits', async () => {
+    const pidFile = join(dir, 'lingering.pid')
+    const started = Date.now()
+    const run = await runValidator(
+      `(sleep 40 & echo $! > ${pidFile}); echo "[d] OK: fine"`,
+      options()
+    )
+    expect(run.outcome).toBe('passed')
+    expect(Date.now() - started).toBeLessThan(5_000)
+    await new Promise(resolve => setTimeout(resolve, 200))
+    expect(alive(Number(readFileSync(pidFile, 'utf8')))).toBe(false)
+  })
+})

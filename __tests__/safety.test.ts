@@ -10,7 +10,10 @@ describe('hostile inputs, each with its exact rendering', () => {
   it.each([
     ['@everyone look', '`@everyone look`'],
     ['Fixes #1 and closes acme/x#3', '`Fixes #1 and closes acme/x#3`'],
-    ['<!-- contract-drift-triage:key=acme/x:pr-1 -->', `\`<${Z}!-- contract-drift-triage:key=acme/x:pr-1 -->\``],
+    [
+      '<!-- contract-drift-triage:key=acme/x:pr-1 -->',
+      `\`<${Z}!-- contract-drift-triage:key=acme/x:pr-1 -->\``
+    ],
     ['```\n@everyone', '```` ``` ⏎ @everyone ````'],
     ['`tick`', '`` `tick` ``'],
     ['<img src=x onerror=alert(1)>', `\`<${Z}img src=x onerror=alert(1)>\``],
@@ -60,10 +63,20 @@ describe('secrets (property)', () => {
 
   it('a known secret and its base64 form are masked wherever they appear', () => {
     fc.assert(
-      fc.property(fc.string(), fc.stringMatching(/^[!-~]{8,40}$/), fc.string(), (before, secret, after) => {
-        const out = createRedactor([secret])(`${before}${secret}${after} ${Buffer.from(secret).toString('base64')}`)
-        return !out.includes(secret) && !out.includes(Buffer.from(secret).toString('base64').replace(/=+$/, ''))
-      })
+      fc.property(
+        fc.string(),
+        fc.stringMatching(/^[!-~]{8,40}$/),
+        fc.string(),
+        (before, secret, after) => {
+          const out = createRedactor([secret])(
+            `${before}${secret}${after} ${Buffer.from(secret).toString('base64')}`
+          )
+          return (
+            !out.includes(secret) &&
+            !out.includes(Buffer.from(secret).toString('base64').replace(/=+$/, ''))
+          )
+        }
+      )
     )
   })
 })
@@ -73,7 +86,9 @@ describe('plain channels (property)', () => {
     fc.assert(
       fc.property(fc.string(), fc.string(), (before, after) => {
         const out = plainText(`${before} @attacker Fixes #9 ${after}`)
-        return !/(^|[^\w])@attacker/.test(out.replace(new RegExp(`@${Z}`, 'g'), '')) && !/#9/.test(out)
+        return (
+          !/(^|[^\w])@attacker/.test(out.replace(new RegExp(`@${Z}`, 'g'), '')) && !/#9/.test(out)
+        )
       })
     )
   })

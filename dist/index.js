@@ -33842,6 +33842,8 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/changes.ts
@@ -33907,14 +33909,15 @@ async function computeChangeSet(facts, sources) {
     const [owner, repo] = facts.repository.split('/');
     const pr = facts.pullRequest;
     if (sources.baseRef) {
-        const head = pr?.headSha || 'HEAD';
+        // A depth-1 checkout of a pull request holds its merge commit, not the head: compare HEAD then.
+        const head = pr?.headSha && (await hasCommit(git, pr.headSha)) ? pr.headSha : 'HEAD';
         const files = await deepenUntil(git, sources.baseRef, head, [sources.baseRef]);
         if (!files)
             throw new Error(`Cannot compute the change set against base-ref '${sources.baseRef}': it is not a commit, branch or tag the checkout can fetch from origin.`);
         return {
             files,
             source: `git diff ${sources.baseRef}...${head}`,
-            ...(await withMessage(git, head, api, owner, repo))
+            ...(await withMessage(git, pr?.headSha || head, api, owner, repo))
         };
     }
     if (pr) {
@@ -43760,8 +43763,6 @@ async function loadConfig(file, explicit) {
     return { config: parseConfig(text, file), source: file };
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/markdown.ts
 /** Markdown for untrusted text: what a log or a pull request says is shown, never acted on. */
 /** The longest run of backticks in the text (a loop: a spread over a huge log would overflow the stack). */
@@ -43956,6 +43957,8 @@ const DEFAULT_VALIDATORS = (/* unused pure expression or super */ null && ([
     'python3 scripts/validate-legacy-alias-parity.py'
 ]));
 const DEFAULT_CONFIG = '.github/contract-drift-triage.yml';
+// Node's timers hold at most 2^31 - 1 ms; a longer one fires at once.
+const MAX_TIMEOUT = 2_147_483;
 const lines = (value) => value
     .split(/\r?\n/)
     .map(line => line.trim())
@@ -43996,8 +43999,9 @@ const inputSchema = object({
     }),
     'issue-author': schemas_string().transform(value => value.trim() || 'github-actions[bot]'),
     'validator-timeout': schemas_string()
-        .refine(value => value.trim() === '' || (Number.isFinite(Number(value)) && Number(value) > 0), {
-        error: issue => `Invalid validator-timeout '${String(issue.input)}'. Expected a positive number of seconds.`
+        .refine(value => value.trim() === '' ||
+        (Number.isFinite(Number(value)) && Number(value) > 0 && Number(value) <= MAX_TIMEOUT), {
+        error: issue => `Invalid validator-timeout '${String(issue.input)}'. Expected a positive number of seconds, at most ${MAX_TIMEOUT}.`
     })
         .transform(value => (value.trim() === '' ? 600 : Number(value))),
     'close-on-green': flag('close-on-green'),
@@ -44323,6 +44327,16 @@ function findTargets(tag, message, context) {
 const TRACEBACK = 'Traceback (most recent call last):';
 const PYTHON_MISSING_SCRIPT = /can't open file .*\[Errno 2\] No such file or directory/;
 const FALLBACK_LINES = 5;
+// 128 + n for the signals that end a process abnormally, as a shell reports them.
+const FATAL_EXIT_CODES = {
+    132: 'SIGILL',
+    133: 'SIGTRAP',
+    134: 'SIGABRT',
+    135: 'SIGBUS',
+    136: 'SIGFPE',
+    137: 'SIGKILL',
+    139: 'SIGSEGV'
+};
 /**
  * Reads one validator's output as it streams and turns it into findings, a crash verdict and a
  * bounded excerpt: memory stays bounded by the findings kept, whatever the size of the log.
@@ -44351,18 +44365,22 @@ class OutputCollector {
         this.parser = fieldParser(raw => this.add(raw), line => this.okLines.length < 20 && this.okLines.push(line));
         this.splitter = new LineSplitter(line => this.line(line));
     }
-    hasFindings() {
-        return this.findingCount > 0;
-    }
     write(chunk) {
         this.bytes += chunk.length;
         this.splitter.push(chunk);
     }
-    /** Closes the stream and judges the run. `exitCode` null means it was stopped at the timeout. */
-    finish(exitCode, durationMs) {
+    /**
+     * Closes the stream and judges the run. `exitCode` null means it was stopped at the timeout;
+     * `signal` names the signal that killed it (a crash, such as an out-of-memory kill).
+     */
+    finish(exitCode, durationMs, signal) {
         this.splitter.end();
         this.parser.end();
-        const outcome = this.outcome(exitCode);
+        const killedBy = signal ?? (exitCode !== null ? FATAL_EXIT_CODES[exitCode] : undefined);
+        if (killedBy && !this.crashReason) {
+            this.crashReason = `killed by ${killedBy}${exitCode !== null ? ` (exit ${exitCode})` : ''}`;
+        }
+        const outcome = this.outcome(exitCode, killedBy !== undefined);
         if (outcome === 'failed' && this.findingCount === 0)
             this.addFallback(exitCode);
         return {
@@ -44378,14 +44396,26 @@ class OutputCollector {
             ...(this.crashReason ? { crash: this.crashReason } : {})
         };
     }
-    outcome(exitCode) {
-        if (exitCode === null)
+    /**
+     * The exit code a captured report implies: red when it holds findings, a traceback or
+     * unrecognised text, green when it holds only OK lines, missing when it is empty.
+     */
+    reportExitCode() {
+        if (this.bytes === 0)
+            return 127;
+        if (this.findingCount > 0 || this.traceback || this.okLines.length === 0)
+            return 1;
+        return 0;
+    }
+    outcome(exitCode, killed) {
+        if (exitCode === null && !killed)
             return 'timed-out';
-        if (exitCode === 0)
-            return 'passed';
         // A crash exits 1 like a real failure: only the traceback tells them apart (SPEC §2).
-        if (this.traceback)
+        if (this.traceback || killed)
             return 'crashed';
+        // ERROR lines are believed over a zero exit: a gate must not go green on a reported problem.
+        if (exitCode === 0)
+            return this.findingCount > 0 ? 'failed' : 'passed';
         if (exitCode === 127 || exitCode === 126 || (exitCode === 2 && this.missingScript))
             return 'missing';
         return 'failed';
@@ -44469,31 +44499,56 @@ function parseOptions(config, workspace) {
     return { workspace, checks: config.checks, runtimeTags: config.runtime };
 }
 const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
-/** Files under `root` matching the `reports` globs, repository-relative and sorted. */
+/**
+ * Files matching the `reports` globs: relative globs from `root`, absolute ones (such as
+ * `${{ runner.temp }}/*.log`) from their own base directory. Sorted, with the globs that matched nothing.
+ */
 async function findReports(globs, root) {
-    if (globs.length === 0)
-        return [];
-    const match = picomatch_default()([...globs], { dot: true });
-    const found = [];
-    const walk = async (dir, prefix) => {
-        for (const entry of await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true })) {
-            const path = prefix ? `${prefix}/${entry.name}` : entry.name;
-            if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name))
-                await walk((0,external_node_path_namespaceObject.join)(dir, entry.name), path);
-            else if (entry.isFile() && match(path))
-                found.push(path);
+    const files = new Set();
+    const unmatched = [];
+    for (const glob of globs) {
+        // Walk from the glob's literal directory only, not the whole tree.
+        const scan = picomatch_default().scan(glob.replace(/\\/g, '/'));
+        const literal = scan.isGlob ? scan.base : (0,external_node_path_namespaceObject.dirname)(scan.base);
+        const base = (0,external_node_path_namespaceObject.resolve)(root, literal || '.');
+        const pattern = (0,external_node_path_namespaceObject.relative)(base, (0,external_node_path_namespaceObject.resolve)(root, glob)).replace(/\\/g, '/');
+        const match = picomatch_default()(pattern, { dot: true });
+        const found = await walk(base, match);
+        if (found.length === 0)
+            unmatched.push(glob);
+        for (const file of found) {
+            const full = (0,external_node_path_namespaceObject.join)(base, file);
+            const inside = (0,external_node_path_namespaceObject.relative)(root, full);
+            files.add(inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside) ? full : inside.replace(/\\/g, '/'));
         }
-    };
-    await walk(root, '');
-    return found.sort();
+    }
+    return { files: [...files].sort(), unmatched };
+}
+async function walk(dir, match, prefix = '') {
+    const found = [];
+    let entries;
+    try {
+        entries = await (0,promises_namespaceObject.readdir)((0,external_node_path_namespaceObject.join)(dir, prefix), { withFileTypes: true });
+    }
+    catch {
+        return found;
+    }
+    for (const entry of entries) {
+        const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+        if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name))
+            found.push(...(await walk(dir, match, path)));
+        else if (entry.isFile() && match(path))
+            found.push(path);
+    }
+    return found;
 }
 /** Output a validator already wrote, parsed as it streams from disk; red when it holds findings. */
 async function readReport(path, root, options) {
     const collector = new OutputCollector(`report: ${path}`, options);
     const started = Date.now();
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)((0,external_node_path_namespaceObject.join)(root, path)))
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)((0,external_node_path_namespaceObject.resolve)(root, path)))
         collector.write(chunk);
-    return collector.finish(collector.hasFindings() ? 1 : 0, Date.now() - started);
+    return collector.finish(collector.reportExitCode(), Date.now() - started);
 }
 /** The change set classified by the config's `paths`, with intent from labels, PR body and head commit. */
 function changeContext(changes, signals, config) {
@@ -44845,16 +44900,21 @@ const STEPS = [
     { findingsPerValidator: 0, excerptChars: 0 }
 ];
 /**
- * Renders within a channel's size budget by showing fewer findings and shorter logs, never by
- * cutting the Markdown: the record fields, routing and classification always stay whole.
+ * Renders within a channel's size budget (`measure`: bytes for the summary, characters for an
+ * issue body) by showing fewer findings and shorter logs, never by cutting the Markdown: the
+ * record fields, routing and classification always stay whole.
  */
-function renderWithin(budget, render) {
+function renderWithin(budget, render, measure = text => Buffer.byteLength(text)) {
+    let text = '';
     for (const limits of STEPS) {
-        const text = render(limits);
-        if (text.length <= budget)
+        text = render(limits);
+        if (measure(text) <= budget)
             return text;
     }
-    return render(STEPS[STEPS.length - 1]).slice(0, budget);
+    // Only a pathological command list gets here; cut it rather than lose the whole channel.
+    while (measure(text) > budget)
+        text = text.slice(0, Math.floor(text.length * 0.9));
+    return text;
 }
 /** The record as the playbook's plain-text template, for a terminal (the CLI). */
 function renderPlain(record) {
@@ -44979,17 +45039,18 @@ async function writeRecordFiles(record, dir, redact) {
 async function publishReport(record, options) {
     const { redact } = options;
     const annotations = record.result === 'pass' ? [] : buildAnnotations(record, options.root, options.repoPrefix);
-    for (const annotation of annotations.slice(0, MAX_ANNOTATIONS)) {
+    const room = MAX_ANNOTATIONS - (options.willFail ? 1 : 0);
+    for (const annotation of annotations.slice(0, room)) {
         error(markdown_plainText(redact(annotation.message)), {
             title: markdown_plainText(redact(annotation.title)),
             ...(annotation.file ? { file: annotation.file } : {}),
             ...(annotation.startLine !== undefined ? { startLine: annotation.startLine } : {})
         });
     }
-    const note = annotations.length > MAX_ANNOTATIONS
-        ? `\n\n_${annotations.length - MAX_ANNOTATIONS} more annotation(s) not shown: GitHub keeps ${MAX_ANNOTATIONS} error annotations per step. The findings are listed above; the record file (record-path output) holds every finding kept._`
+    const note = annotations.length > room
+        ? `\n\n_${annotations.length - room} more annotation(s) not shown: GitHub keeps ${MAX_ANNOTATIONS} error annotations per step. The findings are listed above; the record file (record-path output) holds every finding kept._`
         : '';
-    const summary = renderWithin(SUMMARY_BUDGET - note.length, limits => renderSummary(record, limits)) + note;
+    const summary = renderWithin(SUMMARY_BUDGET - Buffer.byteLength(note), limits => renderSummary(record, limits)) + note;
     if (options.env.GITHUB_STEP_SUMMARY)
         await summary_summary.addRaw(redact(summary), true).write();
     const recordPath = await writeRecordFiles(record, recordDirectory(options.env), redact);
@@ -45045,7 +45106,8 @@ function findShell(env) {
 }
 /**
  * Runs one validator command through the shell, parsing its output as it streams. The command
- * runs in its own process group so a timeout stops everything it started, not only the shell.
+ * runs in its own process group, stopped at the timeout and again when the shell exits, so
+ * nothing it started outlives it (a process that starts its own session escapes this).
  */
 function runValidator(command, options) {
     const collector = new OutputCollector(command, options.parse);
@@ -45053,6 +45115,7 @@ function runValidator(command, options) {
     return new Promise(resolve => {
         let timedOut = false;
         let settled = false;
+        let exit = { code: null, signal: null };
         const child = (0,external_node_child_process_namespaceObject.spawn)(findShell(options.env), ['-c', command], {
             cwd: options.cwd,
             env: validatorEnv(options.env),
@@ -45079,26 +45142,31 @@ function runValidator(command, options) {
         };
         child.stdout.on('data', onData);
         child.stderr.on('data', onData);
-        const finish = (exitCode) => {
+        const finish = () => {
             if (settled)
                 return;
             settled = true;
             clearTimeout(timer);
-            resolve(collector.finish(timedOut ? null : exitCode, Date.now() - started));
+            const signal = !timedOut && exit.signal ? exit.signal : undefined;
+            resolve(collector.finish(timedOut ? null : exit.code, Date.now() - started, signal));
         };
         child.on('error', error => {
             collector.write(Buffer.from(`${error.message}\n`));
-            finish(127);
+            exit = { code: 127, signal: null };
+            finish();
         });
-        child.on('close', (code, signal) => finish(code ?? (signal ? 128 + 15 : 1)));
-        // A process that left the group may hold the pipes open forever; stop waiting for them.
-        child.on('exit', () => {
+        child.on('exit', (code, signal) => {
+            exit = { code, signal };
+            // Whatever the validator left running in its group goes with it.
+            stopGroup('SIGTERM');
+            // A process that left the group may hold the pipes open forever; stop waiting for them.
             setTimeout(() => {
                 child.stdout.destroy();
                 child.stderr.destroy();
-                finish(child.exitCode ?? 1);
+                finish();
             }, CLOSE_GRACE_MS).unref();
         });
+        child.on('close', finish);
     });
 }
 
@@ -45368,6 +45436,7 @@ function triage(input) {
 
 
 
+
 /** Validator output goes to the log as it streams, but can never issue a workflow command. */
 function echoGuarded() {
     const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
@@ -45385,6 +45454,14 @@ function echoGuarded() {
         stop: () => process.stdout.write(`\n::${token}::\n`)
     };
 }
+function main_isDirectory(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(path).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
 function shouldFail(result, failOn) {
     if (failOn === 'never' || result === 'pass')
         return false;
@@ -45396,6 +45473,9 @@ async function run() {
         const inputs = parseInputs(name => getInput(name));
         const workspace = (0,external_node_path_namespaceObject.resolve)(process.env.GITHUB_WORKSPACE || process.cwd());
         const root = (0,external_node_path_namespaceObject.resolve)(workspace, inputs['working-directory'] || '.');
+        if (!main_isDirectory(root)) {
+            throw new Error(`Invalid working-directory '${inputs['working-directory']}': ${root} is not a directory. Check the path, and that actions/checkout ran before this step.`);
+        }
         const secrets = [...new Set([inputs['github-token'], ...secretsFromEnv(process.env)])];
         const redact = createRedactor(secrets);
         // The runner then masks them in the echoed validator output too.
@@ -45441,7 +45521,10 @@ async function run() {
             info(`${command}: ${run.outcome}${run.exitCode !== null ? ` (exit ${run.exitCode})` : ''}, ${run.findingCount} finding(s)`);
             runs.push(run);
         }
-        for (const report of await findReports(inputs.reports, root))
+        const reports = await findReports(inputs.reports, root);
+        for (const glob of reports.unmatched)
+            warning(`No file matches the reports glob '${glob}'.`);
+        for (const report of reports.files)
             runs.push(await readReport(report, root, parse));
         if (runs.length === 0)
             throw new Error('Nothing to triage: the validators input is empty and no file matched the reports globs. Set validators, or reports to files an earlier step wrote.');
@@ -45486,13 +45569,9 @@ async function run() {
             return result;
         });
         core_debug(`configuration source: ${source}`);
-        await group('Report', () => publishReport(record, {
-            root,
-            repoPrefix: layout.prefix,
-            redact,
-            env: process.env
-        }));
-        if (shouldFail(record.result, inputs['fail-on'])) {
+        const willFail = shouldFail(record.result, inputs['fail-on']);
+        await group('Report', () => publishReport(record, { root, repoPrefix: layout.prefix, redact, env: process.env, willFail }));
+        if (willFail) {
             const what = record.classification
                 ? `${record.classification.bucket} (${record.severity})`
                 : 'validator error';

@@ -95,7 +95,8 @@ export async function computeChangeSet(
   const pr = facts.pullRequest
 
   if (sources.baseRef) {
-    const head = pr?.headSha || 'HEAD'
+    // A depth-1 checkout of a pull request holds its merge commit, not the head: compare HEAD then.
+    const head = pr?.headSha && (await hasCommit(git, pr.headSha)) ? pr.headSha : 'HEAD'
     const files = await deepenUntil(git, sources.baseRef, head, [sources.baseRef])
     if (!files)
       throw new Error(
@@ -104,7 +105,7 @@ export async function computeChangeSet(
     return {
       files,
       source: `git diff ${sources.baseRef}...${head}`,
-      ...(await withMessage(git, head, api, owner, repo))
+      ...(await withMessage(git, pr?.headSha || head, api, owner, repo))
     }
   }
 

@@ -64,13 +64,28 @@ async function main(argv: string[]): Promise<number> {
       `Invalid --timeout '${values.timeout}'. Expected a positive number of seconds.`
     )
 
-  const root = realpathSync(resolve(values.cwd ?? '.'))
+  let root: string
+  try {
+    root = realpathSync(resolve(values.cwd ?? '.'))
+  } catch {
+    throw new UsageError(`Invalid --cwd '${values.cwd}': no such directory.`)
+  }
   const { config } = await loadConfig(
     resolve(root, values.config ?? DEFAULT_CONFIG),
     values.config !== undefined
   ).catch(error => {
     throw new UsageError(getErrorMessage(error))
   })
+  // The change set first: a wrong --base should not wait for every validator to finish.
+  const git = gitIn(root)
+  const layout = await repositoryLayout(git, root)
+  let changes: ChangeSet
+  try {
+    changes = await localChangeSet(git, values.base)
+  } catch (error) {
+    throw new UsageError(getErrorMessage(error))
+  }
+
   const parse = parseOptions(config, root)
   const runs: ValidatorRun[] = []
   const validators = values.validator ?? (values.report ? [] : DEFAULT_VALIDATORS)
@@ -80,19 +95,12 @@ async function main(argv: string[]): Promise<number> {
       await runValidator(command, { cwd: root, timeoutSeconds: timeout, parse, env: process.env })
     )
   }
-  for (const report of await findReports(values.report ?? [], root))
-    runs.push(await readReport(report, root, parse))
+  const reports = await findReports(values.report ?? [], root)
+  for (const glob of reports.unmatched) process.stderr.write(`no file matches --report '${glob}'\n`)
+  for (const report of reports.files) runs.push(await readReport(report, root, parse))
   if (runs.length === 0)
     throw new UsageError('Nothing to triage: no validator given and no report matched.')
 
-  const git = gitIn(root)
-  const layout = await repositoryLayout(git, root)
-  let changes: ChangeSet
-  try {
-    changes = await localChangeSet(git, values.base)
-  } catch (error) {
-    throw new UsageError(getErrorMessage(error))
-  }
   const branch = (await git(['rev-parse', '--abbrev-ref', 'HEAD'])).stdout.trim() || 'HEAD'
   const remote = (await git(['remote', 'get-url', 'origin'])).stdout.trim()
   const repository =

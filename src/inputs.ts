@@ -6,6 +6,8 @@ export const DEFAULT_VALIDATORS = [
   'python3 scripts/validate-legacy-alias-parity.py'
 ]
 export const DEFAULT_CONFIG = '.github/contract-drift-triage.yml'
+// Node's timers hold at most 2^31 - 1 ms; a longer one fires at once.
+const MAX_TIMEOUT = 2_147_483
 
 const lines = (value: string): string[] =>
   value
@@ -64,10 +66,15 @@ const inputSchema = z.object({
   'issue-author': z.string().transform(value => value.trim() || 'github-actions[bot]'),
   'validator-timeout': z
     .string()
-    .refine(value => value.trim() === '' || (Number.isFinite(Number(value)) && Number(value) > 0), {
-      error: issue =>
-        `Invalid validator-timeout '${String(issue.input)}'. Expected a positive number of seconds.`
-    })
+    .refine(
+      value =>
+        value.trim() === '' ||
+        (Number.isFinite(Number(value)) && Number(value) > 0 && Number(value) <= MAX_TIMEOUT),
+      {
+        error: issue =>
+          `Invalid validator-timeout '${String(issue.input)}'. Expected a positive number of seconds, at most ${MAX_TIMEOUT}.`
+      }
+    )
     .transform(value => (value.trim() === '' ? 600 : Number(value))),
   'close-on-green': flag('close-on-green'),
   'require-close-notes': flag('require-close-notes'),

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
+import { statSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import { computeChangeSet, gitIn, repositoryLayout, type ChangeSet } from './changes.js'
 import { readCodeOwners } from './codeowners.js'
@@ -33,6 +34,14 @@ function echoGuarded(): { echo: (chunk: Buffer) => void; start: () => void; stop
   }
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
+
 function shouldFail(result: Result, failOn: Inputs['fail-on']): boolean {
   if (failOn === 'never' || result === 'pass') return false
   return failOn === 'drift' || result === 'error'
@@ -44,6 +53,11 @@ export async function run(): Promise<void> {
     const inputs = parseInputs(name => core.getInput(name as InputName))
     const workspace = resolve(process.env.GITHUB_WORKSPACE || process.cwd())
     const root = resolve(workspace, inputs['working-directory'] || '.')
+    if (!isDirectory(root)) {
+      throw new Error(
+        `Invalid working-directory '${inputs['working-directory']}': ${root} is not a directory. Check the path, and that actions/checkout ran before this step.`
+      )
+    }
     const secrets = [...new Set([inputs['github-token'], ...secretsFromEnv(process.env)])]
     const redact = createRedactor(secrets)
     // The runner then masks them in the echoed validator output too.
@@ -100,8 +114,10 @@ export async function run(): Promise<void> {
       )
       runs.push(run)
     }
-    for (const report of await findReports(inputs.reports, root))
-      runs.push(await readReport(report, root, parse))
+    const reports = await findReports(inputs.reports, root)
+    for (const glob of reports.unmatched)
+      core.warning(`No file matches the reports glob '${glob}'.`)
+    for (const report of reports.files) runs.push(await readReport(report, root, parse))
     if (runs.length === 0)
       throw new Error(
         'Nothing to triage: the validators input is empty and no file matched the reports globs. Set validators, or reports to files an earlier step wrote.'
@@ -156,15 +172,11 @@ export async function run(): Promise<void> {
     })
     core.debug(`configuration source: ${source}`)
 
+    const willFail = shouldFail(record.result, inputs['fail-on'])
     await core.group('Report', () =>
-      publishReport(record, {
-        root,
-        repoPrefix: layout.prefix,
-        redact,
-        env: process.env
-      })
+      publishReport(record, { root, repoPrefix: layout.prefix, redact, env: process.env, willFail })
     )
-    if (shouldFail(record.result, inputs['fail-on'])) {
+    if (willFail) {
       const what = record.classification
         ? `${record.classification.bucket} (${record.severity})`
         : 'validator error'

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs'
 import { readdir } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import picomatch from 'picomatch'
 import type { ChangeSet } from './changes.js'
 import type { Config } from './config.js'
@@ -16,21 +16,49 @@ export function parseOptions(config: Config, workspace: string): ParseOptions {
 
 const SKIPPED_DIRS = new Set(['.git', 'node_modules'])
 
-/** Files under `root` matching the `reports` globs, repository-relative and sorted. */
-export async function findReports(globs: readonly string[], root: string): Promise<string[]> {
-  if (globs.length === 0) return []
-  const match = picomatch([...globs], { dot: true })
-  const found: string[] = []
-  const walk = async (dir: string, prefix: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const path = prefix ? `${prefix}/${entry.name}` : entry.name
-      if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name))
-        await walk(join(dir, entry.name), path)
-      else if (entry.isFile() && match(path)) found.push(path)
+/**
+ * Files matching the `reports` globs: relative globs from `root`, absolute ones (such as
+ * `${{ runner.temp }}/*.log`) from their own base directory. Sorted, with the globs that matched nothing.
+ */
+export async function findReports(
+  globs: readonly string[],
+  root: string
+): Promise<{ files: string[]; unmatched: string[] }> {
+  const files = new Set<string>()
+  const unmatched: string[] = []
+  for (const glob of globs) {
+    // Walk from the glob's literal directory only, not the whole tree.
+    const scan = picomatch.scan(glob.replace(/\\/g, '/'))
+    const literal = scan.isGlob ? scan.base : dirname(scan.base)
+    const base = resolve(root, literal || '.')
+    const pattern = relative(base, resolve(root, glob)).replace(/\\/g, '/')
+    const match = picomatch(pattern, { dot: true })
+    const found = await walk(base, match)
+    if (found.length === 0) unmatched.push(glob)
+    for (const file of found) {
+      const full = join(base, file)
+      const inside = relative(root, full)
+      files.add(inside.startsWith('..') || isAbsolute(inside) ? full : inside.replace(/\\/g, '/'))
     }
   }
-  await walk(root, '')
-  return found.sort()
+  return { files: [...files].sort(), unmatched }
+}
+
+async function walk(dir: string, match: (path: string) => boolean, prefix = ''): Promise<string[]> {
+  const found: string[] = []
+  let entries
+  try {
+    entries = await readdir(join(dir, prefix), { withFileTypes: true })
+  } catch {
+    return found
+  }
+  for (const entry of entries) {
+    const path = prefix ? `${prefix}/${entry.name}` : entry.name
+    if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name))
+      found.push(...(await walk(dir, match, path)))
+    else if (entry.isFile() && match(path)) found.push(path)
+  }
+  return found
 }
 
 /** Output a validator already wrote, parsed as it streams from disk; red when it holds findings. */
@@ -41,8 +69,8 @@ export async function readReport(
 ): Promise<ValidatorRun> {
   const collector = new OutputCollector(`report: ${path}`, options)
   const started = Date.now()
-  for await (const chunk of createReadStream(join(root, path))) collector.write(chunk as Buffer)
-  return collector.finish(collector.hasFindings() ? 1 : 0, Date.now() - started)
+  for await (const chunk of createReadStream(resolve(root, path))) collector.write(chunk as Buffer)
+  return collector.finish(collector.reportExitCode(), Date.now() - started)
 }
 
 /** The change set classified by the config's `paths`, with intent from labels, PR body and head commit. */

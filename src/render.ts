@@ -247,15 +247,23 @@ const STEPS: RenderLimits[] = [
 ]
 
 /**
- * Renders within a channel's size budget by showing fewer findings and shorter logs, never by
- * cutting the Markdown: the record fields, routing and classification always stay whole.
+ * Renders within a channel's size budget (`measure`: bytes for the summary, characters for an
+ * issue body) by showing fewer findings and shorter logs, never by cutting the Markdown: the
+ * record fields, routing and classification always stay whole.
  */
-export function renderWithin(budget: number, render: (limits: RenderLimits) => string): string {
+export function renderWithin(
+  budget: number,
+  render: (limits: RenderLimits) => string,
+  measure: (text: string) => number = text => Buffer.byteLength(text)
+): string {
+  let text = ''
   for (const limits of STEPS) {
-    const text = render(limits)
-    if (text.length <= budget) return text
+    text = render(limits)
+    if (measure(text) <= budget) return text
   }
-  return render(STEPS[STEPS.length - 1] as RenderLimits).slice(0, budget)
+  // Only a pathological command list gets here; cut it rather than lose the whole channel.
+  while (measure(text) > budget) text = text.slice(0, Math.floor(text.length * 0.9))
+  return text
 }
 
 /** The record as the playbook's plain-text template, for a terminal (the CLI). */

@@ -133,6 +133,8 @@ export interface ReportOptions {
   repoPrefix: string
   redact: Redactor
   env: NodeJS.ProcessEnv
+  /** The step will fail: its own failure message takes one of GitHub's ten error annotations. */
+  willFail: boolean
 }
 
 /** SPEC §1 step 6: annotations, job summary, step outputs and the record files. */
@@ -140,7 +142,8 @@ export async function publishReport(record: IncidentRecord, options: ReportOptio
   const { redact } = options
   const annotations =
     record.result === 'pass' ? [] : buildAnnotations(record, options.root, options.repoPrefix)
-  for (const annotation of annotations.slice(0, MAX_ANNOTATIONS)) {
+  const room = MAX_ANNOTATIONS - (options.willFail ? 1 : 0)
+  for (const annotation of annotations.slice(0, room)) {
     core.error(plainText(redact(annotation.message)), {
       title: plainText(redact(annotation.title)),
       ...(annotation.file ? { file: annotation.file } : {}),
@@ -148,11 +151,13 @@ export async function publishReport(record: IncidentRecord, options: ReportOptio
     })
   }
   const note =
-    annotations.length > MAX_ANNOTATIONS
-      ? `\n\n_${annotations.length - MAX_ANNOTATIONS} more annotation(s) not shown: GitHub keeps ${MAX_ANNOTATIONS} error annotations per step. The findings are listed above; the record file (record-path output) holds every finding kept._`
+    annotations.length > room
+      ? `\n\n_${annotations.length - room} more annotation(s) not shown: GitHub keeps ${MAX_ANNOTATIONS} error annotations per step. The findings are listed above; the record file (record-path output) holds every finding kept._`
       : ''
   const summary =
-    renderWithin(SUMMARY_BUDGET - note.length, limits => renderSummary(record, limits)) + note
+    renderWithin(SUMMARY_BUDGET - Buffer.byteLength(note), limits =>
+      renderSummary(record, limits)
+    ) + note
   if (options.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(redact(summary), true).write()
 
   const recordPath = await writeRecordFiles(record, recordDirectory(options.env), redact)

@@ -42,7 +42,8 @@ export function findShell(env: NodeJS.ProcessEnv): string {
 
 /**
  * Runs one validator command through the shell, parsing its output as it streams. The command
- * runs in its own process group so a timeout stops everything it started, not only the shell.
+ * runs in its own process group, stopped at the timeout and again when the shell exits, so
+ * nothing it started outlives it (a process that starts its own session escapes this).
  */
 export function runValidator(command: string, options: RunOptions): Promise<ValidatorRun> {
   const collector = new OutputCollector(command, options.parse)
@@ -50,6 +51,7 @@ export function runValidator(command: string, options: RunOptions): Promise<Vali
   return new Promise(resolve => {
     let timedOut = false
     let settled = false
+    let exit: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null }
     const child = spawn(findShell(options.env), ['-c', command], {
       cwd: options.cwd,
       env: validatorEnv(options.env),
@@ -75,24 +77,29 @@ export function runValidator(command: string, options: RunOptions): Promise<Vali
     }
     child.stdout.on('data', onData)
     child.stderr.on('data', onData)
-    const finish = (exitCode: number | null): void => {
+    const finish = (): void => {
       if (settled) return
       settled = true
       clearTimeout(timer)
-      resolve(collector.finish(timedOut ? null : exitCode, Date.now() - started))
+      const signal = !timedOut && exit.signal ? exit.signal : undefined
+      resolve(collector.finish(timedOut ? null : exit.code, Date.now() - started, signal))
     }
     child.on('error', error => {
       collector.write(Buffer.from(`${error.message}\n`))
-      finish(127)
+      exit = { code: 127, signal: null }
+      finish()
     })
-    child.on('close', (code, signal) => finish(code ?? (signal ? 128 + 15 : 1)))
-    // A process that left the group may hold the pipes open forever; stop waiting for them.
-    child.on('exit', () => {
+    child.on('exit', (code, signal) => {
+      exit = { code, signal }
+      // Whatever the validator left running in its group goes with it.
+      stopGroup('SIGTERM')
+      // A process that left the group may hold the pipes open forever; stop waiting for them.
       setTimeout(() => {
         child.stdout.destroy()
         child.stderr.destroy()
-        finish(child.exitCode ?? 1)
+        finish()
       }, CLOSE_GRACE_MS).unref()
     })
+    child.on('close', finish)
   })
 }

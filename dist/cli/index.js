@@ -12360,14 +12360,15 @@ async function computeChangeSet(facts, sources) {
     const [owner, repo] = facts.repository.split('/');
     const pr = facts.pullRequest;
     if (sources.baseRef) {
-        const head = pr?.headSha || 'HEAD';
+        // A depth-1 checkout of a pull request holds its merge commit, not the head: compare HEAD then.
+        const head = pr?.headSha && (await hasCommit(git, pr.headSha)) ? pr.headSha : 'HEAD';
         const files = await deepenUntil(git, sources.baseRef, head, [sources.baseRef]);
         if (!files)
             throw new Error(`Cannot compute the change set against base-ref '${sources.baseRef}': it is not a commit, branch or tag the checkout can fetch from origin.`);
         return {
             files,
             source: `git diff ${sources.baseRef}...${head}`,
-            ...(await withMessage(git, head, api, owner, repo))
+            ...(await withMessage(git, pr?.headSha || head, api, owner, repo))
         };
     }
     if (pr) {
@@ -22385,6 +22386,8 @@ const DEFAULT_VALIDATORS = [
     'python3 scripts/validate-legacy-alias-parity.py'
 ];
 const DEFAULT_CONFIG = '.github/contract-drift-triage.yml';
+// Node's timers hold at most 2^31 - 1 ms; a longer one fires at once.
+const MAX_TIMEOUT = 2_147_483;
 const lines = (value) => value
     .split(/\r?\n/)
     .map(line => line.trim())
@@ -22425,8 +22428,9 @@ const inputSchema = object({
     }),
     'issue-author': schemas_string().transform(value => value.trim() || 'github-actions[bot]'),
     'validator-timeout': schemas_string()
-        .refine(value => value.trim() === '' || (Number.isFinite(Number(value)) && Number(value) > 0), {
-        error: issue => `Invalid validator-timeout '${String(issue.input)}'. Expected a positive number of seconds.`
+        .refine(value => value.trim() === '' ||
+        (Number.isFinite(Number(value)) && Number(value) > 0 && Number(value) <= MAX_TIMEOUT), {
+        error: issue => `Invalid validator-timeout '${String(issue.input)}'. Expected a positive number of seconds, at most ${MAX_TIMEOUT}.`
     })
         .transform(value => (value.trim() === '' ? 600 : Number(value))),
     'close-on-green': flag('close-on-green'),
@@ -22752,6 +22756,16 @@ function findTargets(tag, message, context) {
 const TRACEBACK = 'Traceback (most recent call last):';
 const PYTHON_MISSING_SCRIPT = /can't open file .*\[Errno 2\] No such file or directory/;
 const FALLBACK_LINES = 5;
+// 128 + n for the signals that end a process abnormally, as a shell reports them.
+const FATAL_EXIT_CODES = {
+    132: 'SIGILL',
+    133: 'SIGTRAP',
+    134: 'SIGABRT',
+    135: 'SIGBUS',
+    136: 'SIGFPE',
+    137: 'SIGKILL',
+    139: 'SIGSEGV'
+};
 /**
  * Reads one validator's output as it streams and turns it into findings, a crash verdict and a
  * bounded excerpt: memory stays bounded by the findings kept, whatever the size of the log.
@@ -22780,18 +22794,22 @@ class OutputCollector {
         this.parser = fieldParser(raw => this.add(raw), line => this.okLines.length < 20 && this.okLines.push(line));
         this.splitter = new LineSplitter(line => this.line(line));
     }
-    hasFindings() {
-        return this.findingCount > 0;
-    }
     write(chunk) {
         this.bytes += chunk.length;
         this.splitter.push(chunk);
     }
-    /** Closes the stream and judges the run. `exitCode` null means it was stopped at the timeout. */
-    finish(exitCode, durationMs) {
+    /**
+     * Closes the stream and judges the run. `exitCode` null means it was stopped at the timeout;
+     * `signal` names the signal that killed it (a crash, such as an out-of-memory kill).
+     */
+    finish(exitCode, durationMs, signal) {
         this.splitter.end();
         this.parser.end();
-        const outcome = this.outcome(exitCode);
+        const killedBy = signal ?? (exitCode !== null ? FATAL_EXIT_CODES[exitCode] : undefined);
+        if (killedBy && !this.crashReason) {
+            this.crashReason = `killed by ${killedBy}${exitCode !== null ? ` (exit ${exitCode})` : ''}`;
+        }
+        const outcome = this.outcome(exitCode, killedBy !== undefined);
         if (outcome === 'failed' && this.findingCount === 0)
             this.addFallback(exitCode);
         return {
@@ -22807,14 +22825,26 @@ class OutputCollector {
             ...(this.crashReason ? { crash: this.crashReason } : {})
         };
     }
-    outcome(exitCode) {
-        if (exitCode === null)
+    /**
+     * The exit code a captured report implies: red when it holds findings, a traceback or
+     * unrecognised text, green when it holds only OK lines, missing when it is empty.
+     */
+    reportExitCode() {
+        if (this.bytes === 0)
+            return 127;
+        if (this.findingCount > 0 || this.traceback || this.okLines.length === 0)
+            return 1;
+        return 0;
+    }
+    outcome(exitCode, killed) {
+        if (exitCode === null && !killed)
             return 'timed-out';
-        if (exitCode === 0)
-            return 'passed';
         // A crash exits 1 like a real failure: only the traceback tells them apart (SPEC §2).
-        if (this.traceback)
+        if (this.traceback || killed)
             return 'crashed';
+        // ERROR lines are believed over a zero exit: a gate must not go green on a reported problem.
+        if (exitCode === 0)
+            return this.findingCount > 0 ? 'failed' : 'passed';
         if (exitCode === 127 || exitCode === 126 || (exitCode === 2 && this.missingScript))
             return 'missing';
         return 'failed';
@@ -22898,31 +22928,56 @@ function parseOptions(config, workspace) {
     return { workspace, checks: config.checks, runtimeTags: config.runtime };
 }
 const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
-/** Files under `root` matching the `reports` globs, repository-relative and sorted. */
+/**
+ * Files matching the `reports` globs: relative globs from `root`, absolute ones (such as
+ * `${{ runner.temp }}/*.log`) from their own base directory. Sorted, with the globs that matched nothing.
+ */
 async function findReports(globs, root) {
-    if (globs.length === 0)
-        return [];
-    const match = picomatch_default()([...globs], { dot: true });
-    const found = [];
-    const walk = async (dir, prefix) => {
-        for (const entry of await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true })) {
-            const path = prefix ? `${prefix}/${entry.name}` : entry.name;
-            if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name))
-                await walk((0,external_node_path_namespaceObject.join)(dir, entry.name), path);
-            else if (entry.isFile() && match(path))
-                found.push(path);
+    const files = new Set();
+    const unmatched = [];
+    for (const glob of globs) {
+        // Walk from the glob's literal directory only, not the whole tree.
+        const scan = picomatch_default().scan(glob.replace(/\\/g, '/'));
+        const literal = scan.isGlob ? scan.base : (0,external_node_path_namespaceObject.dirname)(scan.base);
+        const base = (0,external_node_path_namespaceObject.resolve)(root, literal || '.');
+        const pattern = (0,external_node_path_namespaceObject.relative)(base, (0,external_node_path_namespaceObject.resolve)(root, glob)).replace(/\\/g, '/');
+        const match = picomatch_default()(pattern, { dot: true });
+        const found = await walk(base, match);
+        if (found.length === 0)
+            unmatched.push(glob);
+        for (const file of found) {
+            const full = (0,external_node_path_namespaceObject.join)(base, file);
+            const inside = (0,external_node_path_namespaceObject.relative)(root, full);
+            files.add(inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside) ? full : inside.replace(/\\/g, '/'));
         }
-    };
-    await walk(root, '');
-    return found.sort();
+    }
+    return { files: [...files].sort(), unmatched };
+}
+async function walk(dir, match, prefix = '') {
+    const found = [];
+    let entries;
+    try {
+        entries = await (0,promises_namespaceObject.readdir)((0,external_node_path_namespaceObject.join)(dir, prefix), { withFileTypes: true });
+    }
+    catch {
+        return found;
+    }
+    for (const entry of entries) {
+        const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+        if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name))
+            found.push(...(await walk(dir, match, path)));
+        else if (entry.isFile() && match(path))
+            found.push(path);
+    }
+    return found;
 }
 /** Output a validator already wrote, parsed as it streams from disk; red when it holds findings. */
 async function readReport(path, root, options) {
     const collector = new OutputCollector(`report: ${path}`, options);
     const started = Date.now();
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)((0,external_node_path_namespaceObject.join)(root, path)))
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)((0,external_node_path_namespaceObject.resolve)(root, path)))
         collector.write(chunk);
-    return collector.finish(collector.hasFindings() ? 1 : 0, Date.now() - started);
+    return collector.finish(collector.reportExitCode(), Date.now() - started);
 }
 /** The change set classified by the config's `paths`, with intent from labels, PR body and head commit. */
 function changeContext(changes, signals, config) {
@@ -23272,16 +23327,21 @@ const STEPS = [
     { findingsPerValidator: 0, excerptChars: 0 }
 ];
 /**
- * Renders within a channel's size budget by showing fewer findings and shorter logs, never by
- * cutting the Markdown: the record fields, routing and classification always stay whole.
+ * Renders within a channel's size budget (`measure`: bytes for the summary, characters for an
+ * issue body) by showing fewer findings and shorter logs, never by cutting the Markdown: the
+ * record fields, routing and classification always stay whole.
  */
-function renderWithin(budget, render) {
+function renderWithin(budget, render, measure = text => Buffer.byteLength(text)) {
+    let text = '';
     for (const limits of STEPS) {
-        const text = render(limits);
-        if (text.length <= budget)
+        text = render(limits);
+        if (measure(text) <= budget)
             return text;
     }
-    return render(STEPS[STEPS.length - 1]).slice(0, budget);
+    // Only a pathological command list gets here; cut it rather than lose the whole channel.
+    while (measure(text) > budget)
+        text = text.slice(0, Math.floor(text.length * 0.9));
+    return text;
 }
 /** The record as the playbook's plain-text template, for a terminal (the CLI). */
 function renderPlain(record) {
@@ -23336,7 +23396,8 @@ function findShell(env) {
 }
 /**
  * Runs one validator command through the shell, parsing its output as it streams. The command
- * runs in its own process group so a timeout stops everything it started, not only the shell.
+ * runs in its own process group, stopped at the timeout and again when the shell exits, so
+ * nothing it started outlives it (a process that starts its own session escapes this).
  */
 function runValidator(command, options) {
     const collector = new OutputCollector(command, options.parse);
@@ -23344,6 +23405,7 @@ function runValidator(command, options) {
     return new Promise(resolve => {
         let timedOut = false;
         let settled = false;
+        let exit = { code: null, signal: null };
         const child = (0,external_node_child_process_namespaceObject.spawn)(findShell(options.env), ['-c', command], {
             cwd: options.cwd,
             env: validatorEnv(options.env),
@@ -23370,26 +23432,31 @@ function runValidator(command, options) {
         };
         child.stdout.on('data', onData);
         child.stderr.on('data', onData);
-        const finish = (exitCode) => {
+        const finish = () => {
             if (settled)
                 return;
             settled = true;
             clearTimeout(timer);
-            resolve(collector.finish(timedOut ? null : exitCode, Date.now() - started));
+            const signal = !timedOut && exit.signal ? exit.signal : undefined;
+            resolve(collector.finish(timedOut ? null : exit.code, Date.now() - started, signal));
         };
         child.on('error', error => {
             collector.write(Buffer.from(`${error.message}\n`));
-            finish(127);
+            exit = { code: 127, signal: null };
+            finish();
         });
-        child.on('close', (code, signal) => finish(code ?? (signal ? 128 + 15 : 1)));
-        // A process that left the group may hold the pipes open forever; stop waiting for them.
-        child.on('exit', () => {
+        child.on('exit', (code, signal) => {
+            exit = { code, signal };
+            // Whatever the validator left running in its group goes with it.
+            stopGroup('SIGTERM');
+            // A process that left the group may hold the pipes open forever; stop waiting for them.
             setTimeout(() => {
                 child.stdout.destroy();
                 child.stderr.destroy();
-                finish(child.exitCode ?? 1);
+                finish();
             }, CLOSE_GRACE_MS).unref();
         });
+        child.on('close', finish);
     });
 }
 
@@ -23706,21 +23773,17 @@ async function main(argv) {
     const timeout = Number(values.timeout);
     if (!Number.isFinite(timeout) || timeout <= 0)
         throw new UsageError(`Invalid --timeout '${values.timeout}'. Expected a positive number of seconds.`);
-    const root = (0,external_node_fs_namespaceObject.realpathSync)((0,external_node_path_namespaceObject.resolve)(values.cwd ?? '.'));
+    let root;
+    try {
+        root = (0,external_node_fs_namespaceObject.realpathSync)((0,external_node_path_namespaceObject.resolve)(values.cwd ?? '.'));
+    }
+    catch {
+        throw new UsageError(`Invalid --cwd '${values.cwd}': no such directory.`);
+    }
     const { config } = await loadConfig((0,external_node_path_namespaceObject.resolve)(root, values.config ?? DEFAULT_CONFIG), values.config !== undefined).catch(error => {
         throw new UsageError(getErrorMessage(error));
     });
-    const parse = parseOptions(config, root);
-    const runs = [];
-    const validators = values.validator ?? (values.report ? [] : DEFAULT_VALIDATORS);
-    for (const command of validators) {
-        process.stderr.write(`running ${command}\n`);
-        runs.push(await runValidator(command, { cwd: root, timeoutSeconds: timeout, parse, env: process.env }));
-    }
-    for (const report of await findReports(values.report ?? [], root))
-        runs.push(await readReport(report, root, parse));
-    if (runs.length === 0)
-        throw new UsageError('Nothing to triage: no validator given and no report matched.');
+    // The change set first: a wrong --base should not wait for every validator to finish.
     const git = gitIn(root);
     const layout = await repositoryLayout(git, root);
     let changes;
@@ -23730,6 +23793,20 @@ async function main(argv) {
     catch (error) {
         throw new UsageError(getErrorMessage(error));
     }
+    const parse = parseOptions(config, root);
+    const runs = [];
+    const validators = values.validator ?? (values.report ? [] : DEFAULT_VALIDATORS);
+    for (const command of validators) {
+        process.stderr.write(`running ${command}\n`);
+        runs.push(await runValidator(command, { cwd: root, timeoutSeconds: timeout, parse, env: process.env }));
+    }
+    const reports = await findReports(values.report ?? [], root);
+    for (const glob of reports.unmatched)
+        process.stderr.write(`no file matches --report '${glob}'\n`);
+    for (const report of reports.files)
+        runs.push(await readReport(report, root, parse));
+    if (runs.length === 0)
+        throw new UsageError('Nothing to triage: no validator given and no report matched.');
     const branch = (await git(['rev-parse', '--abbrev-ref', 'HEAD'])).stdout.trim() || 'HEAD';
     const remote = (await git(['remote', 'get-url', 'origin'])).stdout.trim();
     const repository = /[:/]([^/:]+\/[^/]+?)(?:\.git)?$/.exec(remote)?.[1] ?? `local/${(0,external_node_path_namespaceObject.basename)(root)}`;

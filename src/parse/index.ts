@@ -18,6 +18,16 @@ export interface ParseOptions extends TargetContext {
 const TRACEBACK = 'Traceback (most recent call last):'
 const PYTHON_MISSING_SCRIPT = /can't open file .*\[Errno 2\] No such file or directory/
 const FALLBACK_LINES = 5
+// 128 + n for the signals that end a process abnormally, as a shell reports them.
+const FATAL_EXIT_CODES: Record<number, string> = {
+  132: 'SIGILL',
+  133: 'SIGTRAP',
+  134: 'SIGABRT',
+  135: 'SIGBUS',
+  136: 'SIGFPE',
+  137: 'SIGKILL',
+  139: 'SIGSEGV'
+}
 
 /**
  * Reads one validator's output as it streams and turns it into findings, a crash verdict and a
@@ -51,20 +61,23 @@ export class OutputCollector {
     this.splitter = new LineSplitter(line => this.line(line))
   }
 
-  hasFindings(): boolean {
-    return this.findingCount > 0
-  }
-
   write(chunk: Uint8Array): void {
     this.bytes += chunk.length
     this.splitter.push(chunk)
   }
 
-  /** Closes the stream and judges the run. `exitCode` null means it was stopped at the timeout. */
-  finish(exitCode: number | null, durationMs: number): ValidatorRun {
+  /**
+   * Closes the stream and judges the run. `exitCode` null means it was stopped at the timeout;
+   * `signal` names the signal that killed it (a crash, such as an out-of-memory kill).
+   */
+  finish(exitCode: number | null, durationMs: number, signal?: string): ValidatorRun {
     this.splitter.end()
     this.parser.end()
-    const outcome = this.outcome(exitCode)
+    const killedBy = signal ?? (exitCode !== null ? FATAL_EXIT_CODES[exitCode] : undefined)
+    if (killedBy && !this.crashReason) {
+      this.crashReason = `killed by ${killedBy}${exitCode !== null ? ` (exit ${exitCode})` : ''}`
+    }
+    const outcome = this.outcome(exitCode, killedBy !== undefined)
     if (outcome === 'failed' && this.findingCount === 0) this.addFallback(exitCode)
     return {
       command: this.source,
@@ -80,11 +93,22 @@ export class OutputCollector {
     }
   }
 
-  private outcome(exitCode: number | null): Outcome {
-    if (exitCode === null) return 'timed-out'
-    if (exitCode === 0) return 'passed'
+  /**
+   * The exit code a captured report implies: red when it holds findings, a traceback or
+   * unrecognised text, green when it holds only OK lines, missing when it is empty.
+   */
+  reportExitCode(): number {
+    if (this.bytes === 0) return 127
+    if (this.findingCount > 0 || this.traceback || this.okLines.length === 0) return 1
+    return 0
+  }
+
+  private outcome(exitCode: number | null, killed: boolean): Outcome {
+    if (exitCode === null && !killed) return 'timed-out'
     // A crash exits 1 like a real failure: only the traceback tells them apart (SPEC §2).
-    if (this.traceback) return 'crashed'
+    if (this.traceback || killed) return 'crashed'
+    // ERROR lines are believed over a zero exit: a gate must not go green on a reported problem.
+    if (exitCode === 0) return this.findingCount > 0 ? 'failed' : 'passed'
     if (exitCode === 127 || exitCode === 126 || (exitCode === 2 && this.missingScript))
       return 'missing'
     return 'failed'
