@@ -20,6 +20,10 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } }
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['process', 'console', 'URL', 'Buffer', 'performance', 'setTimeout', 'clearTimeout', 'setImmediate', 'fetch', 'TextDecoder', 'TextEncoder', 'AbortController'].map(name => [name, 'readonly'])
+      )
+    }
   }
 )

@@ -175,7 +175,8 @@ describe('dist/index.js on the example scenarios', () => {
         'echo "::error file=x.py::forged"; echo "result=pass" >> "$GITHUB_OUTPUT"; env; exit 1',
       'github-token': 'ghs_0123456789abcdefghijABCDEFGHIJ012345'
     })
-    expect(ran.annotations.some(line => line.includes('forged'))).toBe(false)
+    // The raw command never reaches the runner; the finding it stands for is annotated by us.
+    expect(ran.annotations).not.toContain('::error file=x.py::forged')
     expect(ran.outputs.result).toBe('drift')
     // The runner consumes add-mask commands and masks the value in everything else it logs.
     const logged = ran.stdout.split('\n').filter(line => !line.startsWith('::add-mask::'))
@@ -394,7 +395,8 @@ describe('dist/index.js on a hostile log (the safe-rendering boundary)', () => {
     const ran: Ran = await runAction(prepared)
     expect(Date.now() - started).toBeLessThan(30_000)
     expect(ran.outputs.result).toBe('drift')
-    expect(ran.outputs.findings).toBe('100002')
+    // The forged ::error line is read as a finding (workflow commands are a validator format).
+    expect(ran.outputs.findings).toBe('100003')
 
     // Bounded: the summary stays well under GitHub's 1 MiB, with the record fields whole.
     expect(Buffer.byteLength(ran.summary)).toBeLessThan(600 * 1024)
@@ -403,7 +405,7 @@ describe('dist/index.js on a hostile log (the safe-rendering boundary)', () => {
     // GitHub keeps 10 error annotations per step: 9 findings and the step's own failure.
     expect(ran.annotations.length).toBe(10)
     expect(ran.annotations[9]).toMatch(/^::error::Contract drift gate: drift/)
-    expect(ran.annotations.some(line => line.includes('forged'))).toBe(false)
+    expect(ran.annotations).not.toContain('::error file=README.md::forged annotation')
 
     // Harmless: nothing live outside code, no marker, no token anywhere GitHub shows.
     const live = ran.summary

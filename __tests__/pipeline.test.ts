@@ -3,7 +3,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defaultConfig } from '../src/config.js'
-import { findReports, parseOptions, readReport } from '../src/pipeline.js'
+import {
+  findReports,
+  parseOptions,
+  readReport,
+  reportFormat,
+  repositoryFiles
+} from '../src/pipeline.js'
 
 const root = mkdtempSync(join(tmpdir(), 'cdt-pipeline-'))
 const elsewhere = mkdtempSync(join(tmpdir(), 'cdt-elsewhere-'))
@@ -23,6 +29,15 @@ write(root, 'logs/green.txt', '[fixture-coverage] OK: 3 packs\n')
 write(root, 'logs/red.txt', "[fixture-coverage] ERROR: Missing required MCP fixture packs: ['a']\n")
 write(root, 'node_modules/x/logs/ignored.txt', 'no\n')
 write(elsewhere, 'runner.log', '[x] OK: fine\n')
+write(root, 'packages/billing/src/billing.test.ts', 'test')
+write(
+  root,
+  'reports/vitest.xml',
+  '<testsuites><testsuite name="src/billing.test.ts"><testcase classname="src/billing.test.ts" name="adapter"><failure message="drift"/></testcase></testsuite></testsuites>'
+)
+write(root, 'reports/green.xml', '<testsuite name="a"><testcase name="ok"/></testsuite>')
+write(root, 'reports/cut.xml', '<testsuite name="a"><testcase name="ok">')
+write(root, 'reports/lint.out', '::error file=docs/a.md::bad\n')
 const parse = parseOptions(defaultConfig(), root)
 
 describe('findReports', () => {
@@ -52,5 +67,45 @@ describe('readReport', () => {
     expect(run.outcome).toBe(outcome)
     expect(run.findingCount).toBe(findings)
     expect(run.command).toBe(`report: ${path}`)
+  })
+})
+
+describe('readReport: structured reports', () => {
+  it('reads a JUnit report (loading the XML parser) and places package-relative paths', async () => {
+    const run = await readReport('reports/vitest.xml', root, parse)
+    expect(run).toMatchObject({ outcome: 'failed', format: 'junit', findingCount: 1 })
+    expect(run.findings[0]?.targets).toEqual(['packages/billing/src/billing.test.ts'])
+    expect(run.findings[0]?.runtime).toBe(true)
+  })
+
+  it('judges a green JUnit report as passed and a truncated one as failed, with a note', async () => {
+    expect((await readReport('reports/green.xml', root, parse)).outcome).toBe('passed')
+    const cut = await readReport('reports/cut.xml', root, parse)
+    expect(cut.outcome).toBe('failed')
+    expect(cut.findings[0]?.message).toMatch(/truncated/)
+  })
+
+  it('takes a format from the config by report glob', async () => {
+    const forced = parseOptions({ ...defaultConfig(), formats: { 'reports/*.out': 'field' } }, root)
+    expect((await readReport('reports/lint.out', root, forced)).findings[0]?.message).toBe(
+      '::error file=docs/a.md::bad'
+    )
+    expect((await readReport('reports/lint.out', root, parse)).findings[0]?.message).toBe('bad')
+  })
+})
+
+describe('reportFormat and repositoryFiles', () => {
+  it('matches exact paths, then globs', () => {
+    const formats = { 'reports/a.xml': 'junit', 'reports/**': 'json' } as const
+    expect(reportFormat('reports/a.xml', formats)).toBe('junit')
+    expect(reportFormat('reports/x/b.txt', formats)).toBe('json')
+    expect(reportFormat('other.txt', formats)).toBeUndefined()
+  })
+
+  it('lists the files once, skipping node_modules and .git', () => {
+    const list = repositoryFiles(root)
+    expect(list()).toContain('packages/billing/src/billing.test.ts')
+    expect(list().some(path => path.startsWith('node_modules/'))).toBe(false)
+    expect(list()).toBe(list())
   })
 })

@@ -30876,7 +30876,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7606);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1390);
 /** The action's entry point (action.yml `main`). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30886,7 +30886,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7606:
+/***/ 1390:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36833,9 +36833,9 @@ const $ZodNumberFormat = /*@__PURE__*/ $constructor("$ZodNumberFormat", (inst, d
     $ZodCheckNumberFormat.init(inst, def);
     $ZodNumber.init(inst, def); // no format checks
 });
-const $ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodBoolean", (inst, def) => {
+const $ZodBoolean = /*@__PURE__*/ $constructor("$ZodBoolean", (inst, def) => {
     $ZodType.init(inst, def);
-    inst._zod.pattern = regexes.boolean;
+    inst._zod.pattern = regexes_boolean;
     inst._zod.parse = (payload, _ctx) => {
         if (def.coerce)
             try {
@@ -36853,7 +36853,7 @@ const $ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null &&
         });
         return payload;
     };
-})));
+});
 const $ZodBigInt = /*@__PURE__*/ $constructor("$ZodBigInt", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.pattern = bigint;
@@ -39183,7 +39183,7 @@ function _isoDuration(Class, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _number(Class, params) {
-    return new Class(snapshotChecks({ type: "number", checks: [], ...util.normalizeParams(params) }));
+    return new Class(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params) }));
 }
 // @__NO_SIDE_EFFECTS__
 function _coercedNumber(Class, params) {
@@ -39243,7 +39243,7 @@ function _uint32(Class, params) {
 function _boolean(Class, params) {
     return new Class({
         type: "boolean",
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -42764,7 +42764,7 @@ const ZodNumber = /*@__PURE__*/ $constructor("ZodNumber", (inst, def) => {
     },
 }));
 function schemas_number(params) {
-    return core._number(ZodNumber, params);
+    return _number(ZodNumber, params);
 }
 const ZodNumberFormat = /*@__PURE__*/ $constructor("ZodNumberFormat", (inst, def) => {
     $ZodNumberFormat.init(inst, def);
@@ -42785,13 +42785,13 @@ function int32(params) {
 function uint32(params) {
     return core._uint32(ZodNumberFormat, params);
 }
-const ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodBoolean", (inst, def) => {
-    core.$ZodBoolean.init(inst, def);
+const ZodBoolean = /*@__PURE__*/ $constructor("ZodBoolean", (inst, def) => {
+    $ZodBoolean.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.booleanProcessor(inst, ctx, json, params);
-})));
+    inst._zod.processJSONSchema = (ctx, json, params) => booleanProcessor(inst, ctx, json, params);
+});
 function schemas_boolean(params) {
-    return core._boolean(ZodBoolean, params);
+    return _boolean(ZodBoolean, params);
 }
 const ZodBigInt = /*@__PURE__*/ $constructor("ZodBigInt", (inst, def) => {
     $ZodBigInt.init(inst, def);
@@ -43648,7 +43648,165 @@ function preprocess(fn, schema) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/parse/types.ts
+/** The formats a validator's output can be read as; `auto` sniffs the first bytes. */
+const OUTPUT_FORMATS = [
+    'auto',
+    'lines',
+    'field',
+    'workflow-commands',
+    'matchers',
+    'junit',
+    'json'
+];
+
+;// CONCATENATED MODULE: ./src/parse/config.ts
+
+
+/**
+ * Config `formats`: how to read a validator's output, by its command (exactly as in the
+ * `validators` input) or by a `reports` file glob. Unlisted outputs are sniffed (`auto`).
+ */
+const formatsSchema = record(schemas_string().min(1), schemas_enum(OUTPUT_FORMATS, { error: `expected one of: ${OUTPUT_FORMATS.join(', ')}` }))
+    .describe('parser per validator command or report glob');
+
+;// CONCATENATED MODULE: ./src/parse/matchers.ts
+
+const isRegExp = (source) => {
+    try {
+        new RegExp(source);
+        return true;
+    }
+    catch {
+        return false;
+    }
+};
+const matchers_group = schemas_number().int().min(0).max(99);
+const patternSchema = object({
+    regexp: schemas_string().min(1).refine(isRegExp, 'not a valid regular expression'),
+    file: matchers_group.optional(),
+    fromPath: matchers_group.optional(),
+    line: matchers_group.optional(),
+    column: matchers_group.optional(),
+    severity: matchers_group.optional(),
+    code: matchers_group.optional(),
+    message: matchers_group.optional(),
+    loop: schemas_boolean().optional()
+})
+    .strict();
+const matcherSchema = object({
+    owner: schemas_string().min(1),
+    severity: schemas_enum(['error', 'warning']).optional(),
+    pattern: array(patternSchema).min(1)
+})
+    .strict()
+    .superRefine((matcher, ctx) => {
+    matcher.pattern.forEach((pattern, i) => {
+        const last = i === matcher.pattern.length - 1;
+        if (pattern.loop && (!last || matcher.pattern.length === 1))
+            ctx.addIssue({
+                code: 'custom',
+                path: ['pattern', i, 'loop'],
+                message: 'loop is only allowed on the last pattern of a multi-line matcher'
+            });
+        if (last && pattern.message === undefined)
+            ctx.addIssue({
+                code: 'custom',
+                path: ['pattern', i, 'message'],
+                message: 'the last pattern must name the message group'
+            });
+    });
+});
+/**
+ * User-defined patterns in GitHub's problem-matcher JSON format
+ * (https://github.com/actions/toolkit/blob/main/docs/problem-matchers.md), so teams reuse what
+ * they know. Config key `problem-matchers`.
+ */
+const problemMatchersSchema = object({ $schema: schemas_string().optional(), problemMatcher: array(matcherSchema).min(1) })
+    .strict()
+    .describe('GitHub problem-matcher JSON: { problemMatcher: [{ owner, pattern: [...] }] }');
+const FIELDS = ['file', 'fromPath', 'line', 'severity', 'code', 'message'];
+function capture(pattern, match, running) {
+    const out = { ...running };
+    for (const field of FIELDS) {
+        const index = pattern[field];
+        const value = index !== undefined ? match[index] : undefined;
+        if (value !== undefined && value !== '')
+            out[field] = value;
+    }
+    return out;
+}
+// actions/runner IssueMatcher.Match: patterns are tried last to first; a pattern after the first
+// only runs on a match running from the pattern before it; the last pattern reports, and with
+// `loop` keeps the running match for the next line.
+function matchLine(compiled, text) {
+    const { matcher, regexps, state } = compiled;
+    const patterns = matcher.pattern;
+    if (patterns.length === 1) {
+        const match = regexps[0].exec(text);
+        return match ? capture(patterns[0], match) : undefined;
+    }
+    for (let i = patterns.length - 1; i >= 0; i--) {
+        const running = i > 0 ? state[i - 1] : undefined;
+        if (i > 0 && !running)
+            continue;
+        const pattern = patterns[i];
+        const match = regexps[i].exec(text);
+        if (match) {
+            if (i === patterns.length - 1) {
+                state.fill(undefined);
+                if (pattern.loop)
+                    state[i - 1] = running;
+                return capture(pattern, match, running);
+            }
+            state[i] = capture(pattern, match, running);
+        }
+        else if (i > 0)
+            state[i - 1] = undefined;
+    }
+    return undefined;
+}
+/** Reads lines with the configured problem matchers; only `error` severity makes a finding. */
+function matcherParser(config, emit) {
+    const compiled = config.problemMatcher.map(matcher => ({
+        matcher,
+        regexps: matcher.pattern.map(pattern => new RegExp(pattern.regexp)),
+        state: matcher.pattern.map(() => undefined)
+    }));
+    return {
+        line(text) {
+            let claimed = false;
+            for (const one of compiled) {
+                const found = matchLine(one, text);
+                if (!found?.message)
+                    continue;
+                claimed = true;
+                const severity = (found.severity ?? one.matcher.severity ?? 'error').toLowerCase();
+                if (!severity.startsWith('err'))
+                    continue;
+                let file = found.file;
+                if (file && found.fromPath && !/^([A-Za-z]:)?[\\/]/.test(file)) {
+                    const base = found.fromPath.replace(/\\/g, '/').replace(/[^/]*$/, '');
+                    file = `${base}${file}`;
+                }
+                const line = Number(found.line);
+                emit({
+                    tag: one.matcher.owner,
+                    message: found.code ? `${found.message} (${found.code})` : found.message,
+                    ...(file ? { files: [file] } : {}),
+                    ...(Number.isInteger(line) && line > 0 ? { line } : {})
+                });
+            }
+            return claimed;
+        },
+        end() { },
+        greedy: () => true
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/config.ts
+
+
 
 
 
@@ -43691,6 +43849,8 @@ const configSchema = object({
         .strict()
         .optional(),
     owners: ownersSchema.default(() => ownersSchema.parse({})),
+    formats: formatsSchema.optional(),
+    'problem-matchers': problemMatchersSchema.optional(),
     intent: object({
         labels: array(schemas_string()).default(() => ['behavior-change']),
         trailers: array(schemas_string()).default(() => ['Behavior-Change: intentional'])
@@ -43800,7 +43960,7 @@ const ZWSP = '\u200b';
 const MENTION = /@(?=[A-Za-z0-9_-])/g;
 const REFERENCE = /(^|[^\w&])#(?=\d)|([\w.-]+\/[\w.-]+)#(?=\d)/g;
 /** Untrusted text for channels that are not Markdown (annotation messages, titles): no mention or reference stays live. */
-function markdown_plainText(text) {
+function plainText(text) {
     return text
         .replace(MENTION, `@${ZWSP}`)
         .replace(REFERENCE, (_, before = '', repo = '') => `${before}${repo}#${ZWSP}`)
@@ -43815,7 +43975,7 @@ function inlineText(text) {
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
         .replace(/([\\`*_[\]()|!~])/g, '\\$1');
-    return markdown_plainText(escaped);
+    return plainText(escaped);
 }
 
 ;// CONCATENATED MODULE: ./src/event.ts
@@ -43929,206 +44089,61 @@ function findIntent(signals, intent) {
 
 ;// CONCATENATED MODULE: ./src/github/client.ts
 const MAX_RETRIES = 3;
+/** Waits GitHub asks for beyond this are not worth holding a runner for: give up and degrade. */
+const MAX_WAIT_SECONDS = 60;
 /**
- * An authenticated client with retries and GitHub's rate-limit etiquette. Loaded on first use:
+ * Scales every wait of the retry and throttling plugins (1 = GitHub's own pacing). Only the
+ * tests set it (`CONTRACT_DRIFT_TRIAGE_TIME_SCALE`), against the emulator, so rate-limit waits
+ * and write pacing take milliseconds instead of seconds.
+ */
+function timeScale(env) {
+    const scale = Number(env.CONTRACT_DRIFT_TRIAGE_TIME_SCALE ?? 1);
+    return Number.isFinite(scale) && scale > 0 && scale <= 1 ? scale : 1;
+}
+/**
+ * An authenticated client that retries server errors and follows GitHub's rate-limit guidance
+ * (`retry-after`, `x-ratelimit-reset`, paced writes) within a bounded wait. Loaded on first use:
  * a run that never calls the API never pays for octokit.
  */
-async function createOctokit(token, log) {
+async function createOctokit(token, log, env = process.env) {
     const [{ getOctokit: build }, { retry }, { throttling }] = await Promise.all([
         __nccwpck_require__.e(/* import() */ 758).then(__nccwpck_require__.bind(__nccwpck_require__, 1758)),
         Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9735)),
         Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6856))
     ]);
     const onLimit = (kind) => (retryAfter, options, _octokit, retryCount) => {
-        log(`GitHub ${kind} rate limit on ${options.method} ${options.url}; retrying after ${retryAfter} s`);
-        return retryCount < MAX_RETRIES;
+        const retrying = retryCount < MAX_RETRIES && retryAfter <= MAX_WAIT_SECONDS;
+        log(`GitHub ${kind} rate limit on ${options.method} ${options.url}: ${retrying ? `retrying after ${retryAfter} s` : `giving up (asked to wait ${retryAfter} s)`}`);
+        return retrying;
     };
+    const scale = timeScale(env);
+    const pacing = scale === 1 ? {} : await scaledPacing(scale);
     return build(token, {
-        throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
-        retry: { retries: MAX_RETRIES }
+        throttle: {
+            onRateLimit: onLimit('primary'),
+            onSecondaryRateLimit: onLimit('secondary'),
+            retryAfterBaseValue: 1000 * scale,
+            ...pacing
+        },
+        retry: { retries: MAX_RETRIES, retryAfterBaseValue: 1000 * scale }
     }, retry, throttling);
 }
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-/** The playbook's trigger commands (playbook 3.1), the `validators` default. */
-const DEFAULT_VALIDATORS = (/* unused pure expression or super */ null && ([
-    'python3 scripts/validate-fixture-coverage.py',
-    'python3 scripts/validate-legacy-alias-parity.py'
-]));
-const DEFAULT_CONFIG = '.github/contract-drift-triage.yml';
-// Node's timers hold at most 2^31 - 1 ms; a longer one fires at once.
-const MAX_TIMEOUT = 2_147_483;
-const lines = (value) => value
-    .split(/\r?\n/)
-    .map(line => line.trim())
-    .filter(line => line !== '' && !line.startsWith('#'));
-const choice = (name, values) => schemas_enum(values, {
-    error: issue => `Invalid ${name} '${String(issue.input)}'. Expected one of: ${values.join(', ')}.`
-});
-const flag = (name) => schemas_string()
-    .transform(value => value.trim().toLowerCase())
-    .pipe(schemas_enum(['true', 'false'], {
-    error: issue => `Invalid ${name} '${String(issue.input)}'. Expected true or false.`
-}))
-    .transform(value => value === 'true');
-const inputSchema = object({
-    // Empty means none (a reports-only run): action.yml supplies the playbook commands as the default.
-    validators: schemas_string().transform(lines),
-    reports: schemas_string().transform(lines),
-    config: schemas_string().transform(value => value.trim()),
-    'github-token': schemas_string(),
-    mode: schemas_string()
-        .transform(value => value.trim() || 'issue')
-        .pipe(choice('mode', ['issue', 'report', 'collect', 'publish'])),
-    bundles: schemas_string().transform(lines),
-    'fail-on': schemas_string()
-        .transform(value => value.trim() || 'drift')
-        .pipe(choice('fail-on', ['drift', 'error', 'never'])),
-    'base-ref': schemas_string().transform(value => value.trim()),
-    'working-directory': schemas_string().transform(value => value.trim()),
-    'incident-repository': schemas_string()
-        .transform(value => value.trim())
-        .refine(value => value === '' || /^[\w.-]+\/[\w.-]+$/.test(value), {
-        error: issue => `Invalid incident-repository '${String(issue.input)}'. Expected format {owner}/{repo}.`
-    }),
-    'incident-key': schemas_string()
-        .transform(value => value.trim())
-        .refine(value => /^[\w./@+-]{0,100}$/.test(value), {
-        error: 'Invalid incident-key: use at most 100 letters, digits and . / @ + - _ (it becomes part of the incident key).'
-    }),
-    'issue-author': schemas_string().transform(value => value.trim() || 'github-actions[bot]'),
-    'validator-timeout': schemas_string()
-        .refine(value => value.trim() === '' ||
-        (Number.isFinite(Number(value)) && Number(value) > 0 && Number(value) <= MAX_TIMEOUT), {
-        error: issue => `Invalid validator-timeout '${String(issue.input)}'. Expected a positive number of seconds, at most ${MAX_TIMEOUT}.`
-    })
-        .transform(value => (value.trim() === '' ? 600 : Number(value))),
-    'close-on-green': flag('close-on-green'),
-    'require-close-notes': flag('require-close-notes'),
-    'allow-untrusted-code': flag('allow-untrusted-code')
-});
-const INPUT_NAMES = Object.keys(inputSchema.shape);
-const FLAG_DEFAULTS = {
-    'close-on-green': 'false',
-    'require-close-notes': 'false',
-    'allow-untrusted-code': 'false'
-};
-/** Validates raw inputs (as `core.getInput` returns them, '' when unset) into typed settings. */
-function parseInputs(read) {
-    const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, read(name) || FLAG_DEFAULTS[name] || '']));
-    const parsed = inputSchema.safeParse(raw);
-    if (!parsed.success)
-        throw new Error(parsed.error.issues.map(issue => issue.message).join('\n'));
-    return parsed.data;
-}
-
-;// CONCATENATED MODULE: ./src/parse/field.ts
-const FIELD_LINE = /^\[([^\]\s][^\]]{0,99})\] (ERROR|OK):\s?(.*)$/;
-const LIST_ITEM = /^\s*[-*]\s+(.+)$/;
-/**
- * The field's convention (SPEC §2): `[tag] ERROR: message` per problem, or a header ending in
- * `:` followed by `- item` lines; `[tag] OK: summary` on success.
- */
-function fieldParser(emit, ok) {
-    let header;
-    const closeHeader = () => {
-        if (header && header.items === 0)
-            emit({ tag: header.tag, message: header.message });
-        header = undefined;
-    };
+/** The throttling plugin's request groups with their spacing scaled (its defaults, times `scale`). */
+async function scaledPacing(scale) {
+    // The light build, as the plugin itself uses (no clustering code); its types are the full one's.
+    const { default: Bottleneck } = (await __nccwpck_require__.e(/* import() */ 251).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3251, 23)));
+    const group = (name, maxConcurrent, minTime) => new Bottleneck.Group({
+        id: `contract-drift-triage-${name}`,
+        maxConcurrent,
+        minTime: minTime * scale
+    });
     return {
-        line(text) {
-            const item = header ? LIST_ITEM.exec(text) : null;
-            if (header && item) {
-                header.items++;
-                emit({
-                    tag: header.tag,
-                    message: `${header.message.replace(/:$/, '')}: ${item[1].trim()}`
-                });
-                return;
-            }
-            closeHeader();
-            const match = FIELD_LINE.exec(text.trim());
-            if (!match)
-                return;
-            const [, tag, level, message] = match;
-            if (level === 'OK')
-                ok(text.trim());
-            else if (message.trimEnd().endsWith(':'))
-                header = { tag, message: message.trim(), items: 0 };
-            else
-                emit({ tag, message: message.trim() });
-        },
-        end: closeHeader
+        global: group('global', 10, 0),
+        auth: group('auth', 1, 0),
+        search: group('search', 1, 2000),
+        write: group('write', 1, 1000),
+        notifications: group('notifications', 1, 3000)
     };
-}
-
-;// CONCATENATED MODULE: ./src/parse/lines.ts
-/** The longest line kept; the rest of a longer line is dropped, so one 50 MB line costs 64 KiB. */
-const MAX_LINE = 64 * 1024;
-// CSI and OSC escape sequences (colours, hyperlinks, titles), then C0 controls other than tab.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?/g;
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\u0080-\u009f]/g;
-/** Removes terminal escapes and control characters a log may carry. */
-function cleanLine(text) {
-    return text.replace(ANSI, '').replace(CONTROL, '');
-}
-/**
- * Turns a byte stream into cleaned lines. Invalid UTF-8 becomes U+FFFD; CR, LF and CRLF all end a
- * line; the lines produced do not depend on how the stream was chunked.
- */
-class LineSplitter {
-    onLine;
-    decoder = new TextDecoder('utf-8');
-    partial = '';
-    overflowing = false;
-    pendingCR = false;
-    constructor(onLine) {
-        this.onLine = onLine;
-    }
-    push(chunk) {
-        this.text(this.decoder.decode(chunk, { stream: true }));
-    }
-    end() {
-        this.text(this.decoder.decode());
-        if (this.partial !== '' || this.overflowing)
-            this.emit();
-    }
-    text(text) {
-        let start = 0;
-        if (this.pendingCR && text.length > 0) {
-            if (text[0] === '\n')
-                start = 1;
-            this.pendingCR = false;
-        }
-        const breaks = /\r\n?|\n/g;
-        breaks.lastIndex = start;
-        for (let match = breaks.exec(text); match; match = breaks.exec(text)) {
-            if (match[0] === '\r' && match.index === text.length - 1)
-                this.pendingCR = true;
-            this.append(text.slice(start, match.index));
-            this.emit();
-            start = breaks.lastIndex;
-        }
-        this.append(text.slice(start));
-    }
-    append(piece) {
-        if (this.overflowing || piece === '')
-            return;
-        this.partial += piece;
-        if (this.partial.length > MAX_LINE) {
-            this.partial = this.partial.slice(0, MAX_LINE);
-            this.overflowing = true;
-        }
-    }
-    emit() {
-        this.onLine(cleanLine(this.partial));
-        this.partial = '';
-        this.overflowing = false;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/paths.ts
@@ -44246,369 +44261,6 @@ function normalisePath(raw, workspace) {
     return parts.join('/') + (path.endsWith('/') ? '/' : '');
 }
 
-;// CONCATENATED MODULE: ./src/parse/targets.ts
-
-const MAX_TARGETS = 20;
-const MCP_PACK = /MCP pack '([^'/]+)' version '([^'/]+)'(?:\s+(?:missing required file:\s*|file\s+)?([\w-]+(?:\.[\w-]+)*\.[A-Za-z]\w*)\b)?/;
-const MODULE_PACK = /module pack '([^'/]+)'(?:\/([\w.-]+)(?:\/([\w./-]+?))?(?=[\s:,]|$)|\s+version '([^'/]+)')?/;
-const MISSING_PACKS = /Missing required (MCP|module) fixture packs?:\s*\[([^\]]*)\]/i;
-const CANONICAL_TOOL = /canonical tool '([^'/]+)'/;
-const JSON_POSITION = /\bline (\d+) column \d+/;
-// A broken-link item: `<file>:<line> -> '<link as written>' (resolved: <path>)`. The link is relative
-// to the file it sits in, so only the file and the resolved path are repository paths.
-const LINK_ITEM = /(?:^|\s)([^\s'"`]+):(\d+)\s+->\s+(['"`])[^'"`]*\3\s+\(resolved:\s*([^)]+?)\s*\)/;
-// `/` or `\` separated (Windows runners print `tests\contracts\…`, Python's repr doubles the `\`).
-const PATH_LIKE = /(?:^|[\s'"`([=,])((?:[A-Za-z]:)?(?:\.{0,2}[\\/]+)?(?:[\w@.+-]+[\\/]+)+[\w@.+-]+\.[A-Za-z0-9]+)(?::(\d+))?/g;
-function quoted(list) {
-    return [...list.matchAll(/['"]([^'"]+)['"]/g)].map(m => m[1]);
-}
-/**
- * The files and directories (with a trailing `/`: fixture packs) a finding's text points at,
- * repository-relative, most specific first, and the line it names when it names one.
- */
-function findTargets(tag, message, context) {
-    const targets = [];
-    let line;
-    const add = (raw) => {
-        const path = raw && normalisePath(raw, context.workspace);
-        if (path && !targets.includes(path) && targets.length < MAX_TARGETS)
-            targets.push(path);
-    };
-    const missing = MISSING_PACKS.exec(message);
-    if (missing) {
-        const base = missing[1]?.toUpperCase() === 'MCP' ? `${FIXTURE_ROOT}/mcp` : FIXTURE_ROOT;
-        for (const name of quoted(missing[2]))
-            add(`${base}/${name}/`);
-    }
-    const mcp = MCP_PACK.exec(message);
-    if (mcp)
-        add(`${FIXTURE_ROOT}/mcp/${mcp[1]}/${mcp[2]}/${mcp[3] ?? ''}`);
-    const module = MODULE_PACK.exec(message);
-    if (module && !mcp) {
-        const version = module[2] ?? module[4];
-        add(`${FIXTURE_ROOT}/${module[1]}/${version ? `${version}/` : ''}${module[3] ?? ''}`);
-    }
-    const tool = CANONICAL_TOOL.exec(message);
-    let text = message;
-    const link = LINK_ITEM.exec(message);
-    if (link) {
-        const before = targets.length;
-        add(link[1]);
-        if (targets.length > before)
-            line = Number(link[2]);
-        add(link[4]);
-        text = message.slice(0, link.index) + message.slice(link.index + link[0].length);
-    }
-    if (targets.length < MAX_TARGETS) {
-        for (const match of text.matchAll(PATH_LIKE)) {
-            const before = targets.length;
-            add(match[1]);
-            if (line === undefined && match[2] && targets.length > before)
-                line = Number(match[2]);
-        }
-    }
-    if (targets.length > 0 && line === undefined) {
-        const position = JSON_POSITION.exec(message);
-        if (position)
-            line = Number(position[1]);
-    }
-    if (targets.length === 0)
-        for (const glob of context.checks[tag] ?? [])
-            add(globPlace(glob));
-    if (tool)
-        add(`${FIXTURE_ROOT}/mcp/${tool[1]}/`);
-    return line === undefined ? { targets } : { targets, line };
-}
-
-;// CONCATENATED MODULE: ./src/parse/index.ts
-
-
-
-const TRACEBACK = 'Traceback (most recent call last):';
-const PYTHON_MISSING_SCRIPT = /can't open file .*\[Errno 2\] No such file or directory/;
-const FALLBACK_LINES = 5;
-// 128 + n for the signals that end a process abnormally, as a shell reports them.
-const FATAL_EXIT_CODES = {
-    132: 'SIGILL',
-    133: 'SIGTRAP',
-    134: 'SIGABRT',
-    135: 'SIGBUS',
-    136: 'SIGFPE',
-    137: 'SIGKILL',
-    139: 'SIGSEGV'
-};
-/**
- * Reads one validator's output as it streams and turns it into findings, a crash verdict and a
- * bounded excerpt: memory stays bounded by the findings kept, whatever the size of the log.
- */
-class OutputCollector {
-    source;
-    options;
-    splitter;
-    parser;
-    findings = [];
-    findingCount = 0;
-    okLines = [];
-    head = [];
-    headChars = 0;
-    tail = [];
-    tailChars = 0;
-    omittedLines = 0;
-    bytes = 0;
-    traceback = false;
-    crashReason;
-    missingScript = false;
-    lastLines = [];
-    constructor(source, options) {
-        this.source = source;
-        this.options = options;
-        this.parser = fieldParser(raw => this.add(raw), line => this.okLines.length < 20 && this.okLines.push(line));
-        this.splitter = new LineSplitter(line => this.line(line));
-    }
-    write(chunk) {
-        this.bytes += chunk.length;
-        this.splitter.push(chunk);
-    }
-    /**
-     * Closes the stream and judges the run. `exitCode` null means it was stopped at the timeout;
-     * `signal` names the signal that killed it (a crash, such as an out-of-memory kill).
-     */
-    finish(exitCode, durationMs, signal) {
-        this.splitter.end();
-        this.parser.end();
-        const killedBy = signal ?? (exitCode !== null ? FATAL_EXIT_CODES[exitCode] : undefined);
-        if (killedBy && !this.crashReason) {
-            this.crashReason = `killed by ${killedBy}${exitCode !== null ? ` (exit ${exitCode})` : ''}`;
-        }
-        const outcome = this.outcome(exitCode, killedBy !== undefined);
-        if (outcome === 'failed' && this.findingCount === 0)
-            this.addFallback(exitCode);
-        return {
-            command: this.source,
-            outcome,
-            exitCode,
-            durationMs,
-            findings: this.findings,
-            findingCount: this.findingCount,
-            okLines: this.okLines,
-            excerpt: this.excerpt(),
-            outputBytes: this.bytes,
-            ...(this.crashReason ? { crash: this.crashReason } : {})
-        };
-    }
-    /**
-     * The exit code a captured report implies: red when it holds findings, a traceback or
-     * unrecognised text, green when it holds only OK lines, missing when it is empty.
-     */
-    reportExitCode() {
-        if (this.bytes === 0)
-            return 127;
-        if (this.findingCount > 0 || this.traceback || this.okLines.length === 0)
-            return 1;
-        return 0;
-    }
-    outcome(exitCode, killed) {
-        if (exitCode === null && !killed)
-            return 'timed-out';
-        // A crash exits 1 like a real failure: only the traceback tells them apart (SPEC §2).
-        if (this.traceback || killed)
-            return 'crashed';
-        // ERROR lines are believed over a zero exit: a gate must not go green on a reported problem.
-        if (exitCode === 0)
-            return this.findingCount > 0 ? 'failed' : 'passed';
-        if (exitCode === 127 || exitCode === 126 || (exitCode === 2 && this.missingScript))
-            return 'missing';
-        return 'failed';
-    }
-    line(text) {
-        this.keep(text);
-        this.parser.line(text);
-        if (text.trim() !== '') {
-            this.lastLines.push(text);
-            if (this.lastLines.length > FALLBACK_LINES)
-                this.lastLines.shift();
-        }
-        if (text.startsWith(TRACEBACK))
-            this.traceback = true;
-        else if (this.traceback && text !== '' && !/^\s/.test(text))
-            this.crashReason = text.slice(0, 500);
-        if (PYTHON_MISSING_SCRIPT.test(text))
-            this.missingScript = true;
-    }
-    add(raw) {
-        this.findingCount++;
-        if (this.findings.length >= (this.options.maxFindings ?? 1000))
-            return;
-        const found = findTargets(raw.tag, raw.message, this.options);
-        const line = raw.line ?? found.line;
-        this.findings.push({
-            source: this.source,
-            tag: raw.tag,
-            message: raw.message.slice(0, 2000),
-            targets: found.targets,
-            ...(line !== undefined ? { line } : {}),
-            runtime: raw.runtime === true || this.options.runtimeTags.includes(raw.tag)
-        });
-    }
-    /** An unrecognised failing output still counts: one finding carrying its last lines. */
-    addFallback(exitCode) {
-        const tail = this.lastLines.join('\n') || `exited with code ${exitCode} and printed nothing`;
-        this.add({ tag: '', message: tail });
-    }
-    keep(text) {
-        const limit = this.options.excerptChars ?? 16_000;
-        if (this.headChars < limit) {
-            this.head.push(text);
-            this.headChars += text.length + 1;
-            return;
-        }
-        this.tail.push(text);
-        this.tailChars += text.length + 1;
-        while (this.tailChars > limit && this.tail.length > 1) {
-            this.tailChars -= this.tail.shift().length + 1;
-            this.omittedLines++;
-        }
-        // One gigantic last line: keep its end only.
-        if (this.tailChars > limit && this.tail.length === 1) {
-            this.tail = [this.tail[0].slice(-limit)];
-            this.tailChars = limit;
-        }
-    }
-    excerpt() {
-        const gap = this.omittedLines > 0 ? [`… ${this.omittedLines} lines omitted …`] : [];
-        return [...this.head, ...gap, ...this.tail].join('\n').replace(/\n+$/, '');
-    }
-}
-/** Parses a whole output at once (reports, tests). */
-function parseOutput(source, output, exitCode, options) {
-    const collector = new OutputCollector(source, options);
-    collector.write(typeof output === 'string' ? new TextEncoder().encode(output) : output);
-    return collector.finish(exitCode, 0);
-}
-
-;// CONCATENATED MODULE: ./src/pipeline.ts
-
-
-
-
-
-
-
-/** Parse options from the config: what `checks` and `runtime` say about validator tags. */
-function parseOptions(config, workspace) {
-    return { workspace, checks: config.checks, runtimeTags: config.runtime };
-}
-const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
-/**
- * Files matching the `reports` globs: relative globs from `root`, absolute ones (such as
- * `${{ runner.temp }}/*.log`) from their own base directory. Sorted, with the globs that matched nothing.
- */
-async function findReports(globs, root) {
-    const files = new Set();
-    const unmatched = [];
-    for (const glob of globs) {
-        // Walk from the glob's literal directory only, not the whole tree.
-        const scan = picomatch_default().scan(glob.replace(/\\/g, '/'));
-        const literal = scan.isGlob ? scan.base : (0,external_node_path_namespaceObject.dirname)(scan.base);
-        const base = (0,external_node_path_namespaceObject.resolve)(root, literal || '.');
-        const pattern = (0,external_node_path_namespaceObject.relative)(base, (0,external_node_path_namespaceObject.resolve)(root, glob)).replace(/\\/g, '/');
-        const match = picomatch_default()(pattern, { dot: true });
-        const found = await walk(base, match);
-        if (found.length === 0)
-            unmatched.push(glob);
-        for (const file of found) {
-            const full = (0,external_node_path_namespaceObject.join)(base, file);
-            const inside = (0,external_node_path_namespaceObject.relative)(root, full);
-            files.add(inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside) ? full : inside.replace(/\\/g, '/'));
-        }
-    }
-    return { files: [...files].sort(), unmatched };
-}
-async function walk(dir, match, prefix = '') {
-    const found = [];
-    let entries;
-    try {
-        entries = await (0,promises_namespaceObject.readdir)((0,external_node_path_namespaceObject.join)(dir, prefix), { withFileTypes: true });
-    }
-    catch {
-        return found;
-    }
-    for (const entry of entries) {
-        const path = prefix ? `${prefix}/${entry.name}` : entry.name;
-        if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name))
-            found.push(...(await walk(dir, match, path)));
-        else if (entry.isFile() && match(path))
-            found.push(path);
-    }
-    return found;
-}
-/** Output a validator already wrote, parsed as it streams from disk; red when it holds findings. */
-async function readReport(path, root, options) {
-    const collector = new OutputCollector(`report: ${path}`, options);
-    const started = Date.now();
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)((0,external_node_path_namespaceObject.resolve)(root, path)))
-        collector.write(chunk);
-    return collector.finish(collector.reportExitCode(), Date.now() - started);
-}
-/** The change set classified by the config's `paths`, with intent from labels, PR body and head commit. */
-function changeContext(changes, signals, config) {
-    const texts = [
-        ...(signals.prBody ? [{ where: 'the pull request body', text: signals.prBody }] : []),
-        ...(changes.headMessage
-            ? [{ where: 'the head commit message', text: changes.headMessage }]
-            : [])
-    ];
-    return {
-        changed: changes.files.map(path => ({ path, class: classify(path, config.paths) })),
-        changeSource: changes.source,
-        intent: findIntent({ labels: signals.labels, texts }, config.intent)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/redact.ts
-/**
- * Secret redaction for everything that leaves the runner: the values the action knows are
- * secret, their base64 forms, and common credential formats.
- */
-const CREDENTIALS = [
-    /\b(?:gh[pousr]_[A-Za-z0-9]{20,255}|github_pat_[A-Za-z0-9_]{20,255})\b/g,
-    /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
-    /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
-    /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
-    /(?<=\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+(?=@)/gi
-];
-const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL/i;
-// Named like a secret but not one: the `incident-key` input is part of the incident key itself.
-const NOT_SECRET = /^INPUT_INCIDENT[-_]KEY$/i;
-const MASK = '***';
-/** Secret values from the environment: variables (and `INPUT_*`) whose names say they are secret. */
-function secretsFromEnv(env) {
-    return Object.entries(env)
-        .filter(([name, value]) => SECRET_NAME.test(name) && !NOT_SECRET.test(name) && value !== undefined && value.length >= 6)
-        .map(([, value]) => value);
-}
-function createRedactor(secrets) {
-    const values = new Set();
-    for (const secret of secrets) {
-        if (secret.length < 6)
-            continue;
-        values.add(secret);
-        values.add(Buffer.from(secret).toString('base64').replace(/=+$/, ''));
-    }
-    const ordered = [...values].sort((a, b) => b.length - a.length);
-    return text => {
-        let out = text;
-        for (const value of ordered)
-            if (out.includes(value))
-                out = out.split(value).join(MASK);
-        for (const pattern of CREDENTIALS)
-            out = out.replace(pattern, MASK);
-        return out;
-    };
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/route.ts
 
 /** Playbook 3.3, the routing matrix. */
@@ -44743,9 +44395,13 @@ function roleLine(role, record) {
 }
 function failingChecks(record) {
     const red = record.runs.filter(run => run.outcome !== 'passed');
-    if (red.length === 0)
-        return 'none (all validators passed)';
-    return red.map(run => `${code(run.command)} (${exitWords(run)})`).join('; ');
+    const redNow = new Set(red.map(run => run.command));
+    const healed = (record.lifecycle?.failingChecks ?? []).filter(command => !redNow.has(command));
+    const parts = [
+        ...red.map(run => `${code(run.command)} (${exitWords(run)})`),
+        ...healed.map(command => `${code(command)} (passes now)`)
+    ];
+    return parts.length > 0 ? parts.join('; ') : 'none (all validators passed)';
 }
 function exitWords(run) {
     const exit = run.exitCode === null ? 'stopped' : `exit ${run.exitCode}`;
@@ -44766,20 +44422,30 @@ function renderFields(record) {
         : record.result === 'pass'
             ? 'none (green)'
             : 'pending (validator error: no findings to classify, needs triage)';
-    const proof = record.result === 'pass' ? greenProof(record) : 'pending';
+    const proof = record.lifecycle?.validationProof
+        ? proofText(record.lifecycle.validationProof)
+        : record.result === 'pass'
+            ? greenProof(record)
+            : 'pending';
+    const setBy = record.lifecycle?.bucketSetBy;
+    const bucketNote = setBy ? ` (set by ${code(setBy)}, over the classifier)` : '';
     const fields = [
         ['Incident ID', record.incidentId],
         ['Detected at', record.detectedAt],
         ['Detected by (CI/local)', record.detectedBy],
         ['Failing command/check', failingChecks(record)],
-        ['Bucket (schema drift | fixture stale | runtime regression)', bucket],
+        ['Bucket (schema drift | fixture stale | runtime regression)', bucket + bucketNote],
         ['Severity', record.severity ? LEVEL_NAMES[record.severity] : 'none (green)'],
         ['Owner', record.routing ? roleLine(record.routing.primaryRole, record) : 'none (green)'],
-        ['Resolution PR', 'pending'],
+        ['Resolution PR', record.lifecycle?.resolutionPr ?? 'pending'],
         ['Validation proof', proof],
-        ['Prevention follow-up', 'pending']
+        ['Prevention follow-up', record.lifecycle?.preventionFollowUp ?? 'pending']
     ];
     return fields.map(([name, value]) => `- **${name}:** ${value}`).join('\n');
+}
+function proofText(proof) {
+    const lines = proof.okLines.length > 0 ? proof.okLines.map(code).join('; ') : 'every validator exited 0';
+    return `${lines} — green at ${proof.at}${proof.runUrl ? ` ([run](${proof.runUrl}))` : ''}`;
 }
 function greenProof(record) {
     const ok = record.runs.flatMap(run => run.okLines);
@@ -44791,6 +44457,7 @@ function renderFindings(record, limits) {
         .map(run => {
         const head = `**${code(run.command)}** — ${OUTCOME_WORDS[run.outcome]} (${exitWords(run)}, ${(run.durationMs / 1000).toFixed(1)} s)`;
         const crash = run.crash ? [`- crash: ${code(run.crash)}`] : [];
+        const notes = (run.notes ?? []).slice(0, 5).map(note => `- note: ${code(note)}`);
         const lines = run.findings.slice(0, limits.findingsPerValidator).map(findingLine);
         const hidden = run.findingCount - lines.length;
         const more = hidden > 0
@@ -44799,7 +44466,7 @@ function renderFindings(record, limits) {
             ]
             : [];
         const none = lines.length === 0 && crash.length === 0 ? ['- no findings: see the log excerpt'] : [];
-        return [head, ...crash, ...lines, ...more, ...none].join('\n');
+        return [head, ...crash, ...notes, ...lines, ...more, ...none].join('\n');
     });
     const green = record.runs
         .filter(run => run.outcome === 'passed')
@@ -44829,7 +44496,7 @@ function renderExcerpts(record, limits) {
 /** The whole incident record as Markdown: fields, routing, root cause, why, findings, log, checklist. */
 function renderRecord(record, limits = FULL) {
     const parts = ['### Incident record', renderFields(record)];
-    if (record.result === 'pass') {
+    if (record.result === 'pass' && !record.lifecycle) {
         parts.push('### Findings', renderFindings(record, limits) || 'none');
         return parts.join('\n\n');
     }
@@ -44841,10 +44508,10 @@ function renderRecord(record, limits = FULL) {
         if (extra.length > 0)
             parts.push(`Also routed to ${extra.map(role => roleLine(role, record)).join('; ')} (a validator error).`);
     }
-    parts.push('### Root cause', 'pending');
+    parts.push('### Root cause', record.lifecycle?.rootCause ?? 'pending');
     const c = record.classification;
     parts.push('### Classification', c
-        ? `**${BUCKET_NAMES[c.bucket]}**, confidence **${c.confidence}** (SPEC §4 rule ${c.rule}). ${c.reason}\n\n` +
+        ? `**${BUCKET_NAMES[c.bucket]}**, confidence **${c.confidence}** (${c.rule === 0 ? 'set by a person' : `SPEC §4 rule ${c.rule}`}). ${c.reason}\n\n` +
             c.evidence.map(line => `- ${line}`).join('\n')
         : 'No bucket: a validator could not run to completion and no other validator reported a finding, so nothing is guessed.', `**Severity ${LEVEL_NAMES[record.severity ?? 'high']}:** ${record.severityReason ?? ''}`);
     parts.push('### Findings', renderFindings(record, limits));
@@ -44853,9 +44520,22 @@ function renderRecord(record, limits = FULL) {
         parts.push('### Log excerpt', excerpts);
     else if (limits.excerptChars <= 0)
         parts.push('### Log excerpt', "Not shown here to stay within GitHub's size limit: see the run's log and the record JSON.");
-    const ticked = [true, record.classification !== undefined, false, false, false];
+    const ticked = record.lifecycle?.checklist ?? [
+        true,
+        record.classification !== undefined,
+        false,
+        false,
+        false
+    ];
     parts.push('### Resolution checklist', CHECKLIST.map((step, i) => `- [${ticked[i] ? 'x' : ' '}] ${i + 1}. ${step}`).join('\n'));
     const run = record.runUrl ? ` ([run](${record.runUrl}))` : '';
+    const history = record.lifecycle?.history;
+    if (history && history.length > 0) {
+        parts.push('### History', history
+            .map(entry => `- ${entry.at} — ${entry.what}${entry.runUrl ? ` ([run](${entry.runUrl}))` : ''}`)
+            .join('\n'));
+        return parts.join('\n\n');
+    }
     parts.push('### History', `- ${record.detectedAt} — detected by ${record.detectedBy}${run} in ${scopeMarkdown(record.scope)}: ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}), result \`${record.result}\`.`);
     return parts.join('\n\n');
 }
@@ -44936,6 +44616,2210 @@ function renderPlain(record) {
     return lines.join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/incident.ts
+
+/** The hidden marker that identifies an incident's scope (SPEC §3). */
+const markerFor = (key) => `<!-- contract-drift-triage:key=${key} -->`;
+const incident_STATE = /<!-- contract-drift-triage:state=([A-Za-z0-9+/=]+) -->/;
+const RESULT = /<!-- contract-drift-triage:result=([A-Za-z0-9+/=]+) -->/;
+const MAX_STORED_FINDINGS = 50;
+const MAX_STORED_MESSAGE = 500;
+const MAX_STORED_EXCERPT = 2000;
+const MAX_HISTORY = 30;
+const incident_encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64');
+function incident_decode(pattern, text) {
+    const match = pattern.exec(text);
+    if (!match)
+        return undefined;
+    try {
+        return JSON.parse(Buffer.from(match[1], 'base64').toString('utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The state hidden in an incident body written by this action, if any. */
+function readState(body) {
+    const state = incident_decode(incident_STATE, body ?? '');
+    return state && state.v === 1 && Array.isArray(state.runs) ? state : undefined;
+}
+/** Validator results posted as a comment (in a race, or by a matrix leg): the append-only log. */
+function readResultComment(body) {
+    const runs = incident_decode(RESULT, body ?? '');
+    return Array.isArray(runs) ? runs : [];
+}
+/** A validator's result as a person reads it: same outcome and same findings. */
+const sameResult = (a, b) => findingsFingerprint([a]) === findingsFingerprint([b]);
+/** A run trimmed to what an issue body can carry. */
+function storeRun(run, at, runUrl, findings = MAX_STORED_FINDINGS) {
+    const kept = run.findings.slice(0, findings).map(finding => ({
+        ...finding,
+        message: finding.message.slice(0, MAX_STORED_MESSAGE),
+        targets: finding.targets.slice(0, 3)
+    }));
+    return {
+        ...run,
+        findings: kept,
+        okLines: run.okLines.slice(0, 5),
+        excerpt: run.excerpt.length > MAX_STORED_EXCERPT
+            ? `… ${run.excerpt.slice(-MAX_STORED_EXCERPT)}`
+            : run.excerpt,
+        at,
+        ...(runUrl ? { runUrl } : {})
+    };
+}
+/** The latest result per validator (by command): runs of different validators add up (SPEC §5). */
+function mergeRuns(...sources) {
+    const latest = new Map();
+    for (const runs of sources) {
+        for (const run of runs) {
+            const known = latest.get(run.command);
+            if (!known || known.at <= run.at)
+                latest.set(run.command, run);
+        }
+    }
+    return [...latest.values()];
+}
+/** What a person reads as "the findings": which validator said what. */
+function findingsFingerprint(runs) {
+    return runs
+        .map(run => `${run.command}\u0000${run.outcome}\u0000${run.findings
+        .map(f => `${f.tag}:${f.message}`)
+        .sort()
+        .join('\u0001')}`)
+        .sort()
+        .join('\u0002');
+}
+function verdictFingerprint(verdict) {
+    const c = verdict?.classification;
+    return `${verdict?.result ?? ''}|${c?.bucket ?? ''}|${c?.confidence ?? ''}|${verdict?.severity ?? ''}|${verdict?.routing?.primaryRole ?? ''}`;
+}
+function verdictOf(record) {
+    return {
+        result: record.result,
+        ...(record.classification ? { classification: record.classification } : {}),
+        ...(record.severity ? { severity: record.severity } : {}),
+        ...(record.severityReason ? { severityReason: record.severityReason } : {}),
+        ...(record.routing ? { routing: record.routing } : {}),
+        owners: record.owners
+    };
+}
+const ROOT_CAUSE = /### Root cause\n\n([\s\S]*?)\n\n### /;
+const PREVENTION = /^- \*\*Prevention follow-up:\*\* (.*)$/m;
+/** What a person wrote into the record (root cause, prevention follow-up): kept across rewrites. */
+function readNotes(body) {
+    const rootCause = ROOT_CAUSE.exec(body ?? '')?.[1]?.trim();
+    const prevention = PREVENTION.exec(body ?? '')?.[1]?.trim();
+    return {
+        ...(rootCause && rootCause !== 'pending' ? { rootCause } : {}),
+        ...(prevention && prevention !== 'pending' ? { preventionFollowUp: prevention } : {})
+    };
+}
+/** Appends to the record's history, keeping its most recent entries. */
+function withHistory(lifecycle, what, at, runUrl) {
+    const history = [...lifecycle.history, { at, what, ...(runUrl ? { runUrl } : {}) }];
+    return { ...lifecycle, history: history.slice(-MAX_HISTORY) };
+}
+function newLifecycle() {
+    return { checklist: [false, false, false, false, false], history: [], failingChecks: [] };
+}
+/** The issue body: the key marker, the rendered record, and the state, within GitHub's limit. */
+function renderIssueBody(state, renderRecordWithin) {
+    const marker = markerFor(state.key);
+    let trimmed = state;
+    let hidden = `<!-- contract-drift-triage:state=${incident_encode(trimmed)} -->`;
+    // The state must fit beside a readable record: keep fewer findings per validator until it does.
+    for (const findings of [20, 5, 0]) {
+        if (hidden.length <= 24_000)
+            break;
+        trimmed = {
+            ...trimmed,
+            runs: trimmed.runs.map(run => storeRun(run, run.at, run.runUrl, findings))
+        };
+        hidden = `<!-- contract-drift-triage:state=${incident_encode(trimmed)} -->`;
+    }
+    const budget = ISSUE_BODY_LIMIT - marker.length - hidden.length - 4;
+    return `${marker}\n${renderRecordWithin(budget)}\n\n${hidden}`;
+}
+/** A comment carrying validator results for the body to absorb on the next write. */
+function renderResultComment(text, runs) {
+    return `${text}\n\n<!-- contract-drift-triage:result=${incident_encode(runs)} -->`;
+}
+/** GitHub refuses issue and comment bodies over 65,536 characters. */
+const ISSUE_BODY_LIMIT = 65_536;
+
+
+;// CONCATENATED MODULE: ./src/github/labels.ts
+/** SPEC §3's labels, with the colour and description they are created with (never changed after). */
+const LABELS = {
+    'contract-drift': {
+        color: 'b60205',
+        description: 'Contract drift incident (contract-drift-triage)'
+    },
+    'bucket:schema-drift': {
+        color: 'd93f0b',
+        description: 'Contract or schema changed; the fixture baseline did not follow'
+    },
+    'bucket:fixture-stale': {
+        color: 'fbca04',
+        description: 'Behaviour changed on purpose; expected fixtures not refreshed'
+    },
+    'bucket:runtime-regression': {
+        color: '5319e7',
+        description: 'Contract and fixtures are right; the implementation is wrong'
+    },
+    'bucket:needs-triage': {
+        color: 'ededed',
+        description: 'A validator could not run and reported no findings to classify'
+    },
+    'severity:high': {
+        color: 'b60205',
+        description: 'Drift on a release-blocking contract path in the active phase'
+    },
+    'severity:medium': {
+        color: 'fbca04',
+        description: 'Drift isolated to a non-release path or optional fixture pack'
+    },
+    'severity:low': {
+        color: '0e8a16',
+        description: 'Documentation-only mismatch with no runtime contract impact'
+    },
+    'owner:contract': { color: '1d76db', description: 'Routed to the contract owner' },
+    'owner:fixture-module': { color: '1d76db', description: 'Routed to the module fixture owner' },
+    'owner:fixture-mcp': { color: '1d76db', description: 'Routed to the MCP fixture owner' },
+    'owner:implementation': { color: '1d76db', description: 'Routed to the implementation owner' },
+    'owner:qa': { color: '1d76db', description: 'Routed to the QA owner' }
+};
+const OURS = /^(contract-drift|bucket:|severity:|owner:)/i;
+function bucketLabel(bucket) {
+    return bucket ? `bucket:${bucket}` : 'bucket:needs-triage';
+}
+/** The labels an incident carries: one bucket, one severity, one owner role (SPEC §3). */
+function incidentLabels(record) {
+    return [
+        'contract-drift',
+        bucketLabel(record.classification?.bucket),
+        `severity:${record.severity ?? 'high'}`,
+        ...(record.routing ? [`owner:${record.routing.primaryRole}`] : [])
+    ];
+}
+/** Replaces this action's labels and keeps every label a person added. */
+function mergeLabels(current, ours) {
+    return [...current.filter(name => !OURS.test(name)), ...ours];
+}
+/** Creates the labels that do not exist yet; an existing label is never recoloured or renamed. */
+async function ensureLabels(octokit, owner, repo, wanted) {
+    const existing = await octokit.paginate(octokit.rest.issues.listLabelsForRepo, {
+        owner,
+        repo,
+        per_page: 100
+    });
+    const have = new Set(existing.map(label => label.name.toLowerCase()));
+    for (const name of wanted) {
+        if (have.has(name.toLowerCase()))
+            continue;
+        const { color, description } = LABELS[name] ?? { color: 'ededed', description: '' };
+        try {
+            await octokit.rest.issues.createLabel({ owner, repo, name, color, description });
+        }
+        catch (error) {
+            // Created meanwhile by a concurrent run: exactly what we wanted.
+            if (error.status !== 422)
+                throw error;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/incidents.ts
+
+
+
+
+const labelNames = (issue) => issue.labels
+    .map(label => (typeof label === 'string' ? label : (label.name ?? '')))
+    .filter(Boolean);
+const MAX_ASSIGNEES = 10;
+const VERIFY_ATTEMPTS = 5;
+/** Files, updates, proves green, reopens or closes the one incident of a scope (SPEC §3, §5). */
+class IncidentFiler {
+    options;
+    owner;
+    repo;
+    constructor(options) {
+        this.options = options;
+        const [owner, repo] = options.repository.split('/');
+        this.owner = owner;
+        this.repo = repo;
+    }
+    async file(runs, triage) {
+        const at = this.options
+            .now()
+            .toISOString()
+            .replace(/\.\d{3}Z$/, 'Z');
+        const mine = runs.map(run => storeRun(run, at, this.options.runUrl));
+        const red = mine.some(run => run.outcome !== 'passed');
+        const open = await this.find('open');
+        if (open[0])
+            return this.update(open[0], mine, triage, at, false);
+        if (!red)
+            return { action: 'none', record: triage(mine) };
+        const [latest] = await this.find('closed');
+        if (latest && readState(latest.body)?.closedBy === 'green')
+            return this.update(latest, mine, triage, at, true);
+        return this.create(mine, triage, at);
+    }
+    /** The incidents of this key: only issues this action wrote, with the label and the marker. */
+    async find(state) {
+        const { octokit, issueAuthor, key } = this.options;
+        const marker = markerFor(key);
+        const query = {
+            owner: this.owner,
+            repo: this.repo,
+            labels: 'contract-drift',
+            state,
+            creator: issueAuthor,
+            sort: 'created',
+            direction: state === 'open' ? 'asc' : 'desc',
+            per_page: 100
+        };
+        // Every open incident matters (the oldest wins a race); of the closed, only the latest.
+        const issues = (state === 'open'
+            ? await octokit.paginate(octokit.rest.issues.listForRepo, query)
+            : (await octokit.rest.issues.listForRepo(query)).data);
+        // A marker pasted by someone else proves nothing: the author must be this action.
+        return issues.filter(issue => !issue.pull_request &&
+            issue.user?.login === issueAuthor &&
+            (issue.body ?? '').startsWith(marker));
+    }
+    async create(mine, triage, at) {
+        const record = triage(mine);
+        const lifecycle = withHistory({
+            checklist: [true, record.classification !== undefined, false, false, false],
+            history: [],
+            failingChecks: redCommands(mine)
+        }, `Filed: ${verdictWords(record)}.`, at, this.options.runUrl);
+        const state = {
+            v: 1,
+            incidentId: record.incidentId,
+            key: this.options.key,
+            createdAt: record.detectedAt,
+            runs: mine,
+            lifecycle,
+            bucketLabel: bucketLabel(record.classification?.bucket),
+            seenComments: 0,
+            verdict: verdictOf(record)
+        };
+        const labels = incidentLabels(record);
+        await ensureLabels(this.options.octokit, this.owner, this.repo, labels);
+        const created = await this.createIssue({
+            title: incidentTitle(record),
+            body: this.body(state, record),
+            labels,
+            assignees: assigneesOf(record)
+        }, record.incidentId);
+        this.options.log.info(`Filed incident #${created.number} (${record.incidentId}).`);
+        // Concurrent runs of the same scope may each have filed one: the oldest wins.
+        const open = await this.find('open');
+        const canonical = open[0];
+        if (canonical && canonical.number !== created.number) {
+            await this.comment(canonical.number, renderResultComment(`Results from a concurrent run, which filed #${created.number} as a duplicate and closed it.`, mine));
+            await this.comment(created.number, `Duplicate of #${canonical.number}: concurrent runs of the same scope; its results were moved there.`);
+            await this.options.octokit.rest.issues.update({
+                owner: this.owner,
+                repo: this.repo,
+                issue_number: created.number,
+                state: 'closed',
+                state_reason: 'not_planned'
+            });
+            return this.update(await this.get(canonical.number), mine, triage, at, false);
+        }
+        return {
+            action: 'created',
+            number: created.number,
+            url: created.html_url,
+            record: { ...record, lifecycle }
+        };
+    }
+    async update(issue, mine, triage, at, reopen) {
+        let current = issue;
+        let result;
+        // Concurrent runs write the same body: write, read back, and merge again until our results stick.
+        for (let attempt = 0; attempt < VERIFY_ATTEMPTS; attempt++) {
+            const planned = await this.plan(current, mine, triage, at, reopen && attempt === 0);
+            result = planned.result;
+            if (!planned.write)
+                return result;
+            await planned.write();
+            current = await this.get(issue.number);
+            const written = readState(current.body);
+            const missing = mine.some(run => !written?.runs.some(stored => stored.command === run.command && sameResult(stored, run)));
+            if (!missing && current.comments <= (written?.seenComments ?? 0))
+                return result;
+            await sleep(50 + Math.random() * 200 * (attempt + 1));
+        }
+        this.options.log.warning(`Incident #${issue.number} kept changing under concurrent runs; its comments hold every result.`);
+        return result;
+    }
+    async plan(issue, mine, triage, at, reopen) {
+        const previous = readState(issue.body) ?? rebuiltState(issue, this.options.key);
+        const logged = issue.comments > previous.seenComments ? await this.resultComments(issue.number) : [];
+        // An unchanged result keeps its old timestamp, so an unchanged re-run writes nothing.
+        const fresh = mine.map(run => {
+            const known = previous.runs.find(stored => stored.command === run.command);
+            return known && sameResult(known, run) ? known : run;
+        });
+        const runs = mergeRuns(previous.runs, logged, fresh);
+        const override = await this.personBucket(issue, previous);
+        const triaged = triage(runs, override);
+        const green = triaged.result === 'pass';
+        const findingsChanged = findingsFingerprint(runs) !== findingsFingerprint(previous.runs);
+        const verdictChanged = !green && verdictFingerprint(verdictOf(triaged)) !== verdictFingerprint(previous.verdict);
+        let lifecycle = {
+            ...withoutBucketSetter(previous.lifecycle),
+            ...readNotes(issue.body),
+            ...(override ? { bucketSetBy: override.by } : {}),
+            failingChecks: [...new Set([...previous.lifecycle.failingChecks, ...redCommands(runs)])]
+        };
+        const comments = [];
+        if (green) {
+            if (findingsChanged || !lifecycle.checklist[3]) {
+                const okLines = runs.flatMap(run => run.okLines);
+                const proof = {
+                    at,
+                    okLines,
+                    ...(this.options.runUrl ? { runUrl: this.options.runUrl } : {})
+                };
+                lifecycle = withHistory({ ...lifecycle, validationProof: proof, checklist: tick(lifecycle.checklist, 3) }, 'Validators green again: validation proof attached (checklist step 4).', at, this.options.runUrl);
+                comments.push(`✅ The validators pass again in this scope.\n\n${codeBlock(okLines.join('\n') || 'every validator exited 0')}`);
+            }
+        }
+        else {
+            if (triaged.classification)
+                lifecycle = { ...lifecycle, checklist: tick(lifecycle.checklist, 1) };
+            if (reopen || findingsChanged || verdictChanged) {
+                const what = reopen ? 'Red again after a green close: reopened' : 'Updated';
+                lifecycle = withHistory(lifecycle, `${what}: ${verdictWords(triaged)}.`, at, this.options.runUrl);
+                comments.push(changeComment(previous, triaged, runs, reopen));
+            }
+        }
+        // Green keeps showing what the incident was about, next to the proof that it is fixed.
+        const verdict = green ? previous.verdict : verdictOf(triaged);
+        const shown = {
+            ...triaged,
+            ...(green ? verdict : {}),
+            result: triaged.result,
+            incidentId: previous.incidentId,
+            detectedAt: previous.createdAt,
+            lifecycle
+        };
+        // require-close-notes: a green run does not close while root cause or prevention is pending.
+        const notesMissing = !lifecycle.rootCause || !lifecycle.preventionFollowUp;
+        const close = green && this.options.closeOnGreen && !(this.options.requireCloseNotes && notesMissing);
+        const state = {
+            v: 1,
+            incidentId: previous.incidentId,
+            key: previous.key,
+            createdAt: previous.createdAt,
+            runs,
+            lifecycle,
+            bucketLabel: bucketLabel(shown.classification?.bucket),
+            seenComments: issue.comments + comments.length,
+            ...(verdict ? { verdict } : {}),
+            ...(close ? { closedBy: 'green' } : {})
+        };
+        const body = this.body(state, shown);
+        const labels = mergeLabels(labelNames(issue), incidentLabels(shown));
+        const title = incidentTitle(shown);
+        const sameLabels = [...labels].sort().join() === labelNames(issue).sort().join();
+        const action = close
+            ? 'closed'
+            : reopen
+                ? 'reopened'
+                : green
+                    ? 'proved-green'
+                    : 'updated';
+        const result = {
+            action,
+            number: issue.number,
+            url: issue.html_url,
+            record: shown
+        };
+        if (body === issue.body && title === issue.title && sameLabels && !close && !reopen) {
+            return { result: { ...result, action: green ? 'proved-green' : 'unchanged' } };
+        }
+        return {
+            result,
+            write: async () => {
+                if (!sameLabels)
+                    await ensureLabels(this.options.octokit, this.owner, this.repo, labels.filter(name => /^(bucket|severity|owner):/.test(name)));
+                await this.options.octokit.rest.issues.update({
+                    owner: this.owner,
+                    repo: this.repo,
+                    issue_number: issue.number,
+                    title,
+                    body,
+                    labels,
+                    ...(close ? { state: 'closed', state_reason: 'completed' } : {}),
+                    ...(reopen ? { state: 'open' } : {})
+                });
+                for (const text of comments)
+                    await this.comment(issue.number, renderResultComment(text, mine));
+            }
+        };
+    }
+    /** Validator results other runs left in comments since the body was last written. */
+    async resultComments(number) {
+        const { octokit, issueAuthor } = this.options;
+        const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+            owner: this.owner,
+            repo: this.repo,
+            issue_number: number,
+            per_page: 100
+        });
+        return comments
+            .filter(comment => comment.user?.login === issueAuthor)
+            .flatMap(comment => readResultComment(comment.body));
+    }
+    /** A `bucket:*` label a person set (issue events say who) wins over the classifier. */
+    async personBucket(issue, state) {
+        const buckets = labelNames(issue).filter(name => /^bucket:(schema-drift|fixture-stale|runtime-regression)$/.test(name));
+        const foreign = buckets.find(name => name !== state.bucketLabel);
+        if (!foreign) {
+            const by = state.lifecycle.bucketSetBy;
+            return by && buckets[0]
+                ? { bucket: buckets[0].slice('bucket:'.length), by }
+                : undefined;
+        }
+        const { octokit, issueAuthor } = this.options;
+        const events = await octokit.paginate(octokit.rest.issues.listEvents, {
+            owner: this.owner,
+            repo: this.repo,
+            issue_number: issue.number,
+            per_page: 100
+        });
+        const labelled = events
+            .filter(event => event.event === 'labeled' &&
+            event.label?.name === foreign)
+            .pop();
+        const by = labelled?.actor?.login;
+        if (!by || by === issueAuthor)
+            return undefined;
+        return { bucket: foreign.slice('bucket:'.length), by };
+    }
+    body(state, record) {
+        return renderIssueBody(state, budget => renderWithin(budget, limits => renderRecord({ ...record, lifecycle: state.lifecycle }, limits), text => text.length));
+    }
+    async get(number) {
+        const { data } = await this.options.octokit.rest.issues.get({
+            owner: this.owner,
+            repo: this.repo,
+            issue_number: number
+        });
+        return data;
+    }
+    async comment(number, body) {
+        await this.options.octokit.rest.issues.createComment({
+            owner: this.owner,
+            repo: this.repo,
+            issue_number: number,
+            body: body.slice(0, ISSUE_BODY_LIMIT)
+        });
+    }
+    /**
+     * Creates the issue without blind retries: a create that timed out or answered 5xx may have
+     * happened, so look for it (by its incident ID) before trying again. Unknown assignees are
+     * dropped with a warning rather than failing the run.
+     */
+    async createIssue(fields, incidentId) {
+        const { octokit } = this.options;
+        let assignees = fields.assignees;
+        for (let attempt = 0; attempt < 3; attempt++) {
+            try {
+                const { data } = await octokit.rest.issues.create({
+                    owner: this.owner,
+                    repo: this.repo,
+                    ...fields,
+                    assignees,
+                    request: { retries: 0 }
+                });
+                return data;
+            }
+            catch (error) {
+                const status = error.status ?? 0;
+                if (status === 422 && assignees.length > 0) {
+                    assignees = await this.assignable(assignees);
+                    continue;
+                }
+                if (status !== 0 && status < 500)
+                    throw error;
+                const landed = (await this.find('open')).find(issue => (issue.body ?? '').includes(incidentId));
+                if (landed)
+                    return landed;
+                if (attempt === 2)
+                    throw error;
+            }
+        }
+        throw new Error('unreachable');
+    }
+    async assignable(logins) {
+        const { octokit, log } = this.options;
+        const kept = [];
+        for (const assignee of logins) {
+            try {
+                await octokit.rest.issues.checkUserCanBeAssigned({
+                    owner: this.owner,
+                    repo: this.repo,
+                    assignee
+                });
+                kept.push(assignee);
+            }
+            catch {
+                log.warning(`Not assigning ${assignee}: the repository does not accept them as an assignee.`);
+            }
+        }
+        return kept;
+    }
+}
+function withoutBucketSetter(lifecycle) {
+    const copy = { ...lifecycle };
+    delete copy.bucketSetBy;
+    return copy;
+}
+function tick(checklist, index) {
+    const next = [...checklist];
+    next[index] = true;
+    return next;
+}
+const redCommands = (runs) => runs.filter(run => run.outcome !== 'passed').map(run => run.command);
+function verdictWords(record) {
+    const bucket = record.classification
+        ? BUCKET_NAMES[record.classification.bucket]
+        : 'Validator error';
+    return `${bucket} (${LEVEL_NAMES[record.severity ?? 'high']}), result ${record.result}`;
+}
+/** Users among the primary owners (teams cannot be assigned), at most GitHub's ten. */
+function assigneesOf(record) {
+    const routing = record.routing;
+    if (!routing)
+        return [];
+    return (routing.owners[routing.primaryRole] ?? [])
+        .filter(owner => !owner.includes('/'))
+        .slice(0, MAX_ASSIGNEES);
+}
+/** An issue whose hidden state was lost (edited by hand): start again from what it shows. */
+function rebuiltState(issue, key) {
+    const id = /\*\*Incident ID:\*\* (DRIFT-\d{8}-[0-9a-f]{6})/.exec(issue.body ?? '')?.[1];
+    return {
+        v: 1,
+        incidentId: id ??
+            `DRIFT-${issue.created_at.slice(0, 10).replace(/-/g, '')}-${issue.number.toString(16).padStart(6, '0').slice(-6)}`,
+        key,
+        createdAt: issue.created_at.replace(/\.\d{3}Z$/, 'Z'),
+        runs: [],
+        lifecycle: { checklist: [true, false, false, false, false], history: [], failingChecks: [] },
+        seenComments: issue.comments
+    };
+}
+function changeComment(previous, record, runs, reopen) {
+    const before = new Set(previous.runs.flatMap(run => run.findings.map(f => `${run.command}\u0000${f.tag}:${f.message}`)));
+    const now = runs.flatMap(run => run.findings.map(f => ({ key: `${run.command}\u0000${f.tag}:${f.message}`, finding: f })));
+    const added = now.filter(entry => !before.has(entry.key));
+    const gone = before.size - (now.length - added.length);
+    const lines = [reopen ? '🔴 Red again in this scope: reopened.' : '🔴 The incident changed.'];
+    lines.push(`**Now:** ${verdictWords(record)}.`);
+    if (added.length > 0) {
+        lines.push(`**New findings (${added.length}):**`, ...added
+            .slice(0, 20)
+            .map(({ finding }) => `- ${code(`${finding.tag ? `[${finding.tag}] ` : ''}${finding.message}`)}`));
+        if (added.length > 20)
+            lines.push(`- … and ${added.length - 20} more in the record above`);
+    }
+    if (gone > 0)
+        lines.push(`**No longer reported:** ${gone} finding(s).`);
+    return lines.join('\n');
+}
+const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+/** The playbook's trigger commands (playbook 3.1), the `validators` default. */
+const DEFAULT_VALIDATORS = (/* unused pure expression or super */ null && ([
+    'python3 scripts/validate-fixture-coverage.py',
+    'python3 scripts/validate-legacy-alias-parity.py'
+]));
+const DEFAULT_CONFIG = '.github/contract-drift-triage.yml';
+// Node's timers hold at most 2^31 - 1 ms; a longer one fires at once.
+const MAX_TIMEOUT = 2_147_483;
+const lines = (value) => value
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line !== '' && !line.startsWith('#'));
+const choice = (name, values) => schemas_enum(values, {
+    error: issue => `Invalid ${name} '${String(issue.input)}'. Expected one of: ${values.join(', ')}.`
+});
+const flag = (name) => schemas_string()
+    .transform(value => value.trim().toLowerCase())
+    .pipe(schemas_enum(['true', 'false'], {
+    error: issue => `Invalid ${name} '${String(issue.input)}'. Expected true or false.`
+}))
+    .transform(value => value === 'true');
+const inputSchema = object({
+    // Empty means none (a reports-only run): action.yml supplies the playbook commands as the default.
+    validators: schemas_string().transform(lines),
+    reports: schemas_string().transform(lines),
+    config: schemas_string().transform(value => value.trim()),
+    'github-token': schemas_string(),
+    mode: schemas_string()
+        .transform(value => value.trim() || 'issue')
+        .pipe(choice('mode', ['issue', 'report', 'collect', 'publish'])),
+    bundles: schemas_string().transform(lines),
+    'fail-on': schemas_string()
+        .transform(value => value.trim() || 'drift')
+        .pipe(choice('fail-on', ['drift', 'error', 'never'])),
+    'base-ref': schemas_string().transform(value => value.trim()),
+    'working-directory': schemas_string().transform(value => value.trim()),
+    'incident-repository': schemas_string()
+        .transform(value => value.trim())
+        .refine(value => value === '' || /^[\w.-]+\/[\w.-]+$/.test(value), {
+        error: issue => `Invalid incident-repository '${String(issue.input)}'. Expected format {owner}/{repo}.`
+    }),
+    'incident-key': schemas_string()
+        .transform(value => value.trim())
+        .refine(value => /^[\w./@+-]{0,100}$/.test(value), {
+        error: 'Invalid incident-key: use at most 100 letters, digits and . / @ + - _ (it becomes part of the incident key).'
+    }),
+    'issue-author': schemas_string().transform(value => value.trim() || 'github-actions[bot]'),
+    'validator-timeout': schemas_string()
+        .refine(value => value.trim() === '' ||
+        (Number.isFinite(Number(value)) && Number(value) > 0 && Number(value) <= MAX_TIMEOUT), {
+        error: issue => `Invalid validator-timeout '${String(issue.input)}'. Expected a positive number of seconds, at most ${MAX_TIMEOUT}.`
+    })
+        .transform(value => (value.trim() === '' ? 600 : Number(value))),
+    'close-on-green': flag('close-on-green'),
+    'require-close-notes': flag('require-close-notes'),
+    'allow-untrusted-code': flag('allow-untrusted-code')
+});
+const INPUT_NAMES = Object.keys(inputSchema.shape);
+const FLAG_DEFAULTS = {
+    'close-on-green': 'false',
+    'require-close-notes': 'false',
+    'allow-untrusted-code': 'false'
+};
+/** Validates raw inputs (as `core.getInput` returns them, '' when unset) into typed settings. */
+function parseInputs(read) {
+    const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, read(name) || FLAG_DEFAULTS[name] || '']));
+    const parsed = inputSchema.safeParse(raw);
+    if (!parsed.success)
+        throw new Error(parsed.error.issues.map(issue => issue.message).join('\n'));
+    return parsed.data;
+}
+
+;// CONCATENATED MODULE: ./src/parse/field.ts
+const FIELD_LINE = /^\[([^\]\s][^\]]{0,99})\] (ERROR|OK):\s?(.*)$/;
+const LIST_ITEM = /^\s*[-*]\s+(.+)$/;
+/**
+ * The field's convention (SPEC §2): `[tag] ERROR: message` per problem, or a header ending in
+ * `:` followed by `- item` lines; `[tag] OK: summary` on success.
+ */
+function fieldParser(emit, ok) {
+    let header;
+    const closeHeader = () => {
+        if (header && header.items === 0)
+            emit({ tag: header.tag, message: header.message });
+        header = undefined;
+    };
+    return {
+        line(text) {
+            const item = header ? LIST_ITEM.exec(text) : null;
+            if (header && item) {
+                header.items++;
+                emit({
+                    tag: header.tag,
+                    message: `${header.message.replace(/:$/, '')}: ${item[1].trim()}`
+                });
+                return true;
+            }
+            closeHeader();
+            const trimmed = text.trim();
+            if (trimmed[0] !== '[')
+                return false;
+            const match = FIELD_LINE.exec(trimmed);
+            if (!match)
+                return false;
+            const [, tag, level, message] = match;
+            if (level === 'OK')
+                ok(trimmed);
+            else if (message.trimEnd().endsWith(':'))
+                header = { tag, message: message.trim(), items: 0 };
+            else
+                emit({ tag, message: message.trim() });
+            return true;
+        },
+        end: closeHeader,
+        greedy: () => header !== undefined
+    };
+}
+
+;// CONCATENATED MODULE: ./src/parse/json.ts
+
+/**
+ * One finding of our JSON format (schema/findings.schema.json): a JSON Lines stream of these,
+ * a `{ "findings": [...] }` document, or a bare array. Unknown keys are ignored.
+ */
+const jsonFindingSchema = object({
+    tag: schemas_string().max(100).optional(),
+    message: schemas_string().min(1),
+    file: schemas_string().min(1).optional(),
+    line: schemas_number().int().min(1).optional(),
+    runtime: schemas_boolean().optional(),
+    severity: schemas_enum(['error', 'warning', 'notice']).optional()
+});
+const MAX_VALUE = 1024 * 1024;
+const MAX_DEPTH = 256;
+/** Validates one parsed value as a finding; a string when it is not one. */
+function toRawFinding(value) {
+    const parsed = jsonFindingSchema.safeParse(value);
+    if (!parsed.success) {
+        return parsed.error.issues
+            .map(issue => `${issue.path.join('.') || 'finding'}: ${issue.message}`)
+            .join('; ');
+    }
+    const finding = parsed.data;
+    if (finding.severity && finding.severity !== 'error')
+        return undefined;
+    return {
+        tag: finding.tag ?? '',
+        message: finding.message,
+        ...(finding.file ? { files: [finding.file] } : {}),
+        ...(finding.line !== undefined ? { line: finding.line } : {}),
+        ...(finding.runtime !== undefined ? { runtime: finding.runtime } : {})
+    };
+}
+/**
+ * Reads JSON findings as they stream, one value at a time: memory holds at most the value being
+ * read (1 MiB at most), never the document. Malformed input becomes notes, not exceptions.
+ */
+function jsonParser(events) {
+    const decoder = new TextDecoder('utf-8');
+    let line = 1;
+    let depth = 0;
+    let inString = false;
+    let escaped = false;
+    let skipping = false;
+    let jsonLines = false;
+    let topKind;
+    let top;
+    let element;
+    let badElement = false;
+    let containerDepth = 0;
+    let elementIndex = 0;
+    let key;
+    let keyBuf = '';
+    let keying = false;
+    let awaitingColon = false;
+    let expectValue = false;
+    let findings = 0;
+    let problems = 0;
+    let text = '';
+    const note = (message) => {
+        problems++;
+        events.note(message);
+    };
+    const start = (at) => ({ parts: [], size: 0, from: at, overflow: false, line });
+    const flush = (capture, upto) => {
+        if (capture.overflow || capture.from < 0)
+            return;
+        const piece = text.slice(capture.from, upto);
+        capture.size += piece.length;
+        if (capture.size > MAX_VALUE) {
+            capture.overflow = true;
+            capture.parts = [];
+        }
+        else
+            capture.parts.push(piece);
+        capture.from = -1;
+    };
+    const accept = (capture, upto, where) => {
+        flush(capture, upto);
+        if (capture.overflow)
+            return note(`${where}: larger than 1 MiB, skipped`);
+        let value;
+        try {
+            value = JSON.parse(capture.parts.join(''));
+        }
+        catch (error) {
+            return note(`${where}: not valid JSON (${error.message.split('\n')[0]})`);
+        }
+        const raw = toRawFinding(value);
+        if (typeof raw === 'string')
+            return note(`${where}: not a finding, ${raw}`);
+        if (raw) {
+            findings++;
+            events.finding(raw);
+        }
+    };
+    const reset = () => {
+        depth = 0;
+        inString = escaped = keying = awaitingColon = expectValue = badElement = false;
+        topKind = top = element = key = undefined;
+        containerDepth = 0;
+    };
+    const fail = (message) => {
+        note(message);
+        reset();
+        skipping = true;
+    };
+    const read = (chunk) => {
+        text = chunk;
+        if (top)
+            top.from = 0;
+        if (element)
+            element.from = 0;
+        for (let i = 0; i < text.length; i++) {
+            const c = text.charCodeAt(i);
+            if (c === 10)
+                line++;
+            if (skipping) {
+                if (c === 10)
+                    skipping = false;
+                continue;
+            }
+            if (inString) {
+                if (escaped)
+                    escaped = false;
+                else if (c === 92)
+                    escaped = true;
+                else if (c === 34) {
+                    inString = false;
+                    if (keying) {
+                        keying = false;
+                        awaitingColon = true;
+                    }
+                }
+                else if (c === 10) {
+                    note(`line ${line - 1}: not valid JSON (unterminated string)`);
+                    reset();
+                }
+                else if (keying && keyBuf.length < 64)
+                    keyBuf += text[i];
+                continue;
+            }
+            if (c === 10 && depth > 0 && jsonLines) {
+                note(`line ${line - 1}: not valid JSON (the object does not end on its line)`);
+                reset();
+                continue;
+            }
+            if (c === 32 || c === 9 || c === 10 || c === 13)
+                continue;
+            if (depth === 0) {
+                if (c === 123 || c === 91) {
+                    topKind = c === 123 ? 'object' : 'array';
+                    depth = 1;
+                    elementIndex = 0;
+                    if (c === 123)
+                        top = start(i);
+                    else
+                        containerDepth = 1;
+                }
+                else
+                    fail(`line ${line}: not valid JSON (unexpected text outside an object)`);
+                continue;
+            }
+            if (awaitingColon) {
+                awaitingColon = false;
+                if (c === 58) {
+                    key = keyBuf;
+                    expectValue = true;
+                    continue;
+                }
+            }
+            if (expectValue) {
+                expectValue = false;
+                if (depth === 1 && key === 'findings' && c === 91) {
+                    // A findings document: read its elements one by one, never the whole.
+                    top = undefined;
+                    containerDepth = 2;
+                    depth = 2;
+                    elementIndex = 0;
+                    continue;
+                }
+            }
+            if (depth === containerDepth && !element) {
+                if (c === 44) {
+                    badElement = false;
+                    continue;
+                }
+                if (c === 93) {
+                    depth--;
+                    containerDepth = 0;
+                    if (depth === 0)
+                        reset();
+                    continue;
+                }
+                if (c === 123) {
+                    element = start(i);
+                    depth++;
+                    continue;
+                }
+                if (!badElement)
+                    note(`findings[${elementIndex++}]: not a finding object`);
+                badElement = true;
+                if (c === 34)
+                    inString = true;
+                continue;
+            }
+            if (c === 123 || c === 91) {
+                if (++depth > MAX_DEPTH)
+                    fail(`line ${line}: JSON nested deeper than ${MAX_DEPTH} levels`);
+            }
+            else if (c === 125 || c === 93) {
+                depth--;
+                if (element && depth === containerDepth) {
+                    accept(element, i + 1, `findings[${elementIndex++}] (line ${element.line})`);
+                    element = undefined;
+                }
+                else if (depth === 0) {
+                    const capture = top;
+                    const oneLine = capture?.line === line;
+                    reset();
+                    if (capture) {
+                        accept(capture, i + 1, `line ${capture.line}`);
+                        if (oneLine)
+                            jsonLines = true;
+                    }
+                }
+            }
+            else if (c === 34) {
+                inString = true;
+                if (depth === 1 && topKind === 'object') {
+                    keying = true;
+                    keyBuf = '';
+                }
+            }
+        }
+        if (top)
+            flush(top, text.length);
+        if (element)
+            flush(element, text.length);
+    };
+    return {
+        write(chunk) {
+            read(decoder.decode(chunk, { stream: true }));
+        },
+        end() {
+            read(decoder.decode());
+            if (depth > 0 || inString)
+                note(`line ${line}: the JSON ends inside an object (truncated?)`);
+            if (findings === 0 && problems === 0)
+                events.ok('JSON findings: none reported');
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/parse/junit.ts
+const junit_MAX_DEPTH = 256;
+const TEXT_KEPT = 16 * 1024;
+const MESSAGE_CHARS = 1500;
+// `path:line` as stack traces and pytest print it: `src/a.test.ts:12:5`, `tests/x.py:47: Error`.
+const PATH_LINE = /^(.*?\.[A-Za-z][A-Za-z0-9]*):(\d+)(?::\d+)?:?$/;
+const NOT_OURS = /(?:^|[\\/])(?:node_modules|site-packages|dist-packages)[\\/]|^node:|^internal[\\/]/;
+const isPathLike = (text) => /[\\/]/.test(text) || /\.(?:[cm]?[jt]sx?|py|go|rb|java|kt|rs|php|cs)$/.test(text);
+const isDottedModule = (text) => /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/.test(text);
+const firstLine = (text) => (text ?? '')
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .find(line => line !== '') ?? '';
+/** Where a test sits: the file its `file` attribute, suite, classname or stack trace names. */
+function fileOf(test, resolver) {
+    for (const raw of [test.file, test.suite?.file]) {
+        if (raw)
+            return resolver.path(raw) ?? raw;
+    }
+    const classname = test.classname ?? '';
+    if (isPathLike(classname))
+        return resolver.path(classname);
+    if (isDottedModule(classname))
+        return resolver.module(classname);
+    const suite = test.suite?.name ?? '';
+    return isPathLike(suite) ? resolver.path(suite) : undefined;
+}
+/** The `path:line` in a failure text that concerns `file` (any of ours when file is unknown). */
+function lineInText(text, file, resolver) {
+    for (const token of text.split(/[\s()'"<>[\]]+/)) {
+        if (token.length > 500 || !token.includes(':'))
+            continue;
+        const match = PATH_LINE.exec(token);
+        if (!match || NOT_OURS.test(match[1]))
+            continue;
+        const where = resolver.path(match[1]);
+        if (!where)
+            continue;
+        if (file === undefined || where === file)
+            return { file: where, line: Number(match[2]) };
+    }
+    return undefined;
+}
+/**
+ * JUnit XML as vitest, jest-junit and pytest write it, read as it streams: each `<failure>` and
+ * `<error>` of a `<testcase>` is a runtime finding. Entities are never expanded beyond XML's
+ * own, DTDs are never read, and the parser stops at the first well-formedness error.
+ */
+function junitParser(sax, events, resolver) {
+    const decoder = new TextDecoder('utf-8');
+    const parser = sax.parser(true, { trim: false, normalize: false, position: true });
+    const suites = [];
+    let test;
+    let failure;
+    let depth = 0;
+    let stopped = false;
+    let pytest = false;
+    const counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+    const stop = (message) => {
+        if (stopped)
+            return;
+        stopped = true;
+        events.note(`JUnit XML: ${message}`);
+    };
+    const report = (found) => {
+        const current = test ?? { name: suites.at(-1)?.name ?? 'test suite', suite: suites.at(-1) };
+        if (found.kind === 'failure')
+            counts.failures++;
+        else
+            counts.errors++;
+        const name = current.classname &&
+            !isPathLike(current.classname) &&
+            !isDottedModule(current.classname) &&
+            !current.name.includes(current.classname)
+            ? `${current.classname} › ${current.name}`
+            : current.name;
+        const detail = firstLine(found.message) || firstLine(found.text) || found.type || `test ${found.kind}`;
+        let file = fileOf(current, resolver);
+        let line;
+        const inText = lineInText(found.text, file, resolver);
+        if (inText) {
+            file ??= inText.file;
+            line = inText.line;
+        }
+        else if (current.line && /^\d+$/.test(current.line)) {
+            // pytest writes the 0-based line of the test function.
+            line = Number(current.line) + (pytest ? 1 : 0);
+            if (line < 1)
+                line = undefined;
+        }
+        events.finding({
+            tag: '',
+            message: `${name}: ${detail}`.slice(0, MESSAGE_CHARS),
+            ...(file ? { files: [file] } : {}),
+            ...(line !== undefined ? { line } : {}),
+            runtime: true
+        });
+    };
+    parser.onerror = error => {
+        const where = `line ${parser.line + 1}, column ${parser.column}`;
+        const reason = error.message.split('\n')[0] ?? '';
+        stop(/Unclosed root tag|Unexpected end/.test(reason)
+            ? `the file ends before the XML is complete (truncated?) at ${where}`
+            : `not well-formed at ${where}: ${reason}; findings before it are kept`);
+    };
+    parser.ondoctype = () => {
+        if (!stopped)
+            events.note('JUnit XML: its DOCTYPE is ignored (entities are never expanded or fetched)');
+    };
+    parser.onopentag = node => {
+        if (stopped)
+            return;
+        if (++depth > junit_MAX_DEPTH)
+            return stop(`nested deeper than ${junit_MAX_DEPTH} elements; reading stopped`);
+        const name = node.name;
+        const attr = node.attributes;
+        if (depth === 1 && name !== 'testsuites' && name !== 'testsuite')
+            return stop(`the root element <${name}> is not JUnit (<testsuites> or <testsuite>)`);
+        if (name === 'testsuite') {
+            if (attr.name === 'pytest')
+                pytest = true;
+            suites.push({ name: attr.name, file: attr.file ?? attr.filepath });
+        }
+        else if (name === 'testcase') {
+            counts.tests++;
+            test = {
+                name: attr.name ?? '(unnamed test)',
+                classname: attr.classname,
+                file: attr.file,
+                line: attr.line,
+                suite: suites.at(-1)
+            };
+        }
+        else if ((name === 'failure' || name === 'error') && !failure) {
+            failure = { kind: name, message: attr.message, type: attr.type, text: '' };
+        }
+        else if (name === 'skipped' && test)
+            counts.skipped++;
+    };
+    const onText = (text) => {
+        if (failure && !stopped && failure.text.length < TEXT_KEPT)
+            failure.text += text.slice(0, TEXT_KEPT - failure.text.length);
+    };
+    parser.ontext = onText;
+    parser.oncdata = onText;
+    parser.onclosetag = name => {
+        if (stopped)
+            return;
+        depth--;
+        if ((name === 'failure' || name === 'error') && failure?.kind === name) {
+            report(failure);
+            failure = undefined;
+        }
+        else if (name === 'testcase')
+            test = undefined;
+        else if (name === 'testsuite')
+            suites.pop();
+    };
+    const feed = (text) => {
+        if (stopped || text === '')
+            return;
+        try {
+            parser.write(text);
+        }
+        catch (error) {
+            stop(`unreadable: ${error.message.split('\n')[0]}`);
+        }
+    };
+    return {
+        write(chunk) {
+            feed(decoder.decode(chunk, { stream: true }));
+        },
+        end() {
+            feed(decoder.decode());
+            if (!stopped) {
+                try {
+                    parser.close();
+                }
+                catch (error) {
+                    stop(`unreadable: ${error.message.split('\n')[0]}`);
+                }
+            }
+            if (!stopped && counts.failures + counts.errors === 0) {
+                const skipped = counts.skipped > 0 ? `, ${counts.skipped} skipped` : '';
+                events.ok(`JUnit: ${counts.tests} tests, no failures or errors${skipped}`);
+            }
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/parse/lines.ts
+/** The longest line kept; the rest of a longer line is dropped, so one 50 MB line costs 64 KiB. */
+const MAX_LINE = 64 * 1024;
+// Enough bytes for MAX_LINE UTF-16 units whatever the encoding (at most 3 bytes per unit).
+const MAX_LINE_BYTES = MAX_LINE * 3 + 3;
+// CSI and OSC escape sequences (colours, hyperlinks, titles), then C0 controls other than tab.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?/g;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\u0080-\u009f]/g;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const ANY_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+/** Removes terminal escapes and control characters a log may carry. */
+function cleanLine(text) {
+    if (!ANY_CONTROL.test(text))
+        return text;
+    return text.replace(ANSI, '').replace(CONTROL, '');
+}
+function asBuffer(bytes) {
+    return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+/**
+ * One line's bytes as cleaned text. Invalid UTF-8 becomes U+FFFD; a line break never sits
+ * inside a UTF-8 sequence, so decoding line by line reads the same as decoding the stream.
+ */
+function decodeLine(bytes, start = 0, end = bytes.length) {
+    const text = asBuffer(bytes).toString('utf8', start, Math.min(end, start + MAX_LINE_BYTES));
+    return cleanLine(text.length > MAX_LINE ? text.slice(0, MAX_LINE) : text);
+}
+/**
+ * Cuts a byte stream into lines without decoding it: CR, LF and CRLF all end a line, a leading
+ * UTF-8 byte-order mark is dropped, and the lines do not depend on how the stream was chunked.
+ * Scanning bytes lets callers decode only the lines that can matter.
+ */
+class ByteLines {
+    onLine;
+    carry;
+    carryLength = 0;
+    pendingCR = false;
+    started = false;
+    bom = 0;
+    constructor(onLine) {
+        this.onLine = onLine;
+    }
+    push(chunk) {
+        const bytes = asBuffer(chunk);
+        const size = bytes.length;
+        let pos = 0;
+        if (size === 0)
+            return;
+        if (!this.started)
+            pos = this.skipBom(bytes);
+        if (pos >= size)
+            return;
+        if (this.pendingCR) {
+            this.pendingCR = false;
+            if (bytes[pos] === 10)
+                pos++;
+        }
+        let lf = bytes.indexOf(10, pos);
+        let cr = bytes.indexOf(13, pos);
+        while (pos < size) {
+            if (lf !== -1 && lf < pos)
+                lf = bytes.indexOf(10, pos);
+            if (cr !== -1 && cr < pos)
+                cr = bytes.indexOf(13, pos);
+            const brk = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+            if (brk === -1) {
+                this.hold(bytes, pos, size);
+                return;
+            }
+            this.deliver(bytes, pos, brk);
+            if (bytes[brk] === 13) {
+                if (brk + 1 === size) {
+                    this.pendingCR = true;
+                    return;
+                }
+                pos = bytes[brk + 1] === 10 ? brk + 2 : brk + 1;
+            }
+            else
+                pos = brk + 1;
+        }
+    }
+    end() {
+        if (this.carry)
+            this.release();
+        // A BOM prefix that never completed is ordinary (invalid) text.
+        if (!this.started && this.bom > 0) {
+            this.started = true;
+            this.onLine(Buffer.from([0xef, 0xbb, 0xbf].slice(0, this.bom)), 0, this.bom, true);
+        }
+    }
+    skipBom(bytes) {
+        const BOM = [0xef, 0xbb, 0xbf];
+        let i = 0;
+        while (this.bom < 3 && i < bytes.length && bytes[i] === BOM[this.bom]) {
+            this.bom++;
+            i++;
+        }
+        if (this.bom === 3) {
+            this.started = true;
+            return i;
+        }
+        if (i < bytes.length) {
+            // Not a BOM after all: what looked like its start is the line's first bytes.
+            this.started = true;
+            if (this.bom > 0)
+                this.hold(Buffer.from(BOM.slice(0, this.bom)), 0, this.bom);
+            return i;
+        }
+        return i;
+    }
+    hold(bytes, start, end) {
+        const room = MAX_LINE_BYTES - this.carryLength;
+        const take = Math.min(room, end - start);
+        if (!this.carry) {
+            this.carry = Buffer.allocUnsafe(Math.max(Math.min(MAX_LINE_BYTES, (end - start) * 2), 256));
+            this.carryLength = 0;
+        }
+        if (take <= 0)
+            return;
+        if (this.carry.length < this.carryLength + take) {
+            const grown = Buffer.allocUnsafe(Math.min(MAX_LINE_BYTES, Math.max(this.carry.length * 2, this.carryLength + take)));
+            this.carry.copy(grown, 0, 0, this.carryLength);
+            this.carry = grown;
+        }
+        bytes.copy(this.carry, this.carryLength, start, start + take);
+        this.carryLength += take;
+    }
+    deliver(bytes, start, end) {
+        if (this.carry) {
+            this.hold(bytes, start, end);
+            this.release();
+        }
+        else
+            this.onLine(bytes, start, Math.min(end, start + MAX_LINE_BYTES), false);
+    }
+    release() {
+        const carry = this.carry;
+        const length = this.carryLength;
+        this.carry = undefined;
+        this.carryLength = 0;
+        this.onLine(carry, 0, length, true);
+    }
+}
+/** Turns a byte stream into cleaned lines (see ByteLines and decodeLine). */
+class LineSplitter {
+    lines;
+    constructor(onLine) {
+        this.lines = new ByteLines((bytes, start, end) => onLine(decodeLine(bytes, start, end)));
+    }
+    push(chunk) {
+        this.lines.push(chunk);
+    }
+    end() {
+        this.lines.end();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/parse/resolve.ts
+
+const indexes = new WeakMap();
+function repoIndex(list) {
+    let index = indexes.get(list);
+    if (!index) {
+        const files = new Set();
+        const byName = new Map();
+        for (const file of list()) {
+            files.add(file);
+            const name = file.slice(file.lastIndexOf('/') + 1);
+            const same = byName.get(name);
+            if (same)
+                same.push(file);
+            else
+                byName.set(name, [file]);
+        }
+        index = { files, byName };
+        indexes.set(list, index);
+    }
+    return index;
+}
+/**
+ * A resolver for one workspace. With the repository's file list it also places absolute paths
+ * from another checkout (a container's `/app/src/x.ts`: the longest repository path it ends
+ * with) and paths relative to a package directory, as vitest writes them (the one repository
+ * file that ends with it). The list is read only when such a path needs it.
+ */
+function pathResolver(workspace, repoFiles) {
+    const resolve = (raw) => {
+        const plain = normalisePath(raw, workspace);
+        if (!repoFiles || raw.trim() === '')
+            return plain;
+        const index = repoIndex(repoFiles);
+        if (plain && (plain.endsWith('/') || index.files.has(plain)))
+            return plain;
+        const parts = raw
+            .trim()
+            .replace(/\\/g, '/')
+            .replace(/^[A-Za-z]:/, '')
+            .split('/')
+            .filter(part => part !== '' && part !== '.' && part !== '..');
+        const rel = parts.join('/');
+        const candidates = index.byName.get(parts.at(-1) ?? '') ?? [];
+        let longest;
+        for (const file of candidates)
+            if ((rel === file || rel.endsWith(`/${file}`)) && file.length > (longest?.length ?? 0))
+                longest = file;
+        if (longest)
+            return longest;
+        const inside = candidates.filter(file => file.endsWith(`/${rel}`));
+        return inside.length === 1 ? inside[0] : plain;
+    };
+    return {
+        path: resolve,
+        module(dotted) {
+            const parts = dotted.split('.').filter(Boolean);
+            if (repoFiles) {
+                const index = repoIndex(repoFiles);
+                for (let k = parts.length; k > 0; k--) {
+                    const found = resolve(`${parts.slice(0, k).join('/')}.py`);
+                    if (found && index.files.has(found))
+                        return found;
+                }
+                return undefined;
+            }
+            // Without the file list: test classes are capitalised, modules are not.
+            while (parts.length > 1 && /^[A-Z]/.test(parts.at(-1)))
+                parts.pop();
+            return parts.length > 0 ? normalisePath(`${parts.join('/')}.py`, workspace) : undefined;
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/parse/sniff.ts
+/** Bytes held back at most while the format is decided. */
+const SNIFF_LIMIT = 1024 * 1024;
+const DOCUMENT_PROBE = 4096;
+const XML_START = ['<?xml', '<testsuite', '<!--', '<!DOCTYPE'];
+// `{ "findings": [` possibly after other scalar keys: a findings document, however it is laid out.
+const DOCUMENT_HEAD = /^\{\s*(?:"(?:[^"\\]|\\.)*"\s*:\s*(?:"(?:[^"\\]|\\.)*"|-?[\d.eE+-]+|true|false|null)\s*,\s*)*"findings"\s*:\s*\[/;
+const isBlank = (byte) => byte === 0x20 || (byte >= 9 && byte <= 13);
+const isFindingObject = (value) => typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    (Array.isArray(value.findings) ||
+        typeof value.message === 'string');
+/**
+ * The format an output is in, from its first bytes: JUnit XML, our JSON findings (a findings
+ * document, or JSON Lines whose first line is a finding), else text lines. `undefined` while
+ * more bytes could change the answer; the answer depends on the content only, never on how it
+ * was chunked, so `bytes` beyond SNIFF_LIMIT must not be passed.
+ */
+function sniffFormat(bytes, final) {
+    let at = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    while (at < bytes.length && isBlank(bytes[at]))
+        at++;
+    const complete = final || bytes.length >= SNIFF_LIMIT;
+    if (at >= bytes.length)
+        return complete ? 'lines' : undefined;
+    const first = bytes[at];
+    if (first === 0x3c) {
+        const head = Buffer.from(bytes.buffer, bytes.byteOffset + at, Math.min(16, bytes.length - at)).toString('latin1');
+        if (XML_START.some(start => head.startsWith(start)))
+            return 'junit';
+        if (!complete && XML_START.some(start => start.startsWith(head)))
+            return undefined;
+        return 'lines';
+    }
+    if (first !== 0x7b)
+        return 'lines';
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    const newline = text.indexOf(10, at);
+    if (newline < 0 && !complete)
+        return undefined;
+    if (newline >= 0) {
+        try {
+            return isFindingObject(JSON.parse(text.toString('utf8', at, newline))) ? 'json' : 'lines';
+        }
+        catch {
+            // Not one object per line: perhaps a pretty-printed findings document.
+        }
+    }
+    if (!final && bytes.length < DOCUMENT_PROBE + at)
+        return undefined;
+    return DOCUMENT_HEAD.test(text.toString('utf8', at, Math.min(bytes.length, at + DOCUMENT_PROBE)))
+        ? 'json'
+        : 'lines';
+}
+
+;// CONCATENATED MODULE: ./src/parse/targets.ts
+
+const MAX_TARGETS = 20;
+const MCP_PACK = /MCP pack '([^'/]+)' version '([^'/]+)'(?:\s+(?:missing required file:\s*|file\s+)?([\w-]+(?:\.[\w-]+)*\.[A-Za-z]\w*)\b)?/;
+const MODULE_PACK = /module pack '([^'/]+)'(?:\/([\w.-]+)(?:\/([\w./-]+?))?(?=[\s:,]|$)|\s+version '([^'/]+)')?/;
+const MISSING_PACKS = /Missing required (MCP|module) fixture packs?:\s*\[([^\]]*)\]/i;
+const CANONICAL_TOOL = /canonical tool '([^'/]+)'/;
+const JSON_POSITION = /\bline (\d+) column \d+/;
+// A broken-link item: `<file>:<line> -> '<link as written>' (resolved: <path>)`. The link is relative
+// to the file it sits in, so only the file and the resolved path are repository paths.
+const LINK_ITEM = /(?:^|\s)([^\s'"`]+):(\d+)\s+->\s+(['"`])[^'"`]*\3\s+\(resolved:\s*([^)]+?)\s*\)/;
+// `/` or `\` separated (Windows runners print `tests\contracts\…`, Python's repr doubles the `\`).
+const PATH_LIKE = /(?:^|[\s'"`([=,])((?:[A-Za-z]:)?(?:\.{0,2}[\\/]+)?(?:[\w@.+-]+[\\/]+)+[\w@.+-]+\.[A-Za-z0-9]+)(?::(\d+))?/g;
+function quoted(list) {
+    return [...list.matchAll(/['"]([^'"]+)['"]/g)].map(m => m[1]);
+}
+/**
+ * The files and directories (with a trailing `/`: fixture packs) a finding's text points at,
+ * repository-relative, most specific first, and the line it names when it names one.
+ */
+function findTargets(tag, message, context) {
+    const targets = [];
+    let line;
+    const add = (raw) => {
+        const path = raw && normalisePath(raw, context.workspace);
+        if (path && !targets.includes(path) && targets.length < MAX_TARGETS)
+            targets.push(path);
+    };
+    const missing = MISSING_PACKS.exec(message);
+    if (missing) {
+        const base = missing[1]?.toUpperCase() === 'MCP' ? `${FIXTURE_ROOT}/mcp` : FIXTURE_ROOT;
+        for (const name of quoted(missing[2]))
+            add(`${base}/${name}/`);
+    }
+    const mcp = MCP_PACK.exec(message);
+    if (mcp)
+        add(`${FIXTURE_ROOT}/mcp/${mcp[1]}/${mcp[2]}/${mcp[3] ?? ''}`);
+    const module = MODULE_PACK.exec(message);
+    if (module && !mcp) {
+        const version = module[2] ?? module[4];
+        add(`${FIXTURE_ROOT}/${module[1]}/${version ? `${version}/` : ''}${module[3] ?? ''}`);
+    }
+    const tool = CANONICAL_TOOL.exec(message);
+    let text = message;
+    const link = LINK_ITEM.exec(message);
+    if (link) {
+        const before = targets.length;
+        add(link[1]);
+        if (targets.length > before)
+            line = Number(link[2]);
+        add(link[4]);
+        text = message.slice(0, link.index) + message.slice(link.index + link[0].length);
+    }
+    if (targets.length < MAX_TARGETS) {
+        for (const match of text.matchAll(PATH_LIKE)) {
+            const before = targets.length;
+            add(match[1]);
+            if (line === undefined && match[2] && targets.length > before)
+                line = Number(match[2]);
+        }
+    }
+    if (targets.length > 0 && line === undefined) {
+        const position = JSON_POSITION.exec(message);
+        if (position)
+            line = Number(position[1]);
+    }
+    if (targets.length === 0)
+        for (const glob of context.checks[tag] ?? [])
+            add(globPlace(glob));
+    if (tool)
+        add(`${FIXTURE_ROOT}/mcp/${tool[1]}/`);
+    return line === undefined ? { targets } : { targets, line };
+}
+
+;// CONCATENATED MODULE: ./src/parse/workflow.ts
+const COMMAND = /^::(error|warning|notice)(?:\s+(.*?))?::(.*)$/;
+// The runner's escaping (actions/toolkit command.ts): `%`, CR and LF in data; `:` and `,` too in
+// property values.
+const unescapeData = (text) => text.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%25/g, '%');
+const unescapeProperty = (text) => unescapeData(text.replace(/%3A/gi, ':').replace(/%2C/gi, ','));
+/**
+ * GitHub workflow commands: `::error file=…,line=…,title=…::message` is a finding; warnings and
+ * notices are not (they do not fail a gate), and other commands are ignored.
+ */
+function workflowCommandParser(emit) {
+    return {
+        line(text) {
+            const trimmed = text.trimStart();
+            if (!trimmed.startsWith('::'))
+                return false;
+            const match = COMMAND.exec(trimmed);
+            if (!match)
+                return false;
+            if (match[1] !== 'error')
+                return true;
+            const props = new Map();
+            for (const pair of (match[2] ?? '').split(',')) {
+                const at = pair.indexOf('=');
+                if (at > 0)
+                    props.set(pair.slice(0, at).trim(), unescapeProperty(pair.slice(at + 1)));
+            }
+            const body = unescapeData(match[3]).trim();
+            const title = props.get('title');
+            const file = props.get('file');
+            const line = Number(props.get('line'));
+            emit({
+                tag: '',
+                message: title && !body.startsWith(title) ? `${title}: ${body}` : body || title || 'error',
+                ...(file ? { files: [file] } : {}),
+                ...(Number.isInteger(line) && line > 0 ? { line } : {})
+            });
+            return true;
+        },
+        end() { }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/parse/xml.ts
+let loaded;
+let loading;
+/**
+ * Loads the XML parser on first need: most validators print text, and start-up must not pay for
+ * a parser only JUnit output needs (issue 9).
+ */
+function loadXmlParser() {
+    loading ??= __nccwpck_require__.e(/* import() */ 560).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2560, 23)).then(module => {
+        const sax = (module.default ?? module);
+        sax.MAX_BUFFER_LENGTH = 1024 * 1024;
+        loaded = sax;
+        return sax;
+    });
+    return loading;
+}
+/** The XML parser when it is already loaded. */
+function xmlParserIfLoaded() {
+    return loaded;
+}
+
+;// CONCATENATED MODULE: ./src/parse/index.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const TRACEBACK = 'Traceback (most recent call last):';
+const PYTHON_MISSING_SCRIPT = /can't open file .*\[Errno 2\] No such file or directory/;
+const FALLBACK_LINES = 5;
+const MAX_NOTES = 20;
+// Output that arrives while the XML parser loads waits in memory; a few milliseconds' worth.
+const MAX_PENDING_XML = 64 * 1024 * 1024;
+// 128 + n for the signals that end a process abnormally, as a shell reports them.
+const FATAL_EXIT_CODES = {
+    132: 'SIGILL',
+    133: 'SIGTRAP',
+    134: 'SIGABRT',
+    135: 'SIGBUS',
+    136: 'SIGFPE',
+    137: 'SIGKILL',
+    139: 'SIGSEGV'
+};
+/** Whether a line holds anything but blanks and control bytes. */
+function visible(buf, start, end) {
+    for (let i = start; i < end; i++) {
+        const byte = buf[i];
+        if (byte > 0x20 && byte !== 0x7f)
+            return true;
+    }
+    return false;
+}
+/**
+ * Reads one validator's output as it streams and turns it into findings, a crash verdict and a
+ * bounded excerpt: memory stays bounded by the findings kept, whatever the size of the log.
+ * The format is decided from the first bytes (or given); text is scanned as bytes and only the
+ * lines a parser could want are decoded.
+ */
+class OutputCollector {
+    source;
+    options;
+    mode;
+    sniffed;
+    sniffedLength = 0;
+    lines;
+    lineParsers = [];
+    field;
+    alwaysGreedy = false;
+    textMode = false;
+    crashWatch = false;
+    stream;
+    pendingXml;
+    pendingXmlBytes = 0;
+    loading;
+    closed = false;
+    resolverCache;
+    events;
+    findings = [];
+    findingCount = 0;
+    okLines = [];
+    notes = [];
+    noteCount = 0;
+    head = [];
+    headChars = 0;
+    tail = [];
+    tailChars = 0;
+    omittedLines = 0;
+    lastLines = [];
+    bytes = 0;
+    traceback = false;
+    crashReason;
+    constructor(source, options) {
+        this.source = source;
+        this.options = options;
+        this.events = {
+            finding: raw => this.add(raw),
+            note: text => this.note(text),
+            ok: line => this.okLines.length < 20 && this.okLines.push(line)
+        };
+        this.lines = new ByteLines((buf, start, end, owned) => this.line(buf, start, end, owned));
+        const format = options.format ?? options.formats?.[source] ?? 'auto';
+        if (format !== 'auto')
+            this.begin(format);
+    }
+    write(chunk) {
+        this.bytes += chunk.length;
+        if (this.mode !== undefined)
+            return this.feed(chunk);
+        this.hold(chunk);
+        this.decide(false);
+    }
+    /** Resolves once no parser is loading; the stream may then be finished synchronously. */
+    settled() {
+        return this.loading ?? Promise.resolve();
+    }
+    /** finish(), after waiting for any parser the output needs (the XML parser loads lazily). */
+    async finishWhenReady(exitCode, durationMs, signal) {
+        if (this.mode === undefined)
+            this.decide(true);
+        await this.settled();
+        return this.finish(exitCode, durationMs, signal);
+    }
+    /** Closes a captured report (no exit code of its own) and judges it by its content. */
+    async finishReport(durationMs) {
+        if (this.mode === undefined)
+            this.decide(true);
+        await this.settled();
+        return this.finish(this.reportExitCode(), durationMs);
+    }
+    /**
+     * Closes the stream and judges the run. `exitCode` null means it was stopped at the timeout;
+     * `signal` names the signal that killed it (a crash, such as an out-of-memory kill).
+     */
+    finish(exitCode, durationMs, signal) {
+        this.close();
+        const killedBy = signal ?? (exitCode !== null ? FATAL_EXIT_CODES[exitCode] : undefined);
+        if (killedBy && !this.crashReason) {
+            this.crashReason = `killed by ${killedBy}${exitCode !== null ? ` (exit ${exitCode})` : ''}`;
+        }
+        const outcome = this.outcome(exitCode, killedBy !== undefined);
+        if (outcome === 'failed' && this.findingCount === 0)
+            this.addFallback(exitCode);
+        return {
+            command: this.source,
+            outcome,
+            exitCode,
+            durationMs,
+            findings: this.findings,
+            findingCount: this.findingCount,
+            okLines: this.okLines,
+            excerpt: this.excerpt(),
+            outputBytes: this.bytes,
+            ...(this.crashReason ? { crash: this.crashReason } : {}),
+            ...(this.mode ? { format: this.mode } : {}),
+            ...(this.noteCount > 0 ? { notes: this.noteList() } : {})
+        };
+    }
+    /**
+     * Closes the stream and says the exit code a captured report implies: red when it holds
+     * findings, a traceback, unreadable structure or unrecognised text; green when it holds only
+     * OK lines or a clean JUnit/JSON report; missing when it is empty.
+     */
+    reportExitCode() {
+        this.close();
+        if (this.bytes === 0)
+            return 127;
+        if (this.findingCount > 0 || this.traceback)
+            return 1;
+        if (this.structured())
+            return this.noteCount > 0 || this.okLines.length === 0 ? 1 : 0;
+        return this.okLines.length === 0 ? 1 : 0;
+    }
+    structured() {
+        return this.mode === 'junit' || this.mode === 'json';
+    }
+    hold(chunk) {
+        const needed = this.sniffedLength + chunk.length;
+        if (!this.sniffed || this.sniffed.length < needed) {
+            const grown = Buffer.allocUnsafe(Math.max(needed, Math.min(2 * needed, 2 * SNIFF_LIMIT), 4096));
+            this.sniffed?.copy(grown, 0, 0, this.sniffedLength);
+            this.sniffed = grown;
+        }
+        this.sniffed.set(chunk, this.sniffedLength);
+        this.sniffedLength = needed;
+    }
+    decide(final) {
+        const held = (this.sniffed ?? Buffer.alloc(0)).subarray(0, this.sniffedLength);
+        const format = sniffFormat(held.subarray(0, SNIFF_LIMIT), final);
+        if (!format)
+            return;
+        this.sniffed = undefined;
+        this.sniffedLength = 0;
+        this.begin(format);
+        if (held.length > 0)
+            this.feed(held);
+    }
+    begin(mode) {
+        this.mode = mode;
+        if (mode === 'junit')
+            return this.startXml();
+        this.crashWatch = true;
+        if (mode === 'json') {
+            this.stream = jsonParser(this.events);
+            return;
+        }
+        this.textMode = true;
+        const emit = (raw) => this.add(raw);
+        if (mode === 'lines' || mode === 'field') {
+            this.field = fieldParser(emit, this.events.ok);
+            this.lineParsers.push(this.field);
+        }
+        if (mode === 'lines' || mode === 'workflow-commands')
+            this.lineParsers.push(workflowCommandParser(emit));
+        if ((mode === 'lines' || mode === 'matchers') && this.options.problemMatchers) {
+            this.lineParsers.push(matcherParser(this.options.problemMatchers, emit));
+            this.alwaysGreedy = true;
+        }
+    }
+    startXml() {
+        const sax = xmlParserIfLoaded();
+        if (sax) {
+            this.stream = junitParser(sax, this.events, this.resolver());
+            return;
+        }
+        this.pendingXml = [];
+        this.loading = loadXmlParser().then(loaded => {
+            const pending = this.pendingXml ?? [];
+            this.pendingXml = undefined;
+            // Finished without waiting: the run is judged already and must not change under it.
+            if (this.closed)
+                return;
+            this.stream = junitParser(loaded, this.events, this.resolver());
+            for (const chunk of pending)
+                this.stream.write(chunk);
+        }, (error) => {
+            this.pendingXml = undefined;
+            this.note(`JUnit XML: the XML parser could not be loaded (${String(error)})`);
+        });
+    }
+    feed(chunk) {
+        this.lines.push(chunk);
+        this.adopt();
+        if (this.pendingXml) {
+            if (this.pendingXmlBytes + chunk.length <= MAX_PENDING_XML) {
+                this.pendingXml.push(Buffer.from(chunk));
+                this.pendingXmlBytes += chunk.length;
+            }
+            else if (this.pendingXmlBytes <= MAX_PENDING_XML) {
+                this.pendingXmlBytes = Infinity;
+                this.note('JUnit XML: output arrived faster than the XML parser loaded; the rest is unread');
+            }
+        }
+        else
+            this.stream?.write(chunk);
+    }
+    close() {
+        if (this.closed)
+            return;
+        if (this.mode === undefined)
+            this.decide(true);
+        this.closed = true;
+        this.lines.end();
+        for (const parser of this.lineParsers)
+            parser.end();
+        if (this.pendingXml)
+            this.note('JUnit XML: the output ended while the XML parser was loading; it was not read');
+        else
+            this.stream?.end();
+    }
+    resolver() {
+        return (this.resolverCache ??= pathResolver(this.options.workspace, this.options.repoFiles));
+    }
+    note(text) {
+        this.noteCount++;
+        if (this.notes.length < MAX_NOTES)
+            this.notes.push(text.slice(0, 500));
+    }
+    noteList() {
+        const more = this.noteCount - this.notes.length;
+        return more > 0 ? [...this.notes, `… and ${more} more`] : [...this.notes];
+    }
+    outcome(exitCode, killed) {
+        if (exitCode === null && !killed)
+            return 'timed-out';
+        // A crash exits 1 like a real failure: only the traceback tells them apart (SPEC §2).
+        if (this.traceback || killed)
+            return 'crashed';
+        // ERROR lines are believed over a zero exit: a gate must not go green on a reported problem.
+        if (exitCode === 0)
+            return this.findingCount > 0 ? 'failed' : 'passed';
+        if (exitCode === 127 || exitCode === 126 || (exitCode === 2 && this.missingScript()))
+            return 'missing';
+        return 'failed';
+    }
+    missingScript() {
+        const last = this.lastLines.map(held => decodeLine(held.buf, held.start, held.end));
+        return [...this.head, ...last].some(line => PYTHON_MISSING_SCRIPT.test(line));
+    }
+    line(buf, start, end, owned) {
+        let text;
+        const limit = this.options.excerptChars ?? 16_000;
+        if (this.headChars < limit) {
+            text = decodeLine(buf, start, end);
+            this.head.push(text);
+            this.headChars += text.length + 1;
+        }
+        else
+            this.keepTail({ buf, start, end, owned }, limit);
+        if (this.crashWatch && this.wanted(buf, start, end)) {
+            text ??= decodeLine(buf, start, end);
+            for (const parser of this.lineParsers)
+                if (parser.line(text))
+                    break;
+            if (text.startsWith(TRACEBACK))
+                this.traceback = true;
+            else if (this.traceback && text !== '' && !/^\s/.test(text))
+                this.crashReason = text.slice(0, 500);
+        }
+        if (visible(buf, start, end)) {
+            this.lastLines.push({ buf, start, end, owned });
+            if (this.lastLines.length > FALLBACK_LINES)
+                this.lastLines.shift();
+        }
+    }
+    /** Only lines a parser could want are decoded: the rest of a huge log is counted, not read. */
+    wanted(buf, start, end) {
+        if (this.alwaysGreedy || this.traceback || this.field?.greedy?.())
+            return true;
+        let i = start;
+        while (i < end && (buf[i] <= 0x20 || buf[i] === 0x7f))
+            i++;
+        if (i === end)
+            return false;
+        const byte = buf[i];
+        // `[tag]`, an escape sequence, `::command`, `Traceback`, or text that is not ASCII.
+        return (byte === 0x5b ||
+            byte === 0x1b ||
+            byte === 0x3a ||
+            byte >= 0x80 ||
+            (byte === 0x54 && buf[i + 1] === 0x72));
+    }
+    keepTail(held, limit) {
+        this.tail.push(held);
+        this.tailChars += held.end - held.start + 1;
+        while (this.tailChars > limit && this.tail.length > 1) {
+            const first = this.tail.shift();
+            this.tailChars -= first.end - first.start + 1;
+            this.omittedLines++;
+        }
+    }
+    /** Held lines that are views of the caller's chunk become copies before the chunk is gone. */
+    adopt() {
+        for (const list of [this.tail, this.lastLines]) {
+            for (const held of list) {
+                if (held.owned)
+                    continue;
+                held.buf = Buffer.from(held.buf.subarray(held.start, held.end));
+                held.end -= held.start;
+                held.start = 0;
+                held.owned = true;
+            }
+        }
+    }
+    add(raw) {
+        this.findingCount++;
+        if (this.findings.length >= (this.options.maxFindings ?? 1000))
+            return;
+        const targets = [];
+        for (const file of raw.files ?? []) {
+            const path = this.resolver().path(file);
+            if (path && !targets.includes(path))
+                targets.push(path);
+        }
+        let line = raw.line;
+        if (targets.length === 0) {
+            const found = findTargets(raw.tag, raw.message, this.options);
+            targets.push(...found.targets);
+            line ??= found.line;
+        }
+        this.findings.push({
+            source: this.source,
+            tag: raw.tag,
+            message: raw.message.slice(0, 2000),
+            targets,
+            ...(line !== undefined ? { line } : {}),
+            runtime: raw.runtime === true || this.options.runtimeTags.includes(raw.tag)
+        });
+    }
+    /** An unrecognised failing output still counts: one finding carrying its last lines. */
+    addFallback(exitCode) {
+        const last = this.lastLines
+            .map(held => decodeLine(held.buf, held.start, held.end))
+            .filter(line => line.trim() !== '');
+        const said = this.structured() && this.notes.length > 0 ? this.notes.slice(0, 3) : last;
+        const tail = said.join('\n') || `exited with code ${exitCode} and printed nothing`;
+        this.add({ tag: '', message: tail });
+    }
+    excerpt() {
+        const limit = this.options.excerptChars ?? 16_000;
+        const gap = this.omittedLines > 0 ? [`… ${this.omittedLines} lines omitted …`] : [];
+        let tail = this.tail.map(held => decodeLine(held.buf, held.start, held.end));
+        // One gigantic last line: keep its end only.
+        if (tail.length === 1 && tail[0].length > limit)
+            tail = [tail[0].slice(-limit)];
+        return [...this.head, ...gap, ...tail].join('\n').replace(/\n+$/, '');
+    }
+}
+/** Parses a whole output at once (tests); XML needs loadXmlParser() first, or parseOutputAsync. */
+function parseOutput(source, output, exitCode, options) {
+    const collector = new OutputCollector(source, options);
+    collector.write(typeof output === 'string' ? new TextEncoder().encode(output) : output);
+    return collector.finish(exitCode, 0);
+}
+/** Parses a whole output at once, loading whatever parser it needs. */
+async function parseOutputAsync(source, output, exitCode, options) {
+    const collector = new OutputCollector(source, options);
+    collector.write(typeof output === 'string' ? new TextEncoder().encode(output) : output);
+    return collector.finishWhenReady(exitCode, 0);
+}
+
+;// CONCATENATED MODULE: ./src/pipeline.ts
+
+
+
+
+
+
+
+/**
+ * Parse options from the config: what `checks` and `runtime` say about validator tags, the
+ * formats and problem matchers it sets, and the repository's files for placing paths.
+ */
+function parseOptions(config, workspace) {
+    return {
+        workspace,
+        checks: config.checks,
+        runtimeTags: config.runtime,
+        ...(config.formats ? { formats: config.formats } : {}),
+        ...(config['problem-matchers'] ? { problemMatchers: config['problem-matchers'] } : {}),
+        repoFiles: repositoryFiles(workspace)
+    };
+}
+const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
+const MAX_LISTED_FILES = 200_000;
+/** The files under `root`, root-relative, listed on first call only and then kept. */
+function repositoryFiles(root) {
+    let files;
+    return () => {
+        if (files)
+            return files;
+        files = [];
+        const pending = [''];
+        while (pending.length > 0 && files.length < MAX_LISTED_FILES) {
+            const prefix = pending.pop();
+            let entries;
+            try {
+                entries = (0,external_node_fs_namespaceObject.readdirSync)((0,external_node_path_namespaceObject.join)(root, prefix), { withFileTypes: true });
+            }
+            catch {
+                continue;
+            }
+            for (const entry of entries) {
+                const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+                if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name))
+                    pending.push(path);
+                else if (entry.isFile())
+                    files.push(path);
+            }
+        }
+        return files;
+    };
+}
+/**
+ * Files matching the `reports` globs: relative globs from `root`, absolute ones (such as
+ * `${{ runner.temp }}/*.log`) from their own base directory. Sorted, with the globs that matched nothing.
+ */
+async function findReports(globs, root) {
+    const files = new Set();
+    const unmatched = [];
+    for (const glob of globs) {
+        // Walk from the glob's literal directory only, not the whole tree.
+        const scan = picomatch_default().scan(glob.replace(/\\/g, '/'));
+        const literal = scan.isGlob ? scan.base : (0,external_node_path_namespaceObject.dirname)(scan.base);
+        const base = (0,external_node_path_namespaceObject.resolve)(root, literal || '.');
+        const pattern = (0,external_node_path_namespaceObject.relative)(base, (0,external_node_path_namespaceObject.resolve)(root, glob)).replace(/\\/g, '/');
+        const match = picomatch_default()(pattern, { dot: true });
+        const found = await walk(base, match);
+        if (found.length === 0)
+            unmatched.push(glob);
+        for (const file of found) {
+            const full = (0,external_node_path_namespaceObject.join)(base, file);
+            const inside = (0,external_node_path_namespaceObject.relative)(root, full);
+            files.add(inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside) ? full : inside.replace(/\\/g, '/'));
+        }
+    }
+    return { files: [...files].sort(), unmatched };
+}
+async function walk(dir, match, prefix = '') {
+    const found = [];
+    let entries;
+    try {
+        entries = await (0,promises_namespaceObject.readdir)((0,external_node_path_namespaceObject.join)(dir, prefix), { withFileTypes: true });
+    }
+    catch {
+        return found;
+    }
+    for (const entry of entries) {
+        const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+        if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name))
+            found.push(...(await walk(dir, match, path)));
+        else if (entry.isFile() && match(path))
+            found.push(path);
+    }
+    return found;
+}
+/** Output a validator already wrote, parsed as it streams from disk; red when it holds findings. */
+async function readReport(path, root, options) {
+    const format = reportFormat(path, options.formats);
+    const collector = new OutputCollector(`report: ${path}`, format ? { ...options, format } : options);
+    const started = Date.now();
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)((0,external_node_path_namespaceObject.resolve)(root, path))) {
+        collector.write(chunk);
+        // While the XML parser loads, the file waits rather than memory filling up.
+        await collector.settled();
+    }
+    return collector.finishReport(Date.now() - started);
+}
+/** The format the config's `formats` gives a report file: by exact path, then by glob. */
+function reportFormat(path, formats) {
+    if (!formats)
+        return undefined;
+    const plain = path.replace(/\\/g, '/');
+    if (formats[plain])
+        return formats[plain];
+    for (const [glob, format] of Object.entries(formats))
+        if (picomatch_default().isMatch(plain, glob, { dot: true }))
+            return format;
+    return undefined;
+}
+/** The change set classified by the config's `paths`, with intent from labels, PR body and head commit. */
+function changeContext(changes, signals, config) {
+    const texts = [
+        ...(signals.prBody ? [{ where: 'the pull request body', text: signals.prBody }] : []),
+        ...(changes.headMessage
+            ? [{ where: 'the head commit message', text: changes.headMessage }]
+            : [])
+    ];
+    return {
+        changed: changes.files.map(path => ({ path, class: classify(path, config.paths) })),
+        changeSource: changes.source,
+        intent: findIntent({ labels: signals.labels, texts }, config.intent)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/redact.ts
+/**
+ * Secret redaction for everything that leaves the runner: the values the action knows are
+ * secret, their base64 forms, and common credential formats.
+ */
+const CREDENTIALS = [
+    /\b(?:gh[pousr]_[A-Za-z0-9]{20,255}|github_pat_[A-Za-z0-9_]{20,255})\b/g,
+    /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
+    /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+    /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+    /(?<=\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+(?=@)/gi
+];
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL/i;
+// Named like a secret but not one: the `incident-key` input is part of the incident key itself.
+const NOT_SECRET = /^INPUT_INCIDENT[-_]KEY$/i;
+const MASK = '***';
+/** Secret values from the environment: variables (and `INPUT_*`) whose names say they are secret. */
+function secretsFromEnv(env) {
+    return Object.entries(env)
+        .filter(([name, value]) => SECRET_NAME.test(name) && !NOT_SECRET.test(name) && value !== undefined && value.length >= 6)
+        .map(([, value]) => value);
+}
+function createRedactor(secrets) {
+    const values = new Set();
+    for (const secret of secrets) {
+        if (secret.length < 6)
+            continue;
+        values.add(secret);
+        values.add(Buffer.from(secret).toString('base64').replace(/=+$/, ''));
+    }
+    const ordered = [...values].sort((a, b) => b.length - a.length);
+    return text => {
+        let out = text;
+        for (const value of ordered)
+            if (out.includes(value))
+                out = out.split(value).join(MASK);
+        for (const pattern of CREDENTIALS)
+            out = out.replace(pattern, MASK);
+        return out;
+    };
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/report.ts
 
 
@@ -45041,8 +46925,8 @@ async function publishReport(record, options) {
     const annotations = record.result === 'pass' ? [] : buildAnnotations(record, options.root, options.repoPrefix);
     const room = MAX_ANNOTATIONS - (options.willFail ? 1 : 0);
     for (const annotation of annotations.slice(0, room)) {
-        error(markdown_plainText(redact(annotation.message)), {
-            title: markdown_plainText(redact(annotation.title)),
+        error(plainText(redact(annotation.message)), {
+            title: plainText(redact(annotation.title)),
             ...(annotation.file ? { file: annotation.file } : {}),
             ...(annotation.startLine !== undefined ? { startLine: annotation.startLine } : {})
         });
@@ -45050,7 +46934,12 @@ async function publishReport(record, options) {
     const note = annotations.length > room
         ? `\n\n_${annotations.length - room} more annotation(s) not shown: GitHub keeps ${MAX_ANNOTATIONS} error annotations per step. The findings are listed above; the record file (record-path output) holds every finding kept._`
         : '';
-    const summary = renderWithin(SUMMARY_BUDGET - Buffer.byteLength(note), limits => renderSummary(record, limits)) + note;
+    const incident = options.incident
+        ? `**Incident issue:** [#${options.incident.number}](${options.incident.url}) (${options.incident.action})\n\n`
+        : '';
+    const summary = incident +
+        renderWithin(SUMMARY_BUDGET - Buffer.byteLength(note) - Buffer.byteLength(incident), limits => renderSummary(record, limits)) +
+        note;
     if (options.env.GITHUB_STEP_SUMMARY)
         await summary_summary.addRaw(redact(summary), true).write();
     const recordPath = await writeRecordFiles(record, recordDirectory(options.env), redact);
@@ -45061,9 +46950,9 @@ async function publishReport(record, options) {
         confidence: c?.confidence ?? '',
         severity: record.severity ?? '',
         owners: record.owners.join(','),
-        'incident-id': record.result === 'pass' ? '' : record.incidentId,
-        'issue-number': '',
-        'issue-url': '',
+        'incident-id': record.result === 'pass' && !record.lifecycle ? '' : record.incidentId,
+        'issue-number': options.incident ? String(options.incident.number) : '',
+        'issue-url': options.incident?.url ?? '',
         findings: String(record.runs.reduce((n, run) => n + run.findingCount, 0)),
         'record-path': recordPath,
         'bundle-path': ''
@@ -45148,7 +47037,9 @@ function runValidator(command, options) {
             settled = true;
             clearTimeout(timer);
             const signal = !timedOut && exit.signal ? exit.signal : undefined;
-            resolve(collector.finish(timedOut ? null : exit.code, Date.now() - started, signal));
+            void collector
+                .finishWhenReady(timedOut ? null : exit.code, Date.now() - started, signal)
+                .then(resolve);
         };
         child.on('error', error => {
             collector.write(Buffer.from(`${error.message}\n`));
@@ -45355,6 +47246,7 @@ function gradeSeverity(classification, affected, release) {
 
 
 
+
 const VALIDATOR_ERRORS = new Set(['crashed', 'missing', 'timed-out']);
 /** `DRIFT-<YYYYMMDD>-<6 hex>` (SPEC §3). */
 function newIncidentId(at) {
@@ -45371,6 +47263,18 @@ function overallResult(runs) {
 function validatorFiles(commands, workspace) {
     const files = commands.flatMap(command => [...command.matchAll(/[\w./\\-]+\.(?:py|sh|js|mjs|cjs|ts|rb|pl)\b/g)].map(m => normalisePath(m[0], workspace)));
     return [...new Set(files.filter((file) => file !== undefined))];
+}
+function overridden(classified, override) {
+    const said = classified
+        ? `The classifier said ${classified.bucket} (confidence ${classified.confidence}, rule ${classified.rule}): ${classified.reason}`
+        : 'The classifier had no findings to go on.';
+    return {
+        bucket: override.bucket,
+        confidence: 'high',
+        rule: 0,
+        reason: `A person (${code(override.by)}) set the bucket label, which wins over the classifier. ${said}`,
+        evidence: classified?.evidence ?? []
+    };
 }
 /** Steps 1–4 of the pipeline as one pure function: findings → bucket, severity, owners, record. */
 function triage(input) {
@@ -45391,7 +47295,10 @@ function triage(input) {
     };
     if (result === 'pass')
         return record;
-    const classification = findings.length > 0 ? classifyFailure(findings, context, config) : undefined;
+    const classified = findings.length > 0 ? classifyFailure(findings, context, config) : undefined;
+    const classification = input.bucketOverride
+        ? overridden(classified, input.bucketOverride)
+        : classified;
     const affected = [
         ...context.changed
             .filter(file => ['contract', 'fixture', 'implementation'].includes(file.class))
@@ -45437,6 +47344,7 @@ function triage(input) {
 
 
 
+
 /** Validator output goes to the log as it streams, but can never issue a workflow command. */
 function echoGuarded() {
     const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
@@ -45467,6 +47375,40 @@ function shouldFail(result, failOn) {
         return false;
     return failOn === 'drift' || result === 'error';
 }
+/**
+ * SPEC §1 step 5: open or update the scope's incident issue. A token that cannot write (a fork's
+ * pull request) or a GitHub that stays unreachable costs the issue, never the rest of the report.
+ */
+async function fileIncident(runs, triageRuns, where) {
+    if (!where.client) {
+        warning('No github-token: the incident issue was not filed. The summary holds the record.');
+        return undefined;
+    }
+    try {
+        const filer = new IncidentFiler({
+            octokit: await where.client(),
+            repository: where.repository,
+            issueAuthor: where.inputs['issue-author'],
+            key: where.key,
+            closeOnGreen: where.inputs['close-on-green'],
+            requireCloseNotes: where.inputs['require-close-notes'],
+            now: () => new Date(),
+            log: { info: info, warning: warning },
+            ...(where.runUrl ? { runUrl: where.runUrl } : {})
+        });
+        const filed = await filer.file(runs, triageRuns);
+        info(`Incident: ${filed.action}${filed.number ? ` #${filed.number}` : ''}`);
+        return filed;
+    }
+    catch (error) {
+        const status = error.status;
+        const readOnly = status === 403 && /not accessible by integration/i.test(getErrorMessage(error));
+        warning(readOnly
+            ? `The token cannot write issues in ${where.repository} (a fork's pull request gets a read-only token), so no incident was filed; the summary, annotations and outputs hold the record. To file from fork pull requests, run this action with mode: collect there and mode: publish in a workflow_run workflow with issues: write.`
+            : `Could not file the incident in ${where.repository}: ${getErrorMessage(error)}. The summary, annotations and outputs hold the record.`);
+        return undefined;
+    }
+}
 /** The action: inputs → validators → findings → change set → triage → annotations, summary, outputs. */
 async function run() {
     try {
@@ -45485,9 +47427,6 @@ async function run() {
         const facts = readEvent(process.env);
         if (inputs.mode === 'collect' || inputs.mode === 'publish') {
             throw new Error(`mode '${inputs.mode}' is not available in this version yet. Use mode: report (or issue) in a single job.`);
-        }
-        if (inputs.mode === 'issue') {
-            warning('This version does not file incident issues yet: the triage is in the job summary, annotations and outputs (as with mode: report).');
         }
         if (facts.untrusted && !inputs['allow-untrusted-code'] && inputs.validators.length > 0) {
             throw new Error(`Refusing to run validators: ${facts.untrusted}, and validators are the pull request's code. ` +
@@ -45530,6 +47469,7 @@ async function run() {
             throw new Error('Nothing to triage: the validators input is empty and no file matched the reports globs. Set validators, or reports to files an earlier step wrote.');
         const git = gitIn(root);
         const layout = await repositoryLayout(git, workspace);
+        let filed;
         const record = await group('Triage', async () => {
             let api;
             const client = inputs['github-token']
@@ -45552,25 +47492,49 @@ async function run() {
             info(`Change set: ${changes.files.length} file(s) from ${changes.source}`);
             const context = changeContext(changes, { labels: facts.pullRequest?.labels ?? [], prBody: facts.pullRequest?.body }, config);
             const detectedAt = new Date();
-            const result = triage({
-                runs,
+            const codeowners = await readCodeOwners(layout.root, layout.prefix);
+            const key = incidentKey(facts.repository, facts.scope, inputs['incident-key']);
+            const triageRuns = (triaged, bucketOverride) => triage({
+                runs: triaged,
                 context,
                 config,
-                codeowners: await readCodeOwners(layout.root, layout.prefix),
-                key: incidentKey(facts.repository, facts.scope, inputs['incident-key']),
+                codeowners,
+                key,
                 scope: scopeLabel(facts.scope),
                 detectedBy: 'CI',
                 detectedAt,
                 incidentId: newIncidentId(detectedAt),
                 workspace: root,
-                ...(facts.runUrl ? { runUrl: facts.runUrl } : {})
+                ...(facts.runUrl ? { runUrl: facts.runUrl } : {}),
+                ...(bucketOverride ? { bucketOverride } : {})
             });
+            let result = triageRuns(runs);
+            if (inputs.mode === 'issue') {
+                filed = await fileIncident(runs, triageRuns, {
+                    key,
+                    repository: inputs['incident-repository'] || facts.repository,
+                    client,
+                    inputs,
+                    runUrl: facts.runUrl
+                });
+                if (filed)
+                    result = filed.record;
+            }
             info(`Result: ${result.result}; bucket: ${result.classification?.bucket ?? 'none'}; severity: ${result.severity ?? 'none'}`);
             return result;
         });
         core_debug(`configuration source: ${source}`);
         const willFail = shouldFail(record.result, inputs['fail-on']);
-        await group('Report', () => publishReport(record, { root, repoPrefix: layout.prefix, redact, env: process.env, willFail }));
+        await group('Report', () => publishReport(record, {
+            root,
+            repoPrefix: layout.prefix,
+            redact,
+            env: process.env,
+            willFail,
+            ...(filed?.number
+                ? { incident: { number: filed.number, url: filed.url ?? '', action: filed.action } }
+                : {})
+        }));
         if (willFail) {
             const what = record.classification
                 ? `${record.classification.bucket} (${record.severity})`
@@ -45787,6 +47751,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 /***/ }),
 
@@ -54495,6 +56466,36 @@ exports.visitAsync = visitAsync;
 /******/ 			() => (module);
 /******/ 		__nccwpck_require__.d(getter, { a: getter });
 /******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
 /******/ 	};
 /******/ })();
 /******/ 

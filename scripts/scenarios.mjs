@@ -40,7 +40,10 @@ function git(cwd, ...args) {
       GIT_AUTHOR_NAME: 'Example Dev',
       GIT_AUTHOR_EMAIL: 'dev@example.com',
       GIT_COMMITTER_NAME: 'Example Dev',
-      GIT_COMMITTER_EMAIL: 'dev@example.com'
+      GIT_COMMITTER_EMAIL: 'dev@example.com',
+      // Fixed dates: the same scenario always gives the same commits, as a re-run would.
+      GIT_AUTHOR_DATE: '2026-11-02T09:00:00Z',
+      GIT_COMMITTER_DATE: '2026-11-02T09:00:00Z'
     }
   }).trim()
 }

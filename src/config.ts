@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { parse as parseYaml, YAMLParseError } from 'yaml'
 import { z } from 'zod'
+import { formatsSchema } from './parse/config.js'
+import { problemMatchersSchema } from './parse/matchers.js'
 
 const globs = z
   .array(z.string().min(1))
@@ -51,6 +53,8 @@ export const configSchema = z
       .strict()
       .optional(),
     owners: ownersSchema.default(() => ownersSchema.parse({})),
+    formats: formatsSchema.optional(),
+    'problem-matchers': problemMatchersSchema.optional(),
     intent: z
       .object({
         labels: z.array(z.string()).default(() => ['behavior-change']),

@@ -7,13 +7,14 @@ import { readCodeOwners } from './codeowners.js'
 import { getErrorMessage, loadConfig } from './config.js'
 import { incidentKey, readEvent, scopeLabel } from './event.js'
 import { createOctokit, type Octokit } from './github/client.js'
+import { IncidentFiler, type FiledIncident, type Triage } from './github/incidents.js'
 import { DEFAULT_CONFIG, parseInputs, type InputName, type Inputs } from './inputs.js'
 import { changeContext, findReports, parseOptions, readReport } from './pipeline.js'
 import { createRedactor, secretsFromEnv } from './redact.js'
 import { publishReport } from './report.js'
 import { runValidator } from './run-validators.js'
 import { newIncidentId, triage } from './triage.js'
-import type { IncidentRecord, Result, ValidatorRun } from './types.js'
+import type { Result, ValidatorRun } from './types.js'
 
 /** Validator output goes to the log as it streams, but can never issue a workflow command. */
 function echoGuarded(): { echo: (chunk: Buffer) => void; start: () => void; stop: () => void } {
@@ -47,6 +48,52 @@ function shouldFail(result: Result, failOn: Inputs['fail-on']): boolean {
   return failOn === 'drift' || result === 'error'
 }
 
+/**
+ * SPEC §1 step 5: open or update the scope's incident issue. A token that cannot write (a fork's
+ * pull request) or a GitHub that stays unreachable costs the issue, never the rest of the report.
+ */
+async function fileIncident(
+  runs: ValidatorRun[],
+  triageRuns: Triage,
+  where: {
+    key: string
+    repository: string
+    client: (() => Promise<Octokit>) | undefined
+    inputs: Inputs
+    runUrl: string | undefined
+  }
+): Promise<FiledIncident | undefined> {
+  if (!where.client) {
+    core.warning('No github-token: the incident issue was not filed. The summary holds the record.')
+    return undefined
+  }
+  try {
+    const filer = new IncidentFiler({
+      octokit: await where.client(),
+      repository: where.repository,
+      issueAuthor: where.inputs['issue-author'],
+      key: where.key,
+      closeOnGreen: where.inputs['close-on-green'],
+      requireCloseNotes: where.inputs['require-close-notes'],
+      now: () => new Date(),
+      log: { info: core.info, warning: core.warning },
+      ...(where.runUrl ? { runUrl: where.runUrl } : {})
+    })
+    const filed = await filer.file(runs, triageRuns)
+    core.info(`Incident: ${filed.action}${filed.number ? ` #${filed.number}` : ''}`)
+    return filed
+  } catch (error) {
+    const status = (error as { status?: number }).status
+    const readOnly = status === 403 && /not accessible by integration/i.test(getErrorMessage(error))
+    core.warning(
+      readOnly
+        ? `The token cannot write issues in ${where.repository} (a fork's pull request gets a read-only token), so no incident was filed; the summary, annotations and outputs hold the record. To file from fork pull requests, run this action with mode: collect there and mode: publish in a workflow_run workflow with issues: write.`
+        : `Could not file the incident in ${where.repository}: ${getErrorMessage(error)}. The summary, annotations and outputs hold the record.`
+    )
+    return undefined
+  }
+}
+
 /** The action: inputs → validators → findings → change set → triage → annotations, summary, outputs. */
 export async function run(): Promise<void> {
   try {
@@ -67,11 +114,6 @@ export async function run(): Promise<void> {
     if (inputs.mode === 'collect' || inputs.mode === 'publish') {
       throw new Error(
         `mode '${inputs.mode}' is not available in this version yet. Use mode: report (or issue) in a single job.`
-      )
-    }
-    if (inputs.mode === 'issue') {
-      core.warning(
-        'This version does not file incident issues yet: the triage is in the job summary, annotations and outputs (as with mode: report).'
       )
     }
     if (facts.untrusted && !inputs['allow-untrusted-code'] && inputs.validators.length > 0) {
@@ -125,6 +167,7 @@ export async function run(): Promise<void> {
 
     const git = gitIn(root)
     const layout = await repositoryLayout(git, workspace)
+    let filed: FiledIncident | undefined
     const record = await core.group('Triage', async () => {
       let api: Promise<Octokit> | undefined
       const client = inputs['github-token']
@@ -152,19 +195,34 @@ export async function run(): Promise<void> {
         config
       )
       const detectedAt = new Date()
-      const result: IncidentRecord = triage({
-        runs,
-        context,
-        config,
-        codeowners: await readCodeOwners(layout.root, layout.prefix),
-        key: incidentKey(facts.repository, facts.scope, inputs['incident-key']),
-        scope: scopeLabel(facts.scope),
-        detectedBy: 'CI',
-        detectedAt,
-        incidentId: newIncidentId(detectedAt),
-        workspace: root,
-        ...(facts.runUrl ? { runUrl: facts.runUrl } : {})
-      })
+      const codeowners = await readCodeOwners(layout.root, layout.prefix)
+      const key = incidentKey(facts.repository, facts.scope, inputs['incident-key'])
+      const triageRuns: Triage = (triaged, bucketOverride) =>
+        triage({
+          runs: triaged,
+          context,
+          config,
+          codeowners,
+          key,
+          scope: scopeLabel(facts.scope),
+          detectedBy: 'CI',
+          detectedAt,
+          incidentId: newIncidentId(detectedAt),
+          workspace: root,
+          ...(facts.runUrl ? { runUrl: facts.runUrl } : {}),
+          ...(bucketOverride ? { bucketOverride } : {})
+        })
+      let result = triageRuns(runs)
+      if (inputs.mode === 'issue') {
+        filed = await fileIncident(runs, triageRuns, {
+          key,
+          repository: inputs['incident-repository'] || facts.repository,
+          client,
+          inputs,
+          runUrl: facts.runUrl
+        })
+        if (filed) result = filed.record
+      }
       core.info(
         `Result: ${result.result}; bucket: ${result.classification?.bucket ?? 'none'}; severity: ${result.severity ?? 'none'}`
       )
@@ -174,7 +232,16 @@ export async function run(): Promise<void> {
 
     const willFail = shouldFail(record.result, inputs['fail-on'])
     await core.group('Report', () =>
-      publishReport(record, { root, repoPrefix: layout.prefix, redact, env: process.env, willFail })
+      publishReport(record, {
+        root,
+        repoPrefix: layout.prefix,
+        redact,
+        env: process.env,
+        willFail,
+        ...(filed?.number
+          ? { incident: { number: filed.number, url: filed.url ?? '', action: filed.action } }
+          : {})
+      })
     )
     if (willFail) {
       const what = record.classification

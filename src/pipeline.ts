@@ -1,20 +1,67 @@
-import { createReadStream } from 'node:fs'
+import { createReadStream, readdirSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import picomatch from 'picomatch'
 import type { ChangeSet } from './changes.js'
 import type { Config } from './config.js'
 import { findIntent } from './event.js'
-import { OutputCollector, type ParseOptions } from './parse/index.js'
+import {
+  OutputCollector,
+  type Formats,
+  type ParseOptions,
+  type ProblemMatchers
+} from './parse/index.js'
 import { classify } from './paths.js'
 import type { ChangeContext, ValidatorRun } from './types.js'
 
-/** Parse options from the config: what `checks` and `runtime` say about validator tags. */
-export function parseOptions(config: Config, workspace: string): ParseOptions {
-  return { workspace, checks: config.checks, runtimeTags: config.runtime }
+/** The config keys the parsers read (`formats`, `problem-matchers`). */
+export interface ParserConfig {
+  formats?: Formats
+  'problem-matchers'?: ProblemMatchers
+}
+
+/**
+ * Parse options from the config: what `checks` and `runtime` say about validator tags, the
+ * formats and problem matchers it sets, and the repository's files for placing paths.
+ */
+export function parseOptions(config: Config & ParserConfig, workspace: string): ParseOptions {
+  return {
+    workspace,
+    checks: config.checks,
+    runtimeTags: config.runtime,
+    ...(config.formats ? { formats: config.formats } : {}),
+    ...(config['problem-matchers'] ? { problemMatchers: config['problem-matchers'] } : {}),
+    repoFiles: repositoryFiles(workspace)
+  }
 }
 
 const SKIPPED_DIRS = new Set(['.git', 'node_modules'])
+const MAX_LISTED_FILES = 200_000
+
+/** The files under `root`, root-relative, listed on first call only and then kept. */
+export function repositoryFiles(root: string): () => readonly string[] {
+  let files: string[] | undefined
+  return () => {
+    if (files) return files
+    files = []
+    const pending = ['']
+    while (pending.length > 0 && files.length < MAX_LISTED_FILES) {
+      const prefix = pending.pop() as string
+      let entries
+      try {
+        entries = readdirSync(join(root, prefix), { withFileTypes: true })
+      } catch {
+        continue
+      }
+      for (const entry of entries) {
+        const path = prefix ? `${prefix}/${entry.name}` : entry.name
+        if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name)) pending.push(path)
+        else if (entry.isFile()) files.push(path)
+      }
+    }
+    return files
+  }
+}
 
 /**
  * Files matching the `reports` globs: relative globs from `root`, absolute ones (such as
@@ -67,10 +114,31 @@ export async function readReport(
   root: string,
   options: ParseOptions
 ): Promise<ValidatorRun> {
-  const collector = new OutputCollector(`report: ${path}`, options)
+  const format = reportFormat(path, options.formats)
+  const collector = new OutputCollector(
+    `report: ${path}`,
+    format ? { ...options, format } : options
+  )
   const started = Date.now()
-  for await (const chunk of createReadStream(resolve(root, path))) collector.write(chunk as Buffer)
-  return collector.finish(collector.reportExitCode(), Date.now() - started)
+  for await (const chunk of createReadStream(resolve(root, path))) {
+    collector.write(chunk as Buffer)
+    // While the XML parser loads, the file waits rather than memory filling up.
+    await collector.settled()
+  }
+  return collector.finishReport(Date.now() - started)
+}
+
+/** The format the config's `formats` gives a report file: by exact path, then by glob. */
+export function reportFormat(
+  path: string,
+  formats: Formats | undefined
+): Formats[string] | undefined {
+  if (!formats) return undefined
+  const plain = path.replace(/\\/g, '/')
+  if (formats[plain]) return formats[plain]
+  for (const [glob, format] of Object.entries(formats))
+    if (picomatch.isMatch(plain, glob, { dot: true })) return format
+  return undefined
 }
 
 /** The change set classified by the config's `paths`, with intent from labels, PR body and head commit. */

@@ -1,6 +1,14 @@
 import { code, codeBlock, inlineText, plainText } from './markdown.js'
 import { ROLE_NAMES } from './route.js'
-import type { Bucket, Finding, IncidentRecord, Level, OwnerRole, ValidatorRun } from './types.js'
+import type {
+  Bucket,
+  Finding,
+  IncidentRecord,
+  Level,
+  Lifecycle,
+  OwnerRole,
+  ValidatorRun
+} from './types.js'
 
 export const BUCKET_NAMES: Record<Bucket, string> = {
   'schema-drift': 'Schema drift',
@@ -59,8 +67,13 @@ function roleLine(role: OwnerRole | undefined, record: IncidentRecord): string {
 
 function failingChecks(record: IncidentRecord): string {
   const red = record.runs.filter(run => run.outcome !== 'passed')
-  if (red.length === 0) return 'none (all validators passed)'
-  return red.map(run => `${code(run.command)} (${exitWords(run)})`).join('; ')
+  const redNow = new Set(red.map(run => run.command))
+  const healed = (record.lifecycle?.failingChecks ?? []).filter(command => !redNow.has(command))
+  const parts = [
+    ...red.map(run => `${code(run.command)} (${exitWords(run)})`),
+    ...healed.map(command => `${code(command)} (passes now)`)
+  ]
+  return parts.length > 0 ? parts.join('; ') : 'none (all validators passed)'
 }
 
 function exitWords(run: ValidatorRun): string {
@@ -84,20 +97,32 @@ export function renderFields(record: IncidentRecord): string {
     : record.result === 'pass'
       ? 'none (green)'
       : 'pending (validator error: no findings to classify, needs triage)'
-  const proof = record.result === 'pass' ? greenProof(record) : 'pending'
+  const proof = record.lifecycle?.validationProof
+    ? proofText(record.lifecycle.validationProof)
+    : record.result === 'pass'
+      ? greenProof(record)
+      : 'pending'
+  const setBy = record.lifecycle?.bucketSetBy
+  const bucketNote = setBy ? ` (set by ${code(setBy)}, over the classifier)` : ''
   const fields: [string, string][] = [
     ['Incident ID', record.incidentId],
     ['Detected at', record.detectedAt],
     ['Detected by (CI/local)', record.detectedBy],
     ['Failing command/check', failingChecks(record)],
-    ['Bucket (schema drift | fixture stale | runtime regression)', bucket],
+    ['Bucket (schema drift | fixture stale | runtime regression)', bucket + bucketNote],
     ['Severity', record.severity ? LEVEL_NAMES[record.severity] : 'none (green)'],
     ['Owner', record.routing ? roleLine(record.routing.primaryRole, record) : 'none (green)'],
-    ['Resolution PR', 'pending'],
+    ['Resolution PR', record.lifecycle?.resolutionPr ?? 'pending'],
     ['Validation proof', proof],
-    ['Prevention follow-up', 'pending']
+    ['Prevention follow-up', record.lifecycle?.preventionFollowUp ?? 'pending']
   ]
   return fields.map(([name, value]) => `- **${name}:** ${value}`).join('\n')
+}
+
+function proofText(proof: NonNullable<Lifecycle['validationProof']>): string {
+  const lines =
+    proof.okLines.length > 0 ? proof.okLines.map(code).join('; ') : 'every validator exited 0'
+  return `${lines} — green at ${proof.at}${proof.runUrl ? ` ([run](${proof.runUrl}))` : ''}`
 }
 
 function greenProof(record: IncidentRecord): string {
@@ -111,6 +136,7 @@ function renderFindings(record: IncidentRecord, limits: RenderLimits): string {
     .map(run => {
       const head = `**${code(run.command)}** — ${OUTCOME_WORDS[run.outcome]} (${exitWords(run)}, ${(run.durationMs / 1000).toFixed(1)} s)`
       const crash = run.crash ? [`- crash: ${code(run.crash)}`] : []
+      const notes = (run.notes ?? []).slice(0, 5).map(note => `- note: ${code(note)}`)
       const lines = run.findings.slice(0, limits.findingsPerValidator).map(findingLine)
       const hidden = run.findingCount - lines.length
       const more =
@@ -121,7 +147,7 @@ function renderFindings(record: IncidentRecord, limits: RenderLimits): string {
           : []
       const none =
         lines.length === 0 && crash.length === 0 ? ['- no findings: see the log excerpt'] : []
-      return [head, ...crash, ...lines, ...more, ...none].join('\n')
+      return [head, ...crash, ...notes, ...lines, ...more, ...none].join('\n')
     })
   const green = record.runs
     .filter(run => run.outcome === 'passed')
@@ -154,7 +180,7 @@ function renderExcerpts(record: IncidentRecord, limits: RenderLimits): string {
 /** The whole incident record as Markdown: fields, routing, root cause, why, findings, log, checklist. */
 export function renderRecord(record: IncidentRecord, limits: RenderLimits = FULL): string {
   const parts = ['### Incident record', renderFields(record)]
-  if (record.result === 'pass') {
+  if (record.result === 'pass' && !record.lifecycle) {
     parts.push('### Findings', renderFindings(record, limits) || 'none')
     return parts.join('\n\n')
   }
@@ -173,12 +199,12 @@ export function renderRecord(record: IncidentRecord, limits: RenderLimits = FULL
         `Also routed to ${extra.map(role => roleLine(role, record)).join('; ')} (a validator error).`
       )
   }
-  parts.push('### Root cause', 'pending')
+  parts.push('### Root cause', record.lifecycle?.rootCause ?? 'pending')
   const c = record.classification
   parts.push(
     '### Classification',
     c
-      ? `**${BUCKET_NAMES[c.bucket]}**, confidence **${c.confidence}** (SPEC §4 rule ${c.rule}). ${c.reason}\n\n` +
+      ? `**${BUCKET_NAMES[c.bucket]}**, confidence **${c.confidence}** (${c.rule === 0 ? 'set by a person' : `SPEC §4 rule ${c.rule}`}). ${c.reason}\n\n` +
           c.evidence.map(line => `- ${line}`).join('\n')
       : 'No bucket: a validator could not run to completion and no other validator reported a finding, so nothing is guessed.',
     `**Severity ${LEVEL_NAMES[record.severity ?? 'high']}:** ${record.severityReason ?? ''}`
@@ -191,12 +217,30 @@ export function renderRecord(record: IncidentRecord, limits: RenderLimits = FULL
       '### Log excerpt',
       "Not shown here to stay within GitHub's size limit: see the run's log and the record JSON."
     )
-  const ticked = [true, record.classification !== undefined, false, false, false]
+  const ticked = record.lifecycle?.checklist ?? [
+    true,
+    record.classification !== undefined,
+    false,
+    false,
+    false
+  ]
   parts.push(
     '### Resolution checklist',
     CHECKLIST.map((step, i) => `- [${ticked[i] ? 'x' : ' '}] ${i + 1}. ${step}`).join('\n')
   )
   const run = record.runUrl ? ` ([run](${record.runUrl}))` : ''
+  const history = record.lifecycle?.history
+  if (history && history.length > 0) {
+    parts.push(
+      '### History',
+      history
+        .map(
+          entry => `- ${entry.at} — ${entry.what}${entry.runUrl ? ` ([run](${entry.runUrl}))` : ''}`
+        )
+        .join('\n')
+    )
+    return parts.join('\n\n')
+  }
   parts.push(
     '### History',
     `- ${record.detectedAt} — detected by ${record.detectedBy}${run} in ${scopeMarkdown(record.scope)}: ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}), result \`${record.result}\`.`

@@ -135,6 +135,8 @@ export interface ReportOptions {
   env: NodeJS.ProcessEnv
   /** The step will fail: its own failure message takes one of GitHub's ten error annotations. */
   willFail: boolean
+  /** The incident issue, in issue mode. */
+  incident?: { number: number; url: string; action: string }
 }
 
 /** SPEC §1 step 6: annotations, job summary, step outputs and the record files. */
@@ -154,10 +156,15 @@ export async function publishReport(record: IncidentRecord, options: ReportOptio
     annotations.length > room
       ? `\n\n_${annotations.length - room} more annotation(s) not shown: GitHub keeps ${MAX_ANNOTATIONS} error annotations per step. The findings are listed above; the record file (record-path output) holds every finding kept._`
       : ''
+  const incident = options.incident
+    ? `**Incident issue:** [#${options.incident.number}](${options.incident.url}) (${options.incident.action})\n\n`
+    : ''
   const summary =
-    renderWithin(SUMMARY_BUDGET - Buffer.byteLength(note), limits =>
+    incident +
+    renderWithin(SUMMARY_BUDGET - Buffer.byteLength(note) - Buffer.byteLength(incident), limits =>
       renderSummary(record, limits)
-    ) + note
+    ) +
+    note
   if (options.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(redact(summary), true).write()
 
   const recordPath = await writeRecordFiles(record, recordDirectory(options.env), redact)
@@ -168,9 +175,9 @@ export async function publishReport(record: IncidentRecord, options: ReportOptio
     confidence: c?.confidence ?? '',
     severity: record.severity ?? '',
     owners: record.owners.join(','),
-    'incident-id': record.result === 'pass' ? '' : record.incidentId,
-    'issue-number': '',
-    'issue-url': '',
+    'incident-id': record.result === 'pass' && !record.lifecycle ? '' : record.incidentId,
+    'issue-number': options.incident ? String(options.incident.number) : '',
+    'issue-url': options.incident?.url ?? '',
     findings: String(record.runs.reduce((n, run) => n + run.findingCount, 0)),
     'record-path': recordPath,
     'bundle-path': ''

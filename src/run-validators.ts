@@ -82,7 +82,9 @@ export function runValidator(command: string, options: RunOptions): Promise<Vali
       settled = true
       clearTimeout(timer)
       const signal = !timedOut && exit.signal ? exit.signal : undefined
-      resolve(collector.finish(timedOut ? null : exit.code, Date.now() - started, signal))
+      void collector
+        .finishWhenReady(timedOut ? null : exit.code, Date.now() - started, signal)
+        .then(resolve)
     }
     child.on('error', error => {
       collector.write(Buffer.from(`${error.message}\n`))

@@ -1,11 +1,19 @@
 import { randomBytes } from 'node:crypto'
 import { classifyFailure } from './classify.js'
+import { code } from './markdown.js'
 import type { CodeOwners } from './codeowners.js'
 import type { Config } from './config.js'
 import { normalisePath } from './paths.js'
 import { allOwners, route } from './route.js'
 import { gradeSeverity } from './severity.js'
-import type { ChangeContext, IncidentRecord, Result, ValidatorRun } from './types.js'
+import type {
+  Bucket,
+  ChangeContext,
+  Classification,
+  IncidentRecord,
+  Result,
+  ValidatorRun
+} from './types.js'
 
 export interface TriageInput {
   runs: ValidatorRun[]
@@ -19,6 +27,8 @@ export interface TriageInput {
   incidentId: string
   workspace: string
   runUrl?: string
+  /** A `bucket:*` label a person set on the incident: it wins over the classifier (SPEC §4). */
+  bucketOverride?: { bucket: Bucket; by: string }
 }
 
 const VALIDATOR_ERRORS = new Set(['crashed', 'missing', 'timed-out'])
@@ -44,6 +54,22 @@ export function validatorFiles(commands: readonly string[], workspace: string): 
   return [...new Set(files.filter((file): file is string => file !== undefined))]
 }
 
+function overridden(
+  classified: Classification | undefined,
+  override: { bucket: Bucket; by: string }
+): Classification {
+  const said = classified
+    ? `The classifier said ${classified.bucket} (confidence ${classified.confidence}, rule ${classified.rule}): ${classified.reason}`
+    : 'The classifier had no findings to go on.'
+  return {
+    bucket: override.bucket,
+    confidence: 'high',
+    rule: 0,
+    reason: `A person (${code(override.by)}) set the bucket label, which wins over the classifier. ${said}`,
+    evidence: classified?.evidence ?? []
+  }
+}
+
 /** Steps 1–4 of the pipeline as one pure function: findings → bucket, severity, owners, record. */
 export function triage(input: TriageInput): IncidentRecord {
   const { runs, context, config } = input
@@ -63,8 +89,10 @@ export function triage(input: TriageInput): IncidentRecord {
   }
   if (result === 'pass') return record
 
-  const classification =
-    findings.length > 0 ? classifyFailure(findings, context, config) : undefined
+  const classified = findings.length > 0 ? classifyFailure(findings, context, config) : undefined
+  const classification = input.bucketOverride
+    ? overridden(classified, input.bucketOverride)
+    : classified
   const affected = [
     ...context.changed
       .filter(file => ['contract', 'fixture', 'implementation'].includes(file.class))

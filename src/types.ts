@@ -42,6 +42,10 @@ export interface ValidatorRun {
   outputBytes: number
   /** The exception line of a Python traceback, when the validator crashed. */
   crash?: string
+  /** How the output was read: `lines`, `field`, `workflow-commands`, `matchers`, `junit`, `json`. */
+  format?: string
+  /** Problems reading the output (malformed JSON findings, truncated or hostile XML). */
+  notes?: string[]
 }
 
 /** A changed file and the class the `paths` globs give it. */
@@ -77,6 +81,28 @@ export interface Routing {
   owners: Partial<Record<OwnerRole, string[]>>
 }
 
+export interface HistoryEntry {
+  at: string
+  what: string
+  runUrl?: string
+}
+
+/** Where the incident stands in the playbook's resolution checklist (3.5). */
+export interface Lifecycle {
+  checklist: [boolean, boolean, boolean, boolean, boolean]
+  history: HistoryEntry[]
+  /** The green output that proves the fix: OK lines and the run that printed them. */
+  validationProof?: { at: string; okLines: string[]; runUrl?: string }
+  resolutionPr?: string
+  /** A person who set the bucket label, overriding the classifier. */
+  bucketSetBy?: string
+  /** Every command that has been red during this incident, for the record once it is green. */
+  failingChecks: string[]
+  /** Written by a person into the issue; kept when the action rewrites it. */
+  rootCause?: string
+  preventionFollowUp?: string
+}
+
 export interface IncidentRecord {
   incidentId: string
   key: string
@@ -92,4 +118,6 @@ export interface IncidentRecord {
   runs: ValidatorRun[]
   context: ChangeContext
   runUrl?: string
+  /** Present for an incident issue: the checklist, proof and history it carries between runs. */
+  lifecycle?: Lifecycle
 }

@@ -3,14 +3,28 @@ import type { getOctokit } from '@actions/github'
 export type Octokit = ReturnType<typeof getOctokit>
 
 const MAX_RETRIES = 3
+/** Waits GitHub asks for beyond this are not worth holding a runner for: give up and degrade. */
+const MAX_WAIT_SECONDS = 60
 
 /**
- * An authenticated client with retries and GitHub's rate-limit etiquette. Loaded on first use:
+ * Scales every wait of the retry and throttling plugins (1 = GitHub's own pacing). Only the
+ * tests set it (`CONTRACT_DRIFT_TRIAGE_TIME_SCALE`), against the emulator, so rate-limit waits
+ * and write pacing take milliseconds instead of seconds.
+ */
+function timeScale(env: NodeJS.ProcessEnv): number {
+  const scale = Number(env.CONTRACT_DRIFT_TRIAGE_TIME_SCALE ?? 1)
+  return Number.isFinite(scale) && scale > 0 && scale <= 1 ? scale : 1
+}
+
+/**
+ * An authenticated client that retries server errors and follows GitHub's rate-limit guidance
+ * (`retry-after`, `x-ratelimit-reset`, paced writes) within a bounded wait. Loaded on first use:
  * a run that never calls the API never pays for octokit.
  */
 export async function createOctokit(
   token: string,
-  log: (message: string) => void
+  log: (message: string) => void,
+  env: NodeJS.ProcessEnv = process.env
 ): Promise<Octokit> {
   const [{ getOctokit: build }, { retry }, { throttling }] = await Promise.all([
     import('@actions/github'),
@@ -25,18 +39,48 @@ export async function createOctokit(
       _octokit: unknown,
       retryCount: number
     ): boolean => {
+      const retrying = retryCount < MAX_RETRIES && retryAfter <= MAX_WAIT_SECONDS
       log(
-        `GitHub ${kind} rate limit on ${options.method} ${options.url}; retrying after ${retryAfter} s`
+        `GitHub ${kind} rate limit on ${options.method} ${options.url}: ${retrying ? `retrying after ${retryAfter} s` : `giving up (asked to wait ${retryAfter} s)`}`
       )
-      return retryCount < MAX_RETRIES
+      return retrying
     }
+  const scale = timeScale(env)
+  const pacing = scale === 1 ? {} : await scaledPacing(scale)
   return build(
     token,
     {
-      throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
-      retry: { retries: MAX_RETRIES }
+      throttle: {
+        onRateLimit: onLimit('primary'),
+        onSecondaryRateLimit: onLimit('secondary'),
+        retryAfterBaseValue: 1000 * scale,
+        ...pacing
+      },
+      retry: { retries: MAX_RETRIES, retryAfterBaseValue: 1000 * scale }
     },
     retry,
     throttling
   )
+}
+
+/** The throttling plugin's request groups with their spacing scaled (its defaults, times `scale`). */
+async function scaledPacing(scale: number): Promise<Record<string, unknown>> {
+  // The light build, as the plugin itself uses (no clustering code); its types are the full one's.
+  const { default: Bottleneck } = (await import(
+    // @ts-expect-error -- bottleneck ships types for its main entry only
+    'bottleneck/light.js'
+  )) as typeof import('bottleneck')
+  const group = (name: string, maxConcurrent: number, minTime: number): unknown =>
+    new Bottleneck.Group({
+      id: `contract-drift-triage-${name}`,
+      maxConcurrent,
+      minTime: minTime * scale
+    })
+  return {
+    global: group('global', 10, 0),
+    auth: group('auth', 1, 0),
+    search: group('search', 1, 2000),
+    write: group('write', 1, 1000),
+    notifications: group('notifications', 1, 3000)
+  }
 }

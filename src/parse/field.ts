@@ -25,16 +25,20 @@ export function fieldParser(
           tag: header.tag,
           message: `${header.message.replace(/:$/, '')}: ${(item[1] as string).trim()}`
         })
-        return
+        return true
       }
       closeHeader()
-      const match = FIELD_LINE.exec(text.trim())
-      if (!match) return
+      const trimmed = text.trim()
+      if (trimmed[0] !== '[') return false
+      const match = FIELD_LINE.exec(trimmed)
+      if (!match) return false
       const [, tag, level, message] = match as unknown as [string, string, string, string]
-      if (level === 'OK') ok(text.trim())
+      if (level === 'OK') ok(trimmed)
       else if (message.trimEnd().endsWith(':')) header = { tag, message: message.trim(), items: 0 }
       else emit({ tag, message: message.trim() })
+      return true
     },
-    end: closeHeader
+    end: closeHeader,
+    greedy: () => header !== undefined
   }
 }

@@ -10,6 +10,36 @@ export interface RawFinding {
 
 /** A parser reads cleaned lines of one validator's output. */
 export interface LineParser {
-  line(text: string): void
+  /** Reads one line; true when the line was this parser's, so later parsers skip it. */
+  line(text: string): boolean
+  end(): void
+  /** True while the parser must see every line (a list under a header, a multi-line match). */
+  greedy?(): boolean
+}
+
+/** A parser of a whole-document format (JUnit XML, JSON findings) reads the raw bytes. */
+export interface StreamParser {
+  write(chunk: Uint8Array): void
   end(): void
 }
+
+/** What a stream parser reports besides findings. */
+export interface ParserEvents {
+  finding(raw: RawFinding): void
+  /** A problem reading the output (malformed input), said so a person can act on it. */
+  note(text: string): void
+  /** A green summary line, quoted as validation proof. */
+  ok(line: string): void
+}
+
+/** The formats a validator's output can be read as; `auto` sniffs the first bytes. */
+export const OUTPUT_FORMATS = [
+  'auto',
+  'lines',
+  'field',
+  'workflow-commands',
+  'matchers',
+  'junit',
+  'json'
+] as const
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number]

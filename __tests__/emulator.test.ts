@@ -1,0 +1,823 @@
+/**
+ * The GitHub REST emulator (emulator/) itself: every endpoint through a real octokit, GitHub's
+ * rejections, OpenAPI validation of requests and responses, faults, pagination, search lag.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { getOctokit } from '@actions/github'
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+// @ts-expect-error -- plain JavaScript
+import { startEmulator, octokitTestOptions, ACTIONS_BOT } from '../emulator/index.mjs'
+
+type Octokit = ReturnType<typeof getOctokit>
+interface RequestRecord {
+  method: string
+  path: string
+  route: string | null
+  status: number
+  fault?: string
+}
+interface Emulator {
+  url: string
+  token: string
+  timeScale: number
+  startupMs: number
+  violations: string[]
+  requests: RequestRecord[]
+  clock: { now(): number; advance(ms: number): void }
+  close(): Promise<void>
+  addRepo(name: string, init?: object): Emulator
+  addToken(token: string, identity: object): void
+  addPullRequest(name: string, pr: object): number
+  addCommit(name: string, commit: object): void
+  fault(spec: object): void
+  clearFaults(): void
+  resetRequests(): void
+  issues(name: string): Array<{
+    number: number
+    title: string
+    state: string
+    labels: { name: string }[]
+    user: { login: string; type: string }
+  }>
+  comments(name: string, n: number): Array<{ body: string }>
+  labels(name: string): Array<{ name: string; color: string; description: string | null }>
+  events(
+    name: string,
+    n: number
+  ): Array<{ event: string; actor: { login: string }; label?: { name: string } }>
+}
+
+const owner = 'acme'
+const repo = 'contracts'
+const full = `${owner}/${repo}`
+let emu: Emulator
+let octokit: Octokit
+/** Throttling/retry messages from octokit, to see which plugin handled a fault. */
+let limits: string[] = []
+
+async function client(token: string, extra: { retries?: number } = {}): Promise<Octokit> {
+  const options = await octokitTestOptions(emu, {
+    retries: extra.retries ?? 3,
+    onRateLimit: (after: number, _o: unknown, _k: unknown, count: number) => {
+      limits.push(`primary ${after}`)
+      return count < 3
+    },
+    onSecondaryRateLimit: (after: number, _o: unknown, _k: unknown, count: number) => {
+      limits.push(`secondary ${after}`)
+      return count < 3
+    }
+  })
+  return getOctokit(
+    token,
+    { baseUrl: emu.url, ...options, log: { debug() {}, info() {}, warn() {}, error() {} } },
+    retry,
+    throttling
+  )
+}
+
+function errorStatus(p: Promise<unknown>): Promise<number> {
+  return p.then(
+    () => 0,
+    (e: { status?: number }) => e.status ?? -1
+  )
+}
+
+beforeAll(async () => {
+  const started = performance.now()
+  emu = (await startEmulator({ timeScale: 0.001 })) as Emulator
+  // Loading api.github.com.json and compiling the validators, once per process.
+  expect(performance.now() - started).toBeLessThan(2000)
+  octokit = await client(emu.token)
+})
+afterAll(async () => {
+  await emu.close()
+})
+beforeEach(() => {
+  emu.addRepo(full, {
+    collaborators: ['impl-owner', 'qa-lead', 'contract-owner'],
+    labels: [{ name: 'contract-drift', color: 'd73a4a', description: 'Contract drift incident' }]
+  })
+  emu.violations.length = 0
+  emu.clearFaults()
+  emu.resetRequests()
+  limits = []
+})
+
+describe('issues', () => {
+  it('creates an issue as github-actions[bot] (Bot), labelled and assigned, with events', async () => {
+    const { data } = await octokit.rest.issues.create({
+      owner,
+      repo,
+      title: '[contract-drift] Schema drift (High) — PR #140',
+      body: '<!-- contract-drift-triage:key=acme/contracts:pr-140 -->',
+      labels: ['contract-drift', 'bucket:schema-drift'],
+      assignees: ['impl-owner']
+    })
+    expect(data.number).toBe(1)
+    expect(data.user).toMatchObject({
+      login: 'github-actions[bot]',
+      type: 'Bot',
+      id: ACTIONS_BOT.id
+    })
+    expect(data.html_url).toBe('https://github.com/acme/contracts/issues/1')
+    expect(data.labels.map(l => (typeof l === 'string' ? l : l.name))).toEqual([
+      'contract-drift',
+      'bucket:schema-drift'
+    ])
+    expect(data.assignees?.map(a => a.login)).toEqual(['impl-owner'])
+    // a label that did not exist is created as GitHub does: ededed, no description
+    expect(emu.labels(full).find(l => l.name === 'bucket:schema-drift')).toMatchObject({
+      color: 'ededed',
+      description: null
+    })
+    const { data: events } = await octokit.rest.issues.listEvents({ owner, repo, issue_number: 1 })
+    expect(events.map(e => [e.event, e.actor?.login])).toEqual([
+      ['labeled', 'github-actions[bot]'],
+      ['labeled', 'github-actions[bot]'],
+      ['assigned', 'github-actions[bot]']
+    ])
+    expect(emu.violations).toEqual([])
+  })
+
+  it('updates title, body, labels (replacing), assignees, state and reason', async () => {
+    const { data: created } = await octokit.rest.issues.create({
+      owner,
+      repo,
+      title: 't',
+      labels: ['contract-drift', 'severity:high']
+    })
+    const n = created.number
+    const { data: closed } = await octokit.rest.issues.update({
+      owner,
+      repo,
+      issue_number: n,
+      title: 't2',
+      body: 'b2',
+      labels: ['contract-drift', 'Severity:Low'],
+      assignees: ['qa-lead'],
+      state: 'closed',
+      state_reason: 'not_planned'
+    })
+    expect(closed).toMatchObject({
+      title: 't2',
+      body: 'b2',
+      state: 'closed',
+      state_reason: 'not_planned'
+    })
+    expect(closed.closed_at).toEqual(expect.any(String))
+    expect(closed.labels.map(l => (typeof l === 'string' ? l : l.name))).toEqual([
+      'contract-drift',
+      'Severity:Low'
+    ])
+    const { data: reopened } = await octokit.rest.issues.update({
+      owner,
+      repo,
+      issue_number: n,
+      state: 'open'
+    })
+    expect(reopened).toMatchObject({ state: 'open', state_reason: 'reopened', closed_at: null })
+    expect(emu.events(full, n).map(e => e.event)).toEqual([
+      'labeled',
+      'labeled',
+      'unlabeled',
+      'labeled',
+      'assigned',
+      'closed',
+      'reopened'
+    ])
+    const { data: got } = await octokit.rest.issues.get({ owner, repo, issue_number: n })
+    expect(got.title).toBe('t2')
+    expect(await errorStatus(octokit.rest.issues.get({ owner, repo, issue_number: 99 }))).toBe(404)
+    expect(emu.violations).toEqual([])
+  })
+
+  it('lists pull requests with issues, filters by label, state and creator, compares labels case-insensitively', async () => {
+    emu.addPullRequest(full, { title: 'a PR', labels: ['contract-drift'], files: [] })
+    await octokit.rest.issues.create({ owner, repo, title: 'mine', labels: ['Contract-Drift'] })
+    await octokit.rest.issues.create({ owner, repo, title: 'other' })
+    const { data } = await octokit.rest.issues.listForRepo({
+      owner,
+      repo,
+      labels: 'contract-drift',
+      state: 'all',
+      direction: 'asc'
+    })
+    expect(data.map(i => [i.number, Boolean(i.pull_request)])).toEqual([
+      [1, true],
+      [2, false]
+    ])
+    expect(data[0]?.html_url).toBe('https://github.com/acme/contracts/pull/1')
+    const mine = await octokit.rest.issues.listForRepo({
+      owner,
+      repo,
+      creator: 'github-actions[bot]',
+      sort: 'updated'
+    })
+    expect(mine.data.map(i => i.title).sort()).toEqual(['mine', 'other'])
+    expect((await octokit.rest.issues.listForRepo({ owner, repo, state: 'closed' })).data).toEqual(
+      []
+    )
+    expect(emu.labels(full).filter(l => l.name.toLowerCase() === 'contract-drift')).toHaveLength(1)
+    expect(emu.violations).toEqual([])
+  })
+
+  it('paginates with link headers (octokit.paginate)', async () => {
+    for (let i = 0; i < 7; i++)
+      await octokit.rest.issues.create({ owner, repo, title: `i${i}`, labels: ['contract-drift'] })
+    emu.resetRequests()
+    const all = await octokit.paginate(octokit.rest.issues.listForRepo, {
+      owner,
+      repo,
+      labels: 'contract-drift',
+      per_page: 3
+    })
+    expect(all).toHaveLength(7)
+    expect(emu.requests.map(r => r.status)).toEqual([200, 200, 200])
+    const n = all[0]!.number
+    for (let i = 0; i < 5; i++)
+      await octokit.rest.issues.createComment({ owner, repo, issue_number: n, body: `c${i}` })
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+      owner,
+      repo,
+      issue_number: n,
+      per_page: 2
+    })
+    expect(comments.map(c => c.body)).toEqual(['c0', 'c1', 'c2', 'c3', 'c4'])
+    expect(emu.violations).toEqual([])
+  })
+})
+
+describe('comments', () => {
+  it('creates, lists (since), updates; the issue counts them', async () => {
+    const { data: issue } = await octokit.rest.issues.create({ owner, repo, title: 't' })
+    const { data: c1 } = await octokit.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: issue.number,
+      body: 'first'
+    })
+    emu.clock.advance(10_000)
+    const since = new Date(emu.clock.now()).toISOString()
+    emu.clock.advance(1_000)
+    await octokit.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: issue.number,
+      body: 'second'
+    })
+    const { data: recent } = await octokit.rest.issues.listComments({
+      owner,
+      repo,
+      issue_number: issue.number,
+      since
+    })
+    expect(recent.map(c => c.body)).toEqual(['second'])
+    const { data: edited } = await octokit.rest.issues.updateComment({
+      owner,
+      repo,
+      comment_id: c1.id,
+      body: 'edited'
+    })
+    expect(edited.body).toBe('edited')
+    expect(edited.user?.type).toBe('Bot')
+    expect(
+      (await octokit.rest.issues.get({ owner, repo, issue_number: issue.number })).data.comments
+    ).toBe(2)
+    expect(emu.comments(full, issue.number).map(c => c.body)).toEqual(['edited', 'second'])
+    expect(emu.violations).toEqual([])
+  })
+})
+
+describe('labels and assignees', () => {
+  it('creates, reads, updates repository labels; adds, sets, removes issue labels', async () => {
+    await octokit.rest.issues.createLabel({
+      owner,
+      repo,
+      name: 'severity:high',
+      color: 'b60205',
+      description: 'High severity'
+    })
+    expect(
+      await errorStatus(
+        octokit.rest.issues.createLabel({ owner, repo, name: 'SEVERITY:HIGH', color: 'b60205' })
+      )
+    ).toBe(422)
+    const { data: label } = await octokit.rest.issues.getLabel({
+      owner,
+      repo,
+      name: 'Severity:High'
+    })
+    expect(label).toMatchObject({
+      name: 'severity:high',
+      color: 'b60205',
+      description: 'High severity',
+      default: false
+    })
+    await octokit.rest.issues.updateLabel({
+      owner,
+      repo,
+      name: 'severity:high',
+      description: 'High'
+    })
+    const all = await octokit.paginate(octokit.rest.issues.listLabelsForRepo, { owner, repo })
+    expect(all.map(l => l.name)).toEqual(['contract-drift', 'severity:high'])
+
+    const { data: issue } = await octokit.rest.issues.create({ owner, repo, title: 't' })
+    const n = issue.number
+    await octokit.rest.issues.addLabels({
+      owner,
+      repo,
+      issue_number: n,
+      labels: ['contract-drift', 'severity:high']
+    })
+    const { data: set } = await octokit.rest.issues.setLabels({
+      owner,
+      repo,
+      issue_number: n,
+      labels: ['contract-drift', 'owner:qa']
+    })
+    expect(set.map(l => l.name)).toEqual(['contract-drift', 'owner:qa'])
+    await octokit.rest.issues.removeLabel({ owner, repo, issue_number: n, name: 'owner:qa' })
+    expect(
+      await errorStatus(
+        octokit.rest.issues.removeLabel({ owner, repo, issue_number: n, name: 'owner:qa' })
+      )
+    ).toBe(404)
+    await octokit.rest.issues.setLabels({ owner, repo, issue_number: n, labels: [] })
+    expect(emu.issues(full)[0]?.labels).toEqual([])
+    expect(emu.events(full, n).map(e => `${e.event}:${e.label?.name}`)).toEqual([
+      'labeled:contract-drift',
+      'labeled:severity:high',
+      'unlabeled:severity:high',
+      'labeled:owner:qa',
+      'unlabeled:owner:qa',
+      'unlabeled:contract-drift'
+    ])
+    expect(emu.violations.filter(v => !v.startsWith('rejected'))).toEqual([])
+  })
+
+  it('checks and adds assignees; a non-collaborator is 422 on create, update and add', async () => {
+    expect(
+      (await octokit.rest.issues.checkUserCanBeAssigned({ owner, repo, assignee: 'qa-lead' }))
+        .status
+    ).toBe(204)
+    expect(
+      await errorStatus(
+        octokit.rest.issues.checkUserCanBeAssigned({ owner, repo, assignee: 'nobody' })
+      )
+    ).toBe(404)
+    const { data: issue } = await octokit.rest.issues.create({ owner, repo, title: 't' })
+    const { data: added } = await octokit.rest.issues.addAssignees({
+      owner,
+      repo,
+      issue_number: issue.number,
+      assignees: ['QA-Lead']
+    })
+    expect(added.assignees?.map(a => a.login)).toEqual(['qa-lead'])
+    expect(emu.violations).toEqual([])
+
+    const err = await octokit.rest.issues
+      .create({ owner, repo, title: 't', assignees: ['nobody'] })
+      .catch((e: { status: number; response: { data: unknown } }) => e)
+    expect(err).toMatchObject({
+      status: 422,
+      response: {
+        data: {
+          message: 'Validation Failed',
+          errors: [{ value: 'nobody', resource: 'Issue', field: 'assignees', code: 'invalid' }]
+        }
+      }
+    })
+    expect(
+      await errorStatus(
+        octokit.rest.issues.update({
+          owner,
+          repo,
+          issue_number: issue.number,
+          assignees: ['nobody']
+        })
+      )
+    ).toBe(422)
+    expect(
+      await errorStatus(
+        octokit.rest.issues.addAssignees({
+          owner,
+          repo,
+          issue_number: issue.number,
+          assignees: ['nobody']
+        })
+      )
+    ).toBe(422)
+    expect(emu.issues(full)).toHaveLength(1)
+    expect(emu.violations).toHaveLength(3)
+    expect(emu.violations.every(v => v.includes('nobody'))).toBe(true)
+  })
+})
+
+describe('requests GitHub would reject', () => {
+  it('rejects an invalid body (labels: "x", unknown state) with 422 and records it', async () => {
+    const res = await fetch(`${emu.url}/repos/${full}/issues`, {
+      method: 'POST',
+      headers: { authorization: `token ${emu.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 't', labels: 'x' })
+    })
+    expect(res.status).toBe(422)
+    expect(await res.json()).toMatchObject({
+      message: expect.stringContaining('Invalid request'),
+      documentation_url: expect.any(String)
+    })
+    expect(emu.violations).toEqual([
+      expect.stringMatching(
+        /^request: POST \/repos\/acme\/contracts\/issues \(issues\/create\): body\/labels must be array/
+      )
+    ])
+    const { data: issue } = await octokit.rest.issues.create({ owner, repo, title: 't' })
+    const status = await errorStatus(
+      octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+        owner,
+        repo,
+        issue_number: issue.number,
+        state: 'shut' as 'closed'
+      })
+    )
+    expect(status).toBe(422)
+    expect(emu.violations[1]).toMatch(/body\/state must be equal to one of the allowed values/)
+    expect(emu.issues(full).map(i => i.state)).toEqual(['open'])
+  })
+
+  it('rejects bodies over 65,536 characters on issues and comments', async () => {
+    const long = 'x'.repeat(70_000)
+    expect(
+      await errorStatus(octokit.rest.issues.create({ owner, repo, title: 't', body: long }))
+    ).toBe(422)
+    const { data: issue } = await octokit.rest.issues.create({
+      owner,
+      repo,
+      title: 't',
+      body: 'x'.repeat(65_536)
+    })
+    expect(
+      await errorStatus(
+        octokit.rest.issues.createComment({ owner, repo, issue_number: issue.number, body: long })
+      )
+    ).toBe(422)
+    expect(
+      await errorStatus(
+        octokit.rest.issues.update({ owner, repo, issue_number: issue.number, body: long })
+      )
+    ).toBe(422)
+    expect(emu.violations).toHaveLength(3)
+    expect(emu.violations[0]).toMatch(/70000 characters/)
+  })
+
+  it('answers 404 for routes it does not know, and says whether GitHub has them', async () => {
+    expect(
+      await errorStatus(octokit.request('GET /repos/{owner}/{repo}/milestones', { owner, repo }))
+    ).toBe(404)
+    expect(
+      await errorStatus(octokit.request('GET /repos/{owner}/{repo}/nonsense', { owner, repo }))
+    ).toBe(404)
+    expect(
+      await errorStatus(octokit.rest.issues.get({ owner, repo: 'unknown', issue_number: 1 }))
+    ).toBe(404)
+    expect(emu.violations).toEqual([
+      expect.stringContaining(
+        'GitHub has GET /repos/{owner}/{repo}/milestones (issues/list-milestones) but the emulator does not implement it'
+      ),
+      expect.stringContaining('no such route on api.github.com'),
+      expect.stringContaining('unknown repository acme/unknown')
+    ])
+  })
+
+  it('answers 401 to an unknown token and 403 to a read-only token on writes', async () => {
+    const stranger = await client('ghp_unknown')
+    expect(await errorStatus(stranger.rest.issues.listForRepo({ owner, repo }))).toBe(401)
+    emu.addToken('ghs_fork', { login: 'github-actions[bot]', type: 'Bot', permission: 'read' })
+    const fork = await client('ghs_fork')
+    expect((await fork.rest.issues.listForRepo({ owner, repo })).status).toBe(200)
+    const err = await fork.rest.issues
+      .create({ owner, repo, title: 't' })
+      .catch((e: { status: number; message: string }) => e)
+    expect(err).toMatchObject({
+      status: 403,
+      message: expect.stringContaining('Resource not accessible by integration')
+    })
+    emu.addToken('ghp_person', { login: 'qa-lead', type: 'User', permission: 'write' })
+    const person = await client('ghp_person')
+    const { data } = await person.rest.issues.create({
+      owner,
+      repo,
+      title: 'by a person',
+      labels: ['bucket:fixture-stale']
+    })
+    expect(data.user).toMatchObject({ login: 'qa-lead', type: 'User' })
+    expect(data.author_association).toBe('COLLABORATOR')
+    expect(emu.events(full, data.number)[0]?.actor.login).toBe('qa-lead')
+    expect(emu.issues(full)).toHaveLength(1)
+    expect(emu.violations).toEqual([])
+  })
+})
+
+describe('pull requests, commits, checks', () => {
+  it('serves a pull request, its files, a commit and a comparison', async () => {
+    const n = emu.addPullRequest(full, {
+      number: 140,
+      title: 'Drift',
+      headSha: 'a'.repeat(40),
+      baseSha: 'b'.repeat(40),
+      files: [
+        { filename: 'docs/contracts/a.json', status: 'modified' },
+        { filename: 'tests/new.json', status: 'renamed', previous_filename: 'tests/old.json' }
+      ]
+    })
+    emu.addCommit(full, {
+      sha: 'a'.repeat(40),
+      message: 'Refresh fixtures\n\nRefs DRIFT-20250101-abcdef'
+    })
+    const { data: pr } = await octokit.rest.pulls.get({ owner, repo, pull_number: n })
+    expect(pr).toMatchObject({
+      number: 140,
+      head: { sha: 'a'.repeat(40) },
+      base: { sha: 'b'.repeat(40), ref: 'main' }
+    })
+    const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+      owner,
+      repo,
+      pull_number: n
+    })
+    expect(files.map(f => [f.filename, f.status, f.previous_filename])).toEqual([
+      ['docs/contracts/a.json', 'modified', undefined],
+      ['tests/new.json', 'renamed', 'tests/old.json']
+    ])
+    const { data: commit } = await octokit.rest.git.getCommit({
+      owner,
+      repo,
+      commit_sha: 'a'.repeat(40)
+    })
+    expect(commit.message).toMatch(/Refs DRIFT/)
+    const { data: cmp } = await octokit.rest.repos.compareCommitsWithBasehead({
+      owner,
+      repo,
+      basehead: `${'b'.repeat(40)}...${'a'.repeat(40)}`
+    })
+    expect(cmp.files?.map(f => f.filename)).toEqual(['docs/contracts/a.json', 'tests/new.json'])
+    // the next issue continues after the pull request's number
+    expect((await octokit.rest.issues.create({ owner, repo, title: 't' })).data.number).toBe(141)
+    expect(emu.violations).toEqual([])
+  })
+
+  it('creates and updates check runs; more than 50 annotations in one request is 422', async () => {
+    const { data: run } = await octokit.rest.checks.create({
+      owner,
+      repo,
+      name: 'contract-drift-triage',
+      head_sha: 'c'.repeat(40),
+      status: 'in_progress'
+    })
+    const annotation = {
+      path: 'a.json',
+      start_line: 1,
+      end_line: 1,
+      annotation_level: 'failure' as const,
+      message: 'drift'
+    }
+    const { data: done } = await octokit.rest.checks.update({
+      owner,
+      repo,
+      check_run_id: run.id,
+      conclusion: 'failure',
+      output: { title: 'Schema drift', summary: 's', annotations: Array(50).fill(annotation) }
+    })
+    expect(done).toMatchObject({
+      status: 'completed',
+      conclusion: 'failure',
+      output: { annotations_count: 50 }
+    })
+    expect(emu.violations).toEqual([])
+    const status = await errorStatus(
+      octokit.rest.checks.update({
+        owner,
+        repo,
+        check_run_id: run.id,
+        output: { title: 't', summary: 's', annotations: Array(51).fill(annotation) }
+      })
+    )
+    expect(status).toBe(422)
+    expect(emu.violations).toEqual([expect.stringMatching(/must NOT have more than 50 items/)])
+  })
+})
+
+describe('search and rate limit', () => {
+  it('search lags behind writes by the configured lag (scaled)', async () => {
+    const lagged = (await startEmulator({ searchLagMs: 60_000, timeScale: 1 })) as Emulator
+    try {
+      lagged.addRepo(full, { collaborators: [] })
+      const o = getOctokit(
+        lagged.token,
+        { baseUrl: lagged.url, ...(await octokitTestOptions(lagged)) },
+        retry,
+        throttling
+      )
+      await o.rest.issues.create({
+        owner,
+        repo,
+        title: 'drift marker',
+        body: 'contract-drift-triage:key'
+      })
+      const q = `repo:${full} is:issue is:open author:app/github-actions drift`
+      expect((await o.rest.search.issuesAndPullRequests({ q })).data.total_count).toBe(0)
+      lagged.clock.advance(61_000)
+      const { data } = await o.rest.search.issuesAndPullRequests({ q })
+      expect(data.items.map(i => i.title)).toEqual(['drift marker'])
+      expect(
+        (await o.rest.search.issuesAndPullRequests({ q: `repo:${full} is:closed` })).data
+          .total_count
+      ).toBe(0)
+      expect(lagged.violations).toEqual([])
+    } finally {
+      await lagged.close()
+    }
+  })
+
+  it('scales the lag with timeScale (60 emulator seconds = 60 ms at 0.001)', async () => {
+    await octokit.rest.issues.create({ owner, repo, title: 'fresh' })
+    const q = `repo:${full} fresh`
+    expect((await octokit.rest.search.issuesAndPullRequests({ q })).data.total_count).toBe(0)
+    await new Promise(resolve => setTimeout(resolve, 80))
+    expect((await octokit.rest.search.issuesAndPullRequests({ q })).data.total_count).toBe(1)
+    expect(emu.violations).toEqual([])
+  })
+
+  it('answers /rate_limit', async () => {
+    const { data } = await octokit.rest.rateLimit.get()
+    expect(data.resources.core.limit).toBe(5000)
+    expect(emu.violations).toEqual([])
+  })
+})
+
+describe('faults', () => {
+  it('a 502 is retried by the retry plugin and succeeds (also 500 and 503)', async () => {
+    for (const kind of ['502', '500', '503']) {
+      emu.resetRequests()
+      emu.fault({ method: 'GET', path: /\/issues$/, kind, times: 2 })
+      const { status } = await octokit.rest.issues.listForRepo({ owner, repo })
+      expect(status).toBe(200)
+      expect(emu.requests.map(r => r.status)).toEqual([Number(kind), Number(kind), 200])
+    }
+  })
+
+  it('write-then-502 performs the write once and answers 502', async () => {
+    emu.fault({ method: 'POST', path: /\/issues$/, kind: 'write-then-502' })
+    const once = await client(emu.token, { retries: 0 })
+    expect(await errorStatus(once.rest.issues.create({ owner, repo, title: 'written' }))).toBe(502)
+    expect(emu.issues(full).map(i => i.title)).toEqual(['written'])
+    // a blind retry would duplicate it: that is the hazard the action must avoid (re-list first)
+    emu.fault({ method: 'POST', path: /\/comments$/, kind: 'write-then-502' })
+    await octokit.rest.issues.createComment({ owner, repo, issue_number: 1, body: 'once?' })
+    expect(emu.comments(full, 1).map(c => c.body)).toEqual(['once?', 'once?'])
+  })
+
+  it('secondary limits (403 and 429, with and without retry-after) are waited out by the throttling plugin', async () => {
+    emu.fault({ kind: 'secondary-403', retryAfter: 5 })
+    emu.fault({ kind: 'secondary-403' })
+    emu.fault({ kind: 'secondary-429', retryAfter: 2 })
+    const started = performance.now()
+    expect((await octokit.rest.issues.listForRepo({ owner, repo })).status).toBe(200)
+    expect(performance.now() - started).toBeLessThan(1000)
+    // 60 s is the throttling plugin's fallback when there is no retry-after; a 429 is retried by
+    // whichever plugin sees it first (plugin-retry does not exclude 429)
+    expect(limits.slice(0, 2)).toEqual(['secondary 5', 'secondary 60'])
+    expect(emu.requests.map(r => `${r.status}${r.fault ? ` ${r.fault}` : ''}`)).toEqual([
+      '403 secondary-403',
+      '403 secondary-403',
+      '429 secondary-429',
+      '200'
+    ])
+  })
+
+  it('primary limit exhausted: 403 with x-ratelimit-remaining 0 and a reset a few seconds ahead', async () => {
+    emu.fault({ kind: 'primary-exhausted', resetSeconds: 3 })
+    const raw = await fetch(`${emu.url}/repos/${full}/issues`, {
+      headers: { authorization: `token ${emu.token}` }
+    })
+    expect(raw.status).toBe(403)
+    expect(raw.headers.get('x-ratelimit-remaining')).toBe('0')
+    expect(Number(raw.headers.get('x-ratelimit-reset')) - Date.now() / 1000).toBeGreaterThan(1)
+    emu.fault({ kind: 'primary-exhausted', resetSeconds: 3 })
+    const started = performance.now()
+    expect((await octokit.rest.issues.listForRepo({ owner, repo })).status).toBe(200)
+    expect(performance.now() - started).toBeLessThan(1000)
+    expect(limits).toHaveLength(1)
+    expect(limits[0]).toMatch(/^primary [345]$/)
+  })
+
+  it('read-only answers 403 "Resource not accessible by integration", not retried', async () => {
+    emu.fault({ method: 'POST', kind: 'read-only', times: 5 })
+    const err = await octokit.rest.issues
+      .create({ owner, repo, title: 't' })
+      .catch((e: { status: number; message: string }) => e)
+    expect(err).toMatchObject({
+      status: 403,
+      message: expect.stringContaining('Resource not accessible by integration')
+    })
+    expect(emu.requests).toHaveLength(1)
+    expect(emu.issues(full)).toEqual([])
+  })
+
+  it('slow answers are delayed by delayMs × timeScale', async () => {
+    emu.fault({ kind: 'slow', delayMs: 300_000 }) // 5 emulator minutes = 300 ms at timeScale 0.001
+    const started = performance.now()
+    await octokit.rest.issues.listForRepo({ owner, repo })
+    const took = performance.now() - started
+    expect(took).toBeGreaterThanOrEqual(290)
+    expect(took).toBeLessThan(1500)
+    expect(emu.requests[0]).toMatchObject({
+      status: 200,
+      fault: 'slow',
+      route: '/repos/{owner}/{repo}/issues'
+    })
+  })
+
+  it('faults match by method and path and count down', async () => {
+    emu.fault({ method: 'PATCH', path: /\/issues\/\d+$/, kind: '502', times: 1 })
+    await octokit.rest.issues.create({ owner, repo, title: 't' })
+    await octokit.rest.issues.update({ owner, repo, issue_number: 1, title: 'u' })
+    expect(emu.requests.map(r => `${r.method} ${r.status}`)).toEqual([
+      'POST 201',
+      'PATCH 502',
+      'PATCH 200'
+    ])
+    expect(emu.issues(full)[0]?.title).toBe('u')
+  })
+})
+
+describe('validation of its own responses and other editions', () => {
+  it("records a response that does not fit GitHub's schema as an emulator bug", async () => {
+    const n = emu.addPullRequest(full, { files: [{ filename: 'a', status: 'weird' }] })
+    await octokit.rest.pulls.listFiles({ owner, repo, pull_number: n })
+    expect(emu.violations).toEqual([
+      expect.stringMatching(
+        /^response: GET .*\/files \(pulls\/list-files\) → 200: response\/0\/status must be equal to one of the allowed values/
+      )
+    ])
+  })
+
+  it('looks like GitHub Enterprise Server with pathPrefix and serverUrl', async () => {
+    const ghes = (await startEmulator({
+      pathPrefix: '/api/v3',
+      serverUrl: 'https://ghe.example.com'
+    })) as Emulator
+    try {
+      expect(ghes.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v3$/)
+      ghes.addRepo(full)
+      const o = getOctokit(
+        ghes.token,
+        { baseUrl: ghes.url, ...(await octokitTestOptions(ghes)) },
+        retry,
+        throttling
+      )
+      const { data } = await o.rest.issues.create({ owner, repo, title: 't' })
+      expect(data.html_url).toBe('https://ghe.example.com/acme/contracts/issues/1')
+      expect(data.url).toBe(`${ghes.url}/repos/acme/contracts/issues/1`)
+      expect(ghes.violations).toEqual([])
+    } finally {
+      await ghes.close()
+    }
+  })
+})
+
+describe('concurrency', () => {
+  it('20 concurrent clients each creating and labelling get distinct numbers and consistent state', async () => {
+    const clients = await Promise.all(Array.from({ length: 20 }, () => client(emu.token)))
+    await Promise.all(
+      clients.map(async (o, i) => {
+        const { data } = await o.rest.issues.create({
+          owner,
+          repo,
+          title: `run ${i}`,
+          labels: ['contract-drift']
+        })
+        await o.rest.issues.addLabels({
+          owner,
+          repo,
+          issue_number: data.number,
+          labels: [`validator:${i}`]
+        })
+        await o.rest.issues.createComment({
+          owner,
+          repo,
+          issue_number: data.number,
+          body: `from ${i}`
+        })
+      })
+    )
+    const issues = emu.issues(full)
+    expect(issues.map(i => i.number).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1)
+    )
+    expect(issues.every(i => i.labels.length === 2)).toBe(true)
+    expect(emu.requests).toHaveLength(60)
+    expect(emu.violations).toEqual([])
+  })
+})

@@ -1,0 +1,125 @@
+import { describe, expect, it } from '@jest/globals'
+import {
+  ISSUE_BODY_LIMIT,
+  markerFor,
+  mergeRuns,
+  readNotes,
+  readResultComment,
+  readState,
+  renderIssueBody,
+  renderResultComment,
+  storeRun,
+  type IncidentState,
+  type StoredRun
+} from '../src/incident.js'
+import type { ValidatorRun } from '../src/types.js'
+
+const run = (
+  command: string,
+  messages: string[],
+  outcome: ValidatorRun['outcome'] = 'failed'
+): ValidatorRun => ({
+  command,
+  outcome,
+  exitCode: outcome === 'passed' ? 0 : 1,
+  durationMs: 10,
+  findings: messages.map(message => ({
+    source: command,
+    tag: 'x',
+    message,
+    targets: [],
+    runtime: false
+  })),
+  findingCount: messages.length,
+  okLines: outcome === 'passed' ? ['[x] OK: fine'] : [],
+  excerpt: messages.join('\n'),
+  outputBytes: 10
+})
+
+const state = (runs: StoredRun[]): IncidentState => ({
+  v: 1,
+  incidentId: 'DRIFT-20261127-abcdef',
+  key: 'acme/contracts:pr-7',
+  createdAt: '2026-11-27T08:00:00Z',
+  runs,
+  lifecycle: { checklist: [true, true, false, false, false], history: [], failingChecks: ['a'] },
+  seenComments: 0
+})
+
+describe('incident state in the issue body', () => {
+  it('round-trips through the body, after the key marker', () => {
+    const s = state([storeRun(run('a', ['one']), '2026-11-27T08:00:00Z', undefined)])
+    const body = renderIssueBody(s, () => 'the record')
+    expect(body.startsWith(markerFor('acme/contracts:pr-7'))).toBe(true)
+    expect(readState(body)).toEqual(s)
+  })
+
+  it("stays within GitHub's body limit with thousands of long findings, trimming the hidden state", () => {
+    const huge = Array.from({ length: 2000 }, (_, i) => `finding ${i} ${'x'.repeat(400)}`)
+    const s = state(
+      Array.from({ length: 10 }, (_, i) =>
+        storeRun(run(`v${i}`, huge), '2026-11-27T08:00:00Z', undefined)
+      )
+    )
+    const body = renderIssueBody(s, budget => 'r'.repeat(budget))
+    expect(body.length).toBeLessThanOrEqual(ISSUE_BODY_LIMIT)
+    expect(readState(body)?.runs).toHaveLength(10)
+  })
+
+  it('ignores a state that does not decode', () => {
+    expect(readState('<!-- contract-drift-triage:state=!!!! -->')).toBeUndefined()
+    expect(readState('<!-- contract-drift-triage:state=bm90IGpzb24= -->')).toBeUndefined()
+  })
+
+  it('reads validator results posted as a comment', () => {
+    const runs = [storeRun(run('b', ['two']), '2026-11-27T09:00:00Z', 'https://run')]
+    expect(readResultComment(renderResultComment('Results from a concurrent run.', runs))).toEqual(
+      runs
+    )
+    expect(readResultComment('a person wrote this')).toEqual([])
+  })
+})
+
+describe('mergeRuns', () => {
+  it('keeps the latest result per validator, so runs of different validators add up', () => {
+    const old = storeRun(run('a', ['old']), '2026-11-27T08:00:00Z', undefined)
+    const other = storeRun(run('b', ['b']), '2026-11-27T08:30:00Z', undefined)
+    const fresh = storeRun(run('a', [], 'passed'), '2026-11-27T09:00:00Z', undefined)
+    const merged = mergeRuns([old, other], [fresh])
+    expect(merged.map(r => [r.command, r.outcome])).toEqual([
+      ['a', 'passed'],
+      ['b', 'failed']
+    ])
+    expect(mergeRuns([fresh], [old]).find(r => r.command === 'a')?.outcome).toBe('passed')
+  })
+})
+
+describe('storeRun', () => {
+  it('trims what an issue body cannot carry', () => {
+    const stored = storeRun(
+      run(
+        'a',
+        Array.from({ length: 80 }, () => 'm'.repeat(900))
+      ),
+      'now',
+      undefined
+    )
+    expect(stored.findings).toHaveLength(50)
+    expect(stored.findings[0]?.message).toHaveLength(500)
+    expect(stored.findingCount).toBe(80)
+  })
+})
+
+describe('readNotes', () => {
+  it('keeps what a person wrote into the root cause and the prevention follow-up', () => {
+    const body =
+      '- **Prevention follow-up:** add a CI check for X\n\n### Root cause\n\nThe adapter mapped aws to gcp.\n\n### Classification\n'
+    expect(readNotes(body)).toEqual({
+      rootCause: 'The adapter mapped aws to gcp.',
+      preventionFollowUp: 'add a CI check for X'
+    })
+    expect(
+      readNotes('- **Prevention follow-up:** pending\n\n### Root cause\n\npending\n\n### X')
+    ).toEqual({})
+  })
+})

@@ -1,0 +1,311 @@
+/**
+ * mode: issue, end to end: the bundle (`node dist/index.js`) against the GitHub REST emulator,
+ * whose every request and response is checked against GitHub's OpenAPI description.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+// @ts-expect-error -- plain JavaScript shared with `npm run demo`
+import { startEmulator } from '../emulator/index.mjs'
+// @ts-expect-error -- plain JavaScript shared with `npm run demo`
+import { prepareScenario, runAction } from '../scripts/scenarios.mjs'
+import { readState } from '../src/incident.js'
+
+const REPO = 'acme/contracts'
+/* eslint-disable @typescript-eslint/no-explicit-any -- the emulator is plain JavaScript */
+let gh: any
+const roots: string[] = []
+
+interface Ran {
+  code: number
+  stdout: string
+  outputs: Record<string, string>
+  summary: string
+}
+
+beforeAll(async () => {
+  gh = await startEmulator({ timeScale: 0.001 })
+})
+afterAll(async () => {
+  await gh.close()
+  for (const root of roots) rmSync(root, { recursive: true, force: true })
+})
+beforeEach(() => {
+  gh.addRepo(REPO, {
+    collaborators: ['impl-owner', 'qa-lead', 'mcp-owner', 'fixture-owner', 'alice']
+  })
+  gh.addToken('ghs_person_alice_token_0000000000000000', {
+    login: 'alice',
+    type: 'User',
+    permission: 'write'
+  })
+  gh.resetRequests()
+})
+afterEach(() => {
+  expect(gh.violations).toEqual([])
+  gh.violations.length = 0
+  gh.clearFaults()
+})
+
+/** A run of the bundle in issue mode for a scenario, in the scope of pull request `pr`. */
+async function run(
+  scenario: string,
+  options: {
+    pr?: number
+    inputs?: Record<string, string>
+    token?: string
+    validators?: string
+  } = {}
+): Promise<Ran> {
+  const prepared = prepareScenario(scenario)
+  roots.push(dirname(prepared.repo))
+  const event = JSON.parse(readFileSync(prepared.env.GITHUB_EVENT_PATH, 'utf8'))
+  if (options.pr && event.pull_request) {
+    event.pull_request.number = options.pr
+    event.number = options.pr
+  }
+  writeFileSync(prepared.env.GITHUB_EVENT_PATH, JSON.stringify(event))
+  Object.assign(prepared.env, {
+    GITHUB_API_URL: gh.url,
+    CONTRACT_DRIFT_TRIAGE_TIME_SCALE: '0.001',
+    INPUT_MODE: 'issue',
+    'INPUT_GITHUB-TOKEN': options.token ?? gh.token,
+    ...(options.validators ? { INPUT_VALIDATORS: options.validators } : {}),
+    ...Object.fromEntries(
+      Object.entries(options.inputs ?? {}).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])
+    )
+  })
+  return runAction(prepared)
+}
+
+const incidents = (): any[] => gh.issues(REPO).filter((issue: any) => !issue.pull_request)
+const open = (): any[] => incidents().filter((issue: any) => issue.state === 'open')
+const labels = (issue: any): string[] => issue.labels.map((label: any) => label.name).sort()
+const writes = (): string[] =>
+  gh.requests.filter((r: any) => r.method !== 'GET').map((r: any) => `${r.method} ${r.route}`)
+
+describe('the life of an incident in one pull request', () => {
+  it('is filed, left alone when nothing changed, updated, proved green, closed and reopened', async () => {
+    // First red run: one issue, labelled, titled, with the record and its key marker.
+    const first = await run('schema-drift-high', { pr: 140 })
+    expect(first.outputs.result).toBe('drift')
+    expect(open()).toHaveLength(1)
+    const [issue] = open()
+    expect(issue.title).toBe('[contract-drift] Schema drift (High) — PR #140')
+    expect(labels(issue)).toEqual([
+      'bucket:schema-drift',
+      'contract-drift',
+      'owner:contract',
+      'severity:high'
+    ])
+    expect(issue.user.login).toBe('github-actions[bot]')
+    expect(issue.body.startsWith('<!-- contract-drift-triage:key=acme/contracts:pr-140 -->')).toBe(
+      true
+    )
+    expect(issue.body).toContain('- [x] 2. Record bucket classification and owner assignment.')
+    expect(first.outputs['issue-number']).toBe(String(issue.number))
+    expect(first.outputs['issue-url']).toBe(`https://github.com/${REPO}/issues/${issue.number}`)
+    expect(first.outputs['incident-id']).toBe(readState(issue.body)!.incidentId)
+    expect(first.summary).toContain(`[#${issue.number}]`)
+    // Labels were created with the playbook's colours and descriptions.
+    const created = gh.labels(REPO).find((label: any) => label.name === 'severity:high')
+    expect(created).toMatchObject({ color: 'b60205' })
+    expect(created.description).toMatch(/release-blocking/)
+
+    // The same red again: one read, no write, no comment.
+    gh.resetRequests()
+    const again = await run('schema-drift-high', { pr: 140 })
+    expect(again.outputs['issue-number']).toBe(String(issue.number))
+    expect(gh.requests.map((r: any) => `${r.method} ${r.route}`)).toEqual([
+      'GET /repos/{owner}/{repo}/issues'
+    ])
+    expect(gh.comments(REPO, issue.number)).toHaveLength(0)
+
+    // The classification changes: the record is updated and one comment says what changed.
+    const changed = await run('runtime-regression', { pr: 140 })
+    expect(changed.outputs.bucket).toBe('runtime-regression')
+    expect(open()).toHaveLength(1)
+    const updated = open()[0]
+    expect(updated.title).toBe('[contract-drift] Runtime regression (High) — PR #140')
+    expect(labels(updated)).toEqual([
+      'bucket:runtime-regression',
+      'contract-drift',
+      'owner:implementation',
+      'severity:high'
+    ])
+    expect(gh.comments(REPO, issue.number)).toHaveLength(1)
+    expect(gh.comments(REPO, issue.number)[0].body).toContain('Runtime regression (High)')
+    // Runs of different validators add up: the record still knows the coverage finding it saw before.
+    expect(
+      readState(updated.body)!
+        .runs.map(r => r.command)
+        .sort()
+    ).toContain('python3 scripts/validate-legacy-alias-parity.py')
+    expect(readState(updated.body)!.incidentId).toBe(readState(issue.body)!.incidentId)
+
+    // Green: the proof is attached, step 4 ticked, one comment, the incident stays open.
+    const green = await run('green', { pr: 140 })
+    expect(green.outputs.result).toBe('pass')
+    expect(green.outputs['issue-number']).toBe(String(issue.number))
+    const proved = open()[0]
+    expect(proved.body).toContain('- [x] 4. Re-run triage validators and attach green output.')
+    expect(proved.body).toMatch(/\*\*Validation proof:\*\* `\[fixture-coverage\] OK:/)
+    expect(proved.title).toBe('[contract-drift] Runtime regression (High) — PR #140')
+    expect(gh.comments(REPO, issue.number)).toHaveLength(2)
+
+    // close-on-green closes it; a later red run reopens the same incident.
+    await run('green', { pr: 140, inputs: { 'close-on-green': 'true' } })
+    expect(open()).toHaveLength(0)
+    expect(incidents()[0].state_reason).toBe('completed')
+    const reopened = await run('schema-drift-high', { pr: 140 })
+    expect(reopened.outputs['issue-number']).toBe(String(issue.number))
+    expect(open()).toHaveLength(1)
+    expect(incidents()).toHaveLength(1)
+    expect(open()[0].body).toContain('reopened')
+  })
+
+  it('keeps an incident open on green while notes are missing, with require-close-notes', async () => {
+    await run('schema-drift-high', { pr: 141 })
+    await run('green', {
+      pr: 141,
+      inputs: { 'close-on-green': 'true', 'require-close-notes': 'true' }
+    })
+    expect(open()).toHaveLength(1)
+  })
+})
+
+describe('who decides', () => {
+  it('lets a bucket label a person set win over the classifier, and says so', async () => {
+    await run('runtime-regression', { pr: 150 })
+    const [issue] = open()
+    // Alice relabels the incident as fixture stale.
+    await fetch(
+      `${gh.url}/repos/${REPO}/issues/${issue.number}/labels/bucket%3Aruntime-regression`,
+      {
+        method: 'DELETE',
+        headers: { authorization: 'token ghs_person_alice_token_0000000000000000' }
+      }
+    )
+    await fetch(`${gh.url}/repos/${REPO}/issues/${issue.number}/labels`, {
+      method: 'POST',
+      headers: {
+        authorization: 'token ghs_person_alice_token_0000000000000000',
+        'content-type': 'application/json'
+      },
+      body: JSON.stringify({ labels: ['bucket:fixture-stale'] })
+    })
+    const after = await run('runtime-regression', { pr: 150 })
+    expect(after.outputs.bucket).toBe('fixture-stale')
+    expect(after.outputs.owners!.split(',')[0]).toBe('mcp-owner')
+    const relabelled = open()[0]
+    expect(relabelled.title).toBe('[contract-drift] Fixture stale (High) — PR #150')
+    expect(relabelled.body).toContain('set by `alice`, over the classifier')
+    expect(labels(relabelled).filter(name => name.startsWith('bucket:'))).toEqual([
+      'bucket:fixture-stale'
+    ])
+  })
+
+  it('ignores an issue someone else wrote with a forged key marker', async () => {
+    await fetch(`${gh.url}/repos/${REPO}/issues`, {
+      method: 'POST',
+      headers: {
+        authorization: 'token ghs_person_alice_token_0000000000000000',
+        'content-type': 'application/json'
+      },
+      body: JSON.stringify({
+        title: 'fake',
+        body: '<!-- contract-drift-triage:key=acme/contracts:pr-160 -->\nhijacked',
+        labels: ['contract-drift']
+      })
+    })
+    const ran = await run('schema-drift-high', { pr: 160 })
+    const mine = open().filter((issue: any) => issue.user.login === 'github-actions[bot]')
+    expect(mine).toHaveLength(1)
+    expect(ran.outputs['issue-number']).toBe(String(mine[0].number))
+    expect(incidents().find((issue: any) => issue.title === 'fake').body).toContain('hijacked')
+  })
+})
+
+describe('many runs at once', () => {
+  it('20 concurrent runs of different validators end with one incident holding every finding', async () => {
+    const validators = Array.from(
+      { length: 20 },
+      (_, i) =>
+        `echo "[check-${i}] ERROR: problem ${i} in docs/contracts/billing-ingest-contract.md"; exit 1`
+    )
+    const runs = await Promise.all(
+      validators.map(validator => run('green', { pr: 170, validators: validator }))
+    )
+    expect(runs.every(r => r.outputs.result === 'drift')).toBe(true)
+    const survivors = open()
+    expect(survivors).toHaveLength(1)
+    const state = readState(survivors[0].body)!
+    expect(state.runs.map(r => r.command).sort()).toEqual([...validators].sort())
+    for (let i = 0; i < 20; i++) expect(survivors[0].body).toContain(`problem ${i} in`)
+    // Any duplicate filed in the race was closed, pointing at the survivor.
+    for (const duplicate of incidents().filter(
+      (issue: any) => issue.number !== survivors[0].number
+    )) {
+      expect(duplicate.state).toBe('closed')
+    }
+  }, 120_000)
+})
+
+describe('when GitHub misbehaves', () => {
+  it('retries a 502 on a read and files the incident', async () => {
+    gh.fault({ method: 'GET', path: /\/issues$/, kind: '502', times: 1 })
+    await run('schema-drift-high', { pr: 180 })
+    expect(open()).toHaveLength(1)
+  })
+
+  it('does not duplicate an issue whose create succeeded but answered 502', async () => {
+    gh.fault({ method: 'POST', path: /\/issues$/, kind: 'write-then-502', times: 1 })
+    const ran = await run('schema-drift-high', { pr: 181 })
+    expect(incidents()).toHaveLength(1)
+    expect(ran.outputs['issue-number']).toBe(String(incidents()[0].number))
+  })
+
+  it.each([
+    ['secondary-403', { retryAfter: 2 }],
+    ['secondary-429', {}],
+    ['primary-exhausted', { resetSeconds: 2 }],
+    ['503', {}]
+  ])('waits out a %s and files exactly one incident', async (kind, extra) => {
+    gh.fault({ method: 'POST', path: /\/issues$/, kind, times: 1, ...extra })
+    await run('schema-drift-high', { pr: 182 })
+    expect(incidents()).toHaveLength(1)
+  })
+
+  it('keeps the report when the token is read-only (a fork), and says how to file', async () => {
+    gh.addToken('ghs_readonly_token_000000000000000000000', {
+      login: 'github-actions[bot]',
+      type: 'Bot',
+      permission: 'read'
+    })
+    const ran = await run('schema-drift-high', {
+      pr: 190,
+      token: 'ghs_readonly_token_000000000000000000000'
+    })
+    expect(incidents()).toHaveLength(0)
+    expect(ran.code).toBe(1)
+    expect(ran.outputs.bucket).toBe('schema-drift')
+    expect(ran.stdout).toMatch(/::warning::The token cannot write issues .* workflow_run/)
+    expect(ran.summary).toContain('**Incident ID:**')
+  })
+
+  it('keeps the report when GitHub stays down', async () => {
+    gh.fault({ kind: '503', times: 100 })
+    const ran = await run('schema-drift-high', { pr: 191 })
+    expect(ran.outputs.result).toBe('drift')
+    expect(ran.stdout).toMatch(/::warning::Could not file the incident/)
+    expect(ran.summary).toContain('**Incident ID:**')
+  })
+})
+
+describe('report mode', () => {
+  it('writes nothing to GitHub', async () => {
+    await run('schema-drift-high', { pr: 195, inputs: { mode: 'report' } })
+    expect(writes()).toEqual([])
+    expect(incidents()).toHaveLength(0)
+  })
+})

@@ -1,0 +1,90 @@
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { jsonFindingSchema, parseOutput, type ParseOptions } from '../src/parse/index.js'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const fixture = (name: string): string =>
+  readFileSync(join(here, '__fixtures__', 'parse', name), 'utf8')
+const options: ParseOptions = { workspace: '/work/repo', checks: {}, runtimeTags: [] }
+const read = (output: string, exitCode = 1) =>
+  parseOutput('node check.mjs', output, exitCode, options)
+
+describe('JSON findings', () => {
+  it('JSON Lines: one finding per line; warnings are not findings; an invalid object is a note', () => {
+    const run = read(fixture('findings.jsonl'))
+    expect(run.format).toBe('json')
+    expect(run.findings.map(f => [f.tag, f.targets, f.line, f.runtime])).toEqual([
+      [
+        'schema-check',
+        ['tests/contracts/fixtures/mcp/billing.aws.ingest/1.0/response.expected.json'],
+        7,
+        false
+      ],
+      ['runtime-contract', ['services/billing/src/adapters.ts'], 31, true]
+    ])
+    expect(run.notes).toEqual([
+      'line 4: not a finding, message: Invalid input: expected string, received undefined'
+    ])
+  })
+
+  it('a pretty-printed { "findings": [...] } document, read element by element', () => {
+    const run = read(fixture('findings.json'))
+    expect(run.format).toBe('json')
+    expect(run.findings.map(f => f.targets)).toEqual([
+      ['tests/contracts/fixtures/mcp/billing.aws.ingest/1.0/response.expected.json'],
+      ['services/mcp/feature.json']
+    ])
+    expect(run.notes).toBeUndefined()
+  })
+
+  it('a one-line document and a bare array', () => {
+    expect(read('{"findings":[{"message":"a"},{"message":"b","tag":"t"}]}').findingCount).toBe(2)
+    const array = parseOutput('x', '[{"message":"a"}, 3, {"message":"b"}]', 1, {
+      ...options,
+      format: 'json'
+    })
+    expect(array.findingCount).toBe(2)
+    expect(array.notes).toEqual(['findings[1]: not a finding object'])
+  })
+
+  it('an empty findings document is green as a report', () => {
+    const run = read('{"findings": []}\n', 0)
+    expect(run).toMatchObject({ outcome: 'passed', okLines: ['JSON findings: none reported'] })
+  })
+
+  it('a broken line becomes a note and the next line still counts', () => {
+    const run = read('{"message":"first"}\n{"message": "cut\n{"message":"third"}\n{"message": 1}\n')
+    expect(run.findings.map(f => f.message)).toEqual(['first', 'third'])
+    expect(run.notes).toEqual([
+      'line 2: not valid JSON (unterminated string)',
+      'line 4: not a finding, message: Invalid input: expected string, received number'
+    ])
+  })
+
+  it('a truncated document keeps what it read and says it was cut', () => {
+    const run = read('{"findings":[{"message":"a"},{"message":"b"')
+    expect(run.findings.map(f => f.message)).toEqual(['a'])
+    expect(run.notes).toEqual(['line 1: the JSON ends inside an object (truncated?)'])
+  })
+
+  it('text that merely starts with { is read as text, not as findings', () => {
+    const run = read(
+      '{"level":"info","msg":"starting"}\nFeature manifest changed but no contract doc update detected.\n'
+    )
+    expect(run.format).toBe('lines')
+    expect(run.findings.map(f => f.message)[0]).toMatch(/Feature manifest changed/)
+  })
+
+  it('the committed JSON Schema agrees with the zod schema on the fields', () => {
+    const schema = JSON.parse(
+      readFileSync(join(here, '..', 'schema', 'findings.schema.json'), 'utf8')
+    )
+    const finding = schema.$defs.finding
+    expect(Object.keys(finding.properties).sort()).toEqual(
+      Object.keys(jsonFindingSchema.shape).sort()
+    )
+    expect(finding.required).toEqual(['message'])
+  })
+})

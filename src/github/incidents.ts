@@ -1,0 +1,576 @@
+import {
+  findingsFingerprint,
+  incidentTitle,
+  ISSUE_BODY_LIMIT,
+  markerFor,
+  mergeRuns,
+  readNotes,
+  readResultComment,
+  readState,
+  renderIssueBody,
+  renderResultComment,
+  sameResult,
+  storeRun,
+  verdictFingerprint,
+  verdictOf,
+  withHistory,
+  type IncidentState,
+  type StoredRun
+} from '../incident.js'
+import { code, codeBlock } from '../markdown.js'
+import { BUCKET_NAMES, LEVEL_NAMES, renderRecord, renderWithin } from '../render.js'
+import type { Bucket, IncidentRecord, Lifecycle, ValidatorRun } from '../types.js'
+import type { Octokit } from './client.js'
+import { bucketLabel, ensureLabels, incidentLabels, mergeLabels } from './labels.js'
+
+export interface IncidentOptions {
+  octokit: Octokit
+  /** `owner/name` where incidents are filed. */
+  repository: string
+  issueAuthor: string
+  key: string
+  closeOnGreen: boolean
+  requireCloseNotes: boolean
+  runUrl?: string
+  now: () => Date
+  log: { info: (message: string) => void; warning: (message: string) => void }
+}
+
+/** Triage of a set of validator runs, with a person's bucket label when there is one. */
+export type Triage = (
+  runs: ValidatorRun[],
+  bucketOverride?: { bucket: Bucket; by: string }
+) => IncidentRecord
+
+export interface FiledIncident {
+  action: 'none' | 'created' | 'updated' | 'unchanged' | 'reopened' | 'proved-green' | 'closed'
+  number?: number
+  url?: string
+  record: IncidentRecord
+}
+
+interface Issue {
+  number: number
+  html_url: string
+  title: string
+  body?: string | null
+  state: string
+  comments: number
+  created_at: string
+  updated_at: string
+  user: { login: string } | null
+  labels: (string | { name?: string })[]
+  assignees?: { login: string }[] | null
+  pull_request?: unknown
+}
+
+const labelNames = (issue: Issue): string[] =>
+  issue.labels
+    .map(label => (typeof label === 'string' ? label : (label.name ?? '')))
+    .filter(Boolean)
+const MAX_ASSIGNEES = 10
+const VERIFY_ATTEMPTS = 5
+
+/** Files, updates, proves green, reopens or closes the one incident of a scope (SPEC §3, §5). */
+export class IncidentFiler {
+  private readonly owner: string
+  private readonly repo: string
+
+  constructor(private readonly options: IncidentOptions) {
+    const [owner, repo] = options.repository.split('/') as [string, string]
+    this.owner = owner
+    this.repo = repo
+  }
+
+  async file(runs: ValidatorRun[], triage: Triage): Promise<FiledIncident> {
+    const at = this.options
+      .now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z')
+    const mine = runs.map(run => storeRun(run, at, this.options.runUrl))
+    const red = mine.some(run => run.outcome !== 'passed')
+    const open = await this.find('open')
+    if (open[0]) return this.update(open[0], mine, triage, at, false)
+    if (!red) return { action: 'none', record: triage(mine) }
+    const [latest] = await this.find('closed')
+    if (latest && readState(latest.body)?.closedBy === 'green')
+      return this.update(latest, mine, triage, at, true)
+    return this.create(mine, triage, at)
+  }
+
+  /** The incidents of this key: only issues this action wrote, with the label and the marker. */
+  private async find(state: 'open' | 'closed'): Promise<Issue[]> {
+    const { octokit, issueAuthor, key } = this.options
+    const marker = markerFor(key)
+    const query = {
+      owner: this.owner,
+      repo: this.repo,
+      labels: 'contract-drift',
+      state,
+      creator: issueAuthor,
+      sort: 'created' as const,
+      direction: state === 'open' ? ('asc' as const) : ('desc' as const),
+      per_page: 100
+    }
+    // Every open incident matters (the oldest wins a race); of the closed, only the latest.
+    const issues = (
+      state === 'open'
+        ? await octokit.paginate(octokit.rest.issues.listForRepo, query)
+        : (await octokit.rest.issues.listForRepo(query)).data
+    ) as Issue[]
+    // A marker pasted by someone else proves nothing: the author must be this action.
+    return issues.filter(
+      issue =>
+        !issue.pull_request &&
+        issue.user?.login === issueAuthor &&
+        (issue.body ?? '').startsWith(marker)
+    )
+  }
+
+  private async create(mine: StoredRun[], triage: Triage, at: string): Promise<FiledIncident> {
+    const record = triage(mine)
+    const lifecycle = withHistory(
+      {
+        checklist: [true, record.classification !== undefined, false, false, false],
+        history: [],
+        failingChecks: redCommands(mine)
+      },
+      `Filed: ${verdictWords(record)}.`,
+      at,
+      this.options.runUrl
+    )
+    const state: IncidentState = {
+      v: 1,
+      incidentId: record.incidentId,
+      key: this.options.key,
+      createdAt: record.detectedAt,
+      runs: mine,
+      lifecycle,
+      bucketLabel: bucketLabel(record.classification?.bucket),
+      seenComments: 0,
+      verdict: verdictOf(record)
+    }
+    const labels = incidentLabels(record)
+    await ensureLabels(this.options.octokit, this.owner, this.repo, labels)
+    const created = await this.createIssue(
+      {
+        title: incidentTitle(record),
+        body: this.body(state, record),
+        labels,
+        assignees: assigneesOf(record)
+      },
+      record.incidentId
+    )
+    this.options.log.info(`Filed incident #${created.number} (${record.incidentId}).`)
+
+    // Concurrent runs of the same scope may each have filed one: the oldest wins.
+    const open = await this.find('open')
+    const canonical = open[0]
+    if (canonical && canonical.number !== created.number) {
+      await this.comment(
+        canonical.number,
+        renderResultComment(
+          `Results from a concurrent run, which filed #${created.number} as a duplicate and closed it.`,
+          mine
+        )
+      )
+      await this.comment(
+        created.number,
+        `Duplicate of #${canonical.number}: concurrent runs of the same scope; its results were moved there.`
+      )
+      await this.options.octokit.rest.issues.update({
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: created.number,
+        state: 'closed',
+        state_reason: 'not_planned'
+      })
+      return this.update(await this.get(canonical.number), mine, triage, at, false)
+    }
+    return {
+      action: 'created',
+      number: created.number,
+      url: created.html_url,
+      record: { ...record, lifecycle }
+    }
+  }
+
+  private async update(
+    issue: Issue,
+    mine: StoredRun[],
+    triage: Triage,
+    at: string,
+    reopen: boolean
+  ): Promise<FiledIncident> {
+    let current = issue
+    let result: FiledIncident | undefined
+    // Concurrent runs write the same body: write, read back, and merge again until our results stick.
+    for (let attempt = 0; attempt < VERIFY_ATTEMPTS; attempt++) {
+      const planned = await this.plan(current, mine, triage, at, reopen && attempt === 0)
+      result = planned.result
+      if (!planned.write) return result
+      await planned.write()
+      current = await this.get(issue.number)
+      const written = readState(current.body)
+      const missing = mine.some(
+        run =>
+          !written?.runs.some(stored => stored.command === run.command && sameResult(stored, run))
+      )
+      if (!missing && current.comments <= (written?.seenComments ?? 0)) return result
+      await sleep(50 + Math.random() * 200 * (attempt + 1))
+    }
+    this.options.log.warning(
+      `Incident #${issue.number} kept changing under concurrent runs; its comments hold every result.`
+    )
+    return result as FiledIncident
+  }
+
+  private async plan(
+    issue: Issue,
+    mine: StoredRun[],
+    triage: Triage,
+    at: string,
+    reopen: boolean
+  ): Promise<{ result: FiledIncident; write?: () => Promise<void> }> {
+    const previous = readState(issue.body) ?? rebuiltState(issue, this.options.key)
+    const logged =
+      issue.comments > previous.seenComments ? await this.resultComments(issue.number) : []
+    // An unchanged result keeps its old timestamp, so an unchanged re-run writes nothing.
+    const fresh = mine.map(run => {
+      const known = previous.runs.find(stored => stored.command === run.command)
+      return known && sameResult(known, run) ? known : run
+    })
+    const runs = mergeRuns(previous.runs, logged, fresh)
+    const override = await this.personBucket(issue, previous)
+    const triaged = triage(runs, override)
+    const green = triaged.result === 'pass'
+    const findingsChanged = findingsFingerprint(runs) !== findingsFingerprint(previous.runs)
+    const verdictChanged =
+      !green && verdictFingerprint(verdictOf(triaged)) !== verdictFingerprint(previous.verdict)
+    let lifecycle: Lifecycle = {
+      ...withoutBucketSetter(previous.lifecycle),
+      ...readNotes(issue.body),
+      ...(override ? { bucketSetBy: override.by } : {}),
+      failingChecks: [...new Set([...previous.lifecycle.failingChecks, ...redCommands(runs)])]
+    }
+    const comments: string[] = []
+    if (green) {
+      if (findingsChanged || !lifecycle.checklist[3]) {
+        const okLines = runs.flatMap(run => run.okLines)
+        const proof = {
+          at,
+          okLines,
+          ...(this.options.runUrl ? { runUrl: this.options.runUrl } : {})
+        }
+        lifecycle = withHistory(
+          { ...lifecycle, validationProof: proof, checklist: tick(lifecycle.checklist, 3) },
+          'Validators green again: validation proof attached (checklist step 4).',
+          at,
+          this.options.runUrl
+        )
+        comments.push(
+          `✅ The validators pass again in this scope.\n\n${codeBlock(okLines.join('\n') || 'every validator exited 0')}`
+        )
+      }
+    } else {
+      if (triaged.classification)
+        lifecycle = { ...lifecycle, checklist: tick(lifecycle.checklist, 1) }
+      if (reopen || findingsChanged || verdictChanged) {
+        const what = reopen ? 'Red again after a green close: reopened' : 'Updated'
+        lifecycle = withHistory(
+          lifecycle,
+          `${what}: ${verdictWords(triaged)}.`,
+          at,
+          this.options.runUrl
+        )
+        comments.push(changeComment(previous, triaged, runs, reopen))
+      }
+    }
+
+    // Green keeps showing what the incident was about, next to the proof that it is fixed.
+    const verdict = green ? previous.verdict : verdictOf(triaged)
+    const shown: IncidentRecord = {
+      ...triaged,
+      ...(green ? verdict : {}),
+      result: triaged.result,
+      incidentId: previous.incidentId,
+      detectedAt: previous.createdAt,
+      lifecycle
+    }
+    // require-close-notes: a green run does not close while root cause or prevention is pending.
+    const notesMissing = !lifecycle.rootCause || !lifecycle.preventionFollowUp
+    const close =
+      green && this.options.closeOnGreen && !(this.options.requireCloseNotes && notesMissing)
+    const state: IncidentState = {
+      v: 1,
+      incidentId: previous.incidentId,
+      key: previous.key,
+      createdAt: previous.createdAt,
+      runs,
+      lifecycle,
+      bucketLabel: bucketLabel(shown.classification?.bucket),
+      seenComments: issue.comments + comments.length,
+      ...(verdict ? { verdict } : {}),
+      ...(close ? { closedBy: 'green' as const } : {})
+    }
+    const body = this.body(state, shown)
+    const labels = mergeLabels(labelNames(issue), incidentLabels(shown))
+    const title = incidentTitle(shown)
+    const sameLabels = [...labels].sort().join() === labelNames(issue).sort().join()
+    const action: FiledIncident['action'] = close
+      ? 'closed'
+      : reopen
+        ? 'reopened'
+        : green
+          ? 'proved-green'
+          : 'updated'
+    const result: FiledIncident = {
+      action,
+      number: issue.number,
+      url: issue.html_url,
+      record: shown
+    }
+    if (body === issue.body && title === issue.title && sameLabels && !close && !reopen) {
+      return { result: { ...result, action: green ? 'proved-green' : 'unchanged' } }
+    }
+    return {
+      result,
+      write: async () => {
+        if (!sameLabels)
+          await ensureLabels(
+            this.options.octokit,
+            this.owner,
+            this.repo,
+            labels.filter(name => /^(bucket|severity|owner):/.test(name))
+          )
+        await this.options.octokit.rest.issues.update({
+          owner: this.owner,
+          repo: this.repo,
+          issue_number: issue.number,
+          title,
+          body,
+          labels,
+          ...(close ? { state: 'closed' as const, state_reason: 'completed' as const } : {}),
+          ...(reopen ? { state: 'open' as const } : {})
+        })
+        for (const text of comments)
+          await this.comment(issue.number, renderResultComment(text, mine))
+      }
+    }
+  }
+
+  /** Validator results other runs left in comments since the body was last written. */
+  private async resultComments(number: number): Promise<StoredRun[]> {
+    const { octokit, issueAuthor } = this.options
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: number,
+      per_page: 100
+    })
+    return comments
+      .filter(comment => comment.user?.login === issueAuthor)
+      .flatMap(comment => readResultComment(comment.body))
+  }
+
+  /** A `bucket:*` label a person set (issue events say who) wins over the classifier. */
+  private async personBucket(
+    issue: Issue,
+    state: IncidentState
+  ): Promise<{ bucket: Bucket; by: string } | undefined> {
+    const buckets = labelNames(issue).filter(name =>
+      /^bucket:(schema-drift|fixture-stale|runtime-regression)$/.test(name)
+    )
+    const foreign = buckets.find(name => name !== state.bucketLabel)
+    if (!foreign) {
+      const by = state.lifecycle.bucketSetBy
+      return by && buckets[0]
+        ? { bucket: buckets[0].slice('bucket:'.length) as Bucket, by }
+        : undefined
+    }
+    const { octokit, issueAuthor } = this.options
+    const events = await octokit.paginate(octokit.rest.issues.listEvents, {
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: issue.number,
+      per_page: 100
+    })
+    const labelled = events
+      .filter(
+        event =>
+          event.event === 'labeled' &&
+          (event as { label?: { name?: string } }).label?.name === foreign
+      )
+      .pop()
+    const by = labelled?.actor?.login
+    if (!by || by === issueAuthor) return undefined
+    return { bucket: foreign.slice('bucket:'.length) as Bucket, by }
+  }
+
+  private body(state: IncidentState, record: IncidentRecord): string {
+    return renderIssueBody(state, budget =>
+      renderWithin(
+        budget,
+        limits => renderRecord({ ...record, lifecycle: state.lifecycle }, limits),
+        text => text.length
+      )
+    )
+  }
+
+  private async get(number: number): Promise<Issue> {
+    const { data } = await this.options.octokit.rest.issues.get({
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: number
+    })
+    return data as Issue
+  }
+
+  private async comment(number: number, body: string): Promise<void> {
+    await this.options.octokit.rest.issues.createComment({
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: number,
+      body: body.slice(0, ISSUE_BODY_LIMIT)
+    })
+  }
+
+  /**
+   * Creates the issue without blind retries: a create that timed out or answered 5xx may have
+   * happened, so look for it (by its incident ID) before trying again. Unknown assignees are
+   * dropped with a warning rather than failing the run.
+   */
+  private async createIssue(
+    fields: { title: string; body: string; labels: string[]; assignees: string[] },
+    incidentId: string
+  ): Promise<Issue> {
+    const { octokit } = this.options
+    let assignees = fields.assignees
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const { data } = await octokit.rest.issues.create({
+          owner: this.owner,
+          repo: this.repo,
+          ...fields,
+          assignees,
+          request: { retries: 0 }
+        })
+        return data as Issue
+      } catch (error) {
+        const status = (error as { status?: number }).status ?? 0
+        if (status === 422 && assignees.length > 0) {
+          assignees = await this.assignable(assignees)
+          continue
+        }
+        if (status !== 0 && status < 500) throw error
+        const landed = (await this.find('open')).find(issue =>
+          (issue.body ?? '').includes(incidentId)
+        )
+        if (landed) return landed
+        if (attempt === 2) throw error
+      }
+    }
+    throw new Error('unreachable')
+  }
+
+  private async assignable(logins: string[]): Promise<string[]> {
+    const { octokit, log } = this.options
+    const kept: string[] = []
+    for (const assignee of logins) {
+      try {
+        await octokit.rest.issues.checkUserCanBeAssigned({
+          owner: this.owner,
+          repo: this.repo,
+          assignee
+        })
+        kept.push(assignee)
+      } catch {
+        log.warning(
+          `Not assigning ${assignee}: the repository does not accept them as an assignee.`
+        )
+      }
+    }
+    return kept
+  }
+}
+
+function withoutBucketSetter(lifecycle: Lifecycle): Lifecycle {
+  const copy = { ...lifecycle }
+  delete copy.bucketSetBy
+  return copy
+}
+
+function tick(checklist: Lifecycle['checklist'], index: number): Lifecycle['checklist'] {
+  const next = [...checklist] as Lifecycle['checklist']
+  next[index] = true
+  return next
+}
+
+const redCommands = (runs: readonly ValidatorRun[]): string[] =>
+  runs.filter(run => run.outcome !== 'passed').map(run => run.command)
+
+function verdictWords(record: IncidentRecord): string {
+  const bucket = record.classification
+    ? BUCKET_NAMES[record.classification.bucket]
+    : 'Validator error'
+  return `${bucket} (${LEVEL_NAMES[record.severity ?? 'high']}), result ${record.result}`
+}
+
+/** Users among the primary owners (teams cannot be assigned), at most GitHub's ten. */
+function assigneesOf(record: IncidentRecord): string[] {
+  const routing = record.routing
+  if (!routing) return []
+  return (routing.owners[routing.primaryRole] ?? [])
+    .filter(owner => !owner.includes('/'))
+    .slice(0, MAX_ASSIGNEES)
+}
+
+/** An issue whose hidden state was lost (edited by hand): start again from what it shows. */
+function rebuiltState(issue: Issue, key: string): IncidentState {
+  const id = /\*\*Incident ID:\*\* (DRIFT-\d{8}-[0-9a-f]{6})/.exec(issue.body ?? '')?.[1]
+  return {
+    v: 1,
+    incidentId:
+      id ??
+      `DRIFT-${issue.created_at.slice(0, 10).replace(/-/g, '')}-${issue.number.toString(16).padStart(6, '0').slice(-6)}`,
+    key,
+    createdAt: issue.created_at.replace(/\.\d{3}Z$/, 'Z'),
+    runs: [],
+    lifecycle: { checklist: [true, false, false, false, false], history: [], failingChecks: [] },
+    seenComments: issue.comments
+  }
+}
+
+function changeComment(
+  previous: IncidentState,
+  record: IncidentRecord,
+  runs: readonly StoredRun[],
+  reopen: boolean
+): string {
+  const before = new Set(
+    previous.runs.flatMap(run => run.findings.map(f => `${run.command}\u0000${f.tag}:${f.message}`))
+  )
+  const now = runs.flatMap(run =>
+    run.findings.map(f => ({ key: `${run.command}\u0000${f.tag}:${f.message}`, finding: f }))
+  )
+  const added = now.filter(entry => !before.has(entry.key))
+  const gone = before.size - (now.length - added.length)
+  const lines = [reopen ? '🔴 Red again in this scope: reopened.' : '🔴 The incident changed.']
+  lines.push(`**Now:** ${verdictWords(record)}.`)
+  if (added.length > 0) {
+    lines.push(
+      `**New findings (${added.length}):**`,
+      ...added
+        .slice(0, 20)
+        .map(
+          ({ finding }) =>
+            `- ${code(`${finding.tag ? `[${finding.tag}] ` : ''}${finding.message}`)}`
+        )
+    )
+    if (added.length > 20) lines.push(`- … and ${added.length - 20} more in the record above`)
+  }
+  if (gone > 0) lines.push(`**No longer reported:** ${gone} finding(s).`)
+  return lines.join('\n')
+}
+
+const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))

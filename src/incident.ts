@@ -1,0 +1,196 @@
+import { incidentTitle } from './render.js'
+import type { Finding, IncidentRecord, Lifecycle, ValidatorRun } from './types.js'
+
+/** The hidden marker that identifies an incident's scope (SPEC §3). */
+export const markerFor = (key: string): string => `<!-- contract-drift-triage:key=${key} -->`
+const STATE = /<!-- contract-drift-triage:state=([A-Za-z0-9+/=]+) -->/
+const RESULT = /<!-- contract-drift-triage:result=([A-Za-z0-9+/=]+) -->/
+
+/** A validator's latest result as the incident keeps it, with when and where it was seen. */
+export interface StoredRun extends ValidatorRun {
+  at: string
+  runUrl?: string
+}
+
+/** What an incident issue carries between runs, hidden in its body. */
+export interface IncidentState {
+  v: 1
+  incidentId: string
+  key: string
+  createdAt: string
+  runs: StoredRun[]
+  lifecycle: Lifecycle
+  /** The bucket label this action set last: another one means a person relabelled. */
+  bucketLabel?: string
+  /** Comments the issue had when this state was written; more means results may wait there. */
+  seenComments: number
+  /** How the issue was last closed by this action, so a red run knows it may reopen it. */
+  closedBy?: 'green'
+  /** The last red verdict, which the record keeps showing once the incident is green. */
+  verdict?: Verdict
+}
+
+export type Verdict = Pick<
+  IncidentRecord,
+  'result' | 'classification' | 'severity' | 'severityReason' | 'routing' | 'owners'
+>
+
+const MAX_STORED_FINDINGS = 50
+const MAX_STORED_MESSAGE = 500
+const MAX_STORED_EXCERPT = 2000
+const MAX_HISTORY = 30
+
+const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64')
+function decode<T>(pattern: RegExp, text: string): T | undefined {
+  const match = pattern.exec(text)
+  if (!match) return undefined
+  try {
+    return JSON.parse(Buffer.from(match[1] as string, 'base64').toString('utf8')) as T
+  } catch {
+    return undefined
+  }
+}
+
+/** The state hidden in an incident body written by this action, if any. */
+export function readState(body: string | null | undefined): IncidentState | undefined {
+  const state = decode<IncidentState>(STATE, body ?? '')
+  return state && state.v === 1 && Array.isArray(state.runs) ? state : undefined
+}
+
+/** Validator results posted as a comment (in a race, or by a matrix leg): the append-only log. */
+export function readResultComment(body: string | null | undefined): StoredRun[] {
+  const runs = decode<StoredRun[]>(RESULT, body ?? '')
+  return Array.isArray(runs) ? runs : []
+}
+
+/** A validator's result as a person reads it: same outcome and same findings. */
+export const sameResult = (a: ValidatorRun, b: ValidatorRun): boolean =>
+  findingsFingerprint([a]) === findingsFingerprint([b])
+
+/** A run trimmed to what an issue body can carry. */
+export function storeRun(
+  run: ValidatorRun,
+  at: string,
+  runUrl: string | undefined,
+  findings = MAX_STORED_FINDINGS
+): StoredRun {
+  const kept: Finding[] = run.findings.slice(0, findings).map(finding => ({
+    ...finding,
+    message: finding.message.slice(0, MAX_STORED_MESSAGE),
+    targets: finding.targets.slice(0, 3)
+  }))
+  return {
+    ...run,
+    findings: kept,
+    okLines: run.okLines.slice(0, 5),
+    excerpt:
+      run.excerpt.length > MAX_STORED_EXCERPT
+        ? `… ${run.excerpt.slice(-MAX_STORED_EXCERPT)}`
+        : run.excerpt,
+    at,
+    ...(runUrl ? { runUrl } : {})
+  }
+}
+
+/** The latest result per validator (by command): runs of different validators add up (SPEC §5). */
+export function mergeRuns(...sources: readonly (readonly StoredRun[])[]): StoredRun[] {
+  const latest = new Map<string, StoredRun>()
+  for (const runs of sources) {
+    for (const run of runs) {
+      const known = latest.get(run.command)
+      if (!known || known.at <= run.at) latest.set(run.command, run)
+    }
+  }
+  return [...latest.values()]
+}
+
+/** What a person reads as "the findings": which validator said what. */
+export function findingsFingerprint(runs: readonly ValidatorRun[]): string {
+  return runs
+    .map(
+      run =>
+        `${run.command}\u0000${run.outcome}\u0000${run.findings
+          .map(f => `${f.tag}:${f.message}`)
+          .sort()
+          .join('\u0001')}`
+    )
+    .sort()
+    .join('\u0002')
+}
+
+export function verdictFingerprint(verdict: Verdict | undefined): string {
+  const c = verdict?.classification
+  return `${verdict?.result ?? ''}|${c?.bucket ?? ''}|${c?.confidence ?? ''}|${verdict?.severity ?? ''}|${verdict?.routing?.primaryRole ?? ''}`
+}
+
+export function verdictOf(record: IncidentRecord): Verdict {
+  return {
+    result: record.result,
+    ...(record.classification ? { classification: record.classification } : {}),
+    ...(record.severity ? { severity: record.severity } : {}),
+    ...(record.severityReason ? { severityReason: record.severityReason } : {}),
+    ...(record.routing ? { routing: record.routing } : {}),
+    owners: record.owners
+  }
+}
+
+const ROOT_CAUSE = /### Root cause\n\n([\s\S]*?)\n\n### /
+const PREVENTION = /^- \*\*Prevention follow-up:\*\* (.*)$/m
+
+/** What a person wrote into the record (root cause, prevention follow-up): kept across rewrites. */
+export function readNotes(
+  body: string | null | undefined
+): Pick<Lifecycle, 'rootCause' | 'preventionFollowUp'> {
+  const rootCause = ROOT_CAUSE.exec(body ?? '')?.[1]?.trim()
+  const prevention = PREVENTION.exec(body ?? '')?.[1]?.trim()
+  return {
+    ...(rootCause && rootCause !== 'pending' ? { rootCause } : {}),
+    ...(prevention && prevention !== 'pending' ? { preventionFollowUp: prevention } : {})
+  }
+}
+
+/** Appends to the record's history, keeping its most recent entries. */
+export function withHistory(
+  lifecycle: Lifecycle,
+  what: string,
+  at: string,
+  runUrl?: string
+): Lifecycle {
+  const history = [...lifecycle.history, { at, what, ...(runUrl ? { runUrl } : {}) }]
+  return { ...lifecycle, history: history.slice(-MAX_HISTORY) }
+}
+
+export function newLifecycle(): Lifecycle {
+  return { checklist: [false, false, false, false, false], history: [], failingChecks: [] }
+}
+
+/** The issue body: the key marker, the rendered record, and the state, within GitHub's limit. */
+export function renderIssueBody(
+  state: IncidentState,
+  renderRecordWithin: (budget: number) => string
+): string {
+  const marker = markerFor(state.key)
+  let trimmed = state
+  let hidden = `<!-- contract-drift-triage:state=${encode(trimmed)} -->`
+  // The state must fit beside a readable record: keep fewer findings per validator until it does.
+  for (const findings of [20, 5, 0]) {
+    if (hidden.length <= 24_000) break
+    trimmed = {
+      ...trimmed,
+      runs: trimmed.runs.map(run => storeRun(run, run.at, run.runUrl, findings))
+    }
+    hidden = `<!-- contract-drift-triage:state=${encode(trimmed)} -->`
+  }
+  const budget = ISSUE_BODY_LIMIT - marker.length - hidden.length - 4
+  return `${marker}\n${renderRecordWithin(budget)}\n\n${hidden}`
+}
+
+/** A comment carrying validator results for the body to absorb on the next write. */
+export function renderResultComment(text: string, runs: readonly StoredRun[]): string {
+  return `${text}\n\n<!-- contract-drift-triage:result=${encode(runs)} -->`
+}
+
+/** GitHub refuses issue and comment bodies over 65,536 characters. */
+export const ISSUE_BODY_LIMIT = 65_536
+
+export { incidentTitle }
