@@ -302,6 +302,24 @@ describe('when GitHub misbehaves', () => {
   })
 })
 
+describe('annotations beyond the ten a step may write', () => {
+  it('go to a check run on the head commit, fifty per request', async () => {
+    const findings = Array.from(
+      { length: 75 },
+      (_, i) => `[docs-links] ERROR: broken link ${i} in docs/playbooks/triage.md:${i + 1}`
+    )
+    const validator = `printf '%s\\n' ${findings.map(f => `'${f}'`).join(' ')}; exit 1`
+    const ran = await run('green', { pr: 196, validators: validator })
+    expect(ran.outputs.findings).toBe('75')
+    const [check] = gh.checkRuns(REPO)
+    expect(check.name).toBe('contract-drift-triage findings')
+    expect(check.output.annotations_count).toBe(75 - 9)
+    expect(
+      gh.requests.filter((r: any) => r.route.includes('check-runs')).map((r: any) => r.method)
+    ).toEqual(['POST', 'PATCH'])
+  })
+})
+
 describe('report mode', () => {
   it('writes nothing to GitHub', async () => {
     await run('schema-drift-high', { pr: 195, inputs: { mode: 'report' } })

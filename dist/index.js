@@ -30876,7 +30876,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1390);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3022);
 /** The action's entry point (action.yml `main`). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30886,7 +30886,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1390:
+/***/ 3022:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44146,6 +44146,46 @@ async function scaledPacing(scale) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/github/checks.ts
+/** GitHub takes at most 50 annotations per check run request. */
+const PER_REQUEST = 50;
+/**
+ * The annotations beyond the ten a step may write, as a check run on the head commit. Needs
+ * `checks: write`; without it the findings are still all in the summary and the record.
+ */
+async function publishCheckRun(octokit, repository, headSha, annotations, title) {
+    const [owner, repo] = repository.split('/');
+    const placed = annotations
+        .filter((annotation) => annotation.file !== undefined)
+        .map(annotation => ({
+        path: annotation.file,
+        start_line: annotation.startLine ?? 1,
+        end_line: annotation.startLine ?? 1,
+        annotation_level: 'failure',
+        title: annotation.title.slice(0, 255),
+        message: annotation.message.slice(0, 4000)
+    }));
+    const batches = Array.from({ length: Math.ceil(placed.length / PER_REQUEST) }, (_, i) => placed.slice(i * PER_REQUEST, (i + 1) * PER_REQUEST));
+    const output = (batch) => ({
+        title,
+        summary: `${placed.length} finding(s) beyond the ten annotations a step may write. The job summary holds the incident record.`,
+        annotations: batch
+    });
+    const { data } = await octokit.rest.checks.create({
+        owner,
+        repo,
+        name: 'contract-drift-triage findings',
+        head_sha: headSha,
+        status: 'completed',
+        conclusion: 'failure',
+        output: output(batches[0] ?? [])
+    });
+    for (const batch of batches.slice(1)) {
+        await octokit.rest.checks.update({ owner, repo, check_run_id: data.id, output: output(batch) });
+    }
+    return placed.length;
+}
+
 ;// CONCATENATED MODULE: ./src/paths.ts
 
 /** Where the field keeps fixture packs (SPEC §2). */
@@ -44852,6 +44892,13 @@ class IncidentFiler {
         this.repo = repo;
     }
     async file(runs, triage) {
+        // The issue stores trimmed results; this run's own results stay whole for triage and report.
+        const whole = new Map(runs.map(run => [run.command, run]));
+        const complete = (stored) => stored.map(run => whole.get(run.command) ?? run);
+        const full = (merged, override) => triage(complete(merged), override);
+        return this.fileWith(runs, full);
+    }
+    async fileWith(runs, triage) {
         const at = this.options
             .now()
             .toISOString()
@@ -45015,6 +45062,10 @@ class IncidentFiler {
         // require-close-notes: a green run does not close while root cause or prevention is pending.
         const notesMissing = !lifecycle.rootCause || !lifecycle.preventionFollowUp;
         const close = green && this.options.closeOnGreen && !(this.options.requireCloseNotes && notesMissing);
+        if (close) {
+            lifecycle = withHistory(lifecycle, 'Closed: the validators are green (close-on-green).', at, this.options.runUrl);
+            shown.lifecycle = lifecycle;
+        }
         const state = {
             v: 1,
             incidentId: previous.incidentId,
@@ -45225,18 +45276,19 @@ function changeComment(previous, record, runs, reopen) {
     const now = runs.flatMap(run => run.findings.map(f => ({ key: `${run.command}\u0000${f.tag}:${f.message}`, finding: f })));
     const added = now.filter(entry => !before.has(entry.key));
     const gone = before.size - (now.length - added.length);
-    const lines = [reopen ? '🔴 Red again in this scope: reopened.' : '🔴 The incident changed.'];
-    lines.push(`**Now:** ${verdictWords(record)}.`);
+    const parts = [reopen ? '🔴 Red again in this scope: reopened.' : '🔴 The incident changed.'];
+    parts.push(`**Now:** ${verdictWords(record)}.`);
     if (added.length > 0) {
-        lines.push(`**New findings (${added.length}):**`, ...added
+        const shown = added
             .slice(0, 20)
-            .map(({ finding }) => `- ${code(`${finding.tag ? `[${finding.tag}] ` : ''}${finding.message}`)}`));
+            .map(({ finding }) => `- ${code(`${finding.tag ? `[${finding.tag}] ` : ''}${finding.message}`)}`);
         if (added.length > 20)
-            lines.push(`- … and ${added.length - 20} more in the record above`);
+            shown.push(`- … and ${added.length - 20} more in the record above`);
+        parts.push(`**New findings (${added.length}):**\n${shown.join('\n')}`);
     }
     if (gone > 0)
-        lines.push(`**No longer reported:** ${gone} finding(s).`);
-    return lines.join('\n');
+        parts.push(`**No longer reported:** ${gone} finding(s).`);
+    return parts.join('\n\n');
 }
 const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -46919,7 +46971,10 @@ async function writeRecordFiles(record, dir, redact) {
     await (0,promises_namespaceObject.writeFile)(`${base}.md`, redact(renderWithin(SUMMARY_BUDGET, limits => renderRecord(record, limits))));
     return `${base}.json`;
 }
-/** SPEC §1 step 6: annotations, job summary, step outputs and the record files. */
+/**
+ * SPEC §1 step 6: annotations, job summary, step outputs and the record files. Returns the
+ * annotations beyond what a step may write, for a check run where one is allowed.
+ */
 async function publishReport(record, options) {
     const { redact } = options;
     const annotations = record.result === 'pass' ? [] : buildAnnotations(record, options.root, options.repoPrefix);
@@ -46960,6 +47015,11 @@ async function publishReport(record, options) {
     for (const [name, value] of Object.entries(outputs))
         setOutput(name, value);
     core_debug(`record written to ${recordPath} (${(0,external_node_path_namespaceObject.relative)(options.root, recordPath)})`);
+    return annotations.slice(room).map(annotation => ({
+        ...annotation,
+        title: plainText(redact(annotation.title)),
+        message: plainText(redact(annotation.message))
+    }));
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -47345,6 +47405,7 @@ function triage(input) {
 
 
 
+
 /** Validator output goes to the log as it streams, but can never issue a workflow command. */
 function echoGuarded() {
     const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
@@ -47469,12 +47530,12 @@ async function run() {
             throw new Error('Nothing to triage: the validators input is empty and no file matched the reports globs. Set validators, or reports to files an earlier step wrote.');
         const git = gitIn(root);
         const layout = await repositoryLayout(git, workspace);
+        let api;
+        const client = inputs['github-token']
+            ? () => (api ??= createOctokit(inputs['github-token'], info))
+            : undefined;
         let filed;
         const record = await group('Triage', async () => {
-            let api;
-            const client = inputs['github-token']
-                ? () => (api ??= createOctokit(inputs['github-token'], info))
-                : undefined;
             let changes;
             try {
                 changes = await computeChangeSet(facts, {
@@ -47525,7 +47586,7 @@ async function run() {
         });
         core_debug(`configuration source: ${source}`);
         const willFail = shouldFail(record.result, inputs['fail-on']);
-        await group('Report', () => publishReport(record, {
+        const overflow = await group('Report', () => publishReport(record, {
             root,
             repoPrefix: layout.prefix,
             redact,
@@ -47535,6 +47596,15 @@ async function run() {
                 ? { incident: { number: filed.number, url: filed.url ?? '', action: filed.action } }
                 : {})
         }));
+        if (overflow.length > 0 && inputs.mode === 'issue' && client && facts.headSha) {
+            try {
+                const placed = await publishCheckRun(await client(), facts.repository, facts.headSha, overflow, `${record.result}: ${overflow.length} more finding(s)`);
+                info(`${placed} more annotation(s) in the check run "contract-drift-triage findings".`);
+            }
+            catch (error) {
+                info(`No check run for the other ${overflow.length} annotation(s) (grant checks: write for one): ${getErrorMessage(error)}`);
+            }
+        }
         if (willFail) {
             const what = record.classification
                 ? `${record.classification.bucket} (${record.severity})`

@@ -1,6 +1,6 @@
 // `npm run demo` (after scripts/ensure-deps.mjs): run the bundled action (dist/index.js) on every
 // example scenario as the Actions runner would, and print each incident record.
-import { readFileSync, rmSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { loadScenario, prepareScenario, runAction, scenarioNames } from './scenarios.mjs'
 
@@ -35,4 +35,70 @@ for (const name of names) {
 console.log(
   `\n${names.length} scenario(s) run with the bundled action; ${mismatches === 0 ? 'every one triaged as the playbook demands.' : `${mismatches} differ from their expectation.`}`
 )
+if (wanted.length === 0) await incidentLife()
 process.exitCode = mismatches === 0 ? 0 : 1
+
+/**
+ * mode: issue against the GitHub REST emulator (loopback, checked against GitHub's OpenAPI
+ * description): one pull request's incident filed, updated, proved green and closed.
+ */
+async function incidentLife() {
+  const { startEmulator } = await import('../emulator/index.mjs')
+  const gh = await startEmulator({ timeScale: 0.001 })
+  gh.addRepo('acme/contracts', {
+    collaborators: ['impl-owner', 'qa-lead', 'mcp-owner', 'fixture-owner']
+  })
+  console.log(
+    `\n${bold('━━ The life of an incident')} — mode: issue, pull request #140, against the GitHub emulator at ${gh.url}`
+  )
+  const steps = [
+    ['schema-drift-high', {}, 'A red run files the incident'],
+    ['schema-drift-high', {}, 'The same red run again changes nothing'],
+    [
+      'runtime-regression',
+      {},
+      'The classification changes: the record is updated, one comment says what changed'
+    ],
+    ['green', {}, 'The validators pass: validation proof attached, checklist step 4 ticked'],
+    ['green', { 'close-on-green': 'true' }, 'With close-on-green, the incident is closed']
+  ]
+  for (const [scenario, inputs, what] of steps) {
+    const prepared = prepareScenario(scenario)
+    const event = JSON.parse(readFileSync(prepared.env.GITHUB_EVENT_PATH, 'utf8'))
+    event.number = event.pull_request.number = 140
+    writeFileSync(prepared.env.GITHUB_EVENT_PATH, JSON.stringify(event))
+    Object.assign(prepared.env, {
+      GITHUB_API_URL: gh.url,
+      CONTRACT_DRIFT_TRIAGE_TIME_SCALE: '0.001',
+      INPUT_MODE: 'issue',
+      'INPUT_GITHUB-TOKEN': gh.token,
+      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
+    })
+    gh.resetRequests()
+    const ran = await runAction(prepared)
+    rmSync(dirname(prepared.repo), { recursive: true, force: true })
+    const requests = gh.requests.map(r => `${r.method} ${r.route}`)
+    console.log(
+      `\n${bold(`▶ ${what}`)} (${scenario}): result=${ran.outputs.result}, issue #${ran.outputs['issue-number'] || '-'}, ${requests.length} request(s): ${requests.join(', ')}`
+    )
+  }
+  const [issue] = gh.issues('acme/contracts')
+  console.log(`\n${bold('The issue as GitHub shows it')}\n`)
+  console.log(
+    `# ${issue.title}  [${issue.state}${issue.state_reason ? `: ${issue.state_reason}` : ''}]`
+  )
+  console.log(
+    `labels: ${issue.labels.map(l => l.name).join(', ')}   assignees: ${issue.assignees.map(a => a.login).join(', ') || '-'}\n`
+  )
+  console.log(issue.body.replace(/<!-- contract-drift-triage:[^>]*-->\n?/g, '').trim())
+  for (const comment of gh.comments('acme/contracts', issue.number)) {
+    console.log(
+      `\n--- comment by ${comment.user.login} ---\n${comment.body.replace(/<!-- contract-drift-triage:[^>]*-->/g, '').trim()}`
+    )
+  }
+  if (gh.violations.length > 0) {
+    console.log(`\nEmulator saw requests GitHub would reject:\n${gh.violations.join('\n')}`)
+    process.exitCode = 1
+  }
+  await gh.close()
+}

@@ -7,6 +7,7 @@ import { readCodeOwners } from './codeowners.js'
 import { getErrorMessage, loadConfig } from './config.js'
 import { incidentKey, readEvent, scopeLabel } from './event.js'
 import { createOctokit, type Octokit } from './github/client.js'
+import { publishCheckRun } from './github/checks.js'
 import { IncidentFiler, type FiledIncident, type Triage } from './github/incidents.js'
 import { DEFAULT_CONFIG, parseInputs, type InputName, type Inputs } from './inputs.js'
 import { changeContext, findReports, parseOptions, readReport } from './pipeline.js'
@@ -167,12 +168,12 @@ export async function run(): Promise<void> {
 
     const git = gitIn(root)
     const layout = await repositoryLayout(git, workspace)
+    let api: Promise<Octokit> | undefined
+    const client = inputs['github-token']
+      ? () => (api ??= createOctokit(inputs['github-token'], core.info))
+      : undefined
     let filed: FiledIncident | undefined
     const record = await core.group('Triage', async () => {
-      let api: Promise<Octokit> | undefined
-      const client = inputs['github-token']
-        ? () => (api ??= createOctokit(inputs['github-token'], core.info))
-        : undefined
       let changes: ChangeSet
       try {
         changes = await computeChangeSet(facts, {
@@ -231,7 +232,7 @@ export async function run(): Promise<void> {
     core.debug(`configuration source: ${source}`)
 
     const willFail = shouldFail(record.result, inputs['fail-on'])
-    await core.group('Report', () =>
+    const overflow = await core.group('Report', () =>
       publishReport(record, {
         root,
         repoPrefix: layout.prefix,
@@ -243,6 +244,22 @@ export async function run(): Promise<void> {
           : {})
       })
     )
+    if (overflow.length > 0 && inputs.mode === 'issue' && client && facts.headSha) {
+      try {
+        const placed = await publishCheckRun(
+          await client(),
+          facts.repository,
+          facts.headSha,
+          overflow,
+          `${record.result}: ${overflow.length} more finding(s)`
+        )
+        core.info(`${placed} more annotation(s) in the check run "contract-drift-triage findings".`)
+      } catch (error) {
+        core.info(
+          `No check run for the other ${overflow.length} annotation(s) (grant checks: write for one): ${getErrorMessage(error)}`
+        )
+      }
+    }
     if (willFail) {
       const what = record.classification
         ? `${record.classification.bucket} (${record.severity})`

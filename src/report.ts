@@ -139,8 +139,14 @@ export interface ReportOptions {
   incident?: { number: number; url: string; action: string }
 }
 
-/** SPEC §1 step 6: annotations, job summary, step outputs and the record files. */
-export async function publishReport(record: IncidentRecord, options: ReportOptions): Promise<void> {
+/**
+ * SPEC §1 step 6: annotations, job summary, step outputs and the record files. Returns the
+ * annotations beyond what a step may write, for a check run where one is allowed.
+ */
+export async function publishReport(
+  record: IncidentRecord,
+  options: ReportOptions
+): Promise<Annotation[]> {
   const { redact } = options
   const annotations =
     record.result === 'pass' ? [] : buildAnnotations(record, options.root, options.repoPrefix)
@@ -184,4 +190,9 @@ export async function publishReport(record: IncidentRecord, options: ReportOptio
   }
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
   core.debug(`record written to ${recordPath} (${relative(options.root, recordPath)})`)
+  return annotations.slice(room).map(annotation => ({
+    ...annotation,
+    title: plainText(redact(annotation.title)),
+    message: plainText(redact(annotation.message))
+  }))
 }

@@ -83,6 +83,15 @@ export class IncidentFiler {
   }
 
   async file(runs: ValidatorRun[], triage: Triage): Promise<FiledIncident> {
+    // The issue stores trimmed results; this run's own results stay whole for triage and report.
+    const whole = new Map(runs.map(run => [run.command, run]))
+    const complete = (stored: readonly ValidatorRun[]): ValidatorRun[] =>
+      stored.map(run => whole.get(run.command) ?? run)
+    const full: Triage = (merged, override) => triage(complete(merged), override)
+    return this.fileWith(runs, full)
+  }
+
+  private async fileWith(runs: ValidatorRun[], triage: Triage): Promise<FiledIncident> {
     const at = this.options
       .now()
       .toISOString()
@@ -301,6 +310,15 @@ export class IncidentFiler {
     const notesMissing = !lifecycle.rootCause || !lifecycle.preventionFollowUp
     const close =
       green && this.options.closeOnGreen && !(this.options.requireCloseNotes && notesMissing)
+    if (close) {
+      lifecycle = withHistory(
+        lifecycle,
+        'Closed: the validators are green (close-on-green).',
+        at,
+        this.options.runUrl
+      )
+      shown.lifecycle = lifecycle
+    }
     const state: IncidentState = {
       v: 1,
       incidentId: previous.incidentId,
@@ -555,22 +573,19 @@ function changeComment(
   )
   const added = now.filter(entry => !before.has(entry.key))
   const gone = before.size - (now.length - added.length)
-  const lines = [reopen ? '🔴 Red again in this scope: reopened.' : '🔴 The incident changed.']
-  lines.push(`**Now:** ${verdictWords(record)}.`)
+  const parts = [reopen ? '🔴 Red again in this scope: reopened.' : '🔴 The incident changed.']
+  parts.push(`**Now:** ${verdictWords(record)}.`)
   if (added.length > 0) {
-    lines.push(
-      `**New findings (${added.length}):**`,
-      ...added
-        .slice(0, 20)
-        .map(
-          ({ finding }) =>
-            `- ${code(`${finding.tag ? `[${finding.tag}] ` : ''}${finding.message}`)}`
-        )
-    )
-    if (added.length > 20) lines.push(`- … and ${added.length - 20} more in the record above`)
+    const shown = added
+      .slice(0, 20)
+      .map(
+        ({ finding }) => `- ${code(`${finding.tag ? `[${finding.tag}] ` : ''}${finding.message}`)}`
+      )
+    if (added.length > 20) shown.push(`- … and ${added.length - 20} more in the record above`)
+    parts.push(`**New findings (${added.length}):**\n${shown.join('\n')}`)
   }
-  if (gone > 0) lines.push(`**No longer reported:** ${gone} finding(s).`)
-  return lines.join('\n')
+  if (gone > 0) parts.push(`**No longer reported:** ${gone} finding(s).`)
+  return parts.join('\n\n')
 }
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
