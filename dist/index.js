@@ -47470,147 +47470,173 @@ async function fileIncident(runs, triageRuns, where) {
         return undefined;
     }
 }
-/** The action: inputs → validators → findings → change set → triage → annotations, summary, outputs. */
+async function prepare() {
+    const inputs = parseInputs(name => getInput(name));
+    const workspace = (0,external_node_path_namespaceObject.resolve)(process.env.GITHUB_WORKSPACE || process.cwd());
+    const root = (0,external_node_path_namespaceObject.resolve)(workspace, inputs['working-directory'] || '.');
+    if (!main_isDirectory(root)) {
+        throw new Error(`Invalid working-directory '${inputs['working-directory']}': ${root} is not a directory. Check the path, and that actions/checkout ran before this step.`);
+    }
+    const secrets = [...new Set([inputs['github-token'], ...secretsFromEnv(process.env)])];
+    // The runner then masks them in the echoed validator output too.
+    for (const secret of secrets)
+        if (secret.length >= 6)
+            core_setSecret(secret);
+    const { config } = await group('Configuration', async () => {
+        const loaded = await loadConfig((0,external_node_path_namespaceObject.resolve)(root, inputs.config || DEFAULT_CONFIG), inputs.config !== '' && inputs.config !== DEFAULT_CONFIG);
+        info(`Configuration: ${(0,external_node_path_namespaceObject.relative)(root, loaded.source) || loaded.source}`);
+        return loaded;
+    });
+    const git = gitIn(root);
+    let api;
+    return {
+        inputs,
+        workspace,
+        root,
+        layout: await repositoryLayout(git, workspace),
+        redact: createRedactor(secrets),
+        facts: readEvent(process.env),
+        config,
+        git,
+        client: inputs['github-token']
+            ? () => (api ??= createOctokit(inputs['github-token'], info))
+            : undefined
+    };
+}
+/** SPEC §1 step 1: run the validators (or read what they wrote) into findings. */
+async function gather(setup) {
+    const { inputs, root, facts } = setup;
+    if (facts.untrusted && !inputs['allow-untrusted-code'] && inputs.validators.length > 0) {
+        throw new Error(`Refusing to run validators: ${facts.untrusted}, and validators are the pull request's code. ` +
+            'Run them in a pull_request workflow without secrets (mode: collect), and file from a trusted workflow (mode: publish); ' +
+            'or set allow-untrusted-code: true if you accept the risk.');
+    }
+    const parse = parseOptions(setup.config, root);
+    const runs = [];
+    for (const command of inputs.validators) {
+        const guard = echoGuarded();
+        const run = await group(`Validator: ${command}`, async () => {
+            guard.start();
+            try {
+                return await runValidator(command, {
+                    cwd: root,
+                    timeoutSeconds: inputs['validator-timeout'],
+                    parse,
+                    env: process.env,
+                    echo: guard.echo
+                });
+            }
+            finally {
+                guard.stop();
+            }
+        });
+        info(`${command}: ${run.outcome}${run.exitCode !== null ? ` (exit ${run.exitCode})` : ''}, ${run.findingCount} finding(s)`);
+        runs.push(run);
+    }
+    const reports = await findReports(inputs.reports, root);
+    for (const glob of reports.unmatched)
+        warning(`No file matches the reports glob '${glob}'.`);
+    for (const report of reports.files)
+        runs.push(await readReport(report, root, parse));
+    if (runs.length === 0)
+        throw new Error('Nothing to triage: the validators input is empty and no file matched the reports globs. Set validators, or reports to files an earlier step wrote.');
+    return runs;
+}
+/** SPEC §4's change set and intent for this event; without it the findings alone decide. */
+async function changes(setup) {
+    const { facts, inputs } = setup;
+    let changeSet;
+    try {
+        changeSet = await computeChangeSet(facts, {
+            git: setup.git,
+            api: setup.client,
+            baseRef: inputs['base-ref'],
+            prefix: setup.layout.prefix
+        });
+    }
+    catch (error) {
+        warning(`Change set unavailable, classifying by the findings alone: ${getErrorMessage(error)}`);
+        changeSet = { files: [], source: `change set unavailable: ${getErrorMessage(error)}` };
+    }
+    info(`Change set: ${changeSet.files.length} file(s) from ${changeSet.source}`);
+    return changeContext(changeSet, { labels: facts.pullRequest?.labels ?? [], prBody: facts.pullRequest?.body }, setup.config);
+}
+/** SPEC §1 steps 3–6: classify, grade, route, file the incident, annotate, summarise, output. */
+async function conclude(setup, evidence) {
+    const { inputs, root, layout, client } = setup;
+    const { facts, runs, context } = evidence;
+    let filed;
+    const record = await group('Triage', async () => {
+        const detectedAt = new Date();
+        const codeowners = await readCodeOwners(layout.root, layout.prefix);
+        const key = incidentKey(facts.repository, facts.scope, inputs['incident-key']);
+        const triageRuns = (triaged, bucketOverride) => triage({
+            runs: triaged,
+            context,
+            config: setup.config,
+            codeowners,
+            key,
+            scope: scopeLabel(facts.scope),
+            detectedBy: 'CI',
+            detectedAt,
+            incidentId: newIncidentId(detectedAt),
+            workspace: root,
+            ...(facts.runUrl ? { runUrl: facts.runUrl } : {}),
+            ...(bucketOverride ? { bucketOverride } : {})
+        });
+        let result = triageRuns(runs);
+        if (inputs.mode === 'issue' || inputs.mode === 'publish') {
+            filed = await fileIncident(runs, triageRuns, {
+                key,
+                repository: inputs['incident-repository'] || facts.repository,
+                client,
+                inputs,
+                runUrl: facts.runUrl
+            });
+            if (filed)
+                result = filed.record;
+        }
+        info(`Result: ${result.result}; bucket: ${result.classification?.bucket ?? 'none'}; severity: ${result.severity ?? 'none'}`);
+        return result;
+    });
+    const willFail = shouldFail(record.result, inputs['fail-on']);
+    const overflow = await group('Report', () => publishReport(record, {
+        root,
+        repoPrefix: layout.prefix,
+        redact: setup.redact,
+        env: process.env,
+        willFail,
+        ...(filed?.number
+            ? { incident: { number: filed.number, url: filed.url ?? '', action: filed.action } }
+            : {})
+    }));
+    if (overflow.length > 0 && inputs.mode !== 'report' && client && facts.headSha) {
+        try {
+            const placed = await publishCheckRun(await client(), facts.repository, facts.headSha, overflow, `${record.result}: ${overflow.length} more finding(s)`);
+            info(`${placed} more annotation(s) in the check run "contract-drift-triage findings".`);
+        }
+        catch (error) {
+            info(`No check run for the other ${overflow.length} annotation(s) (grant checks: write for one): ${getErrorMessage(error)}`);
+        }
+    }
+    if (willFail) {
+        const what = record.classification
+            ? `${record.classification.bucket} (${record.severity})`
+            : 'validator error';
+        setFailed(`Contract drift gate: ${record.result} — ${what}. See the job summary for the incident record.`);
+    }
+    return record.result;
+}
+/** The action (SPEC §1): one pipeline, entered where the mode and the event say. */
 async function run() {
     try {
-        const inputs = parseInputs(name => getInput(name));
-        const workspace = (0,external_node_path_namespaceObject.resolve)(process.env.GITHUB_WORKSPACE || process.cwd());
-        const root = (0,external_node_path_namespaceObject.resolve)(workspace, inputs['working-directory'] || '.');
-        if (!main_isDirectory(root)) {
-            throw new Error(`Invalid working-directory '${inputs['working-directory']}': ${root} is not a directory. Check the path, and that actions/checkout ran before this step.`);
+        const setup = await prepare();
+        if (setup.inputs.mode === 'collect' || setup.inputs.mode === 'publish') {
+            throw new Error(`mode '${setup.inputs.mode}' is not available in this version yet. Use mode: report (or issue) in a single job.`);
         }
-        const secrets = [...new Set([inputs['github-token'], ...secretsFromEnv(process.env)])];
-        const redact = createRedactor(secrets);
-        // The runner then masks them in the echoed validator output too.
-        for (const secret of secrets)
-            if (secret.length >= 6)
-                core_setSecret(secret);
-        const facts = readEvent(process.env);
-        if (inputs.mode === 'collect' || inputs.mode === 'publish') {
-            throw new Error(`mode '${inputs.mode}' is not available in this version yet. Use mode: report (or issue) in a single job.`);
-        }
-        if (facts.untrusted && !inputs['allow-untrusted-code'] && inputs.validators.length > 0) {
-            throw new Error(`Refusing to run validators: ${facts.untrusted}, and validators are the pull request's code. ` +
-                'Run them in a pull_request workflow without secrets (mode: collect), and file from a trusted workflow (mode: publish); ' +
-                'or set allow-untrusted-code: true if you accept the risk.');
-        }
-        const { config, source } = await group('Configuration', async () => {
-            const loaded = await loadConfig((0,external_node_path_namespaceObject.resolve)(root, inputs.config || DEFAULT_CONFIG), inputs.config !== '' && inputs.config !== DEFAULT_CONFIG);
-            info(`Configuration: ${(0,external_node_path_namespaceObject.relative)(root, loaded.source) || loaded.source}`);
-            return loaded;
-        });
-        const parse = parseOptions(config, root);
-        const runs = [];
-        for (const command of inputs.validators) {
-            const guard = echoGuarded();
-            const run = await group(`Validator: ${command}`, async () => {
-                guard.start();
-                try {
-                    return await runValidator(command, {
-                        cwd: root,
-                        timeoutSeconds: inputs['validator-timeout'],
-                        parse,
-                        env: process.env,
-                        echo: guard.echo
-                    });
-                }
-                finally {
-                    guard.stop();
-                }
-            });
-            info(`${command}: ${run.outcome}${run.exitCode !== null ? ` (exit ${run.exitCode})` : ''}, ${run.findingCount} finding(s)`);
-            runs.push(run);
-        }
-        const reports = await findReports(inputs.reports, root);
-        for (const glob of reports.unmatched)
-            warning(`No file matches the reports glob '${glob}'.`);
-        for (const report of reports.files)
-            runs.push(await readReport(report, root, parse));
-        if (runs.length === 0)
-            throw new Error('Nothing to triage: the validators input is empty and no file matched the reports globs. Set validators, or reports to files an earlier step wrote.');
-        const git = gitIn(root);
-        const layout = await repositoryLayout(git, workspace);
-        let api;
-        const client = inputs['github-token']
-            ? () => (api ??= createOctokit(inputs['github-token'], info))
-            : undefined;
-        let filed;
-        const record = await group('Triage', async () => {
-            let changes;
-            try {
-                changes = await computeChangeSet(facts, {
-                    git,
-                    api: client,
-                    baseRef: inputs['base-ref'],
-                    prefix: layout.prefix
-                });
-            }
-            catch (error) {
-                // The findings are still worth reporting: classify them without a change set.
-                warning(`Change set unavailable, classifying by the findings alone: ${getErrorMessage(error)}`);
-                changes = { files: [], source: `change set unavailable: ${getErrorMessage(error)}` };
-            }
-            info(`Change set: ${changes.files.length} file(s) from ${changes.source}`);
-            const context = changeContext(changes, { labels: facts.pullRequest?.labels ?? [], prBody: facts.pullRequest?.body }, config);
-            const detectedAt = new Date();
-            const codeowners = await readCodeOwners(layout.root, layout.prefix);
-            const key = incidentKey(facts.repository, facts.scope, inputs['incident-key']);
-            const triageRuns = (triaged, bucketOverride) => triage({
-                runs: triaged,
-                context,
-                config,
-                codeowners,
-                key,
-                scope: scopeLabel(facts.scope),
-                detectedBy: 'CI',
-                detectedAt,
-                incidentId: newIncidentId(detectedAt),
-                workspace: root,
-                ...(facts.runUrl ? { runUrl: facts.runUrl } : {}),
-                ...(bucketOverride ? { bucketOverride } : {})
-            });
-            let result = triageRuns(runs);
-            if (inputs.mode === 'issue') {
-                filed = await fileIncident(runs, triageRuns, {
-                    key,
-                    repository: inputs['incident-repository'] || facts.repository,
-                    client,
-                    inputs,
-                    runUrl: facts.runUrl
-                });
-                if (filed)
-                    result = filed.record;
-            }
-            info(`Result: ${result.result}; bucket: ${result.classification?.bucket ?? 'none'}; severity: ${result.severity ?? 'none'}`);
-            return result;
-        });
-        core_debug(`configuration source: ${source}`);
-        const willFail = shouldFail(record.result, inputs['fail-on']);
-        const overflow = await group('Report', () => publishReport(record, {
-            root,
-            repoPrefix: layout.prefix,
-            redact,
-            env: process.env,
-            willFail,
-            ...(filed?.number
-                ? { incident: { number: filed.number, url: filed.url ?? '', action: filed.action } }
-                : {})
-        }));
-        if (overflow.length > 0 && inputs.mode === 'issue' && client && facts.headSha) {
-            try {
-                const placed = await publishCheckRun(await client(), facts.repository, facts.headSha, overflow, `${record.result}: ${overflow.length} more finding(s)`);
-                info(`${placed} more annotation(s) in the check run "contract-drift-triage findings".`);
-            }
-            catch (error) {
-                info(`No check run for the other ${overflow.length} annotation(s) (grant checks: write for one): ${getErrorMessage(error)}`);
-            }
-        }
-        if (willFail) {
-            const what = record.classification
-                ? `${record.classification.bucket} (${record.severity})`
-                : 'validator error';
-            setFailed(`Contract drift gate: ${record.result} — ${what}. See the job summary for the incident record.`);
-        }
+        const runs = await gather(setup);
+        const context = await changes(setup);
+        await conclude(setup, { facts: setup.facts, runs, context });
     }
     catch (error) {
         setOutput('result', 'error');
