@@ -67,7 +67,9 @@ const prFacts = (): EventFacts => ({
     labels: [],
     title: '',
     body: '',
-    fromFork: false
+    fromFork: false,
+    baseRef: 'main',
+    merged: false
   },
   headSha: head
 })

@@ -56,7 +56,9 @@ describe('readEvent', () => {
       labels: ['behavior-change', 'area:billing'],
       title: 'Refresh billing fixtures',
       body: 'Updates the AWS pack.\n\nBehavior-Change: intentional\n',
-      fromFork: false
+      fromFork: false,
+      baseRef: 'main',
+      merged: false
     })
     expect(facts.headSha).toBe('head-sha')
     expect(facts.untrusted).toBeUndefined()

@@ -30876,7 +30876,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3022);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5882);
 /** The action's entry point (action.yml `main`). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30886,7 +30886,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3022:
+/***/ 5882:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33842,277 +33842,14 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/changes.ts
-
-function gitIn(cwd) {
-    return async (args) => {
-        const result = await getExecOutput('git', args, { cwd, silent: true, ignoreReturnCode: true });
-        return { code: result.exitCode, stdout: result.stdout };
-    };
-}
-const ZERO_SHA = /^0+$/;
-// How deep to fetch when a shallow checkout lacks the merge base, before giving up.
-const FETCH_DEPTHS = [100, 2000];
-async function diffNames(git, range) {
-    // --relative: in a monorepo package, only its files, relative to it (as the config's globs are).
-    const result = await git([
-        '-c',
-        'core.quotepath=off',
-        'diff',
-        '--relative',
-        '--name-only',
-        '--no-renames',
-        '-z',
-        ...range
-    ]);
-    return result.code === 0 ? result.stdout.split('\0').filter(Boolean) : undefined;
-}
-const hasCommit = async (git, sha) => (await git(['cat-file', '-e', `${sha}^{commit}`])).code === 0;
-async function mergeBaseDiff(git, base, head) {
-    if ((await git(['merge-base', base, head])).code !== 0)
-        return undefined;
-    return diffNames(git, [`${base}...${head}`]);
-}
-async function headMessage(git, sha) {
-    if (!sha)
-        return undefined;
-    const result = await git(['log', '-1', '--format=%B', sha]);
-    return result.code === 0 ? result.stdout : undefined;
-}
-/** Where the checkout's root is, and where the working directory sits in it. */
-async function repositoryLayout(git, fallbackRoot) {
-    const top = await git(['rev-parse', '--show-toplevel']);
-    const prefix = await git(['rev-parse', '--show-prefix']);
-    if (top.code !== 0 || prefix.code !== 0)
-        return { root: fallbackRoot, prefix: '' };
-    return { root: top.stdout.trim(), prefix: prefix.stdout.trim().replace(/\/$/, '') };
-}
-/** API paths are repository-relative: keep the working directory's, relative to it. */
-function underPrefix(files, prefix) {
-    if (!prefix)
-        return files;
-    return files
-        .filter(file => file.startsWith(`${prefix}/`))
-        .map(file => file.slice(prefix.length + 1));
-}
-/**
- * The change set of SPEC §4: the pull request's files (base…head), the push's (before…after), or
- * the checkout against `base-ref`. Shallow checkouts are handled by asking the pull request files
- * API, or by fetching deeper until the merge base is known.
- */
-async function computeChangeSet(facts, sources) {
-    const { git, api } = sources;
-    const [owner, repo] = facts.repository.split('/');
-    const pr = facts.pullRequest;
-    if (sources.baseRef) {
-        // A depth-1 checkout of a pull request holds its merge commit, not the head: compare HEAD then.
-        const head = pr?.headSha && (await hasCommit(git, pr.headSha)) ? pr.headSha : 'HEAD';
-        const files = await deepenUntil(git, sources.baseRef, head, [sources.baseRef]);
-        if (!files)
-            throw new Error(`Cannot compute the change set against base-ref '${sources.baseRef}': it is not a commit, branch or tag the checkout can fetch from origin.`);
-        return {
-            files,
-            source: `git diff ${sources.baseRef}...${head}`,
-            ...(await withMessage(git, pr?.headSha || head, api, owner, repo))
-        };
-    }
-    if (pr) {
-        let files = (await hasCommit(git, pr.baseSha)) && (await hasCommit(git, pr.headSha))
-            ? await mergeBaseDiff(git, pr.baseSha, pr.headSha)
-            : undefined;
-        let source = `git diff ${pr.baseSha.slice(0, 7)}...${pr.headSha.slice(0, 7)}`;
-        if (!files && api) {
-            const client = await api();
-            const listed = await client.paginate(client.rest.pulls.listFiles, {
-                owner,
-                repo,
-                pull_number: pr.number,
-                per_page: 100
-            });
-            const names = listed.flatMap(file => [
-                file.filename,
-                ...(file.previous_filename ? [file.previous_filename] : [])
-            ]);
-            files = underPrefix([...new Set(names)], sources.prefix);
-            source = `pull request files API (#${pr.number})`;
-        }
-        if (!files)
-            files = await deepenUntil(git, pr.baseSha, pr.headSha, [pr.baseSha, pr.headSha]);
-        if (!files) {
-            throw new Error(`Cannot compute the change set of pull request #${pr.number}: the checkout lacks its base commit and it could not be fetched. ` +
-                'Use actions/checkout with fetch-depth: 0, or give the action a github-token that can read pull requests.');
-        }
-        return { files, source, ...(await withMessage(git, pr.headSha, api, owner, repo)) };
-    }
-    if (facts.push) {
-        const { before, after } = facts.push;
-        const message = facts.push.headMessage
-            ? { headMessage: facts.push.headMessage }
-            : await withMessage(git, after, api, owner, repo);
-        if (ZERO_SHA.test(before))
-            return { files: [], source: 'a new branch: no earlier commit to compare with', ...message };
-        for (const sha of [before, after]) {
-            if (!(await hasCommit(git, sha)))
-                await git(['fetch', '--no-tags', '--no-recurse-submodules', '--depth=1', 'origin', sha]);
-        }
-        let files = await diffNames(git, [before, after]);
-        let source = `git diff ${before.slice(0, 7)}..${after.slice(0, 7)}`;
-        if (!files && api) {
-            const client = await api();
-            const compared = await client.rest.repos.compareCommitsWithBasehead({
-                owner,
-                repo,
-                basehead: `${before}...${after}`
-            });
-            files = underPrefix((compared.data.files ?? []).map(file => file.filename), sources.prefix);
-            source = 'compare API';
-        }
-        if (!files)
-            throw new Error(`Cannot compute the change set of the push ${before.slice(0, 7)}..${after.slice(0, 7)}: the commits could not be fetched.`);
-        return { files, source, ...message };
-    }
-    return {
-        files: [],
-        source: `no change set for a ${facts.name} event (set base-ref to compare with a branch)`
-    };
-}
-async function deepenUntil(git, base, head, wants) {
-    const known = await mergeBaseDiff(git, base, head);
-    if (known)
-        return known;
-    for (const depth of FETCH_DEPTHS) {
-        await git([
-            'fetch',
-            '--no-tags',
-            '--no-recurse-submodules',
-            `--depth=${depth}`,
-            'origin',
-            ...wants
-        ]);
-        const base2 = (await hasCommit(git, base)) ? base : 'FETCH_HEAD';
-        const files = await mergeBaseDiff(git, base2, head);
-        if (files)
-            return files;
-    }
-    return undefined;
-}
-/** The head commit's message from git, or through the API when the checkout does not hold it. */
-async function withMessage(git, sha, api, owner, repo) {
-    const local = await headMessage(git, sha);
-    if (local !== undefined)
-        return { headMessage: local };
-    if (!api || !sha || sha === 'HEAD')
-        return {};
-    const client = await api();
-    const commit = await client.rest.git.getCommit({ owner, repo, commit_sha: sha });
-    return { headMessage: commit.data.message };
-}
-/** A developer's change set: the working tree (untracked files included) against the merge base with `base`. */
-async function localChangeSet(git, base) {
-    const candidates = base
-        ? [base]
-        : ['origin/HEAD', 'origin/main', 'main', 'origin/master', 'master'];
-    for (const candidate of candidates) {
-        const mergeBase = await git(['merge-base', candidate, 'HEAD']);
-        if (mergeBase.code !== 0)
-            continue;
-        const sha = mergeBase.stdout.trim();
-        const tracked = (await diffNames(git, [sha])) ?? [];
-        const untracked = await git(['ls-files', '-z', '--others', '--exclude-standard']);
-        const files = [...new Set([...tracked, ...untracked.stdout.split('\0').filter(Boolean)])].sort();
-        return {
-            files,
-            source: `working tree against ${candidate} (merge base ${sha.slice(0, 7)})`,
-            ...(await withMessage(git, 'HEAD', undefined, '', ''))
-        };
-    }
-    if (base)
-        throw new Error(`--base '${base}' is not a branch, tag or commit this repository knows (try 'git fetch' first).`);
-    return { files: [], source: 'no base branch found (pass --base): no change set' };
-}
-
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
-var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
-;// CONCATENATED MODULE: ./src/codeowners.ts
-
-
-
-/** Where GitHub looks for CODEOWNERS, in its order; the first found is used. */
-const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
-// A login or an org/team slug; anything else (an email, a typo, injected Markdown) is no owner.
-const OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
-/** GitHub's CODEOWNERS pattern rules, written as globs. */
-function patternGlobs(pattern) {
-    const anchored = pattern.startsWith('/') || pattern.replace(/\/$/, '').includes('/');
-    const body = pattern.replace(/^\//, '').replace(/\/$/, '');
-    const glob = anchored ? body : `**/${body}`;
-    if (pattern.endsWith('/'))
-        return [`${glob}/**`];
-    // `docs/*` owns the files directly in docs, not deeper ones (GitHub's documented example).
-    const last = body.split('/').pop() ?? '';
-    return last.includes('*') ? [glob] : [glob, `${glob}/**`];
-}
-/**
- * A parsed CODEOWNERS file: the last matching pattern wins, as on GitHub. Its patterns are
- * relative to the repository root; `prefix` is where the paths asked about are relative to
- * (the working directory of a monorepo package).
- */
-class CodeOwners {
-    prefix;
-    rules = [];
-    constructor(text, prefix = '') {
-        this.prefix = prefix;
-        for (const raw of text.split(/\r?\n/)) {
-            const line = raw.replace(/(^|\s)#.*$/, '').trim();
-            if (line === '')
-                continue;
-            const [pattern, ...owners] = line.split(/\s+/);
-            const globs = patternGlobs(pattern.replace(/\\#/g, '#'));
-            const matchers = globs.map(glob => picomatch_default()(glob, { dot: true }));
-            this.rules.push({
-                pattern,
-                match: path => matchers.some(m => m(path)),
-                // Email owners cannot be assigned or pinged through the API; logins and teams can.
-                owners: owners
-                    .filter(owner => OWNER.test(owner))
-                    .map(owner => (owner.includes('/') ? owner : owner.slice(1)))
-            });
-        }
-    }
-    /** Owners of a file; a directory (trailing `/`) is owned as its `notes.md`, which every fixture pack has. */
-    ownersOf(path) {
-        const relative = path.endsWith('/') ? `${path}notes.md` : path;
-        const file = this.prefix ? `${this.prefix}/${relative}` : relative;
-        for (let i = this.rules.length - 1; i >= 0; i--) {
-            const rule = this.rules[i];
-            if (rule.match(file))
-                return rule.owners;
-        }
-        return [];
-    }
-}
-/** Reads CODEOWNERS where GitHub does, at the repository root, in its order; the first found is used. */
-async function readCodeOwners(repositoryRoot, prefix = '') {
-    for (const location of CODEOWNERS_LOCATIONS) {
-        try {
-            return new CodeOwners(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(repositoryRoot, location), 'utf8'), prefix);
-        }
-        catch {
-            // not at this location
-        }
-    }
-    return undefined;
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -37557,11 +37294,11 @@ function discriminatorMap(def) {
 }
 const $ZodDiscriminatedUnion = 
 /*@__PURE__*/
-(/* unused pure expression or super */ null && (core.$constructor("$ZodDiscriminatedUnion", (inst, def) => {
+$constructor("$ZodDiscriminatedUnion", (inst, def) => {
     def.inclusive = false;
     $ZodUnion.init(inst, def);
     const _super = inst._zod.parse;
-    util.defineLazyInternal(inst, "propValues", (zod) => {
+    defineLazyInternal(inst, "propValues", (zod) => {
         const propValues = {};
         let undefinedCount = 0;
         for (const option of zod.def.options) {
@@ -37572,7 +37309,7 @@ const $ZodDiscriminatedUnion =
                 undefinedCount++;
             for (const [k, v] of Object.entries(pv)) {
                 if (!Object.prototype.hasOwnProperty.call(propValues, k)) {
-                    util.assignProp(propValues, k, new Set());
+                    util_assignProp(propValues, k, new Set());
                 }
                 for (const val of v) {
                     propValues[k].add(val);
@@ -37585,15 +37322,15 @@ const $ZodDiscriminatedUnion =
     });
     // Checked now rather than in the lookup map below, so an option that lacks the discriminator fails at the `discriminatedUnion` call instead of on the first object parsed. Options whose shape cannot be enumerated without resolving it — pipes and lazies — are left to the map.
     def.options.forEach((option, i) => {
-        const propShape = util.rawShape(option._zod.def);
+        const propShape = rawShape(option._zod.def);
         if (propShape && !Object.prototype.hasOwnProperty.call(propShape, def.discriminator)) {
             throw new Error(`Invalid discriminated union option at index "${i}"`);
         }
     });
-    const disc = util.cached(() => discriminatorMap(def));
+    const disc = cached(() => discriminatorMap(def));
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!util.isObject(input)) {
+        if (!util_isObject(input)) {
             payload.issues.push({
                 code: "invalid_type",
                 expected: "object",
@@ -37627,7 +37364,7 @@ const $ZodDiscriminatedUnion =
         });
         return payload;
     };
-})));
+});
 const $ZodIntersection = /*@__PURE__*/ $constructor("$ZodIntersection", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.parse = (payload, ctx) => {
@@ -42437,13 +42174,13 @@ const ZodString = /*@__PURE__*/ $constructor("ZodString", (inst, def) => {
         return this.check(_isoDateTime(ZodISODateTime, params));
     },
     date(params) {
-        return this.check(_isoDate(ZodISODate, params));
+        return this.check(_isoDate(schemas_ZodISODate, params));
     },
     time(params) {
-        return this.check(_isoTime(ZodISOTime, params));
+        return this.check(_isoTime(schemas_ZodISOTime, params));
     },
     duration(params) {
-        return this.check(_isoDuration(ZodISODuration, params));
+        return this.check(_isoDuration(schemas_ZodISODuration, params));
     },
 });
 function schemas_string(params) {
@@ -42457,15 +42194,15 @@ const ZodISODateTime = /*@__PURE__*/ $constructor("ZodISODateTime", (inst, def) 
     $ZodISODateTime.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISODate = /*@__PURE__*/ $constructor("ZodISODate", (inst, def) => {
+const schemas_ZodISODate = /*@__PURE__*/ $constructor("ZodISODate", (inst, def) => {
     $ZodISODate.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISOTime = /*@__PURE__*/ $constructor("ZodISOTime", (inst, def) => {
+const schemas_ZodISOTime = /*@__PURE__*/ $constructor("ZodISOTime", (inst, def) => {
     $ZodISOTime.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISODuration = /*@__PURE__*/ $constructor("ZodISODuration", (inst, def) => {
+const schemas_ZodISODuration = /*@__PURE__*/ $constructor("ZodISODuration", (inst, def) => {
     $ZodISODuration.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
@@ -43067,17 +42804,17 @@ function xor(options, params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodDiscriminatedUnion = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodDiscriminatedUnion", (inst, def) => {
+const ZodDiscriminatedUnion = /*@__PURE__*/ $constructor("ZodDiscriminatedUnion", (inst, def) => {
     ZodUnion.init(inst, def);
-    core.$ZodDiscriminatedUnion.init(inst, def);
-})));
+    $ZodDiscriminatedUnion.init(inst, def);
+});
 function discriminatedUnion(discriminator, options, params) {
     // const [options, params] = args;
     return new ZodDiscriminatedUnion({
         type: "union",
         options: options,
         discriminator,
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 const ZodIntersection = /*@__PURE__*/ $constructor("ZodIntersection", (inst, def) => {
@@ -43648,279 +43385,21 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/parse/types.ts
-/** The formats a validator's output can be read as; `auto` sniffs the first bytes. */
-const OUTPUT_FORMATS = [
-    'auto',
-    'lines',
-    'field',
-    'workflow-commands',
-    'matchers',
-    'junit',
-    'json'
-];
-
-;// CONCATENATED MODULE: ./src/parse/config.ts
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/iso.js
 
 
-/**
- * Config `formats`: how to read a validator's output, by its command (exactly as in the
- * `validators` input) or by a `reports` file glob. Unlisted outputs are sniffed (`auto`).
- */
-const formatsSchema = record(schemas_string().min(1), schemas_enum(OUTPUT_FORMATS, { error: `expected one of: ${OUTPUT_FORMATS.join(', ')}` }))
-    .describe('parser per validator command or report glob');
 
-;// CONCATENATED MODULE: ./src/parse/matchers.ts
-
-const isRegExp = (source) => {
-    try {
-        new RegExp(source);
-        return true;
-    }
-    catch {
-        return false;
-    }
-};
-const matchers_group = schemas_number().int().min(0).max(99);
-const patternSchema = object({
-    regexp: schemas_string().min(1).refine(isRegExp, 'not a valid regular expression'),
-    file: matchers_group.optional(),
-    fromPath: matchers_group.optional(),
-    line: matchers_group.optional(),
-    column: matchers_group.optional(),
-    severity: matchers_group.optional(),
-    code: matchers_group.optional(),
-    message: matchers_group.optional(),
-    loop: schemas_boolean().optional()
-})
-    .strict();
-const matcherSchema = object({
-    owner: schemas_string().min(1),
-    severity: schemas_enum(['error', 'warning']).optional(),
-    pattern: array(patternSchema).min(1)
-})
-    .strict()
-    .superRefine((matcher, ctx) => {
-    matcher.pattern.forEach((pattern, i) => {
-        const last = i === matcher.pattern.length - 1;
-        if (pattern.loop && (!last || matcher.pattern.length === 1))
-            ctx.addIssue({
-                code: 'custom',
-                path: ['pattern', i, 'loop'],
-                message: 'loop is only allowed on the last pattern of a multi-line matcher'
-            });
-        if (last && pattern.message === undefined)
-            ctx.addIssue({
-                code: 'custom',
-                path: ['pattern', i, 'message'],
-                message: 'the last pattern must name the message group'
-            });
-    });
-});
-/**
- * User-defined patterns in GitHub's problem-matcher JSON format
- * (https://github.com/actions/toolkit/blob/main/docs/problem-matchers.md), so teams reuse what
- * they know. Config key `problem-matchers`.
- */
-const problemMatchersSchema = object({ $schema: schemas_string().optional(), problemMatcher: array(matcherSchema).min(1) })
-    .strict()
-    .describe('GitHub problem-matcher JSON: { problemMatcher: [{ owner, pattern: [...] }] }');
-const FIELDS = ['file', 'fromPath', 'line', 'severity', 'code', 'message'];
-function capture(pattern, match, running) {
-    const out = { ...running };
-    for (const field of FIELDS) {
-        const index = pattern[field];
-        const value = index !== undefined ? match[index] : undefined;
-        if (value !== undefined && value !== '')
-            out[field] = value;
-    }
-    return out;
+function iso_datetime(params) {
+    return _isoDateTime(ZodISODateTime, params);
 }
-// actions/runner IssueMatcher.Match: patterns are tried last to first; a pattern after the first
-// only runs on a match running from the pattern before it; the last pattern reports, and with
-// `loop` keeps the running match for the next line.
-function matchLine(compiled, text) {
-    const { matcher, regexps, state } = compiled;
-    const patterns = matcher.pattern;
-    if (patterns.length === 1) {
-        const match = regexps[0].exec(text);
-        return match ? capture(patterns[0], match) : undefined;
-    }
-    for (let i = patterns.length - 1; i >= 0; i--) {
-        const running = i > 0 ? state[i - 1] : undefined;
-        if (i > 0 && !running)
-            continue;
-        const pattern = patterns[i];
-        const match = regexps[i].exec(text);
-        if (match) {
-            if (i === patterns.length - 1) {
-                state.fill(undefined);
-                if (pattern.loop)
-                    state[i - 1] = running;
-                return capture(pattern, match, running);
-            }
-            state[i] = capture(pattern, match, running);
-        }
-        else if (i > 0)
-            state[i - 1] = undefined;
-    }
-    return undefined;
+function iso_date(params) {
+    return core._isoDate(ZodISODate, params);
 }
-/** Reads lines with the configured problem matchers; only `error` severity makes a finding. */
-function matcherParser(config, emit) {
-    const compiled = config.problemMatcher.map(matcher => ({
-        matcher,
-        regexps: matcher.pattern.map(pattern => new RegExp(pattern.regexp)),
-        state: matcher.pattern.map(() => undefined)
-    }));
-    return {
-        line(text) {
-            let claimed = false;
-            for (const one of compiled) {
-                const found = matchLine(one, text);
-                if (!found?.message)
-                    continue;
-                claimed = true;
-                const severity = (found.severity ?? one.matcher.severity ?? 'error').toLowerCase();
-                if (!severity.startsWith('err'))
-                    continue;
-                let file = found.file;
-                if (file && found.fromPath && !/^([A-Za-z]:)?[\\/]/.test(file)) {
-                    const base = found.fromPath.replace(/\\/g, '/').replace(/[^/]*$/, '');
-                    file = `${base}${file}`;
-                }
-                const line = Number(found.line);
-                emit({
-                    tag: one.matcher.owner,
-                    message: found.code ? `${found.message} (${found.code})` : found.message,
-                    ...(file ? { files: [file] } : {}),
-                    ...(Number.isInteger(line) && line > 0 ? { line } : {})
-                });
-            }
-            return claimed;
-        },
-        end() { },
-        greedy: () => true
-    };
+function iso_time(params) {
+    return core._isoTime(ZodISOTime, params);
 }
-
-;// CONCATENATED MODULE: ./src/config.ts
-
-
-
-
-
-const globs = array(schemas_string().min(1))
-    .describe('a list of globs matched against repository-relative paths');
-const ownerList = union([
-    literal('codeowners'),
-    array(schemas_string().regex(/^@?[\w.-]+(\/[\w.-]+)?$/, 'a GitHub login or @org/team'))
-])
-    .describe('GitHub logins or @org/team slugs, or "codeowners" to resolve from CODEOWNERS');
-const pathsSchema = object({
-    contract: globs.default(() => ['docs/contracts/**', 'docs/*-contract.md', '**/feature.json']),
-    fixture: globs.default(() => ['tests/contracts/fixtures/**']),
-    implementation: globs.default(() => ['services/**/src/**', 'packages/**/src/**']),
-    docs: globs.default(() => ['docs/**', '**/*.md']),
-    mcp: globs.default(() => ['tests/contracts/fixtures/mcp/**', 'services/mcp/**'])
-})
-    .strict();
-const ownersSchema = object({
-    contract: ownerList.default('codeowners'),
-    'fixture-module': ownerList.default('codeowners'),
-    'fixture-mcp': ownerList.default('codeowners'),
-    implementation: ownerList.default('codeowners'),
-    qa: ownerList.default('codeowners')
-})
-    .strict();
-const configSchema = object({
-    paths: pathsSchema.default(() => pathsSchema.parse({})),
-    checks: record(schemas_string(), globs).default(() => ({
-        'feature-catalog': ['src/features/feature-catalog.json'],
-        'legacy-alias-parity': ['tests/contracts/fixtures/mcp/legacy-alias-parity/**']
-    })),
-    runtime: array(schemas_string()).default(() => []),
-    release: object({
-        'active-phase': schemas_string().optional(),
-        blocking: array(object({ phases: array(schemas_string()).min(1), paths: globs }).strict())
-            .default(() => []),
-        optional: globs.default(() => [])
-    })
-        .strict()
-        .optional(),
-    owners: ownersSchema.default(() => ownersSchema.parse({})),
-    formats: formatsSchema.optional(),
-    'problem-matchers': problemMatchersSchema.optional(),
-    intent: object({
-        labels: array(schemas_string()).default(() => ['behavior-change']),
-        trailers: array(schemas_string()).default(() => ['Behavior-Change: intentional'])
-    })
-        .strict()
-        .default(() => ({ labels: ['behavior-change'], trailers: ['Behavior-Change: intentional'] }))
-})
-    .strict();
-/** The playbook defaults: the SPEC's example paths and checks, owners from CODEOWNERS. */
-function defaultConfig() {
-    return configSchema.parse({});
-}
-function getErrorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-/** A problem with the configuration file, phrased for the person who has to fix it. */
-class ConfigError extends Error {
-}
-/** Validates parsed YAML; errors name the file, the key and what was expected. */
-function parseConfig(text, file) {
-    let data;
-    try {
-        data = (0,dist/* parse */.qg)(text, { maxAliasCount: 100 });
-    }
-    catch (error) {
-        const where = error instanceof dist/* YAMLParseError */.XT && error.linePos ? ` at line ${error.linePos[0].line}` : '';
-        const first = error instanceof Error ? error.message.split('\n')[0] : String(error);
-        throw new ConfigError(`${file}: not valid YAML${where}: ${first}`);
-    }
-    const parsed = configSchema.safeParse(data ?? {}, {
-        // Say what was expected where zod alone would only say "Invalid input" or name no key.
-        error: issue => {
-            const description = issue.inst?.description;
-            if (issue.code === 'invalid_union' && description)
-                return `expected ${description}`;
-            if (issue.code === 'unrecognized_keys') {
-                const known = Object.keys(issue.inst?.shape ?? {});
-                return `unknown key; expected one of: ${known.join(', ')}`;
-            }
-            return undefined;
-        }
-    });
-    if (!parsed.success) {
-        const problems = parsed.error.issues.flatMap(issue => {
-            const keys = issue.code === 'unrecognized_keys'
-                ? issue.keys.map(key => [...issue.path, key])
-                : [issue.path];
-            return keys.map(path => `  - ${path.length > 0 ? path.join('.') : '(top level)'}: ${issue.message}`);
-        });
-        throw new ConfigError(`${file} is not a valid contract-drift-triage configuration:\n${problems.join('\n')}`);
-    }
-    return parsed.data;
-}
-/**
- * Reads the config file. A missing file at the default location means "playbook defaults";
- * a missing file the user named explicitly is an error, since their settings would be ignored.
- */
-async function loadConfig(file, explicit) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
-    }
-    catch (error) {
-        if (error.code === 'ENOENT' && !explicit) {
-            return { config: defaultConfig(), source: 'playbook defaults (no configuration file)' };
-        }
-        throw new ConfigError(`Cannot read the configuration file '${file}': ${error.message}. ` +
-            `Check the 'config' input, or remove it to use the playbook defaults.`);
-    }
-    return { config: parseConfig(text, file), source: file };
+function iso_duration(params) {
+    return core._isoDuration(ZodISODuration, params);
 }
 
 ;// CONCATENATED MODULE: ./src/markdown.ts
@@ -44005,7 +43484,13 @@ function readEvent(env) {
         name,
         repository,
         ...(runUrl ? { runUrl } : {}),
-        ...(untrusted ? { untrusted } : {})
+        ...(untrusted ? { untrusted } : {}),
+        ...(payload.action ? { action: payload.action } : {}),
+        ...(payload.sender?.login ? { sender: payload.sender.login } : {}),
+        ...(typeof payload.issue?.number === 'number'
+            ? { issue: { number: payload.issue.number } }
+            : {}),
+        ...(payload.workflow_run?.head_sha ? { workflowRunHeadSha: payload.workflow_run.head_sha } : {})
     };
     const pr = payload.pull_request;
     if (pr && typeof pr.number === 'number') {
@@ -44019,7 +43504,9 @@ function readEvent(env) {
                 labels: (pr.labels ?? []).map(label => label.name ?? '').filter(Boolean),
                 title: pr.title ?? '',
                 body: pr.body ?? '',
-                fromFork: (pr.head?.repo?.full_name ?? repository) !== (pr.base?.repo?.full_name ?? repository)
+                fromFork: (pr.head?.repo?.full_name ?? repository) !== (pr.base?.repo?.full_name ?? repository),
+                baseRef: pr.base?.ref ?? '',
+                merged: pr.merged === true
             },
             headSha: pr.head?.sha || headSha
         };
@@ -44087,105 +43574,9 @@ function findIntent(signals, intent) {
     return [...new Set(found)];
 }
 
-;// CONCATENATED MODULE: ./src/github/client.ts
-const MAX_RETRIES = 3;
-/** Waits GitHub asks for beyond this are not worth holding a runner for: give up and degrade. */
-const MAX_WAIT_SECONDS = 60;
-/**
- * Scales every wait of the retry and throttling plugins (1 = GitHub's own pacing). Only the
- * tests set it (`CONTRACT_DRIFT_TRIAGE_TIME_SCALE`), against the emulator, so rate-limit waits
- * and write pacing take milliseconds instead of seconds.
- */
-function timeScale(env) {
-    const scale = Number(env.CONTRACT_DRIFT_TRIAGE_TIME_SCALE ?? 1);
-    return Number.isFinite(scale) && scale > 0 && scale <= 1 ? scale : 1;
-}
-/**
- * An authenticated client that retries server errors and follows GitHub's rate-limit guidance
- * (`retry-after`, `x-ratelimit-reset`, paced writes) within a bounded wait. Loaded on first use:
- * a run that never calls the API never pays for octokit.
- */
-async function createOctokit(token, log, env = process.env) {
-    const [{ getOctokit: build }, { retry }, { throttling }] = await Promise.all([
-        __nccwpck_require__.e(/* import() */ 758).then(__nccwpck_require__.bind(__nccwpck_require__, 1758)),
-        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9735)),
-        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6856))
-    ]);
-    const onLimit = (kind) => (retryAfter, options, _octokit, retryCount) => {
-        const retrying = retryCount < MAX_RETRIES && retryAfter <= MAX_WAIT_SECONDS;
-        log(`GitHub ${kind} rate limit on ${options.method} ${options.url}: ${retrying ? `retrying after ${retryAfter} s` : `giving up (asked to wait ${retryAfter} s)`}`);
-        return retrying;
-    };
-    const scale = timeScale(env);
-    const pacing = scale === 1 ? {} : await scaledPacing(scale);
-    return build(token, {
-        throttle: {
-            onRateLimit: onLimit('primary'),
-            onSecondaryRateLimit: onLimit('secondary'),
-            retryAfterBaseValue: 1000 * scale,
-            ...pacing
-        },
-        retry: { retries: MAX_RETRIES, retryAfterBaseValue: 1000 * scale }
-    }, retry, throttling);
-}
-/** The throttling plugin's request groups with their spacing scaled (its defaults, times `scale`). */
-async function scaledPacing(scale) {
-    // The light build, as the plugin itself uses (no clustering code); its types are the full one's.
-    const { default: Bottleneck } = (await __nccwpck_require__.e(/* import() */ 251).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3251, 23)));
-    const group = (name, maxConcurrent, minTime) => new Bottleneck.Group({
-        id: `contract-drift-triage-${name}`,
-        maxConcurrent,
-        minTime: minTime * scale
-    });
-    return {
-        global: group('global', 10, 0),
-        auth: group('auth', 1, 0),
-        search: group('search', 1, 2000),
-        write: group('write', 1, 1000),
-        notifications: group('notifications', 1, 3000)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/github/checks.ts
-/** GitHub takes at most 50 annotations per check run request. */
-const PER_REQUEST = 50;
-/**
- * The annotations beyond the ten a step may write, as a check run on the head commit. Needs
- * `checks: write`; without it the findings are still all in the summary and the record.
- */
-async function publishCheckRun(octokit, repository, headSha, annotations, title) {
-    const [owner, repo] = repository.split('/');
-    const placed = annotations
-        .filter((annotation) => annotation.file !== undefined)
-        .map(annotation => ({
-        path: annotation.file,
-        start_line: annotation.startLine ?? 1,
-        end_line: annotation.startLine ?? 1,
-        annotation_level: 'failure',
-        title: annotation.title.slice(0, 255),
-        message: annotation.message.slice(0, 4000)
-    }));
-    const batches = Array.from({ length: Math.ceil(placed.length / PER_REQUEST) }, (_, i) => placed.slice(i * PER_REQUEST, (i + 1) * PER_REQUEST));
-    const output = (batch) => ({
-        title,
-        summary: `${placed.length} finding(s) beyond the ten annotations a step may write. The job summary holds the incident record.`,
-        annotations: batch
-    });
-    const { data } = await octokit.rest.checks.create({
-        owner,
-        repo,
-        name: 'contract-drift-triage findings',
-        head_sha: headSha,
-        status: 'completed',
-        conclusion: 'failure',
-        output: output(batches[0] ?? [])
-    });
-    for (const batch of batches.slice(1)) {
-        await octokit.rest.checks.update({ owner, repo, check_run_id: data.id, output: output(batch) });
-    }
-    return placed.length;
-}
-
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(4006);
+var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
 ;// CONCATENATED MODULE: ./src/paths.ts
 
 /** Where the field keeps fixture packs (SPEC §2). */
@@ -44299,1071 +43690,6 @@ function normalisePath(raw, workspace) {
     if (parts.length === 0)
         return undefined;
     return parts.join('/') + (path.endsWith('/') ? '/' : '');
-}
-
-;// CONCATENATED MODULE: ./src/route.ts
-
-/** Playbook 3.3, the routing matrix. */
-const MATRIX = {
-    'schema-drift': { secondary: 'qa', action: 'Update contract + fixture pack in same PR' },
-    'fixture-stale': { secondary: 'qa', action: 'Refresh expected fixtures and `notes.md`' },
-    'runtime-regression': {
-        secondary: 'contract',
-        action: 'Fix runtime path, preserve contract baseline'
-    }
-};
-const ROLE_NAMES = {
-    contract: 'Contract owner',
-    'fixture-module': 'Fixture owner (module)',
-    'fixture-mcp': 'Fixture owner (MCP)',
-    implementation: 'Implementation owner',
-    qa: 'QA owner'
-};
-function resolveRole(role, input) {
-    const configured = input.config.owners[role];
-    if (configured !== 'codeowners') {
-        return configured.map(owner => owner.includes('/') ? (owner.startsWith('@') ? owner : `@${owner}`) : owner.replace(/^@/, ''));
-    }
-    if (!input.codeowners)
-        return [];
-    const wanted = role === 'contract'
-        ? 'contract'
-        : role === 'implementation'
-            ? 'implementation'
-            : role === 'qa'
-                ? undefined
-                : 'fixture';
-    const ownFiles = wanted
-        ? input.affected.filter(path => classify(path, input.config.paths) === wanted)
-        : [...input.validatorFiles];
-    const files = ownFiles.length > 0 ? ownFiles : input.affected;
-    const owners = [];
-    for (const file of files) {
-        for (const owner of input.codeowners.ownersOf(file))
-            if (!owners.includes(owner))
-                owners.push(owner);
-    }
-    return owners;
-}
-/** SPEC §4: the MCP fixture owner when the affected fixtures or the changed implementation are on the MCP side. */
-function isMcpSide(input) {
-    const { paths } = input.config;
-    const fixtures = input.affected.filter(path => classify(path, paths) === 'fixture');
-    return [...fixtures, ...input.changedImplementation].some(path => matchesAny(path, paths.mcp));
-}
-/** Who owns the incident: the matrix's primary and secondary roles, resolved to people and teams. */
-function route(input) {
-    let primaryRole;
-    let secondaryRole;
-    let requiredAction;
-    if (!input.bucket) {
-        primaryRole = 'qa';
-        requiredAction =
-            'Make the validators run again (fix the crash, restore the missing command or the hang), then re-run the gate';
-    }
-    else {
-        const row = MATRIX[input.bucket];
-        primaryRole =
-            input.bucket === 'schema-drift'
-                ? 'contract'
-                : input.bucket === 'runtime-regression'
-                    ? 'implementation'
-                    : isMcpSide(input)
-                        ? 'fixture-mcp'
-                        : 'fixture-module';
-        secondaryRole = row.secondary;
-        requiredAction = row.action;
-    }
-    const roles = [primaryRole, ...(secondaryRole ? [secondaryRole] : [])];
-    // A validator error with findings keeps its bucket's routing, and QA must make the gate whole again.
-    if (input.validatorError && !roles.includes('qa'))
-        roles.push('qa');
-    const owners = {};
-    for (const role of roles)
-        owners[role] = resolveRole(role, input);
-    return { primaryRole, ...(secondaryRole ? { secondaryRole } : {}), requiredAction, owners };
-}
-/** Everyone the incident is routed to, primary first, without repeats. */
-function allOwners(routing) {
-    return [...new Set(Object.values(routing.owners).flat())];
-}
-
-;// CONCATENATED MODULE: ./src/render.ts
-
-
-const BUCKET_NAMES = {
-    'schema-drift': 'Schema drift',
-    'fixture-stale': 'Fixture stale',
-    'runtime-regression': 'Runtime regression'
-};
-const LEVEL_NAMES = { high: 'High', medium: 'Medium', low: 'Low' };
-const OUTCOME_WORDS = {
-    passed: 'passed',
-    failed: 'failed',
-    crashed: 'crashed',
-    missing: 'missing (command not found)',
-    'timed-out': 'timed out'
-};
-const FULL = { findingsPerValidator: Infinity, excerptChars: Infinity };
-/** Playbook 3.5, word for word. */
-const CHECKLIST = [
-    'Capture failing command/log in the incident record.',
-    'Record bucket classification and owner assignment.',
-    'Submit remediation PR with: contract delta (if required), fixture delta (if required), updated `notes.md`, validator pass proof.',
-    'Re-run triage validators and attach green output.',
-    'Close incident with root-cause and prevention note.'
-];
-// `PR #140` is ours and should link to the pull request; a branch name is someone's text.
-const scopeMarkdown = (scope) => /^PR #\d+$/.test(scope) ? scope : inlineText(scope);
-const scopePlain = (scope) => (/^PR #\d+$/.test(scope) ? scope : plainText(scope));
-function bucketTitle(record) {
-    return record.classification ? BUCKET_NAMES[record.classification.bucket] : 'Validator error';
-}
-/** `[contract-drift] <Bucket> (<Severity>) — <scope>` (SPEC §3). */
-function incidentTitle(record) {
-    return `[contract-drift] ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}) — ${scopePlain(record.scope)}`;
-}
-function ownerNames(owners) {
-    if (!owners || owners.length === 0)
-        return 'unassigned (no owner configured or in CODEOWNERS)';
-    return owners.map(owner => (owner.startsWith('@') ? owner : `@${owner}`)).join(', ');
-}
-function roleLine(role, record) {
-    if (!role)
-        return '—';
-    return `${ROLE_NAMES[role]}: ${ownerNames(record.routing?.owners[role])}`;
-}
-function failingChecks(record) {
-    const red = record.runs.filter(run => run.outcome !== 'passed');
-    const redNow = new Set(red.map(run => run.command));
-    const healed = (record.lifecycle?.failingChecks ?? []).filter(command => !redNow.has(command));
-    const parts = [
-        ...red.map(run => `${code(run.command)} (${exitWords(run)})`),
-        ...healed.map(command => `${code(command)} (passes now)`)
-    ];
-    return parts.length > 0 ? parts.join('; ') : 'none (all validators passed)';
-}
-function exitWords(run) {
-    const exit = run.exitCode === null ? 'stopped' : `exit ${run.exitCode}`;
-    return run.outcome === 'failed' || run.outcome === 'passed'
-        ? exit
-        : `${OUTCOME_WORDS[run.outcome]}, ${exit}`;
-}
-function findingLine(finding) {
-    const where = finding.targets.length > 0 ? ` → ${finding.targets.map(code).join(', ')}` : '';
-    const line = finding.line !== undefined ? ` (line ${finding.line})` : '';
-    const tag = finding.tag ? `[${finding.tag}] ` : '';
-    return `- ${code(tag + finding.message)}${where}${line}${finding.runtime ? ' · runtime' : ''}`;
-}
-/** The ten fields of the playbook's incident record template, in its order and wording. */
-function renderFields(record) {
-    const bucket = record.classification
-        ? BUCKET_NAMES[record.classification.bucket]
-        : record.result === 'pass'
-            ? 'none (green)'
-            : 'pending (validator error: no findings to classify, needs triage)';
-    const proof = record.lifecycle?.validationProof
-        ? proofText(record.lifecycle.validationProof)
-        : record.result === 'pass'
-            ? greenProof(record)
-            : 'pending';
-    const setBy = record.lifecycle?.bucketSetBy;
-    const bucketNote = setBy ? ` (set by ${code(setBy)}, over the classifier)` : '';
-    const fields = [
-        ['Incident ID', record.incidentId],
-        ['Detected at', record.detectedAt],
-        ['Detected by (CI/local)', record.detectedBy],
-        ['Failing command/check', failingChecks(record)],
-        ['Bucket (schema drift | fixture stale | runtime regression)', bucket + bucketNote],
-        ['Severity', record.severity ? LEVEL_NAMES[record.severity] : 'none (green)'],
-        ['Owner', record.routing ? roleLine(record.routing.primaryRole, record) : 'none (green)'],
-        ['Resolution PR', record.lifecycle?.resolutionPr ?? 'pending'],
-        ['Validation proof', proof],
-        ['Prevention follow-up', record.lifecycle?.preventionFollowUp ?? 'pending']
-    ];
-    return fields.map(([name, value]) => `- **${name}:** ${value}`).join('\n');
-}
-function proofText(proof) {
-    const lines = proof.okLines.length > 0 ? proof.okLines.map(code).join('; ') : 'every validator exited 0';
-    return `${lines} — green at ${proof.at}${proof.runUrl ? ` ([run](${proof.runUrl}))` : ''}`;
-}
-function greenProof(record) {
-    const ok = record.runs.flatMap(run => run.okLines);
-    return ok.length > 0 ? ok.map(code).join('; ') : `${record.runs.length} validator(s) exited 0`;
-}
-function renderFindings(record, limits) {
-    const sections = record.runs
-        .filter(run => run.outcome !== 'passed')
-        .map(run => {
-        const head = `**${code(run.command)}** — ${OUTCOME_WORDS[run.outcome]} (${exitWords(run)}, ${(run.durationMs / 1000).toFixed(1)} s)`;
-        const crash = run.crash ? [`- crash: ${code(run.crash)}`] : [];
-        const notes = (run.notes ?? []).slice(0, 5).map(note => `- note: ${code(note)}`);
-        const lines = run.findings.slice(0, limits.findingsPerValidator).map(findingLine);
-        const hidden = run.findingCount - lines.length;
-        const more = hidden > 0
-            ? [
-                `- … and ${hidden} more finding(s), not shown here (${run.findings.length} kept in the record JSON, ${run.findingCount} counted)`
-            ]
-            : [];
-        const none = lines.length === 0 && crash.length === 0 ? ['- no findings: see the log excerpt'] : [];
-        return [head, ...crash, ...notes, ...lines, ...more, ...none].join('\n');
-    });
-    const green = record.runs
-        .filter(run => run.outcome === 'passed')
-        .map(run => `${code(run.command)}`);
-    if (green.length > 0)
-        sections.push(`Passed: ${green.join(', ')}`);
-    return sections.join('\n\n');
-}
-/** Head and tail of a long log, cut at line ends, saying what was cut. */
-function cutExcerpt(excerpt, max) {
-    if (excerpt.length <= max)
-        return excerpt;
-    const half = Math.floor(max / 2);
-    const head = excerpt.slice(0, half).replace(/\n[^\n]*$/, '');
-    const tail = excerpt.slice(-half).replace(/^[^\n]*\n/, '');
-    return `${head}\n… ${excerpt.length - head.length - tail.length} characters cut here; the run's log has everything …\n${tail}`;
-}
-// The summary line of <details> is raw HTML, where a code span is not code: no untrusted text there.
-function renderExcerpts(record, limits) {
-    if (limits.excerptChars <= 0)
-        return '';
-    return record.runs
-        .filter(run => run.outcome !== 'passed' && run.excerpt !== '')
-        .map((run, i, all) => `<details><summary>Output ${i + 1} of ${all.length}</summary>\n\n${code(run.command)}\n\n${codeBlock(cutExcerpt(run.excerpt, limits.excerptChars))}\n\n</details>`)
-        .join('\n');
-}
-/** The whole incident record as Markdown: fields, routing, root cause, why, findings, log, checklist. */
-function renderRecord(record, limits = FULL) {
-    const parts = ['### Incident record', renderFields(record)];
-    if (record.result === 'pass' && !record.lifecycle) {
-        parts.push('### Findings', renderFindings(record, limits) || 'none');
-        return parts.join('\n\n');
-    }
-    const routing = record.routing;
-    if (routing) {
-        parts.push('### Routing', '| Primary owner | Secondary owner | Required action |\n|---|---|---|\n' +
-            `| ${roleLine(routing.primaryRole, record)} | ${roleLine(routing.secondaryRole, record)} | ${routing.requiredAction} |`);
-        const extra = Object.keys(routing.owners).filter(role => role !== routing.primaryRole && role !== routing.secondaryRole);
-        if (extra.length > 0)
-            parts.push(`Also routed to ${extra.map(role => roleLine(role, record)).join('; ')} (a validator error).`);
-    }
-    parts.push('### Root cause', record.lifecycle?.rootCause ?? 'pending');
-    const c = record.classification;
-    parts.push('### Classification', c
-        ? `**${BUCKET_NAMES[c.bucket]}**, confidence **${c.confidence}** (${c.rule === 0 ? 'set by a person' : `SPEC §4 rule ${c.rule}`}). ${c.reason}\n\n` +
-            c.evidence.map(line => `- ${line}`).join('\n')
-        : 'No bucket: a validator could not run to completion and no other validator reported a finding, so nothing is guessed.', `**Severity ${LEVEL_NAMES[record.severity ?? 'high']}:** ${record.severityReason ?? ''}`);
-    parts.push('### Findings', renderFindings(record, limits));
-    const excerpts = renderExcerpts(record, limits);
-    if (excerpts)
-        parts.push('### Log excerpt', excerpts);
-    else if (limits.excerptChars <= 0)
-        parts.push('### Log excerpt', "Not shown here to stay within GitHub's size limit: see the run's log and the record JSON.");
-    const ticked = record.lifecycle?.checklist ?? [
-        true,
-        record.classification !== undefined,
-        false,
-        false,
-        false
-    ];
-    parts.push('### Resolution checklist', CHECKLIST.map((step, i) => `- [${ticked[i] ? 'x' : ' '}] ${i + 1}. ${step}`).join('\n'));
-    const run = record.runUrl ? ` ([run](${record.runUrl}))` : '';
-    const history = record.lifecycle?.history;
-    if (history && history.length > 0) {
-        parts.push('### History', history
-            .map(entry => `- ${entry.at} — ${entry.what}${entry.runUrl ? ` ([run](${entry.runUrl}))` : ''}`)
-            .join('\n'));
-        return parts.join('\n\n');
-    }
-    parts.push('### History', `- ${record.detectedAt} — detected by ${record.detectedBy}${run} in ${scopeMarkdown(record.scope)}: ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}), result \`${record.result}\`.`);
-    return parts.join('\n\n');
-}
-/** The job summary: the verdict in the first lines, then the whole record. */
-function renderSummary(record, limits = FULL) {
-    const findings = record.runs.reduce((n, run) => n + run.findingCount, 0);
-    if (record.result === 'pass') {
-        return [
-            `## ✅ Contract drift gate green — ${scopeMarkdown(record.scope)}`,
-            `${record.runs.length} validator(s) passed.`,
-            renderFindings(record, limits)
-        ].join('\n\n');
-    }
-    const routing = record.routing;
-    const c = record.classification;
-    const rows = [
-        ['Result', `\`${record.result}\``],
-        [
-            'Bucket',
-            c
-                ? `${BUCKET_NAMES[c.bucket]} — confidence ${c.confidence}`
-                : 'Validator error (needs triage)'
-        ],
-        ['Severity', LEVEL_NAMES[record.severity ?? 'high']],
-        ['Owner', routing ? roleLine(routing.primaryRole, record) : '—'],
-        ['Then', routing ? roleLine(routing.secondaryRole, record) : '—'],
-        ['Required action', routing?.requiredAction ?? '—'],
-        ['Findings', String(findings)]
-    ];
-    return [
-        `## 🔴 Contract drift: ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}) — ${scopeMarkdown(record.scope)}`,
-        '| | |\n|---|---|\n' + rows.map(([k, v]) => `| **${k}** | ${v} |`).join('\n'),
-        `**Why:** ${c ? c.reason : 'A validator crashed, was missing or timed out, and no finding was reported to classify.'}`,
-        renderRecord(record, limits)
-    ].join('\n\n');
-}
-const STEPS = [
-    { findingsPerValidator: Infinity, excerptChars: 16_000 },
-    { findingsPerValidator: 200, excerptChars: 4_000 },
-    { findingsPerValidator: 50, excerptChars: 1_000 },
-    { findingsPerValidator: 10, excerptChars: 0 },
-    { findingsPerValidator: 0, excerptChars: 0 }
-];
-/**
- * Renders within a channel's size budget (`measure`: bytes for the summary, characters for an
- * issue body) by showing fewer findings and shorter logs, never by cutting the Markdown: the
- * record fields, routing and classification always stay whole.
- */
-function renderWithin(budget, render, measure = text => Buffer.byteLength(text)) {
-    let text = '';
-    for (const limits of STEPS) {
-        text = render(limits);
-        if (measure(text) <= budget)
-            return text;
-    }
-    // Only a pathological command list gets here; cut it rather than lose the whole channel.
-    while (measure(text) > budget)
-        text = text.slice(0, Math.floor(text.length * 0.9));
-    return text;
-}
-/** The record as the playbook's plain-text template, for a terminal (the CLI). */
-function renderPlain(record) {
-    const fields = renderFields(record)
-        .replace(/^- \*\*(.+?):\*\* /gm, '$1: ')
-        .replace(/`+ ?([^`]*?) ?`+/g, '$1');
-    const lines = [fields];
-    if (record.classification)
-        lines.push('', `Why: ${record.classification.reason}`, ...record.classification.evidence.map(e => `  - ${e.replace(/`/g, '')}`));
-    if (record.routing)
-        lines.push('', `Required action: ${record.routing.requiredAction.replace(/`/g, '')}`, `Owners: ${ownerNames(record.owners)}`);
-    for (const run of record.runs.filter(r => r.outcome !== 'passed')) {
-        lines.push('', `${run.command}: ${OUTCOME_WORDS[run.outcome]} (${exitWords(run)})`);
-        if (run.crash)
-            lines.push(`  crash: ${run.crash}`);
-        for (const f of run.findings)
-            lines.push(`  - ${f.tag ? `[${f.tag}] ` : ''}${f.message}${f.targets.length ? ` -> ${f.targets.join(', ')}` : ''}`);
-    }
-    return lines.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/incident.ts
-
-/** The hidden marker that identifies an incident's scope (SPEC §3). */
-const markerFor = (key) => `<!-- contract-drift-triage:key=${key} -->`;
-const incident_STATE = /<!-- contract-drift-triage:state=([A-Za-z0-9+/=]+) -->/;
-const RESULT = /<!-- contract-drift-triage:result=([A-Za-z0-9+/=]+) -->/;
-const MAX_STORED_FINDINGS = 50;
-const MAX_STORED_MESSAGE = 500;
-const MAX_STORED_EXCERPT = 2000;
-const MAX_HISTORY = 30;
-const incident_encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64');
-function incident_decode(pattern, text) {
-    const match = pattern.exec(text);
-    if (!match)
-        return undefined;
-    try {
-        return JSON.parse(Buffer.from(match[1], 'base64').toString('utf8'));
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The state hidden in an incident body written by this action, if any. */
-function readState(body) {
-    const state = incident_decode(incident_STATE, body ?? '');
-    return state && state.v === 1 && Array.isArray(state.runs) ? state : undefined;
-}
-/** Validator results posted as a comment (in a race, or by a matrix leg): the append-only log. */
-function readResultComment(body) {
-    const runs = incident_decode(RESULT, body ?? '');
-    return Array.isArray(runs) ? runs : [];
-}
-/** A validator's result as a person reads it: same outcome and same findings. */
-const sameResult = (a, b) => findingsFingerprint([a]) === findingsFingerprint([b]);
-/** A run trimmed to what an issue body can carry. */
-function storeRun(run, at, runUrl, findings = MAX_STORED_FINDINGS) {
-    const kept = run.findings.slice(0, findings).map(finding => ({
-        ...finding,
-        message: finding.message.slice(0, MAX_STORED_MESSAGE),
-        targets: finding.targets.slice(0, 3)
-    }));
-    return {
-        ...run,
-        findings: kept,
-        okLines: run.okLines.slice(0, 5),
-        excerpt: run.excerpt.length > MAX_STORED_EXCERPT
-            ? `… ${run.excerpt.slice(-MAX_STORED_EXCERPT)}`
-            : run.excerpt,
-        at,
-        ...(runUrl ? { runUrl } : {})
-    };
-}
-/** The latest result per validator (by command): runs of different validators add up (SPEC §5). */
-function mergeRuns(...sources) {
-    const latest = new Map();
-    for (const runs of sources) {
-        for (const run of runs) {
-            const known = latest.get(run.command);
-            if (!known || known.at <= run.at)
-                latest.set(run.command, run);
-        }
-    }
-    return [...latest.values()];
-}
-/** What a person reads as "the findings": which validator said what. */
-function findingsFingerprint(runs) {
-    return runs
-        .map(run => `${run.command}\u0000${run.outcome}\u0000${run.findings
-        .map(f => `${f.tag}:${f.message}`)
-        .sort()
-        .join('\u0001')}`)
-        .sort()
-        .join('\u0002');
-}
-function verdictFingerprint(verdict) {
-    const c = verdict?.classification;
-    return `${verdict?.result ?? ''}|${c?.bucket ?? ''}|${c?.confidence ?? ''}|${verdict?.severity ?? ''}|${verdict?.routing?.primaryRole ?? ''}`;
-}
-function verdictOf(record) {
-    return {
-        result: record.result,
-        ...(record.classification ? { classification: record.classification } : {}),
-        ...(record.severity ? { severity: record.severity } : {}),
-        ...(record.severityReason ? { severityReason: record.severityReason } : {}),
-        ...(record.routing ? { routing: record.routing } : {}),
-        owners: record.owners
-    };
-}
-const ROOT_CAUSE = /### Root cause\n\n([\s\S]*?)\n\n### /;
-const PREVENTION = /^- \*\*Prevention follow-up:\*\* (.*)$/m;
-/** What a person wrote into the record (root cause, prevention follow-up): kept across rewrites. */
-function readNotes(body) {
-    const rootCause = ROOT_CAUSE.exec(body ?? '')?.[1]?.trim();
-    const prevention = PREVENTION.exec(body ?? '')?.[1]?.trim();
-    return {
-        ...(rootCause && rootCause !== 'pending' ? { rootCause } : {}),
-        ...(prevention && prevention !== 'pending' ? { preventionFollowUp: prevention } : {})
-    };
-}
-/** Appends to the record's history, keeping its most recent entries. */
-function withHistory(lifecycle, what, at, runUrl) {
-    const history = [...lifecycle.history, { at, what, ...(runUrl ? { runUrl } : {}) }];
-    return { ...lifecycle, history: history.slice(-MAX_HISTORY) };
-}
-function newLifecycle() {
-    return { checklist: [false, false, false, false, false], history: [], failingChecks: [] };
-}
-/** The issue body: the key marker, the rendered record, and the state, within GitHub's limit. */
-function renderIssueBody(state, renderRecordWithin) {
-    const marker = markerFor(state.key);
-    let trimmed = state;
-    let hidden = `<!-- contract-drift-triage:state=${incident_encode(trimmed)} -->`;
-    // The state must fit beside a readable record: keep fewer findings per validator until it does.
-    for (const findings of [20, 5, 0]) {
-        if (hidden.length <= 24_000)
-            break;
-        trimmed = {
-            ...trimmed,
-            runs: trimmed.runs.map(run => storeRun(run, run.at, run.runUrl, findings))
-        };
-        hidden = `<!-- contract-drift-triage:state=${incident_encode(trimmed)} -->`;
-    }
-    const budget = ISSUE_BODY_LIMIT - marker.length - hidden.length - 4;
-    return `${marker}\n${renderRecordWithin(budget)}\n\n${hidden}`;
-}
-/** A comment carrying validator results for the body to absorb on the next write. */
-function renderResultComment(text, runs) {
-    return `${text}\n\n<!-- contract-drift-triage:result=${incident_encode(runs)} -->`;
-}
-/** GitHub refuses issue and comment bodies over 65,536 characters. */
-const ISSUE_BODY_LIMIT = 65_536;
-
-
-;// CONCATENATED MODULE: ./src/github/labels.ts
-/** SPEC §3's labels, with the colour and description they are created with (never changed after). */
-const LABELS = {
-    'contract-drift': {
-        color: 'b60205',
-        description: 'Contract drift incident (contract-drift-triage)'
-    },
-    'bucket:schema-drift': {
-        color: 'd93f0b',
-        description: 'Contract or schema changed; the fixture baseline did not follow'
-    },
-    'bucket:fixture-stale': {
-        color: 'fbca04',
-        description: 'Behaviour changed on purpose; expected fixtures not refreshed'
-    },
-    'bucket:runtime-regression': {
-        color: '5319e7',
-        description: 'Contract and fixtures are right; the implementation is wrong'
-    },
-    'bucket:needs-triage': {
-        color: 'ededed',
-        description: 'A validator could not run and reported no findings to classify'
-    },
-    'severity:high': {
-        color: 'b60205',
-        description: 'Drift on a release-blocking contract path in the active phase'
-    },
-    'severity:medium': {
-        color: 'fbca04',
-        description: 'Drift isolated to a non-release path or optional fixture pack'
-    },
-    'severity:low': {
-        color: '0e8a16',
-        description: 'Documentation-only mismatch with no runtime contract impact'
-    },
-    'owner:contract': { color: '1d76db', description: 'Routed to the contract owner' },
-    'owner:fixture-module': { color: '1d76db', description: 'Routed to the module fixture owner' },
-    'owner:fixture-mcp': { color: '1d76db', description: 'Routed to the MCP fixture owner' },
-    'owner:implementation': { color: '1d76db', description: 'Routed to the implementation owner' },
-    'owner:qa': { color: '1d76db', description: 'Routed to the QA owner' }
-};
-const OURS = /^(contract-drift|bucket:|severity:|owner:)/i;
-function bucketLabel(bucket) {
-    return bucket ? `bucket:${bucket}` : 'bucket:needs-triage';
-}
-/** The labels an incident carries: one bucket, one severity, one owner role (SPEC §3). */
-function incidentLabels(record) {
-    return [
-        'contract-drift',
-        bucketLabel(record.classification?.bucket),
-        `severity:${record.severity ?? 'high'}`,
-        ...(record.routing ? [`owner:${record.routing.primaryRole}`] : [])
-    ];
-}
-/** Replaces this action's labels and keeps every label a person added. */
-function mergeLabels(current, ours) {
-    return [...current.filter(name => !OURS.test(name)), ...ours];
-}
-/** Creates the labels that do not exist yet; an existing label is never recoloured or renamed. */
-async function ensureLabels(octokit, owner, repo, wanted) {
-    const existing = await octokit.paginate(octokit.rest.issues.listLabelsForRepo, {
-        owner,
-        repo,
-        per_page: 100
-    });
-    const have = new Set(existing.map(label => label.name.toLowerCase()));
-    for (const name of wanted) {
-        if (have.has(name.toLowerCase()))
-            continue;
-        const { color, description } = LABELS[name] ?? { color: 'ededed', description: '' };
-        try {
-            await octokit.rest.issues.createLabel({ owner, repo, name, color, description });
-        }
-        catch (error) {
-            // Created meanwhile by a concurrent run: exactly what we wanted.
-            if (error.status !== 422)
-                throw error;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/github/incidents.ts
-
-
-
-
-const labelNames = (issue) => issue.labels
-    .map(label => (typeof label === 'string' ? label : (label.name ?? '')))
-    .filter(Boolean);
-const MAX_ASSIGNEES = 10;
-const VERIFY_ATTEMPTS = 5;
-/** Files, updates, proves green, reopens or closes the one incident of a scope (SPEC §3, §5). */
-class IncidentFiler {
-    options;
-    owner;
-    repo;
-    constructor(options) {
-        this.options = options;
-        const [owner, repo] = options.repository.split('/');
-        this.owner = owner;
-        this.repo = repo;
-    }
-    async file(runs, triage) {
-        // The issue stores trimmed results; this run's own results stay whole for triage and report.
-        const whole = new Map(runs.map(run => [run.command, run]));
-        const complete = (stored) => stored.map(run => whole.get(run.command) ?? run);
-        const full = (merged, override) => triage(complete(merged), override);
-        return this.fileWith(runs, full);
-    }
-    async fileWith(runs, triage) {
-        const at = this.options
-            .now()
-            .toISOString()
-            .replace(/\.\d{3}Z$/, 'Z');
-        const mine = runs.map(run => storeRun(run, at, this.options.runUrl));
-        const red = mine.some(run => run.outcome !== 'passed');
-        const open = await this.find('open');
-        if (open[0])
-            return this.update(open[0], mine, triage, at, false);
-        if (!red)
-            return { action: 'none', record: triage(mine) };
-        const [latest] = await this.find('closed');
-        if (latest && readState(latest.body)?.closedBy === 'green')
-            return this.update(latest, mine, triage, at, true);
-        return this.create(mine, triage, at);
-    }
-    /** The incidents of this key: only issues this action wrote, with the label and the marker. */
-    async find(state) {
-        const { octokit, issueAuthor, key } = this.options;
-        const marker = markerFor(key);
-        const query = {
-            owner: this.owner,
-            repo: this.repo,
-            labels: 'contract-drift',
-            state,
-            creator: issueAuthor,
-            sort: 'created',
-            direction: state === 'open' ? 'asc' : 'desc',
-            per_page: 100
-        };
-        // Every open incident matters (the oldest wins a race); of the closed, only the latest.
-        const issues = (state === 'open'
-            ? await octokit.paginate(octokit.rest.issues.listForRepo, query)
-            : (await octokit.rest.issues.listForRepo(query)).data);
-        // A marker pasted by someone else proves nothing: the author must be this action.
-        return issues.filter(issue => !issue.pull_request &&
-            issue.user?.login === issueAuthor &&
-            (issue.body ?? '').startsWith(marker));
-    }
-    async create(mine, triage, at) {
-        const record = triage(mine);
-        const lifecycle = withHistory({
-            checklist: [true, record.classification !== undefined, false, false, false],
-            history: [],
-            failingChecks: redCommands(mine)
-        }, `Filed: ${verdictWords(record)}.`, at, this.options.runUrl);
-        const state = {
-            v: 1,
-            incidentId: record.incidentId,
-            key: this.options.key,
-            createdAt: record.detectedAt,
-            runs: mine,
-            lifecycle,
-            bucketLabel: bucketLabel(record.classification?.bucket),
-            seenComments: 0,
-            verdict: verdictOf(record)
-        };
-        const labels = incidentLabels(record);
-        await ensureLabels(this.options.octokit, this.owner, this.repo, labels);
-        const created = await this.createIssue({
-            title: incidentTitle(record),
-            body: this.body(state, record),
-            labels,
-            assignees: assigneesOf(record)
-        }, record.incidentId);
-        this.options.log.info(`Filed incident #${created.number} (${record.incidentId}).`);
-        // Concurrent runs of the same scope may each have filed one: the oldest wins.
-        const open = await this.find('open');
-        const canonical = open[0];
-        if (canonical && canonical.number !== created.number) {
-            await this.comment(canonical.number, renderResultComment(`Results from a concurrent run, which filed #${created.number} as a duplicate and closed it.`, mine));
-            await this.comment(created.number, `Duplicate of #${canonical.number}: concurrent runs of the same scope; its results were moved there.`);
-            await this.options.octokit.rest.issues.update({
-                owner: this.owner,
-                repo: this.repo,
-                issue_number: created.number,
-                state: 'closed',
-                state_reason: 'not_planned'
-            });
-            return this.update(await this.get(canonical.number), mine, triage, at, false);
-        }
-        return {
-            action: 'created',
-            number: created.number,
-            url: created.html_url,
-            record: { ...record, lifecycle }
-        };
-    }
-    async update(issue, mine, triage, at, reopen) {
-        let current = issue;
-        let result;
-        // Concurrent runs write the same body: write, read back, and merge again until our results stick.
-        for (let attempt = 0; attempt < VERIFY_ATTEMPTS; attempt++) {
-            const planned = await this.plan(current, mine, triage, at, reopen && attempt === 0);
-            result = planned.result;
-            if (!planned.write)
-                return result;
-            await planned.write();
-            current = await this.get(issue.number);
-            const written = readState(current.body);
-            const missing = mine.some(run => !written?.runs.some(stored => stored.command === run.command && sameResult(stored, run)));
-            if (!missing && current.comments <= (written?.seenComments ?? 0))
-                return result;
-            await sleep(50 + Math.random() * 200 * (attempt + 1));
-        }
-        this.options.log.warning(`Incident #${issue.number} kept changing under concurrent runs; its comments hold every result.`);
-        return result;
-    }
-    async plan(issue, mine, triage, at, reopen) {
-        const previous = readState(issue.body) ?? rebuiltState(issue, this.options.key);
-        const logged = issue.comments > previous.seenComments ? await this.resultComments(issue.number) : [];
-        // An unchanged result keeps its old timestamp, so an unchanged re-run writes nothing.
-        const fresh = mine.map(run => {
-            const known = previous.runs.find(stored => stored.command === run.command);
-            return known && sameResult(known, run) ? known : run;
-        });
-        const runs = mergeRuns(previous.runs, logged, fresh);
-        const override = await this.personBucket(issue, previous);
-        const triaged = triage(runs, override);
-        const green = triaged.result === 'pass';
-        const findingsChanged = findingsFingerprint(runs) !== findingsFingerprint(previous.runs);
-        const verdictChanged = !green && verdictFingerprint(verdictOf(triaged)) !== verdictFingerprint(previous.verdict);
-        let lifecycle = {
-            ...withoutBucketSetter(previous.lifecycle),
-            ...readNotes(issue.body),
-            ...(override ? { bucketSetBy: override.by } : {}),
-            failingChecks: [...new Set([...previous.lifecycle.failingChecks, ...redCommands(runs)])]
-        };
-        const comments = [];
-        if (green) {
-            if (findingsChanged || !lifecycle.checklist[3]) {
-                const okLines = runs.flatMap(run => run.okLines);
-                const proof = {
-                    at,
-                    okLines,
-                    ...(this.options.runUrl ? { runUrl: this.options.runUrl } : {})
-                };
-                lifecycle = withHistory({ ...lifecycle, validationProof: proof, checklist: tick(lifecycle.checklist, 3) }, 'Validators green again: validation proof attached (checklist step 4).', at, this.options.runUrl);
-                comments.push(`✅ The validators pass again in this scope.\n\n${codeBlock(okLines.join('\n') || 'every validator exited 0')}`);
-            }
-        }
-        else {
-            if (triaged.classification)
-                lifecycle = { ...lifecycle, checklist: tick(lifecycle.checklist, 1) };
-            if (reopen || findingsChanged || verdictChanged) {
-                const what = reopen ? 'Red again after a green close: reopened' : 'Updated';
-                lifecycle = withHistory(lifecycle, `${what}: ${verdictWords(triaged)}.`, at, this.options.runUrl);
-                comments.push(changeComment(previous, triaged, runs, reopen));
-            }
-        }
-        // Green keeps showing what the incident was about, next to the proof that it is fixed.
-        const verdict = green ? previous.verdict : verdictOf(triaged);
-        const shown = {
-            ...triaged,
-            ...(green ? verdict : {}),
-            result: triaged.result,
-            incidentId: previous.incidentId,
-            detectedAt: previous.createdAt,
-            lifecycle
-        };
-        // require-close-notes: a green run does not close while root cause or prevention is pending.
-        const notesMissing = !lifecycle.rootCause || !lifecycle.preventionFollowUp;
-        const close = green && this.options.closeOnGreen && !(this.options.requireCloseNotes && notesMissing);
-        if (close) {
-            lifecycle = withHistory(lifecycle, 'Closed: the validators are green (close-on-green).', at, this.options.runUrl);
-            shown.lifecycle = lifecycle;
-        }
-        const state = {
-            v: 1,
-            incidentId: previous.incidentId,
-            key: previous.key,
-            createdAt: previous.createdAt,
-            runs,
-            lifecycle,
-            bucketLabel: bucketLabel(shown.classification?.bucket),
-            seenComments: issue.comments + comments.length,
-            ...(verdict ? { verdict } : {}),
-            ...(close ? { closedBy: 'green' } : {})
-        };
-        const body = this.body(state, shown);
-        const labels = mergeLabels(labelNames(issue), incidentLabels(shown));
-        const title = incidentTitle(shown);
-        const sameLabels = [...labels].sort().join() === labelNames(issue).sort().join();
-        const action = close
-            ? 'closed'
-            : reopen
-                ? 'reopened'
-                : green
-                    ? 'proved-green'
-                    : 'updated';
-        const result = {
-            action,
-            number: issue.number,
-            url: issue.html_url,
-            record: shown
-        };
-        if (body === issue.body && title === issue.title && sameLabels && !close && !reopen) {
-            return { result: { ...result, action: green ? 'proved-green' : 'unchanged' } };
-        }
-        return {
-            result,
-            write: async () => {
-                if (!sameLabels)
-                    await ensureLabels(this.options.octokit, this.owner, this.repo, labels.filter(name => /^(bucket|severity|owner):/.test(name)));
-                await this.options.octokit.rest.issues.update({
-                    owner: this.owner,
-                    repo: this.repo,
-                    issue_number: issue.number,
-                    title,
-                    body,
-                    labels,
-                    ...(close ? { state: 'closed', state_reason: 'completed' } : {}),
-                    ...(reopen ? { state: 'open' } : {})
-                });
-                for (const text of comments)
-                    await this.comment(issue.number, renderResultComment(text, mine));
-            }
-        };
-    }
-    /** Validator results other runs left in comments since the body was last written. */
-    async resultComments(number) {
-        const { octokit, issueAuthor } = this.options;
-        const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-            owner: this.owner,
-            repo: this.repo,
-            issue_number: number,
-            per_page: 100
-        });
-        return comments
-            .filter(comment => comment.user?.login === issueAuthor)
-            .flatMap(comment => readResultComment(comment.body));
-    }
-    /** A `bucket:*` label a person set (issue events say who) wins over the classifier. */
-    async personBucket(issue, state) {
-        const buckets = labelNames(issue).filter(name => /^bucket:(schema-drift|fixture-stale|runtime-regression)$/.test(name));
-        const foreign = buckets.find(name => name !== state.bucketLabel);
-        if (!foreign) {
-            const by = state.lifecycle.bucketSetBy;
-            return by && buckets[0]
-                ? { bucket: buckets[0].slice('bucket:'.length), by }
-                : undefined;
-        }
-        const { octokit, issueAuthor } = this.options;
-        const events = await octokit.paginate(octokit.rest.issues.listEvents, {
-            owner: this.owner,
-            repo: this.repo,
-            issue_number: issue.number,
-            per_page: 100
-        });
-        const labelled = events
-            .filter(event => event.event === 'labeled' &&
-            event.label?.name === foreign)
-            .pop();
-        const by = labelled?.actor?.login;
-        if (!by || by === issueAuthor)
-            return undefined;
-        return { bucket: foreign.slice('bucket:'.length), by };
-    }
-    body(state, record) {
-        return renderIssueBody(state, budget => renderWithin(budget, limits => renderRecord({ ...record, lifecycle: state.lifecycle }, limits), text => text.length));
-    }
-    async get(number) {
-        const { data } = await this.options.octokit.rest.issues.get({
-            owner: this.owner,
-            repo: this.repo,
-            issue_number: number
-        });
-        return data;
-    }
-    async comment(number, body) {
-        await this.options.octokit.rest.issues.createComment({
-            owner: this.owner,
-            repo: this.repo,
-            issue_number: number,
-            body: body.slice(0, ISSUE_BODY_LIMIT)
-        });
-    }
-    /**
-     * Creates the issue without blind retries: a create that timed out or answered 5xx may have
-     * happened, so look for it (by its incident ID) before trying again. Unknown assignees are
-     * dropped with a warning rather than failing the run.
-     */
-    async createIssue(fields, incidentId) {
-        const { octokit } = this.options;
-        let assignees = fields.assignees;
-        for (let attempt = 0; attempt < 3; attempt++) {
-            try {
-                const { data } = await octokit.rest.issues.create({
-                    owner: this.owner,
-                    repo: this.repo,
-                    ...fields,
-                    assignees,
-                    request: { retries: 0 }
-                });
-                return data;
-            }
-            catch (error) {
-                const status = error.status ?? 0;
-                if (status === 422 && assignees.length > 0) {
-                    assignees = await this.assignable(assignees);
-                    continue;
-                }
-                if (status !== 0 && status < 500)
-                    throw error;
-                const landed = (await this.find('open')).find(issue => (issue.body ?? '').includes(incidentId));
-                if (landed)
-                    return landed;
-                if (attempt === 2)
-                    throw error;
-            }
-        }
-        throw new Error('unreachable');
-    }
-    async assignable(logins) {
-        const { octokit, log } = this.options;
-        const kept = [];
-        for (const assignee of logins) {
-            try {
-                await octokit.rest.issues.checkUserCanBeAssigned({
-                    owner: this.owner,
-                    repo: this.repo,
-                    assignee
-                });
-                kept.push(assignee);
-            }
-            catch {
-                log.warning(`Not assigning ${assignee}: the repository does not accept them as an assignee.`);
-            }
-        }
-        return kept;
-    }
-}
-function withoutBucketSetter(lifecycle) {
-    const copy = { ...lifecycle };
-    delete copy.bucketSetBy;
-    return copy;
-}
-function tick(checklist, index) {
-    const next = [...checklist];
-    next[index] = true;
-    return next;
-}
-const redCommands = (runs) => runs.filter(run => run.outcome !== 'passed').map(run => run.command);
-function verdictWords(record) {
-    const bucket = record.classification
-        ? BUCKET_NAMES[record.classification.bucket]
-        : 'Validator error';
-    return `${bucket} (${LEVEL_NAMES[record.severity ?? 'high']}), result ${record.result}`;
-}
-/** Users among the primary owners (teams cannot be assigned), at most GitHub's ten. */
-function assigneesOf(record) {
-    const routing = record.routing;
-    if (!routing)
-        return [];
-    return (routing.owners[routing.primaryRole] ?? [])
-        .filter(owner => !owner.includes('/'))
-        .slice(0, MAX_ASSIGNEES);
-}
-/** An issue whose hidden state was lost (edited by hand): start again from what it shows. */
-function rebuiltState(issue, key) {
-    const id = /\*\*Incident ID:\*\* (DRIFT-\d{8}-[0-9a-f]{6})/.exec(issue.body ?? '')?.[1];
-    return {
-        v: 1,
-        incidentId: id ??
-            `DRIFT-${issue.created_at.slice(0, 10).replace(/-/g, '')}-${issue.number.toString(16).padStart(6, '0').slice(-6)}`,
-        key,
-        createdAt: issue.created_at.replace(/\.\d{3}Z$/, 'Z'),
-        runs: [],
-        lifecycle: { checklist: [true, false, false, false, false], history: [], failingChecks: [] },
-        seenComments: issue.comments
-    };
-}
-function changeComment(previous, record, runs, reopen) {
-    const before = new Set(previous.runs.flatMap(run => run.findings.map(f => `${run.command}\u0000${f.tag}:${f.message}`)));
-    const now = runs.flatMap(run => run.findings.map(f => ({ key: `${run.command}\u0000${f.tag}:${f.message}`, finding: f })));
-    const added = now.filter(entry => !before.has(entry.key));
-    const gone = before.size - (now.length - added.length);
-    const parts = [reopen ? '🔴 Red again in this scope: reopened.' : '🔴 The incident changed.'];
-    parts.push(`**Now:** ${verdictWords(record)}.`);
-    if (added.length > 0) {
-        const shown = added
-            .slice(0, 20)
-            .map(({ finding }) => `- ${code(`${finding.tag ? `[${finding.tag}] ` : ''}${finding.message}`)}`);
-        if (added.length > 20)
-            shown.push(`- … and ${added.length - 20} more in the record above`);
-        parts.push(`**New findings (${added.length}):**\n${shown.join('\n')}`);
-    }
-    if (gone > 0)
-        parts.push(`**No longer reported:** ${gone} finding(s).`);
-    return parts.join('\n\n');
-}
-const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-/** The playbook's trigger commands (playbook 3.1), the `validators` default. */
-const DEFAULT_VALIDATORS = (/* unused pure expression or super */ null && ([
-    'python3 scripts/validate-fixture-coverage.py',
-    'python3 scripts/validate-legacy-alias-parity.py'
-]));
-const DEFAULT_CONFIG = '.github/contract-drift-triage.yml';
-// Node's timers hold at most 2^31 - 1 ms; a longer one fires at once.
-const MAX_TIMEOUT = 2_147_483;
-const lines = (value) => value
-    .split(/\r?\n/)
-    .map(line => line.trim())
-    .filter(line => line !== '' && !line.startsWith('#'));
-const choice = (name, values) => schemas_enum(values, {
-    error: issue => `Invalid ${name} '${String(issue.input)}'. Expected one of: ${values.join(', ')}.`
-});
-const flag = (name) => schemas_string()
-    .transform(value => value.trim().toLowerCase())
-    .pipe(schemas_enum(['true', 'false'], {
-    error: issue => `Invalid ${name} '${String(issue.input)}'. Expected true or false.`
-}))
-    .transform(value => value === 'true');
-const inputSchema = object({
-    // Empty means none (a reports-only run): action.yml supplies the playbook commands as the default.
-    validators: schemas_string().transform(lines),
-    reports: schemas_string().transform(lines),
-    config: schemas_string().transform(value => value.trim()),
-    'github-token': schemas_string(),
-    mode: schemas_string()
-        .transform(value => value.trim() || 'issue')
-        .pipe(choice('mode', ['issue', 'report', 'collect', 'publish'])),
-    bundles: schemas_string().transform(lines),
-    'fail-on': schemas_string()
-        .transform(value => value.trim() || 'drift')
-        .pipe(choice('fail-on', ['drift', 'error', 'never'])),
-    'base-ref': schemas_string().transform(value => value.trim()),
-    'working-directory': schemas_string().transform(value => value.trim()),
-    'incident-repository': schemas_string()
-        .transform(value => value.trim())
-        .refine(value => value === '' || /^[\w.-]+\/[\w.-]+$/.test(value), {
-        error: issue => `Invalid incident-repository '${String(issue.input)}'. Expected format {owner}/{repo}.`
-    }),
-    'incident-key': schemas_string()
-        .transform(value => value.trim())
-        .refine(value => /^[\w./@+-]{0,100}$/.test(value), {
-        error: 'Invalid incident-key: use at most 100 letters, digits and . / @ + - _ (it becomes part of the incident key).'
-    }),
-    'issue-author': schemas_string().transform(value => value.trim() || 'github-actions[bot]'),
-    'validator-timeout': schemas_string()
-        .refine(value => value.trim() === '' ||
-        (Number.isFinite(Number(value)) && Number(value) > 0 && Number(value) <= MAX_TIMEOUT), {
-        error: issue => `Invalid validator-timeout '${String(issue.input)}'. Expected a positive number of seconds, at most ${MAX_TIMEOUT}.`
-    })
-        .transform(value => (value.trim() === '' ? 600 : Number(value))),
-    'close-on-green': flag('close-on-green'),
-    'require-close-notes': flag('require-close-notes'),
-    'allow-untrusted-code': flag('allow-untrusted-code')
-});
-const INPUT_NAMES = Object.keys(inputSchema.shape);
-const FLAG_DEFAULTS = {
-    'close-on-green': 'false',
-    'require-close-notes': 'false',
-    'allow-untrusted-code': 'false'
-};
-/** Validates raw inputs (as `core.getInput` returns them, '' when unset) into typed settings. */
-function parseInputs(read) {
-    const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, read(name) || FLAG_DEFAULTS[name] || '']));
-    const parsed = inputSchema.safeParse(raw);
-    if (!parsed.success)
-        throw new Error(parsed.error.issues.map(issue => issue.message).join('\n'));
-    return parsed.data;
 }
 
 ;// CONCATENATED MODULE: ./src/parse/field.ts
@@ -46017,6 +44343,140 @@ class LineSplitter {
     }
 }
 
+;// CONCATENATED MODULE: ./src/parse/matchers.ts
+
+const isRegExp = (source) => {
+    try {
+        new RegExp(source);
+        return true;
+    }
+    catch {
+        return false;
+    }
+};
+const matchers_group = schemas_number().int().min(0).max(99);
+const patternSchema = object({
+    regexp: schemas_string().min(1).refine(isRegExp, 'not a valid regular expression'),
+    file: matchers_group.optional(),
+    fromPath: matchers_group.optional(),
+    line: matchers_group.optional(),
+    column: matchers_group.optional(),
+    severity: matchers_group.optional(),
+    code: matchers_group.optional(),
+    message: matchers_group.optional(),
+    loop: schemas_boolean().optional()
+})
+    .strict();
+const matcherSchema = object({
+    owner: schemas_string().min(1),
+    severity: schemas_enum(['error', 'warning']).optional(),
+    pattern: array(patternSchema).min(1)
+})
+    .strict()
+    .superRefine((matcher, ctx) => {
+    matcher.pattern.forEach((pattern, i) => {
+        const last = i === matcher.pattern.length - 1;
+        if (pattern.loop && (!last || matcher.pattern.length === 1))
+            ctx.addIssue({
+                code: 'custom',
+                path: ['pattern', i, 'loop'],
+                message: 'loop is only allowed on the last pattern of a multi-line matcher'
+            });
+        if (last && pattern.message === undefined)
+            ctx.addIssue({
+                code: 'custom',
+                path: ['pattern', i, 'message'],
+                message: 'the last pattern must name the message group'
+            });
+    });
+});
+/**
+ * User-defined patterns in GitHub's problem-matcher JSON format
+ * (https://github.com/actions/toolkit/blob/main/docs/problem-matchers.md), so teams reuse what
+ * they know. Config key `problem-matchers`.
+ */
+const problemMatchersSchema = object({ $schema: schemas_string().optional(), problemMatcher: array(matcherSchema).min(1) })
+    .strict()
+    .describe('GitHub problem-matcher JSON: { problemMatcher: [{ owner, pattern: [...] }] }');
+const FIELDS = ['file', 'fromPath', 'line', 'severity', 'code', 'message'];
+function capture(pattern, match, running) {
+    const out = { ...running };
+    for (const field of FIELDS) {
+        const index = pattern[field];
+        const value = index !== undefined ? match[index] : undefined;
+        if (value !== undefined && value !== '')
+            out[field] = value;
+    }
+    return out;
+}
+// actions/runner IssueMatcher.Match: patterns are tried last to first; a pattern after the first
+// only runs on a match running from the pattern before it; the last pattern reports, and with
+// `loop` keeps the running match for the next line.
+function matchLine(compiled, text) {
+    const { matcher, regexps, state } = compiled;
+    const patterns = matcher.pattern;
+    if (patterns.length === 1) {
+        const match = regexps[0].exec(text);
+        return match ? capture(patterns[0], match) : undefined;
+    }
+    for (let i = patterns.length - 1; i >= 0; i--) {
+        const running = i > 0 ? state[i - 1] : undefined;
+        if (i > 0 && !running)
+            continue;
+        const pattern = patterns[i];
+        const match = regexps[i].exec(text);
+        if (match) {
+            if (i === patterns.length - 1) {
+                state.fill(undefined);
+                if (pattern.loop)
+                    state[i - 1] = running;
+                return capture(pattern, match, running);
+            }
+            state[i] = capture(pattern, match, running);
+        }
+        else if (i > 0)
+            state[i - 1] = undefined;
+    }
+    return undefined;
+}
+/** Reads lines with the configured problem matchers; only `error` severity makes a finding. */
+function matcherParser(config, emit) {
+    const compiled = config.problemMatcher.map(matcher => ({
+        matcher,
+        regexps: matcher.pattern.map(pattern => new RegExp(pattern.regexp)),
+        state: matcher.pattern.map(() => undefined)
+    }));
+    return {
+        line(text) {
+            let claimed = false;
+            for (const one of compiled) {
+                const found = matchLine(one, text);
+                if (!found?.message)
+                    continue;
+                claimed = true;
+                const severity = (found.severity ?? one.matcher.severity ?? 'error').toLowerCase();
+                if (!severity.startsWith('err'))
+                    continue;
+                let file = found.file;
+                if (file && found.fromPath && !/^([A-Za-z]:)?[\\/]/.test(file)) {
+                    const base = found.fromPath.replace(/\\/g, '/').replace(/[^/]*$/, '');
+                    file = `${base}${file}`;
+                }
+                const line = Number(found.line);
+                emit({
+                    tag: one.matcher.owner,
+                    message: found.code ? `${found.message} (${found.code})` : found.message,
+                    ...(file ? { files: [file] } : {}),
+                    ...(Number.isInteger(line) && line > 0 ? { line } : {})
+                });
+            }
+            return claimed;
+        },
+        end() { },
+        greedy: () => true
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/parse/resolve.ts
 
 const indexes = new WeakMap();
@@ -46284,6 +44744,28 @@ function loadXmlParser() {
 function xmlParserIfLoaded() {
     return loaded;
 }
+
+;// CONCATENATED MODULE: ./src/parse/types.ts
+/** The formats a validator's output can be read as; `auto` sniffs the first bytes. */
+const OUTPUT_FORMATS = [
+    'auto',
+    'lines',
+    'field',
+    'workflow-commands',
+    'matchers',
+    'junit',
+    'json'
+];
+
+;// CONCATENATED MODULE: ./src/parse/config.ts
+
+
+/**
+ * Config `formats`: how to read a validator's output, by its command (exactly as in the
+ * `validators` input) or by a `reports` file glob. Unlisted outputs are sniffed (`auto`).
+ */
+const formatsSchema = record(schemas_string().min(1), schemas_enum(OUTPUT_FORMATS, { error: `expected one of: ${OUTPUT_FORMATS.join(', ')}` }))
+    .describe('parser per validator command or report glob');
 
 ;// CONCATENATED MODULE: ./src/parse/index.ts
 
@@ -46828,6 +45310,2283 @@ function changeContext(changes, signals, config) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/bundle.ts
+/**
+ * Finding bundles (SPEC §3 `mode: collect` / `mode: publish`): what one job saw, as one JSON file
+ * that a later, trusted job merges into one triage per scope. A bundle is untrusted input — a
+ * fork's pull request wrote it — so everything read back is validated, bounded and confined.
+ */
+
+
+
+
+
+
+
+
+const BUNDLE_SCHEMA = 'contract-drift-triage/bundle';
+const BUNDLE_VERSION = 1;
+/** What one bundle may hold. A bundle beyond them is rejected, never trimmed on the reading side. */
+const BUNDLE_LIMITS = {
+    fileBytes: 20 * 1024 * 1024,
+    runs: 200,
+    findingsPerRun: 1000,
+    targetsPerFinding: 50,
+    message: 2000,
+    command: 4000,
+    excerpt: 32 * 1024,
+    okLines: 100,
+    notes: 50,
+    changedFiles: 20_000,
+    path: 1024,
+    intent: 50,
+    labels: 100,
+    title: 1024,
+    body: 65_536,
+    branch: 255,
+    pullRequest: 1_000_000_000
+};
+const L = BUNDLE_LIMITS;
+const bundle_text = (max) => schemas_string().max(max);
+const sha = schemas_string().regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})?$/, 'expected a commit SHA');
+const count = schemas_number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/** `git check-ref-format --branch`, which every branch GitHub reports satisfies. */
+function isBranchName(name) {
+    if (name.length === 0 || name.length > L.branch || name === '@')
+        return false;
+    // eslint-disable-next-line no-control-regex -- control characters are what git forbids
+    if (/[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{|\/\/|^[-/]|\/$|\.$/.test(name))
+        return false;
+    return name.split('/').every(part => !part.startsWith('.') && !part.endsWith('.lock'));
+}
+const scopeSchema = discriminatedUnion('kind', [
+    object({ kind: literal('pr'), number: schemas_number().int().positive().max(L.pullRequest) }),
+    object({
+        kind: literal('branch'),
+        name: schemas_string().refine(isBranchName, 'expected a git branch name')
+    })
+]);
+const repository = schemas_string()
+    .max(140)
+    .regex(/^[\w.-]+\/[\w.-]+$/, 'expected {owner}/{repo}');
+const factsSchema = object({
+    name: schemas_string().regex(/^[a-z_]{1,100}$/, 'expected an event name'),
+    repository,
+    scope: scopeSchema,
+    pullRequest: object({
+        number: schemas_number().int().positive().max(L.pullRequest),
+        baseSha: sha,
+        headSha: sha,
+        labels: array(bundle_text(L.title)).max(L.labels),
+        title: bundle_text(L.title),
+        body: bundle_text(L.body),
+        fromFork: schemas_boolean(),
+        baseRef: schemas_string()
+            .refine(ref => ref === '' || isBranchName(ref), 'expected a git branch name')
+            .default(''),
+        merged: schemas_boolean().default(false)
+    })
+        .optional(),
+    push: object({ before: sha, after: sha, headMessage: bundle_text(L.body).optional() }).optional(),
+    headSha: sha,
+    runUrl: bundle_text(L.path).optional()
+})
+    .superRefine((facts, ctx) => {
+    const pr = facts.scope.kind === 'pr' ? facts.scope.number : undefined;
+    if (pr !== facts.pullRequest?.number)
+        ctx.addIssue({
+            code: 'custom',
+            path: ['pullRequest'],
+            message: 'a pull request scope and its pullRequest facts must name the same number'
+        });
+    // The record links the run; only a run of this repository's Actions may be linked.
+    const run = /^https?:\/\/[A-Za-z0-9.-]+(?::\d+)?\/([\w.-]+\/[\w.-]+)\/actions\/runs\/\d+(?:\/attempts\/\d+)?$/;
+    const linked = facts.runUrl === undefined ? undefined : run.exec(facts.runUrl)?.[1];
+    if (facts.runUrl !== undefined && linked?.toLowerCase() !== facts.repository.toLowerCase())
+        ctx.addIssue({
+            code: 'custom',
+            path: ['runUrl'],
+            message: `expected the URL of an Actions run of ${facts.repository}`
+        });
+});
+const findingSchema = object({
+    source: bundle_text(L.command),
+    tag: bundle_text(100),
+    message: bundle_text(L.message),
+    targets: array(bundle_text(L.path)).max(L.targetsPerFinding),
+    line: schemas_number().int().positive().max(100_000_000).optional(),
+    runtime: schemas_boolean()
+});
+const runSchema = object({
+    command: schemas_string().min(1).max(L.command),
+    outcome: schemas_enum(['passed', 'failed', 'crashed', 'missing', 'timed-out']),
+    exitCode: schemas_number()
+        .int()
+        .min(-(2 ** 31))
+        .max(2 ** 32)
+        .nullable(),
+    durationMs: schemas_number().nonnegative().max(1e10),
+    findings: array(findingSchema).max(L.findingsPerRun),
+    findingCount: count,
+    okLines: array(bundle_text(L.message)).max(L.okLines),
+    excerpt: bundle_text(L.excerpt),
+    outputBytes: count,
+    crash: bundle_text(L.message).optional(),
+    format: schemas_string()
+        .regex(/^[a-z-]{1,40}$/)
+        .optional(),
+    notes: array(bundle_text(L.message)).max(L.notes).optional()
+});
+const contextSchema = object({
+    changed: array(object({
+        path: bundle_text(L.path),
+        class: schemas_enum(['fixture', 'contract', 'implementation', 'docs', 'other'])
+    }))
+        .max(L.changedFiles),
+    changeSource: bundle_text(L.message),
+    intent: array(bundle_text(L.message)).max(L.intent)
+});
+const bundleSchema = object({
+    schema: literal(BUNDLE_SCHEMA),
+    version: literal(BUNDLE_VERSION),
+    createdAt: iso_datetime(),
+    facts: factsSchema,
+    context: contextSchema,
+    runs: array(runSchema).min(1).max(L.runs)
+});
+const clip = (value, max) => value.length <= max ? value : `${value.slice(0, max - 1)}…`;
+// The excerpt's tail is where a log says why it ended.
+const clipTail = (value, max) => value.length <= max ? value : max <= 1 ? '' : `…${value.slice(-(max - 1))}`;
+function redactDeep(value, redact) {
+    if (typeof value === 'string')
+        return redact(value);
+    if (Array.isArray(value))
+        return value.map(item => redactDeep(item, redact));
+    if (value && typeof value === 'object')
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, redact)]));
+    return value;
+}
+/**
+ * The facts a bundle carries: the scope and the change, nothing about lifecycle. `untrusted`,
+ * `action`, `sender`, `issue` and `workflowRunHeadSha` describe an event, and only the
+ * publishing job's own event may close, move or reopen an incident.
+ */
+function evidenceFacts(facts) {
+    return {
+        name: facts.name,
+        repository: facts.repository,
+        scope: facts.scope,
+        headSha: facts.headSha,
+        ...(facts.pullRequest ? { pullRequest: { ...facts.pullRequest, merged: false } } : {}),
+        ...(facts.push ? { push: facts.push } : {}),
+        ...(facts.runUrl ? { runUrl: facts.runUrl } : {})
+    };
+}
+function clipRun(run) {
+    const clipped = {
+        ...run,
+        command: clip(run.command, L.command),
+        findings: run.findings.slice(0, L.findingsPerRun).map(finding => ({
+            ...finding,
+            source: clip(finding.source, L.command),
+            tag: clip(finding.tag, 100),
+            message: clip(finding.message, L.message),
+            targets: finding.targets.filter(t => t.length <= L.path).slice(0, L.targetsPerFinding)
+        })),
+        findingCount: Math.max(run.findingCount, run.findings.length),
+        okLines: run.okLines.slice(0, L.okLines).map(line => clip(line, L.message)),
+        excerpt: clipTail(run.excerpt, L.excerpt)
+    };
+    if (run.crash !== undefined)
+        clipped.crash = clip(run.crash, L.message);
+    if (run.notes !== undefined)
+        clipped.notes = run.notes.slice(0, L.notes).map(note => clip(note, L.message));
+    return clipped;
+}
+/**
+ * collect: what the job saw, as one bundle, within the limits `readBundles` enforces. Secrets
+ * are redacted first: the workflow uploads the bundle as an artifact others can download.
+ */
+function createBundle(evidence, now, redact = value => value) {
+    const facts = redactDeep(evidenceFacts(evidence.facts), redact);
+    const pr = facts.pullRequest;
+    const context = redactDeep(evidence.context, redact);
+    return {
+        schema: BUNDLE_SCHEMA,
+        version: BUNDLE_VERSION,
+        createdAt: now.toISOString(),
+        facts: {
+            ...facts,
+            ...(pr
+                ? {
+                    pullRequest: {
+                        ...pr,
+                        labels: pr.labels.slice(0, L.labels).map(label => clip(label, L.title)),
+                        title: clip(pr.title, L.title),
+                        body: clip(pr.body, L.body)
+                    }
+                }
+                : {}),
+            ...(facts.push?.headMessage
+                ? { push: { ...facts.push, headMessage: clip(facts.push.headMessage, L.body) } }
+                : {})
+        },
+        context: {
+            changed: context.changed.filter(f => f.path.length <= L.path).slice(0, L.changedFiles),
+            changeSource: clip(context.changeSource, L.message),
+            intent: context.intent.slice(0, L.intent).map(line => clip(line, L.message))
+        },
+        runs: redactDeep(evidence.runs, redact).slice(0, L.runs).map(clipRun)
+    };
+}
+/** Writes `<dir>/contract-drift-bundle-<random>.json` and returns its path. */
+async function writeBundle(bundle, dir) {
+    let json = JSON.stringify(bundle);
+    // A log-heavy matrix leg still publishes: fewer findings and shorter excerpts, never no bundle.
+    for (const [findings, excerpt] of [
+        [200, 8000],
+        [50, 2000],
+        [10, 500],
+        [0, 0]
+    ]) {
+        if (Buffer.byteLength(json) <= L.fileBytes)
+            break;
+        json = JSON.stringify({
+            ...bundle,
+            runs: bundle.runs.map(run => ({
+                ...run,
+                findings: run.findings.slice(0, findings),
+                excerpt: clipTail(run.excerpt, excerpt)
+            }))
+        });
+    }
+    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+    const path = (0,external_node_path_namespaceObject.join)(dir, `contract-drift-bundle-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}.json`);
+    await (0,promises_namespaceObject.writeFile)(path, json, { flag: 'wx' });
+    return path;
+}
+const megabytes = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+/** The file's JSON, or why it cannot be read: its size is known before a byte is read. */
+async function readJson(path) {
+    const handle = await (0,promises_namespaceObject.open)(path, 'r');
+    try {
+        // fstat on the open handle: the file checked is the file read.
+        const stat = await handle.stat();
+        if (!stat.isFile())
+            throw new Error('not a regular file');
+        if (stat.size > L.fileBytes)
+            throw new Error(`${megabytes(stat.size)}, over the ${megabytes(L.fileBytes)} a bundle may be; not read`);
+        const bytes = Buffer.alloc(stat.size);
+        let read = 0;
+        while (read < bytes.length) {
+            const { bytesRead } = await handle.read(bytes, read, bytes.length - read, read);
+            if (bytesRead === 0)
+                break;
+            read += bytesRead;
+        }
+        const source = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, read));
+        try {
+            return JSON.parse(source.replace(/^\uFEFF/, ''));
+        }
+        catch (error) {
+            throw new Error(`not JSON: ${error.message}`);
+        }
+    }
+    finally {
+        await handle.close();
+    }
+}
+function headerProblem(data) {
+    const header = (data && typeof data === 'object' ? data : {});
+    if (header.schema !== BUNDLE_SCHEMA)
+        return `not a contract-drift-triage finding bundle (expected "schema": "${BUNDLE_SCHEMA}")`;
+    if (header.version !== BUNDLE_VERSION)
+        return `bundle version ${JSON.stringify(header.version)}; this action reads version ${BUNDLE_VERSION}. Use the same release of contract-drift-triage to collect and to publish.`;
+    return undefined;
+}
+const MAX_ISSUES = 5;
+function schemaProblem(error) {
+    const issues = error.issues.slice(0, MAX_ISSUES).map(issue => {
+        const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+        return `${where}: ${issue.message}`;
+    });
+    const more = error.issues.length > MAX_ISSUES ? `; and ${error.issues.length - MAX_ISSUES} more` : '';
+    return `not a valid bundle: ${issues.join('; ')}${more}`;
+}
+/** Repository-relative paths only: absolute paths and `..` escapes are dropped, and counted. */
+function confine(paths) {
+    const kept = [];
+    let dropped = 0;
+    for (const raw of paths) {
+        const path = normalisePath(raw, '');
+        if (path === undefined)
+            dropped++;
+        else if (!kept.includes(path))
+            kept.push(path);
+    }
+    return { kept, dropped };
+}
+const INTENT = /^(label|trailer) (`+) ?(.*?) ?\2((?: in the (?:pull request body|head commit message))?)$/s;
+/**
+ * Intent lines and the change source reach the record as Markdown prose, not code spans: a
+ * bundle's are rebuilt so that only what `findIntent` itself writes can be live Markdown.
+ */
+function safeIntent(line) {
+    const match = INTENT.exec(line);
+    return match ? `${match[1]} ${code(match[3] ?? '')}${match[4] ?? ''}` : code(line);
+}
+function confineBundle(parsed) {
+    const notes = [];
+    let droppedTargets = 0;
+    const runs = parsed.runs.map(run => {
+        let dropped = 0;
+        const findings = run.findings.map(finding => {
+            const targets = confine(finding.targets);
+            dropped += targets.dropped;
+            return { ...finding, targets: targets.kept };
+        });
+        droppedTargets += dropped;
+        const runNotes = [
+            ...(run.notes ?? []),
+            ...(dropped > 0
+                ? [`${dropped} finding target(s) outside the repository dropped from the bundle`]
+                : [])
+        ];
+        return {
+            ...run,
+            findings,
+            findingCount: Math.max(run.findingCount, findings.length),
+            ...(runNotes.length > 0 ? { notes: runNotes } : {})
+        };
+    });
+    if (droppedTargets > 0)
+        notes.push(`${droppedTargets} finding target(s) outside the repository dropped`);
+    const changed = [];
+    let droppedChanged = 0;
+    for (const file of parsed.context.changed) {
+        const path = normalisePath(file.path, '');
+        if (path === undefined)
+            droppedChanged++;
+        else if (!changed.some(known => known.path === path))
+            changed.push({ path, class: file.class });
+    }
+    let changeSource = inlineText(parsed.context.changeSource);
+    if (droppedChanged > 0) {
+        notes.push(`${droppedChanged} changed file(s) outside the repository dropped`);
+        changeSource += ` (${droppedChanged} path(s) outside the repository dropped from the bundle)`;
+    }
+    return {
+        bundle: {
+            schema: BUNDLE_SCHEMA,
+            version: BUNDLE_VERSION,
+            createdAt: parsed.createdAt,
+            facts: evidenceFacts(parsed.facts),
+            context: { changed, changeSource, intent: parsed.context.intent.map(safeIntent) },
+            runs
+        },
+        notes
+    };
+}
+/**
+ * publish: reads bundle files matching the globs (relative to root, or absolute), validates each,
+ * and returns the good ones and why others were rejected. `expectedRepository` is the publishing
+ * workflow's own repository (`GITHUB_REPOSITORY`): a bundle claiming another one is rejected, as
+ * is one whose run URL is not on `serverUrl` (`GITHUB_SERVER_URL`).
+ */
+async function readBundles(globs, root, expectedRepository, options = {}) {
+    const server = (options.serverUrl || 'https://github.com').replace(/\/+$/, '').toLowerCase();
+    const found = await findReports(globs, root);
+    const result = { bundles: [], rejected: [], unmatched: found.unmatched, notes: [] };
+    for (const path of found.files) {
+        let data;
+        try {
+            data = await readJson((0,external_node_path_namespaceObject.resolve)(root, path));
+        }
+        catch (error) {
+            result.rejected.push({ path, reason: error.message });
+            continue;
+        }
+        const problem = headerProblem(data);
+        if (problem) {
+            result.rejected.push({ path, reason: problem });
+            continue;
+        }
+        const parsed = bundleSchema.safeParse(data);
+        if (!parsed.success) {
+            result.rejected.push({ path, reason: schemaProblem(parsed.error) });
+            continue;
+        }
+        const claimed = parsed.data.facts.repository;
+        if (claimed.toLowerCase() !== expectedRepository.toLowerCase()) {
+            result.rejected.push({
+                path,
+                reason: `claims the repository ${claimed}; this workflow publishes for ${expectedRepository}`
+            });
+            continue;
+        }
+        const runUrl = parsed.data.facts.runUrl;
+        if (runUrl !== undefined && !runUrl.toLowerCase().startsWith(`${server}/`)) {
+            result.rejected.push({ path, reason: `facts.runUrl: expected a run on ${server}` });
+            continue;
+        }
+        // The incident key is built from it: one spelling, whatever case the bundle used.
+        parsed.data.facts.repository = expectedRepository;
+        const { bundle, notes } = confineBundle(parsed.data);
+        result.bundles.push(bundle);
+        for (const note of notes)
+            result.notes.push({ path, note });
+    }
+    return result;
+}
+/**
+ * Groups bundles by incident key and merges their runs (the latest per validator command, as
+ * SPEC §5 keeps them) and contexts (changed files and intent united): one evidence per scope, as
+ * if one job had run every validator. The key is computed from each bundle's validated
+ * repository and scope; `paths`, when given, re-classifies changed files by the publisher's config.
+ */
+function mergeBundles(bundles, incidentKeySuffix, options = {}) {
+    const groups = new Map();
+    for (const bundle of bundles) {
+        const key = incidentKey(bundle.facts.repository, bundle.facts.scope, incidentKeySuffix);
+        groups.set(key, [...(groups.get(key) ?? []), bundle]);
+    }
+    return [...groups].map(([key, group]) => {
+        // Stable: bundles written at the same instant keep their reading order.
+        const ordered = group
+            .map((bundle, index) => ({ bundle, index }))
+            .sort((a, b) => a.bundle.createdAt.localeCompare(b.bundle.createdAt) || a.index - b.index)
+            .map(({ bundle }) => bundle);
+        const runs = new Map();
+        const changed = new Map();
+        const sources = [];
+        const intent = [];
+        for (const bundle of ordered) {
+            for (const run of bundle.runs)
+                runs.set(run.command, run);
+            for (const file of bundle.context.changed)
+                if (!changed.has(file.path))
+                    changed.set(file.path, {
+                        path: file.path,
+                        class: options.paths ? classify(file.path, options.paths) : file.class
+                    });
+            if (!sources.includes(bundle.context.changeSource))
+                sources.push(bundle.context.changeSource);
+            for (const line of bundle.context.intent)
+                if (!intent.includes(line))
+                    intent.push(line);
+        }
+        const latest = ordered[ordered.length - 1];
+        return {
+            key,
+            evidence: {
+                facts: latest.facts,
+                runs: [...runs.values()],
+                context: { changed: [...changed.values()], changeSource: sources.join('; '), intent }
+            }
+        };
+    });
+}
+/**
+ * workflow_run: `workflow_run.pull_requests` is empty for a fork, so the pull request a bundle
+ * claims is accepted only when the API confirms that its head SHA is the triggering run's.
+ * Returns undefined when the bundle may publish, else the reason it may not. A fork's run
+ * (`fromFork`) never speaks for a branch of this repository.
+ */
+async function verifyPullRequest(octokit, repository, facts, workflowRunHeadSha, options = {}) {
+    if (!/^[0-9a-f]{40,64}$/.test(workflowRunHeadSha))
+        return `the triggering run's head SHA is unknown ('${workflowRunHeadSha}'), so no pull request can be confirmed`;
+    if (facts.headSha !== workflowRunHeadSha)
+        return `the bundle was made at ${facts.headSha.slice(0, 7) || 'an unknown commit'}, not at the triggering run's head ${workflowRunHeadSha.slice(0, 7)}`;
+    if (facts.scope.kind === 'branch')
+        return options.fromFork
+            ? `a fork's run cannot publish for the branch ${facts.scope.name} of ${repository}`
+            : undefined;
+    const number = facts.scope.number;
+    const [owner, repo] = repository.split('/');
+    let headSha;
+    try {
+        const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: number });
+        headSha = data.head.sha;
+    }
+    catch (error) {
+        const status = error.status;
+        return status === 404
+            ? `pull request #${number} does not exist in ${repository}`
+            : `pull request #${number} of ${repository} could not be checked: ${error.message}`;
+    }
+    if (headSha !== workflowRunHeadSha)
+        return `pull request #${number}'s head is ${headSha.slice(0, 7)}, not the triggering run's head ${workflowRunHeadSha.slice(0, 7)} (a newer push publishes its own bundle)`;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/changes.ts
+
+function gitIn(cwd) {
+    return async (args) => {
+        const result = await getExecOutput('git', args, { cwd, silent: true, ignoreReturnCode: true });
+        return { code: result.exitCode, stdout: result.stdout };
+    };
+}
+const ZERO_SHA = /^0+$/;
+// How deep to fetch when a shallow checkout lacks the merge base, before giving up.
+const FETCH_DEPTHS = [100, 2000];
+async function diffNames(git, range) {
+    // --relative: in a monorepo package, only its files, relative to it (as the config's globs are).
+    const result = await git([
+        '-c',
+        'core.quotepath=off',
+        'diff',
+        '--relative',
+        '--name-only',
+        '--no-renames',
+        '-z',
+        ...range
+    ]);
+    return result.code === 0 ? result.stdout.split('\0').filter(Boolean) : undefined;
+}
+const hasCommit = async (git, sha) => (await git(['cat-file', '-e', `${sha}^{commit}`])).code === 0;
+async function mergeBaseDiff(git, base, head) {
+    if ((await git(['merge-base', base, head])).code !== 0)
+        return undefined;
+    return diffNames(git, [`${base}...${head}`]);
+}
+async function headMessage(git, sha) {
+    if (!sha)
+        return undefined;
+    const result = await git(['log', '-1', '--format=%B', sha]);
+    return result.code === 0 ? result.stdout : undefined;
+}
+/** Where the checkout's root is, and where the working directory sits in it. */
+async function repositoryLayout(git, fallbackRoot) {
+    const top = await git(['rev-parse', '--show-toplevel']);
+    const prefix = await git(['rev-parse', '--show-prefix']);
+    if (top.code !== 0 || prefix.code !== 0)
+        return { root: fallbackRoot, prefix: '' };
+    return { root: top.stdout.trim(), prefix: prefix.stdout.trim().replace(/\/$/, '') };
+}
+/** API paths are repository-relative: keep the working directory's, relative to it. */
+function underPrefix(files, prefix) {
+    if (!prefix)
+        return files;
+    return files
+        .filter(file => file.startsWith(`${prefix}/`))
+        .map(file => file.slice(prefix.length + 1));
+}
+/**
+ * The change set of SPEC §4: the pull request's files (base…head), the push's (before…after), or
+ * the checkout against `base-ref`. Shallow checkouts are handled by asking the pull request files
+ * API, or by fetching deeper until the merge base is known.
+ */
+async function computeChangeSet(facts, sources) {
+    const { git, api } = sources;
+    const [owner, repo] = facts.repository.split('/');
+    const pr = facts.pullRequest;
+    if (sources.baseRef) {
+        // A depth-1 checkout of a pull request holds its merge commit, not the head: compare HEAD then.
+        const head = pr?.headSha && (await hasCommit(git, pr.headSha)) ? pr.headSha : 'HEAD';
+        const files = await deepenUntil(git, sources.baseRef, head, [sources.baseRef]);
+        if (!files)
+            throw new Error(`Cannot compute the change set against base-ref '${sources.baseRef}': it is not a commit, branch or tag the checkout can fetch from origin.`);
+        return {
+            files,
+            source: `git diff ${sources.baseRef}...${head}`,
+            ...(await withMessage(git, pr?.headSha || head, api, owner, repo))
+        };
+    }
+    if (pr) {
+        let files = (await hasCommit(git, pr.baseSha)) && (await hasCommit(git, pr.headSha))
+            ? await mergeBaseDiff(git, pr.baseSha, pr.headSha)
+            : undefined;
+        let source = `git diff ${pr.baseSha.slice(0, 7)}...${pr.headSha.slice(0, 7)}`;
+        if (!files && api) {
+            const client = await api();
+            const listed = await client.paginate(client.rest.pulls.listFiles, {
+                owner,
+                repo,
+                pull_number: pr.number,
+                per_page: 100
+            });
+            const names = listed.flatMap(file => [
+                file.filename,
+                ...(file.previous_filename ? [file.previous_filename] : [])
+            ]);
+            files = underPrefix([...new Set(names)], sources.prefix);
+            source = `pull request files API (#${pr.number})`;
+        }
+        if (!files)
+            files = await deepenUntil(git, pr.baseSha, pr.headSha, [pr.baseSha, pr.headSha]);
+        if (!files) {
+            throw new Error(`Cannot compute the change set of pull request #${pr.number}: the checkout lacks its base commit and it could not be fetched. ` +
+                'Use actions/checkout with fetch-depth: 0, or give the action a github-token that can read pull requests.');
+        }
+        return { files, source, ...(await withMessage(git, pr.headSha, api, owner, repo)) };
+    }
+    if (facts.push) {
+        const { before, after } = facts.push;
+        const message = facts.push.headMessage
+            ? { headMessage: facts.push.headMessage }
+            : await withMessage(git, after, api, owner, repo);
+        if (ZERO_SHA.test(before))
+            return { files: [], source: 'a new branch: no earlier commit to compare with', ...message };
+        for (const sha of [before, after]) {
+            if (!(await hasCommit(git, sha)))
+                await git(['fetch', '--no-tags', '--no-recurse-submodules', '--depth=1', 'origin', sha]);
+        }
+        let files = await diffNames(git, [before, after]);
+        let source = `git diff ${before.slice(0, 7)}..${after.slice(0, 7)}`;
+        if (!files && api) {
+            const client = await api();
+            const compared = await client.rest.repos.compareCommitsWithBasehead({
+                owner,
+                repo,
+                basehead: `${before}...${after}`
+            });
+            files = underPrefix((compared.data.files ?? []).map(file => file.filename), sources.prefix);
+            source = 'compare API';
+        }
+        if (!files)
+            throw new Error(`Cannot compute the change set of the push ${before.slice(0, 7)}..${after.slice(0, 7)}: the commits could not be fetched.`);
+        return { files, source, ...message };
+    }
+    return {
+        files: [],
+        source: `no change set for a ${facts.name} event (set base-ref to compare with a branch)`
+    };
+}
+async function deepenUntil(git, base, head, wants) {
+    const known = await mergeBaseDiff(git, base, head);
+    if (known)
+        return known;
+    for (const depth of FETCH_DEPTHS) {
+        await git([
+            'fetch',
+            '--no-tags',
+            '--no-recurse-submodules',
+            `--depth=${depth}`,
+            'origin',
+            ...wants
+        ]);
+        const base2 = (await hasCommit(git, base)) ? base : 'FETCH_HEAD';
+        const files = await mergeBaseDiff(git, base2, head);
+        if (files)
+            return files;
+    }
+    return undefined;
+}
+/** The head commit's message from git, or through the API when the checkout does not hold it. */
+async function withMessage(git, sha, api, owner, repo) {
+    const local = await headMessage(git, sha);
+    if (local !== undefined)
+        return { headMessage: local };
+    if (!api || !sha || sha === 'HEAD')
+        return {};
+    const client = await api();
+    const commit = await client.rest.git.getCommit({ owner, repo, commit_sha: sha });
+    return { headMessage: commit.data.message };
+}
+/** A developer's change set: the working tree (untracked files included) against the merge base with `base`. */
+async function localChangeSet(git, base) {
+    const candidates = base
+        ? [base]
+        : ['origin/HEAD', 'origin/main', 'main', 'origin/master', 'master'];
+    for (const candidate of candidates) {
+        const mergeBase = await git(['merge-base', candidate, 'HEAD']);
+        if (mergeBase.code !== 0)
+            continue;
+        const sha = mergeBase.stdout.trim();
+        const tracked = (await diffNames(git, [sha])) ?? [];
+        const untracked = await git(['ls-files', '-z', '--others', '--exclude-standard']);
+        const files = [...new Set([...tracked, ...untracked.stdout.split('\0').filter(Boolean)])].sort();
+        return {
+            files,
+            source: `working tree against ${candidate} (merge base ${sha.slice(0, 7)})`,
+            ...(await withMessage(git, 'HEAD', undefined, '', ''))
+        };
+    }
+    if (base)
+        throw new Error(`--base '${base}' is not a branch, tag or commit this repository knows (try 'git fetch' first).`);
+    return { files: [], source: 'no base branch found (pass --base): no change set' };
+}
+
+;// CONCATENATED MODULE: ./src/codeowners.ts
+
+
+
+/** Where GitHub looks for CODEOWNERS, in its order; the first found is used. */
+const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
+// A login or an org/team slug; anything else (an email, a typo, injected Markdown) is no owner.
+const OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
+/** GitHub's CODEOWNERS pattern rules, written as globs. */
+function patternGlobs(pattern) {
+    const anchored = pattern.startsWith('/') || pattern.replace(/\/$/, '').includes('/');
+    const body = pattern.replace(/^\//, '').replace(/\/$/, '');
+    const glob = anchored ? body : `**/${body}`;
+    if (pattern.endsWith('/'))
+        return [`${glob}/**`];
+    // `docs/*` owns the files directly in docs, not deeper ones (GitHub's documented example).
+    const last = body.split('/').pop() ?? '';
+    return last.includes('*') ? [glob] : [glob, `${glob}/**`];
+}
+/**
+ * A parsed CODEOWNERS file: the last matching pattern wins, as on GitHub. Its patterns are
+ * relative to the repository root; `prefix` is where the paths asked about are relative to
+ * (the working directory of a monorepo package).
+ */
+class CodeOwners {
+    prefix;
+    rules = [];
+    constructor(text, prefix = '') {
+        this.prefix = prefix;
+        for (const raw of text.split(/\r?\n/)) {
+            const line = raw.replace(/(^|\s)#.*$/, '').trim();
+            if (line === '')
+                continue;
+            const [pattern, ...owners] = line.split(/\s+/);
+            const globs = patternGlobs(pattern.replace(/\\#/g, '#'));
+            const matchers = globs.map(glob => picomatch_default()(glob, { dot: true }));
+            this.rules.push({
+                pattern,
+                match: path => matchers.some(m => m(path)),
+                // Email owners cannot be assigned or pinged through the API; logins and teams can.
+                owners: owners
+                    .filter(owner => OWNER.test(owner))
+                    .map(owner => (owner.includes('/') ? owner : owner.slice(1)))
+            });
+        }
+    }
+    /** Owners of a file; a directory (trailing `/`) is owned as its `notes.md`, which every fixture pack has. */
+    ownersOf(path) {
+        const relative = path.endsWith('/') ? `${path}notes.md` : path;
+        const file = this.prefix ? `${this.prefix}/${relative}` : relative;
+        for (let i = this.rules.length - 1; i >= 0; i--) {
+            const rule = this.rules[i];
+            if (rule.match(file))
+                return rule.owners;
+        }
+        return [];
+    }
+}
+/** Reads CODEOWNERS where GitHub does, at the repository root, in its order; the first found is used. */
+async function readCodeOwners(repositoryRoot, prefix = '') {
+    for (const location of CODEOWNERS_LOCATIONS) {
+        try {
+            return new CodeOwners(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(repositoryRoot, location), 'utf8'), prefix);
+        }
+        catch {
+            // not at this location
+        }
+    }
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/config.ts
+
+
+
+
+
+const globs = array(schemas_string().min(1))
+    .describe('a list of globs matched against repository-relative paths');
+const ownerList = union([
+    literal('codeowners'),
+    array(schemas_string().regex(/^@?[\w.-]+(\/[\w.-]+)?$/, 'a GitHub login or @org/team'))
+])
+    .describe('GitHub logins or @org/team slugs, or "codeowners" to resolve from CODEOWNERS');
+const pathsSchema = object({
+    contract: globs.default(() => ['docs/contracts/**', 'docs/*-contract.md', '**/feature.json']),
+    fixture: globs.default(() => ['tests/contracts/fixtures/**']),
+    implementation: globs.default(() => ['services/**/src/**', 'packages/**/src/**']),
+    docs: globs.default(() => ['docs/**', '**/*.md']),
+    mcp: globs.default(() => ['tests/contracts/fixtures/mcp/**', 'services/mcp/**'])
+})
+    .strict();
+const ownersSchema = object({
+    contract: ownerList.default('codeowners'),
+    'fixture-module': ownerList.default('codeowners'),
+    'fixture-mcp': ownerList.default('codeowners'),
+    implementation: ownerList.default('codeowners'),
+    qa: ownerList.default('codeowners')
+})
+    .strict();
+const configSchema = object({
+    paths: pathsSchema.default(() => pathsSchema.parse({})),
+    checks: record(schemas_string(), globs).default(() => ({
+        'feature-catalog': ['src/features/feature-catalog.json'],
+        'legacy-alias-parity': ['tests/contracts/fixtures/mcp/legacy-alias-parity/**']
+    })),
+    runtime: array(schemas_string()).default(() => []),
+    release: object({
+        'active-phase': schemas_string().optional(),
+        blocking: array(object({ phases: array(schemas_string()).min(1), paths: globs }).strict())
+            .default(() => []),
+        optional: globs.default(() => [])
+    })
+        .strict()
+        .optional(),
+    owners: ownersSchema.default(() => ownersSchema.parse({})),
+    formats: formatsSchema.optional(),
+    'problem-matchers': problemMatchersSchema.optional(),
+    intent: object({
+        labels: array(schemas_string()).default(() => ['behavior-change']),
+        trailers: array(schemas_string()).default(() => ['Behavior-Change: intentional'])
+    })
+        .strict()
+        .default(() => ({ labels: ['behavior-change'], trailers: ['Behavior-Change: intentional'] }))
+})
+    .strict();
+/** The playbook defaults: the SPEC's example paths and checks, owners from CODEOWNERS. */
+function defaultConfig() {
+    return configSchema.parse({});
+}
+function getErrorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** A problem with the configuration file, phrased for the person who has to fix it. */
+class ConfigError extends Error {
+}
+/** Validates parsed YAML; errors name the file, the key and what was expected. */
+function parseConfig(text, file) {
+    let data;
+    try {
+        data = (0,dist/* parse */.qg)(text, { maxAliasCount: 100 });
+    }
+    catch (error) {
+        const where = error instanceof dist/* YAMLParseError */.XT && error.linePos ? ` at line ${error.linePos[0].line}` : '';
+        const first = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        throw new ConfigError(`${file}: not valid YAML${where}: ${first}`);
+    }
+    const parsed = configSchema.safeParse(data ?? {}, {
+        // Say what was expected where zod alone would only say "Invalid input" or name no key.
+        error: issue => {
+            const description = issue.inst?.description;
+            if (issue.code === 'invalid_union' && description)
+                return `expected ${description}`;
+            if (issue.code === 'unrecognized_keys') {
+                const known = Object.keys(issue.inst?.shape ?? {});
+                return `unknown key; expected one of: ${known.join(', ')}`;
+            }
+            return undefined;
+        }
+    });
+    if (!parsed.success) {
+        const problems = parsed.error.issues.flatMap(issue => {
+            const keys = issue.code === 'unrecognized_keys'
+                ? issue.keys.map(key => [...issue.path, key])
+                : [issue.path];
+            return keys.map(path => `  - ${path.length > 0 ? path.join('.') : '(top level)'}: ${issue.message}`);
+        });
+        throw new ConfigError(`${file} is not a valid contract-drift-triage configuration:\n${problems.join('\n')}`);
+    }
+    return parsed.data;
+}
+/**
+ * Reads the config file. A missing file at the default location means "playbook defaults";
+ * a missing file the user named explicitly is an error, since their settings would be ignored.
+ */
+async function loadConfig(file, explicit) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT' && !explicit) {
+            return { config: defaultConfig(), source: 'playbook defaults (no configuration file)' };
+        }
+        throw new ConfigError(`Cannot read the configuration file '${file}': ${error.message}. ` +
+            `Check the 'config' input, or remove it to use the playbook defaults.`);
+    }
+    return { config: parseConfig(text, file), source: file };
+}
+
+;// CONCATENATED MODULE: ./src/github/client.ts
+const MAX_RETRIES = 3;
+/** Waits GitHub asks for beyond this are not worth holding a runner for: give up and degrade. */
+const MAX_WAIT_SECONDS = 60;
+/**
+ * Scales every wait of the retry and throttling plugins (1 = GitHub's own pacing). Only the
+ * tests set it (`CONTRACT_DRIFT_TRIAGE_TIME_SCALE`), against the emulator, so rate-limit waits
+ * and write pacing take milliseconds instead of seconds.
+ */
+function timeScale(env) {
+    const scale = Number(env.CONTRACT_DRIFT_TRIAGE_TIME_SCALE ?? 1);
+    return Number.isFinite(scale) && scale > 0 && scale <= 1 ? scale : 1;
+}
+/**
+ * An authenticated client that retries server errors and follows GitHub's rate-limit guidance
+ * (`retry-after`, `x-ratelimit-reset`, paced writes) within a bounded wait. Loaded on first use:
+ * a run that never calls the API never pays for octokit.
+ */
+async function createOctokit(token, log, env = process.env) {
+    const [{ getOctokit: build }, { retry }, { throttling }] = await Promise.all([
+        __nccwpck_require__.e(/* import() */ 758).then(__nccwpck_require__.bind(__nccwpck_require__, 1758)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9735)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6856))
+    ]);
+    const onLimit = (kind) => (retryAfter, options, _octokit, retryCount) => {
+        const retrying = retryCount < MAX_RETRIES && retryAfter <= MAX_WAIT_SECONDS;
+        log(`GitHub ${kind} rate limit on ${options.method} ${options.url}: ${retrying ? `retrying after ${retryAfter} s` : `giving up (asked to wait ${retryAfter} s)`}`);
+        return retrying;
+    };
+    const scale = timeScale(env);
+    const pacing = scale === 1 ? {} : await scaledPacing(scale);
+    return build(token, {
+        throttle: {
+            onRateLimit: onLimit('primary'),
+            onSecondaryRateLimit: onLimit('secondary'),
+            retryAfterBaseValue: 1000 * scale,
+            ...pacing
+        },
+        retry: { retries: MAX_RETRIES, retryAfterBaseValue: 1000 * scale }
+    }, retry, throttling);
+}
+/** The throttling plugin's request groups with their spacing scaled (its defaults, times `scale`). */
+async function scaledPacing(scale) {
+    // The light build, as the plugin itself uses (no clustering code); its types are the full one's.
+    const { default: Bottleneck } = (await __nccwpck_require__.e(/* import() */ 251).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3251, 23)));
+    const group = (name, maxConcurrent, minTime) => new Bottleneck.Group({
+        id: `contract-drift-triage-${name}`,
+        maxConcurrent,
+        minTime: minTime * scale
+    });
+    return {
+        global: group('global', 10, 0),
+        auth: group('auth', 1, 0),
+        search: group('search', 1, 2000),
+        write: group('write', 1, 1000),
+        notifications: group('notifications', 1, 3000)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/github/checks.ts
+/** GitHub takes at most 50 annotations per check run request. */
+const PER_REQUEST = 50;
+/**
+ * The annotations beyond the ten a step may write, as a check run on the head commit. Needs
+ * `checks: write`; without it the findings are still all in the summary and the record.
+ */
+async function publishCheckRun(octokit, repository, headSha, annotations, title) {
+    const [owner, repo] = repository.split('/');
+    const placed = annotations
+        .filter((annotation) => annotation.file !== undefined)
+        .map(annotation => ({
+        path: annotation.file,
+        start_line: annotation.startLine ?? 1,
+        end_line: annotation.startLine ?? 1,
+        annotation_level: 'failure',
+        title: annotation.title.slice(0, 255),
+        message: annotation.message.slice(0, 4000)
+    }));
+    const batches = Array.from({ length: Math.ceil(placed.length / PER_REQUEST) }, (_, i) => placed.slice(i * PER_REQUEST, (i + 1) * PER_REQUEST));
+    const output = (batch) => ({
+        title,
+        summary: `${placed.length} finding(s) beyond the ten annotations a step may write. The job summary holds the incident record.`,
+        annotations: batch
+    });
+    const { data } = await octokit.rest.checks.create({
+        owner,
+        repo,
+        name: 'contract-drift-triage findings',
+        head_sha: headSha,
+        status: 'completed',
+        conclusion: 'failure',
+        output: output(batches[0] ?? [])
+    });
+    for (const batch of batches.slice(1)) {
+        await octokit.rest.checks.update({ owner, repo, check_run_id: data.id, output: output(batch) });
+    }
+    return placed.length;
+}
+
+;// CONCATENATED MODULE: ./src/route.ts
+
+/** Playbook 3.3, the routing matrix. */
+const MATRIX = {
+    'schema-drift': { secondary: 'qa', action: 'Update contract + fixture pack in same PR' },
+    'fixture-stale': { secondary: 'qa', action: 'Refresh expected fixtures and `notes.md`' },
+    'runtime-regression': {
+        secondary: 'contract',
+        action: 'Fix runtime path, preserve contract baseline'
+    }
+};
+const ROLE_NAMES = {
+    contract: 'Contract owner',
+    'fixture-module': 'Fixture owner (module)',
+    'fixture-mcp': 'Fixture owner (MCP)',
+    implementation: 'Implementation owner',
+    qa: 'QA owner'
+};
+function resolveRole(role, input) {
+    const configured = input.config.owners[role];
+    if (configured !== 'codeowners') {
+        return configured.map(owner => owner.includes('/') ? (owner.startsWith('@') ? owner : `@${owner}`) : owner.replace(/^@/, ''));
+    }
+    if (!input.codeowners)
+        return [];
+    const wanted = role === 'contract'
+        ? 'contract'
+        : role === 'implementation'
+            ? 'implementation'
+            : role === 'qa'
+                ? undefined
+                : 'fixture';
+    const ownFiles = wanted
+        ? input.affected.filter(path => classify(path, input.config.paths) === wanted)
+        : [...input.validatorFiles];
+    const files = ownFiles.length > 0 ? ownFiles : input.affected;
+    const owners = [];
+    for (const file of files) {
+        for (const owner of input.codeowners.ownersOf(file))
+            if (!owners.includes(owner))
+                owners.push(owner);
+    }
+    return owners;
+}
+/** SPEC §4: the MCP fixture owner when the affected fixtures or the changed implementation are on the MCP side. */
+function isMcpSide(input) {
+    const { paths } = input.config;
+    const fixtures = input.affected.filter(path => classify(path, paths) === 'fixture');
+    return [...fixtures, ...input.changedImplementation].some(path => matchesAny(path, paths.mcp));
+}
+/** Who owns the incident: the matrix's primary and secondary roles, resolved to people and teams. */
+function route(input) {
+    let primaryRole;
+    let secondaryRole;
+    let requiredAction;
+    if (!input.bucket) {
+        primaryRole = 'qa';
+        requiredAction =
+            'Make the validators run again (fix the crash, restore the missing command or the hang), then re-run the gate';
+    }
+    else {
+        const row = MATRIX[input.bucket];
+        primaryRole =
+            input.bucket === 'schema-drift'
+                ? 'contract'
+                : input.bucket === 'runtime-regression'
+                    ? 'implementation'
+                    : isMcpSide(input)
+                        ? 'fixture-mcp'
+                        : 'fixture-module';
+        secondaryRole = row.secondary;
+        requiredAction = row.action;
+    }
+    const roles = [primaryRole, ...(secondaryRole ? [secondaryRole] : [])];
+    // A validator error with findings keeps its bucket's routing, and QA must make the gate whole again.
+    if (input.validatorError && !roles.includes('qa'))
+        roles.push('qa');
+    const owners = {};
+    for (const role of roles)
+        owners[role] = resolveRole(role, input);
+    return { primaryRole, ...(secondaryRole ? { secondaryRole } : {}), requiredAction, owners };
+}
+/** Everyone the incident is routed to, primary first, without repeats. */
+function allOwners(routing) {
+    return [...new Set(Object.values(routing.owners).flat())];
+}
+
+;// CONCATENATED MODULE: ./src/render.ts
+
+
+const BUCKET_NAMES = {
+    'schema-drift': 'Schema drift',
+    'fixture-stale': 'Fixture stale',
+    'runtime-regression': 'Runtime regression'
+};
+const LEVEL_NAMES = { high: 'High', medium: 'Medium', low: 'Low' };
+const OUTCOME_WORDS = {
+    passed: 'passed',
+    failed: 'failed',
+    crashed: 'crashed',
+    missing: 'missing (command not found)',
+    'timed-out': 'timed out'
+};
+const FULL = { findingsPerValidator: Infinity, excerptChars: Infinity };
+/** Playbook 3.5, word for word. */
+const CHECKLIST = [
+    'Capture failing command/log in the incident record.',
+    'Record bucket classification and owner assignment.',
+    'Submit remediation PR with: contract delta (if required), fixture delta (if required), updated `notes.md`, validator pass proof.',
+    'Re-run triage validators and attach green output.',
+    'Close incident with root-cause and prevention note.'
+];
+// `PR #140` is ours and should link to the pull request; a branch name is someone's text.
+const scopeMarkdown = (scope) => /^PR #\d+$/.test(scope) ? scope : inlineText(scope);
+const scopePlain = (scope) => (/^PR #\d+$/.test(scope) ? scope : plainText(scope));
+function bucketTitle(record) {
+    return record.classification ? BUCKET_NAMES[record.classification.bucket] : 'Validator error';
+}
+/** `[contract-drift] <Bucket> (<Severity>) — <scope>` (SPEC §3). */
+function incidentTitle(record) {
+    return `[contract-drift] ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}) — ${scopePlain(record.scope)}`;
+}
+function ownerNames(owners) {
+    if (!owners || owners.length === 0)
+        return 'unassigned (no owner configured or in CODEOWNERS)';
+    return owners.map(owner => (owner.startsWith('@') ? owner : `@${owner}`)).join(', ');
+}
+function roleLine(role, record) {
+    if (!role)
+        return '—';
+    return `${ROLE_NAMES[role]}: ${ownerNames(record.routing?.owners[role])}`;
+}
+function failingChecks(record) {
+    const red = record.runs.filter(run => run.outcome !== 'passed');
+    const redNow = new Set(red.map(run => run.command));
+    const healed = (record.lifecycle?.failingChecks ?? []).filter(command => !redNow.has(command));
+    const parts = [
+        ...red.map(run => `${code(run.command)} (${exitWords(run)})`),
+        ...healed.map(command => `${code(command)} (passes now)`)
+    ];
+    return parts.length > 0 ? parts.join('; ') : 'none (all validators passed)';
+}
+function exitWords(run) {
+    const exit = run.exitCode === null ? 'stopped' : `exit ${run.exitCode}`;
+    return run.outcome === 'failed' || run.outcome === 'passed'
+        ? exit
+        : `${OUTCOME_WORDS[run.outcome]}, ${exit}`;
+}
+function findingLine(finding) {
+    const where = finding.targets.length > 0 ? ` → ${finding.targets.map(code).join(', ')}` : '';
+    const line = finding.line !== undefined ? ` (line ${finding.line})` : '';
+    const tag = finding.tag ? `[${finding.tag}] ` : '';
+    return `- ${code(tag + finding.message)}${where}${line}${finding.runtime ? ' · runtime' : ''}`;
+}
+/** The ten fields of the playbook's incident record template, in its order and wording. */
+function renderFields(record) {
+    const bucket = record.classification
+        ? BUCKET_NAMES[record.classification.bucket]
+        : record.result === 'pass'
+            ? 'none (green)'
+            : 'pending (validator error: no findings to classify, needs triage)';
+    const proof = record.lifecycle?.validationProof
+        ? proofText(record.lifecycle.validationProof)
+        : record.result === 'pass'
+            ? greenProof(record)
+            : 'pending';
+    const setBy = record.lifecycle?.bucketSetBy;
+    const bucketNote = setBy ? ` (set by ${code(setBy)}, over the classifier)` : '';
+    const fields = [
+        ['Incident ID', record.incidentId],
+        ['Detected at', record.detectedAt],
+        ['Detected by (CI/local)', record.detectedBy],
+        ['Failing command/check', failingChecks(record)],
+        ['Bucket (schema drift | fixture stale | runtime regression)', bucket + bucketNote],
+        ['Severity', record.severity ? LEVEL_NAMES[record.severity] : 'none (green)'],
+        ['Owner', record.routing ? roleLine(record.routing.primaryRole, record) : 'none (green)'],
+        ['Resolution PR', record.lifecycle?.resolutionPr ?? 'pending'],
+        ['Validation proof', proof],
+        ['Prevention follow-up', record.lifecycle?.preventionFollowUp ?? 'pending']
+    ];
+    return fields.map(([name, value]) => `- **${name}:** ${value}`).join('\n');
+}
+function proofText(proof) {
+    const lines = proof.okLines.length > 0 ? proof.okLines.map(code).join('; ') : 'every validator exited 0';
+    return `${lines} — green at ${proof.at}${proof.runUrl ? ` ([run](${proof.runUrl}))` : ''}`;
+}
+function greenProof(record) {
+    const ok = record.runs.flatMap(run => run.okLines);
+    return ok.length > 0 ? ok.map(code).join('; ') : `${record.runs.length} validator(s) exited 0`;
+}
+function renderFindings(record, limits) {
+    const sections = record.runs
+        .filter(run => run.outcome !== 'passed')
+        .map(run => {
+        const head = `**${code(run.command)}** — ${OUTCOME_WORDS[run.outcome]} (${exitWords(run)}, ${(run.durationMs / 1000).toFixed(1)} s)`;
+        const crash = run.crash ? [`- crash: ${code(run.crash)}`] : [];
+        const notes = (run.notes ?? []).slice(0, 5).map(note => `- note: ${code(note)}`);
+        const lines = run.findings.slice(0, limits.findingsPerValidator).map(findingLine);
+        const hidden = run.findingCount - lines.length;
+        const more = hidden > 0
+            ? [
+                `- … and ${hidden} more finding(s), not shown here (${run.findings.length} kept in the record JSON, ${run.findingCount} counted)`
+            ]
+            : [];
+        const none = lines.length === 0 && crash.length === 0 ? ['- no findings: see the log excerpt'] : [];
+        return [head, ...crash, ...notes, ...lines, ...more, ...none].join('\n');
+    });
+    const green = record.runs
+        .filter(run => run.outcome === 'passed')
+        .map(run => `${code(run.command)}`);
+    if (green.length > 0)
+        sections.push(`Passed: ${green.join(', ')}`);
+    return sections.join('\n\n');
+}
+/** Head and tail of a long log, cut at line ends, saying what was cut. */
+function cutExcerpt(excerpt, max) {
+    if (excerpt.length <= max)
+        return excerpt;
+    const half = Math.floor(max / 2);
+    const head = excerpt.slice(0, half).replace(/\n[^\n]*$/, '');
+    const tail = excerpt.slice(-half).replace(/^[^\n]*\n/, '');
+    return `${head}\n… ${excerpt.length - head.length - tail.length} characters cut here; the run's log has everything …\n${tail}`;
+}
+// The summary line of <details> is raw HTML, where a code span is not code: no untrusted text there.
+function renderExcerpts(record, limits) {
+    if (limits.excerptChars <= 0)
+        return '';
+    return record.runs
+        .filter(run => run.outcome !== 'passed' && run.excerpt !== '')
+        .map((run, i, all) => `<details><summary>Output ${i + 1} of ${all.length}</summary>\n\n${code(run.command)}\n\n${codeBlock(cutExcerpt(run.excerpt, limits.excerptChars))}\n\n</details>`)
+        .join('\n');
+}
+/** The whole incident record as Markdown: fields, routing, root cause, why, findings, log, checklist. */
+function renderRecord(record, limits = FULL) {
+    const parts = ['### Incident record', renderFields(record)];
+    if (record.result === 'pass' && !record.lifecycle) {
+        parts.push('### Findings', renderFindings(record, limits) || 'none');
+        return parts.join('\n\n');
+    }
+    const routing = record.routing;
+    if (routing) {
+        parts.push('### Routing', '| Primary owner | Secondary owner | Required action |\n|---|---|---|\n' +
+            `| ${roleLine(routing.primaryRole, record)} | ${roleLine(routing.secondaryRole, record)} | ${routing.requiredAction} |`);
+        const extra = Object.keys(routing.owners).filter(role => role !== routing.primaryRole && role !== routing.secondaryRole);
+        if (extra.length > 0)
+            parts.push(`Also routed to ${extra.map(role => roleLine(role, record)).join('; ')} (a validator error).`);
+    }
+    parts.push('### Root cause', record.lifecycle?.rootCause ?? 'pending');
+    const c = record.classification;
+    parts.push('### Classification', c
+        ? `**${BUCKET_NAMES[c.bucket]}**, confidence **${c.confidence}** (${c.rule === 0 ? 'set by a person' : `SPEC §4 rule ${c.rule}`}). ${c.reason}\n\n` +
+            c.evidence.map(line => `- ${line}`).join('\n')
+        : 'No bucket: a validator could not run to completion and no other validator reported a finding, so nothing is guessed.', `**Severity ${LEVEL_NAMES[record.severity ?? 'high']}:** ${record.severityReason ?? ''}`);
+    parts.push('### Findings', renderFindings(record, limits));
+    const excerpts = renderExcerpts(record, limits);
+    if (excerpts)
+        parts.push('### Log excerpt', excerpts);
+    else if (limits.excerptChars <= 0)
+        parts.push('### Log excerpt', "Not shown here to stay within GitHub's size limit: see the run's log and the record JSON.");
+    const ticked = record.lifecycle?.checklist ?? [
+        true,
+        record.classification !== undefined,
+        false,
+        false,
+        false
+    ];
+    parts.push('### Resolution checklist', CHECKLIST.map((step, i) => `- [${ticked[i] ? 'x' : ' '}] ${i + 1}. ${step}`).join('\n'));
+    const run = record.runUrl ? ` ([run](${record.runUrl}))` : '';
+    const history = record.lifecycle?.history;
+    if (history && history.length > 0) {
+        parts.push('### History', history
+            .map(entry => `- ${entry.at} — ${entry.what}${entry.runUrl ? ` ([run](${entry.runUrl}))` : ''}`)
+            .join('\n'));
+        return parts.join('\n\n');
+    }
+    parts.push('### History', `- ${record.detectedAt} — detected by ${record.detectedBy}${run} in ${scopeMarkdown(record.scope)}: ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}), result \`${record.result}\`.`);
+    return parts.join('\n\n');
+}
+/** The job summary: the verdict in the first lines, then the whole record. */
+function renderSummary(record, limits = FULL) {
+    const findings = record.runs.reduce((n, run) => n + run.findingCount, 0);
+    if (record.result === 'pass') {
+        return [
+            `## ✅ Contract drift gate green — ${scopeMarkdown(record.scope)}`,
+            `${record.runs.length} validator(s) passed.`,
+            renderFindings(record, limits)
+        ].join('\n\n');
+    }
+    const routing = record.routing;
+    const c = record.classification;
+    const rows = [
+        ['Result', `\`${record.result}\``],
+        [
+            'Bucket',
+            c
+                ? `${BUCKET_NAMES[c.bucket]} — confidence ${c.confidence}`
+                : 'Validator error (needs triage)'
+        ],
+        ['Severity', LEVEL_NAMES[record.severity ?? 'high']],
+        ['Owner', routing ? roleLine(routing.primaryRole, record) : '—'],
+        ['Then', routing ? roleLine(routing.secondaryRole, record) : '—'],
+        ['Required action', routing?.requiredAction ?? '—'],
+        ['Findings', String(findings)]
+    ];
+    return [
+        `## 🔴 Contract drift: ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}) — ${scopeMarkdown(record.scope)}`,
+        '| | |\n|---|---|\n' + rows.map(([k, v]) => `| **${k}** | ${v} |`).join('\n'),
+        `**Why:** ${c ? c.reason : 'A validator crashed, was missing or timed out, and no finding was reported to classify.'}`,
+        renderRecord(record, limits)
+    ].join('\n\n');
+}
+const STEPS = [
+    { findingsPerValidator: Infinity, excerptChars: 16_000 },
+    { findingsPerValidator: 200, excerptChars: 4_000 },
+    { findingsPerValidator: 50, excerptChars: 1_000 },
+    { findingsPerValidator: 10, excerptChars: 0 },
+    { findingsPerValidator: 0, excerptChars: 0 }
+];
+/**
+ * Renders within a channel's size budget (`measure`: bytes for the summary, characters for an
+ * issue body) by showing fewer findings and shorter logs, never by cutting the Markdown: the
+ * record fields, routing and classification always stay whole.
+ */
+function renderWithin(budget, render, measure = text => Buffer.byteLength(text)) {
+    let text = '';
+    for (const limits of STEPS) {
+        text = render(limits);
+        if (measure(text) <= budget)
+            return text;
+    }
+    // Only a pathological command list gets here; cut it rather than lose the whole channel.
+    while (measure(text) > budget)
+        text = text.slice(0, Math.floor(text.length * 0.9));
+    return text;
+}
+/** The record as the playbook's plain-text template, for a terminal (the CLI). */
+function renderPlain(record) {
+    const fields = renderFields(record)
+        .replace(/^- \*\*(.+?):\*\* /gm, '$1: ')
+        .replace(/`+ ?([^`]*?) ?`+/g, '$1');
+    const lines = [fields];
+    if (record.classification)
+        lines.push('', `Why: ${record.classification.reason}`, ...record.classification.evidence.map(e => `  - ${e.replace(/`/g, '')}`));
+    if (record.routing)
+        lines.push('', `Required action: ${record.routing.requiredAction.replace(/`/g, '')}`, `Owners: ${ownerNames(record.owners)}`);
+    for (const run of record.runs.filter(r => r.outcome !== 'passed')) {
+        lines.push('', `${run.command}: ${OUTCOME_WORDS[run.outcome]} (${exitWords(run)})`);
+        if (run.crash)
+            lines.push(`  crash: ${run.crash}`);
+        for (const f of run.findings)
+            lines.push(`  - ${f.tag ? `[${f.tag}] ` : ''}${f.message}${f.targets.length ? ` -> ${f.targets.join(', ')}` : ''}`);
+    }
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/incident.ts
+
+/** The hidden marker that identifies an incident's scope (SPEC §3). */
+const markerFor = (key) => `<!-- contract-drift-triage:key=${key} -->`;
+const incident_STATE = /<!-- contract-drift-triage:state=([A-Za-z0-9+/=]+) -->/;
+const RESULT = /<!-- contract-drift-triage:result=([A-Za-z0-9+/=]+) -->/;
+const MAX_STORED_FINDINGS = 50;
+const MAX_STORED_MESSAGE = 500;
+const MAX_STORED_EXCERPT = 2000;
+const MAX_HISTORY = 30;
+const incident_encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64');
+function incident_decode(pattern, text) {
+    const match = pattern.exec(text);
+    if (!match)
+        return undefined;
+    try {
+        return JSON.parse(Buffer.from(match[1], 'base64').toString('utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The state hidden in an incident body written by this action, if any. */
+function readState(body) {
+    const state = incident_decode(incident_STATE, body ?? '');
+    return state && state.v === 1 && Array.isArray(state.runs) ? state : undefined;
+}
+/** Validator results posted as a comment (in a race, or by a matrix leg): the append-only log. */
+function readResultComment(body) {
+    const runs = incident_decode(RESULT, body ?? '');
+    return Array.isArray(runs) ? runs : [];
+}
+/** A validator's result as a person reads it: same outcome and same findings. */
+const sameResult = (a, b) => findingsFingerprint([a]) === findingsFingerprint([b]);
+/** A run trimmed to what an issue body can carry. */
+function storeRun(run, at, runUrl, findings = MAX_STORED_FINDINGS) {
+    const kept = run.findings.slice(0, findings).map(finding => ({
+        ...finding,
+        message: finding.message.slice(0, MAX_STORED_MESSAGE),
+        targets: finding.targets.slice(0, 3)
+    }));
+    return {
+        ...run,
+        findings: kept,
+        okLines: run.okLines.slice(0, 5),
+        excerpt: run.excerpt.length > MAX_STORED_EXCERPT
+            ? `… ${run.excerpt.slice(-MAX_STORED_EXCERPT)}`
+            : run.excerpt,
+        at,
+        ...(runUrl ? { runUrl } : {})
+    };
+}
+/** The latest result per validator (by command): runs of different validators add up (SPEC §5). */
+function mergeRuns(...sources) {
+    const latest = new Map();
+    for (const runs of sources) {
+        for (const run of runs) {
+            const known = latest.get(run.command);
+            if (!known || known.at <= run.at)
+                latest.set(run.command, run);
+        }
+    }
+    return [...latest.values()];
+}
+/** What a person reads as "the findings": which validator said what. */
+function findingsFingerprint(runs) {
+    return runs
+        .map(run => `${run.command}\u0000${run.outcome}\u0000${run.findings
+        .map(f => `${f.tag}:${f.message}`)
+        .sort()
+        .join('\u0001')}`)
+        .sort()
+        .join('\u0002');
+}
+function verdictFingerprint(verdict) {
+    const c = verdict?.classification;
+    return `${verdict?.result ?? ''}|${c?.bucket ?? ''}|${c?.confidence ?? ''}|${verdict?.severity ?? ''}|${verdict?.routing?.primaryRole ?? ''}`;
+}
+function verdictOf(record) {
+    return {
+        result: record.result,
+        ...(record.classification ? { classification: record.classification } : {}),
+        ...(record.severity ? { severity: record.severity } : {}),
+        ...(record.severityReason ? { severityReason: record.severityReason } : {}),
+        ...(record.routing ? { routing: record.routing } : {}),
+        owners: record.owners
+    };
+}
+const ROOT_CAUSE = /### Root cause\n\n([\s\S]*?)\n\n### /;
+const PREVENTION = /^- \*\*Prevention follow-up:\*\* (.*)$/m;
+/** What a person wrote into the record (root cause, prevention follow-up): kept across rewrites. */
+function readNotes(body) {
+    const rootCause = ROOT_CAUSE.exec(body ?? '')?.[1]?.trim();
+    const prevention = PREVENTION.exec(body ?? '')?.[1]?.trim();
+    return {
+        ...(rootCause && rootCause !== 'pending' ? { rootCause } : {}),
+        ...(prevention && prevention !== 'pending' ? { preventionFollowUp: prevention } : {})
+    };
+}
+/** Appends to the record's history, keeping its most recent entries. */
+function withHistory(lifecycle, what, at, runUrl) {
+    const history = [...lifecycle.history, { at, what, ...(runUrl ? { runUrl } : {}) }];
+    return { ...lifecycle, history: history.slice(-MAX_HISTORY) };
+}
+function newLifecycle() {
+    return { checklist: [false, false, false, false, false], history: [], failingChecks: [] };
+}
+/** The issue body: the key marker, the rendered record, and the state, within GitHub's limit. */
+function renderIssueBody(state, renderRecordWithin) {
+    const marker = markerFor(state.key);
+    let trimmed = state;
+    let hidden = `<!-- contract-drift-triage:state=${incident_encode(trimmed)} -->`;
+    // The state must fit beside a readable record: keep fewer findings per validator until it does.
+    for (const findings of [20, 5, 0]) {
+        if (hidden.length <= 24_000)
+            break;
+        trimmed = {
+            ...trimmed,
+            runs: trimmed.runs.map(run => storeRun(run, run.at, run.runUrl, findings))
+        };
+        hidden = `<!-- contract-drift-triage:state=${incident_encode(trimmed)} -->`;
+    }
+    const budget = ISSUE_BODY_LIMIT - marker.length - hidden.length - 4;
+    return `${marker}\n${renderRecordWithin(budget)}\n\n${hidden}`;
+}
+/** A comment carrying validator results for the body to absorb on the next write. */
+function renderResultComment(text, runs) {
+    return `${text}\n\n<!-- contract-drift-triage:result=${incident_encode(runs)} -->`;
+}
+/** GitHub refuses issue and comment bodies over 65,536 characters. */
+const ISSUE_BODY_LIMIT = 65_536;
+
+
+;// CONCATENATED MODULE: ./src/remediation.ts
+
+
+/** `Refs DRIFT-…` or `#N` in a pull request's title or body: the incidents it says it remediates. */
+function incidentReferences(text) {
+    const ids = [...new Set([...text.matchAll(/\bDRIFT-\d{8}-[0-9a-f]{6}\b/g)].map(m => m[0]))];
+    const numbers = [
+        ...new Set([...text.matchAll(/(?:^|[\s(])#(\d{1,9})\b/g)].map(m => Number(m[1])))
+    ];
+    return { ids, numbers };
+}
+const isExpectedFixture = (path) => /(^|\/)(output|response)\.expected[^/]*$|(^|\/)[^/]*\.expected\.[^/]+$/.test(path);
+/**
+ * Checks a pull request's changes against the bucket's required action (SPEC §5): schema drift
+ * needs contract and fixture pack together; fixture stale, refreshed expected fixtures; runtime
+ * regression, implementation changed with contract and expected fixtures untouched; every
+ * bucket, the affected pack's `notes.md` and green validators.
+ */
+function checkRemediation(input) {
+    const { changed } = input;
+    const of = (cls) => changed.filter(f => f.class === cls).map(f => f.path);
+    const contract = of('contract');
+    const fixtures = of('fixture');
+    const expected = fixtures.filter(isExpectedFixture);
+    const implementation = of('implementation');
+    const packs = [
+        ...new Set(input.affected.map(packDirectory).filter((pack) => pack !== undefined))
+    ];
+    const list = (paths) => paths.length > 0 ? paths.slice(0, 5).map(code).join(', ') : 'none';
+    const requirements = [];
+    const need = (what, satisfied, detail) => {
+        requirements.push({ what, satisfied, detail });
+    };
+    if (input.bucket === 'schema-drift') {
+        need('Contract delta', contract.length > 0, `contract files changed: ${list(contract)}`);
+        need('Fixture delta in the same pull request', fixtures.length > 0, `fixture files changed: ${list(fixtures)}`);
+    }
+    else if (input.bucket === 'fixture-stale') {
+        need('Expected fixtures refreshed', expected.length > 0, `expected fixture files changed: ${list(expected)}`);
+    }
+    else {
+        need('Runtime path fixed', implementation.length > 0, `implementation files changed: ${list(implementation)}`);
+        need('Contract baseline preserved', contract.length === 0, `contract files changed: ${list(contract)}`);
+        need('Expected fixtures untouched', expected.length === 0, `expected fixture files changed: ${list(expected)}`);
+    }
+    const notes = changed
+        .map(f => f.path)
+        .filter(path => path.endsWith('/notes.md') && path.startsWith(`${FIXTURE_ROOT}/`));
+    const missingNotes = packs.filter(pack => !notes.includes(`${pack}/notes.md`));
+    need('Updated `notes.md`', packs.length > 0 ? missingNotes.length === 0 : notes.length > 0, packs.length > 0
+        ? missingNotes.length === 0
+            ? `updated: ${list(packs.map(pack => `${pack}/notes.md`))}`
+            : `not updated: ${list(missingNotes.map(pack => `${pack}/notes.md`))}`
+        : `fixture notes changed: ${list(notes)}`);
+    need('Validator pass proof', input.result === 'pass', `validators: ${input.result}`);
+    return {
+        incidentId: input.incidentId,
+        issueNumber: input.issueNumber,
+        bucket: input.bucket,
+        requirements,
+        complete: requirements.every(r => r.satisfied)
+    };
+}
+/** The check as a person reads it in the summary. */
+function renderRemediation(check) {
+    const head = `### Remediation check: ${check.incidentId} (#${check.issueNumber}) — ${check.complete ? 'complete' : 'incomplete'}`;
+    return [
+        head,
+        ...check.requirements.map(r => `- ${r.satisfied ? '✅' : '❌'} ${r.what} — ${r.detail}`)
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/github/labels.ts
+/** SPEC §3's labels, with the colour and description they are created with (never changed after). */
+const LABELS = {
+    'contract-drift': {
+        color: 'b60205',
+        description: 'Contract drift incident (contract-drift-triage)'
+    },
+    'bucket:schema-drift': {
+        color: 'd93f0b',
+        description: 'Contract or schema changed; the fixture baseline did not follow'
+    },
+    'bucket:fixture-stale': {
+        color: 'fbca04',
+        description: 'Behaviour changed on purpose; expected fixtures not refreshed'
+    },
+    'bucket:runtime-regression': {
+        color: '5319e7',
+        description: 'Contract and fixtures are right; the implementation is wrong'
+    },
+    'bucket:needs-triage': {
+        color: 'ededed',
+        description: 'A validator could not run and reported no findings to classify'
+    },
+    'severity:high': {
+        color: 'b60205',
+        description: 'Drift on a release-blocking contract path in the active phase'
+    },
+    'severity:medium': {
+        color: 'fbca04',
+        description: 'Drift isolated to a non-release path or optional fixture pack'
+    },
+    'severity:low': {
+        color: '0e8a16',
+        description: 'Documentation-only mismatch with no runtime contract impact'
+    },
+    'owner:contract': { color: '1d76db', description: 'Routed to the contract owner' },
+    'owner:fixture-module': { color: '1d76db', description: 'Routed to the module fixture owner' },
+    'owner:fixture-mcp': { color: '1d76db', description: 'Routed to the MCP fixture owner' },
+    'owner:implementation': { color: '1d76db', description: 'Routed to the implementation owner' },
+    'owner:qa': { color: '1d76db', description: 'Routed to the QA owner' }
+};
+const OURS = /^(contract-drift|bucket:|severity:|owner:)/i;
+function bucketLabel(bucket) {
+    return bucket ? `bucket:${bucket}` : 'bucket:needs-triage';
+}
+/** The labels an incident carries: one bucket, one severity, one owner role (SPEC §3). */
+function incidentLabels(record) {
+    return [
+        'contract-drift',
+        bucketLabel(record.classification?.bucket),
+        `severity:${record.severity ?? 'high'}`,
+        ...(record.routing ? [`owner:${record.routing.primaryRole}`] : [])
+    ];
+}
+/** Replaces this action's labels and keeps every label a person added. */
+function mergeLabels(current, ours) {
+    return [...current.filter(name => !OURS.test(name)), ...ours];
+}
+/** Creates the labels that do not exist yet; an existing label is never recoloured or renamed. */
+async function ensureLabels(octokit, owner, repo, wanted) {
+    const existing = await octokit.paginate(octokit.rest.issues.listLabelsForRepo, {
+        owner,
+        repo,
+        per_page: 100
+    });
+    const have = new Set(existing.map(label => label.name.toLowerCase()));
+    for (const name of wanted) {
+        if (have.has(name.toLowerCase()))
+            continue;
+        const { color, description } = LABELS[name] ?? { color: 'ededed', description: '' };
+        try {
+            await octokit.rest.issues.createLabel({ owner, repo, name, color, description });
+        }
+        catch (error) {
+            // Created meanwhile by a concurrent run: exactly what we wanted.
+            if (error.status !== 422)
+                throw error;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/incidents.ts
+
+
+
+
+
+const labelNames = (issue) => issue.labels
+    .map(label => (typeof label === 'string' ? label : (label.name ?? '')))
+    .filter(Boolean);
+const MAX_ASSIGNEES = 10;
+const VERIFY_ATTEMPTS = 5;
+/** Files, updates, proves green, reopens or closes the one incident of a scope (SPEC §3, §5). */
+class IncidentFiler {
+    options;
+    owner;
+    repo;
+    constructor(options) {
+        this.options = options;
+        const [owner, repo] = options.repository.split('/');
+        this.owner = owner;
+        this.repo = repo;
+    }
+    async file(runs, triage) {
+        // The issue stores trimmed results; this run's own results stay whole for triage and report.
+        const whole = new Map(runs.map(run => [run.command, run]));
+        const complete = (stored) => stored.map(run => whole.get(run.command) ?? run);
+        const full = (merged, override) => triage(complete(merged), override);
+        return this.fileWith(runs, full);
+    }
+    async fileWith(runs, triage) {
+        const at = this.options
+            .now()
+            .toISOString()
+            .replace(/\.\d{3}Z$/, 'Z');
+        const mine = runs.map(run => storeRun(run, at, this.options.runUrl));
+        const red = mine.some(run => run.outcome !== 'passed');
+        const open = await this.find('open');
+        if (open[0])
+            return this.update(open[0], mine, triage, at, false);
+        if (!red)
+            return { action: 'none', record: triage(mine) };
+        const [latest] = await this.find('closed');
+        if (latest && readState(latest.body)?.closedBy === 'green')
+            return this.update(latest, mine, triage, at, true);
+        return this.create(mine, triage, at);
+    }
+    /** The incidents of this key: only issues this action wrote, with the label and the marker. */
+    async find(state, 
+    // null: every incident this action wrote, whatever its key.
+    key = this.options.key) {
+        const { octokit, issueAuthor } = this.options;
+        const marker = key === null ? '<!-- contract-drift-triage:key=' : markerFor(key);
+        const query = {
+            owner: this.owner,
+            repo: this.repo,
+            labels: 'contract-drift',
+            state,
+            creator: issueAuthor,
+            sort: 'created',
+            direction: state === 'open' ? 'asc' : 'desc',
+            per_page: 100
+        };
+        // Every open incident matters (the oldest wins a race); of the closed, only the latest.
+        const issues = (state === 'open'
+            ? await octokit.paginate(octokit.rest.issues.listForRepo, query)
+            : (await octokit.rest.issues.listForRepo(query)).data);
+        // A marker pasted by someone else proves nothing: the author must be this action.
+        return issues.filter(issue => !issue.pull_request &&
+            issue.user?.login === issueAuthor &&
+            (issue.body ?? '').startsWith(marker));
+    }
+    async create(mine, triage, at) {
+        const record = triage(mine);
+        const lifecycle = withHistory({
+            checklist: [true, record.classification !== undefined, false, false, false],
+            history: [],
+            failingChecks: redCommands(mine)
+        }, `Filed: ${verdictWords(record)}.`, at, this.options.runUrl);
+        const state = {
+            v: 1,
+            incidentId: record.incidentId,
+            key: this.options.key,
+            createdAt: record.detectedAt,
+            runs: mine,
+            lifecycle,
+            bucketLabel: bucketLabel(record.classification?.bucket),
+            seenComments: 0,
+            verdict: verdictOf(record),
+            scope: record.scope
+        };
+        const labels = incidentLabels(record);
+        await ensureLabels(this.options.octokit, this.owner, this.repo, labels);
+        const created = await this.createIssue({
+            title: incidentTitle(record),
+            body: this.body(state, record),
+            labels,
+            assignees: assigneesOf(record)
+        }, record.incidentId);
+        this.options.log.info(`Filed incident #${created.number} (${record.incidentId}).`);
+        // Concurrent runs of the same scope may each have filed one: the oldest wins.
+        const open = await this.find('open');
+        const canonical = open[0];
+        if (canonical && canonical.number !== created.number) {
+            await this.comment(canonical.number, renderResultComment(`Results from a concurrent run, which filed #${created.number} as a duplicate and closed it.`, mine));
+            await this.comment(created.number, `Duplicate of #${canonical.number}: concurrent runs of the same scope; its results were moved there.`);
+            await this.options.octokit.rest.issues.update({
+                owner: this.owner,
+                repo: this.repo,
+                issue_number: created.number,
+                state: 'closed',
+                state_reason: 'not_planned'
+            });
+            return this.update(await this.get(canonical.number), mine, triage, at, false);
+        }
+        return {
+            action: 'created',
+            number: created.number,
+            url: created.html_url,
+            record: { ...record, lifecycle }
+        };
+    }
+    async update(issue, mine, triage, at, reopen) {
+        let current = issue;
+        let result;
+        // Concurrent runs write the same body: write, read back, and merge again until our results stick.
+        for (let attempt = 0; attempt < VERIFY_ATTEMPTS; attempt++) {
+            const planned = await this.plan(current, mine, triage, at, reopen && attempt === 0);
+            result = planned.result;
+            if (!planned.write)
+                return result;
+            await planned.write();
+            current = await this.get(issue.number);
+            const written = readState(current.body);
+            const missing = mine.some(run => !written?.runs.some(stored => stored.command === run.command && sameResult(stored, run)));
+            if (!missing && current.comments <= (written?.seenComments ?? 0))
+                return result;
+            await sleep(50 + Math.random() * 200 * (attempt + 1));
+        }
+        this.options.log.warning(`Incident #${issue.number} kept changing under concurrent runs; its comments hold every result.`);
+        return result;
+    }
+    async plan(issue, mine, triage, at, reopen) {
+        const previous = readState(issue.body) ?? rebuiltState(issue, this.options.key);
+        const logged = issue.comments > previous.seenComments ? await this.resultComments(issue.number) : [];
+        // An unchanged result keeps its old timestamp, so an unchanged re-run writes nothing.
+        const fresh = mine.map(run => {
+            const known = previous.runs.find(stored => stored.command === run.command);
+            return known && sameResult(known, run) ? known : run;
+        });
+        const runs = mergeRuns(previous.runs, logged, fresh);
+        const override = await this.personBucket(issue, previous);
+        const triaged = triage(runs, override);
+        const green = triaged.result === 'pass';
+        const findingsChanged = findingsFingerprint(runs) !== findingsFingerprint(previous.runs);
+        const verdictChanged = !green && verdictFingerprint(verdictOf(triaged)) !== verdictFingerprint(previous.verdict);
+        let lifecycle = {
+            ...withoutBucketSetter(previous.lifecycle),
+            ...readNotes(issue.body),
+            ...(override ? { bucketSetBy: override.by } : {}),
+            failingChecks: [...new Set([...previous.lifecycle.failingChecks, ...redCommands(runs)])]
+        };
+        const comments = [];
+        if (green) {
+            if (findingsChanged || !lifecycle.checklist[3]) {
+                const okLines = runs.flatMap(run => run.okLines);
+                const proof = {
+                    at,
+                    okLines,
+                    ...(this.options.runUrl ? { runUrl: this.options.runUrl } : {})
+                };
+                lifecycle = withHistory({ ...lifecycle, validationProof: proof, checklist: tick(lifecycle.checklist, 3) }, 'Validators green again: validation proof attached (checklist step 4).', at, this.options.runUrl);
+                comments.push(`✅ The validators pass again in this scope.\n\n${codeBlock(okLines.join('\n') || 'every validator exited 0')}`);
+            }
+        }
+        else {
+            if (triaged.classification)
+                lifecycle = { ...lifecycle, checklist: tick(lifecycle.checklist, 1) };
+            if (reopen || findingsChanged || verdictChanged) {
+                const what = reopen ? 'Red again after a green close: reopened' : 'Updated';
+                lifecycle = withHistory(lifecycle, `${what}: ${verdictWords(triaged)}.`, at, this.options.runUrl);
+                comments.push(changeComment(previous, triaged, runs, reopen));
+            }
+        }
+        // Green keeps showing what the incident was about, next to the proof that it is fixed.
+        const verdict = green ? previous.verdict : verdictOf(triaged);
+        const shown = {
+            ...triaged,
+            ...(green ? verdict : {}),
+            result: triaged.result,
+            incidentId: previous.incidentId,
+            detectedAt: previous.createdAt,
+            lifecycle
+        };
+        // require-close-notes: a green run does not close while root cause or prevention is pending.
+        const notesMissing = !lifecycle.rootCause || !lifecycle.preventionFollowUp;
+        const close = green && this.options.closeOnGreen && !(this.options.requireCloseNotes && notesMissing);
+        if (close) {
+            lifecycle = withHistory(lifecycle, 'Closed: the validators are green (close-on-green).', at, this.options.runUrl);
+            shown.lifecycle = lifecycle;
+        }
+        const state = {
+            v: 1,
+            incidentId: previous.incidentId,
+            key: previous.key,
+            createdAt: previous.createdAt,
+            runs,
+            lifecycle,
+            bucketLabel: bucketLabel(shown.classification?.bucket),
+            seenComments: issue.comments + comments.length,
+            ...(verdict ? { verdict } : {}),
+            scope: shown.scope,
+            ...(close ? { closedBy: 'green' } : {})
+        };
+        const body = this.body(state, shown);
+        const labels = mergeLabels(labelNames(issue), incidentLabels(shown));
+        const title = incidentTitle(shown);
+        const sameLabels = [...labels].sort().join() === labelNames(issue).sort().join();
+        const action = close
+            ? 'closed'
+            : reopen
+                ? 'reopened'
+                : green
+                    ? 'proved-green'
+                    : 'updated';
+        const result = {
+            action,
+            number: issue.number,
+            url: issue.html_url,
+            record: shown
+        };
+        if (body === issue.body && title === issue.title && sameLabels && !close && !reopen) {
+            return { result: { ...result, action: green ? 'proved-green' : 'unchanged' } };
+        }
+        return {
+            result,
+            write: async () => {
+                if (!sameLabels)
+                    await ensureLabels(this.options.octokit, this.owner, this.repo, labels.filter(name => /^(bucket|severity|owner):/.test(name)));
+                await this.options.octokit.rest.issues.update({
+                    owner: this.owner,
+                    repo: this.repo,
+                    issue_number: issue.number,
+                    title,
+                    body,
+                    labels,
+                    ...(close ? { state: 'closed', state_reason: 'completed' } : {}),
+                    ...(reopen ? { state: 'open' } : {})
+                });
+                for (const text of comments)
+                    await this.comment(issue.number, renderResultComment(text, mine));
+            }
+        };
+    }
+    /**
+     * A remediation pull request (SPEC §5): check each incident it references against its bucket's
+     * required action, and, when complete and `record` is set, fill `Resolution PR`, attach the
+     * green output and tick checklist steps 3 and 4.
+     */
+    async remediate(pr, changed, runs, result, record) {
+        const refs = incidentReferences(`${pr.title}\n${pr.body}`);
+        if (refs.ids.length === 0 && refs.numbers.length === 0)
+            return [];
+        const checks = [];
+        for (const issue of await this.find('open', null)) {
+            const state = readState(issue.body);
+            if (!state || !(refs.ids.includes(state.incidentId) || refs.numbers.includes(issue.number)))
+                continue;
+            const bucket = this.bucketOf(issue, state);
+            if (!bucket)
+                continue;
+            const check = checkRemediation({
+                incidentId: state.incidentId,
+                issueNumber: issue.number,
+                bucket,
+                affected: state.runs.flatMap(run => run.findings.flatMap(finding => finding.targets)),
+                changed,
+                result
+            });
+            checks.push(check);
+            if (!check.complete || !record || state.lifecycle.resolutionPr)
+                continue;
+            const at = this.now();
+            const reference = `#${pr.number}`;
+            let lifecycle = {
+                ...state.lifecycle,
+                resolutionPr: reference,
+                validationProof: {
+                    at,
+                    okLines: runs.flatMap(run => run.okLines),
+                    ...(this.options.runUrl ? { runUrl: this.options.runUrl } : {})
+                },
+                checklist: tick(tick(state.lifecycle.checklist, 2), 3)
+            };
+            lifecycle = withHistory(lifecycle, `Remediation pull request ${reference} has every required delta and green validators (checklist steps 3 and 4).`, at, this.options.runUrl);
+            await this.rewrite(issue, { ...state, lifecycle });
+        }
+        return checks;
+    }
+    /**
+     * A person closed an incident (`issues: closed`): with root cause and prevention note it is done
+     * (step 5); without them and with `require-close-notes`, it is reopened with one comment.
+     */
+    async onClosed(number, by) {
+        if (!by || by === this.options.issueAuthor)
+            return 'ignored';
+        const issue = await this.get(number);
+        const state = readState(issue.body);
+        if (!state ||
+            issue.user?.login !== this.options.issueAuthor ||
+            !labelNames(issue).includes('contract-drift'))
+            return 'ignored';
+        const notes = readNotes(issue.body);
+        const missing = [
+            ...(notes.rootCause ? [] : ['a root cause (the "Root cause" section)']),
+            ...(notes.preventionFollowUp ? [] : ['a prevention note (the "Prevention follow-up" field)'])
+        ];
+        const at = this.now();
+        let lifecycle = { ...state.lifecycle, ...notes };
+        if (missing.length === 0) {
+            lifecycle = withHistory({ ...lifecycle, checklist: tick(lifecycle.checklist, 4) }, `Closed by ${code(by)} with root cause and prevention note (checklist step 5).`, at, this.options.runUrl);
+            await this.rewrite(issue, { ...state, lifecycle });
+            return 'resolved';
+        }
+        if (!this.options.requireCloseNotes) {
+            lifecycle = withHistory(lifecycle, `Closed by ${code(by)} without ${missing.join(' and ')}.`, at, this.options.runUrl);
+            await this.rewrite(issue, { ...state, lifecycle });
+            return 'noted';
+        }
+        lifecycle = withHistory(lifecycle, `Reopened: closed by ${code(by)} without ${missing.join(' and ')}.`, at, this.options.runUrl);
+        await this.rewrite(issue, { ...state, lifecycle, seenComments: issue.comments + 1 }, { state: 'open' });
+        await this.comment(number, `Reopened: this incident needs ${missing.join(' and ')} before it closes (playbook 3.5, step 5). Fill them in the record above, then close it again.`);
+        return 'reopened';
+    }
+    /**
+     * The pull request of this scope was closed (`pull_request: closed`). Unmerged, its incident
+     * closes as not planned (the drift never reached the branch); merged while red, the incident
+     * moves to the base branch's key and stays open.
+     */
+    async onPullRequestClosed(merged, base) {
+        const [issue] = await this.find('open');
+        const state = issue && readState(issue.body);
+        if (!issue || !state)
+            return 'none';
+        const at = this.now();
+        const red = state.runs.some(run => run.outcome !== 'passed');
+        if (!merged) {
+            const lifecycle = withHistory(state.lifecycle, 'The pull request was closed unmerged: the drift never reached the branch. Closed as not planned.', at, this.options.runUrl);
+            await this.rewrite(issue, { ...state, lifecycle }, { state: 'closed', state_reason: 'not_planned' });
+            return 'closed';
+        }
+        if (!red)
+            return 'none';
+        const [existing] = await this.find('open', base.key);
+        if (existing) {
+            await this.comment(existing.number, renderResultComment(`Pull request ${state.scope ?? ''} was merged while red; its incident #${issue.number} continues here.`, state.runs));
+            const lifecycle = withHistory(state.lifecycle, `Merged while red; continued in #${existing.number}.`, at, this.options.runUrl);
+            await this.rewrite(issue, { ...state, lifecycle }, { state: 'closed', state_reason: 'not_planned' });
+            return 'merged-into';
+        }
+        const lifecycle = withHistory(state.lifecycle, `Merged while red: the incident moves to ${code(base.scope)} and stays open.`, at, this.options.runUrl);
+        await this.rewrite(issue, { ...state, key: base.key, scope: base.scope, lifecycle });
+        return 'moved';
+    }
+    bucketOf(issue, state) {
+        const label = labelNames(issue).find(name => /^bucket:(schema-drift|fixture-stale|runtime-regression)$/.test(name));
+        return (label?.slice('bucket:'.length) ??
+            state.verdict?.classification?.bucket);
+    }
+    /** Writes a new state into an issue outside a run of its scope, keeping what it showed. */
+    async rewrite(issue, state, change = {}) {
+        const scope = state.scope ?? issue.title.split(' — ').pop() ?? '';
+        const shown = {
+            incidentId: state.incidentId,
+            key: state.key,
+            scope,
+            detectedAt: state.createdAt,
+            detectedBy: 'CI',
+            result: state.verdict?.result ?? 'drift',
+            owners: state.verdict?.owners ?? [],
+            ...state.verdict,
+            runs: state.runs,
+            context: { changed: [], changeSource: '', intent: [] },
+            lifecycle: state.lifecycle
+        };
+        await this.options.octokit.rest.issues.update({
+            owner: this.owner,
+            repo: this.repo,
+            issue_number: issue.number,
+            title: incidentTitle(shown),
+            body: this.body({ ...state, scope }, shown),
+            ...change
+        });
+    }
+    now() {
+        return this.options
+            .now()
+            .toISOString()
+            .replace(/\.\d{3}Z$/, 'Z');
+    }
+    /** Validator results other runs left in comments since the body was last written. */
+    async resultComments(number) {
+        const { octokit, issueAuthor } = this.options;
+        const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+            owner: this.owner,
+            repo: this.repo,
+            issue_number: number,
+            per_page: 100
+        });
+        return comments
+            .filter(comment => comment.user?.login === issueAuthor)
+            .flatMap(comment => readResultComment(comment.body));
+    }
+    /** A `bucket:*` label a person set (issue events say who) wins over the classifier. */
+    async personBucket(issue, state) {
+        const buckets = labelNames(issue).filter(name => /^bucket:(schema-drift|fixture-stale|runtime-regression)$/.test(name));
+        const foreign = buckets.find(name => name !== state.bucketLabel);
+        if (!foreign) {
+            const by = state.lifecycle.bucketSetBy;
+            return by && buckets[0]
+                ? { bucket: buckets[0].slice('bucket:'.length), by }
+                : undefined;
+        }
+        const { octokit, issueAuthor } = this.options;
+        const events = await octokit.paginate(octokit.rest.issues.listEvents, {
+            owner: this.owner,
+            repo: this.repo,
+            issue_number: issue.number,
+            per_page: 100
+        });
+        const labelled = events
+            .filter(event => event.event === 'labeled' &&
+            event.label?.name === foreign)
+            .pop();
+        const by = labelled?.actor?.login;
+        if (!by || by === issueAuthor)
+            return undefined;
+        return { bucket: foreign.slice('bucket:'.length), by };
+    }
+    body(state, record) {
+        return renderIssueBody(state, budget => renderWithin(budget, limits => renderRecord({ ...record, lifecycle: state.lifecycle }, limits), text => text.length));
+    }
+    async get(number) {
+        const { data } = await this.options.octokit.rest.issues.get({
+            owner: this.owner,
+            repo: this.repo,
+            issue_number: number
+        });
+        return data;
+    }
+    async comment(number, body) {
+        await this.options.octokit.rest.issues.createComment({
+            owner: this.owner,
+            repo: this.repo,
+            issue_number: number,
+            body: body.slice(0, ISSUE_BODY_LIMIT)
+        });
+    }
+    /**
+     * Creates the issue without blind retries: a create that timed out or answered 5xx may have
+     * happened, so look for it (by its incident ID) before trying again. Unknown assignees are
+     * dropped with a warning rather than failing the run.
+     */
+    async createIssue(fields, incidentId) {
+        const { octokit } = this.options;
+        let assignees = fields.assignees;
+        for (let attempt = 0; attempt < 3; attempt++) {
+            try {
+                const { data } = await octokit.rest.issues.create({
+                    owner: this.owner,
+                    repo: this.repo,
+                    ...fields,
+                    assignees,
+                    request: { retries: 0 }
+                });
+                return data;
+            }
+            catch (error) {
+                const status = error.status ?? 0;
+                if (status === 422 && assignees.length > 0) {
+                    assignees = await this.assignable(assignees);
+                    continue;
+                }
+                if (status !== 0 && status < 500)
+                    throw error;
+                const landed = (await this.find('open')).find(issue => (issue.body ?? '').includes(incidentId));
+                if (landed)
+                    return landed;
+                if (attempt === 2)
+                    throw error;
+            }
+        }
+        throw new Error('unreachable');
+    }
+    async assignable(logins) {
+        const { octokit, log } = this.options;
+        const kept = [];
+        for (const assignee of logins) {
+            try {
+                await octokit.rest.issues.checkUserCanBeAssigned({
+                    owner: this.owner,
+                    repo: this.repo,
+                    assignee
+                });
+                kept.push(assignee);
+            }
+            catch {
+                log.warning(`Not assigning ${assignee}: the repository does not accept them as an assignee.`);
+            }
+        }
+        return kept;
+    }
+}
+function withoutBucketSetter(lifecycle) {
+    const copy = { ...lifecycle };
+    delete copy.bucketSetBy;
+    return copy;
+}
+function tick(checklist, index) {
+    const next = [...checklist];
+    next[index] = true;
+    return next;
+}
+const redCommands = (runs) => runs.filter(run => run.outcome !== 'passed').map(run => run.command);
+function verdictWords(record) {
+    const bucket = record.classification
+        ? BUCKET_NAMES[record.classification.bucket]
+        : 'Validator error';
+    return `${bucket} (${LEVEL_NAMES[record.severity ?? 'high']}), result ${record.result}`;
+}
+/** Users among the primary owners (teams cannot be assigned), at most GitHub's ten. */
+function assigneesOf(record) {
+    const routing = record.routing;
+    if (!routing)
+        return [];
+    return (routing.owners[routing.primaryRole] ?? [])
+        .filter(owner => !owner.includes('/'))
+        .slice(0, MAX_ASSIGNEES);
+}
+/** An issue whose hidden state was lost (edited by hand): start again from what it shows. */
+function rebuiltState(issue, key) {
+    const id = /\*\*Incident ID:\*\* (DRIFT-\d{8}-[0-9a-f]{6})/.exec(issue.body ?? '')?.[1];
+    return {
+        v: 1,
+        incidentId: id ??
+            `DRIFT-${issue.created_at.slice(0, 10).replace(/-/g, '')}-${issue.number.toString(16).padStart(6, '0').slice(-6)}`,
+        key,
+        createdAt: issue.created_at.replace(/\.\d{3}Z$/, 'Z'),
+        runs: [],
+        lifecycle: { checklist: [true, false, false, false, false], history: [], failingChecks: [] },
+        seenComments: issue.comments
+    };
+}
+function changeComment(previous, record, runs, reopen) {
+    const before = new Set(previous.runs.flatMap(run => run.findings.map(f => `${run.command}\u0000${f.tag}:${f.message}`)));
+    const now = runs.flatMap(run => run.findings.map(f => ({ key: `${run.command}\u0000${f.tag}:${f.message}`, finding: f })));
+    const added = now.filter(entry => !before.has(entry.key));
+    const gone = before.size - (now.length - added.length);
+    const parts = [reopen ? '🔴 Red again in this scope: reopened.' : '🔴 The incident changed.'];
+    parts.push(`**Now:** ${verdictWords(record)}.`);
+    if (added.length > 0) {
+        const shown = added
+            .slice(0, 20)
+            .map(({ finding }) => `- ${code(`${finding.tag ? `[${finding.tag}] ` : ''}${finding.message}`)}`);
+        if (added.length > 20)
+            shown.push(`- … and ${added.length - 20} more in the record above`);
+        parts.push(`**New findings (${added.length}):**\n${shown.join('\n')}`);
+    }
+    if (gone > 0)
+        parts.push(`**No longer reported:** ${gone} finding(s).`);
+    return parts.join('\n\n');
+}
+const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+/** The playbook's trigger commands (playbook 3.1), the `validators` default. */
+const DEFAULT_VALIDATORS = (/* unused pure expression or super */ null && ([
+    'python3 scripts/validate-fixture-coverage.py',
+    'python3 scripts/validate-legacy-alias-parity.py'
+]));
+const DEFAULT_CONFIG = '.github/contract-drift-triage.yml';
+// Node's timers hold at most 2^31 - 1 ms; a longer one fires at once.
+const MAX_TIMEOUT = 2_147_483;
+const lines = (value) => value
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line !== '' && !line.startsWith('#'));
+const choice = (name, values) => schemas_enum(values, {
+    error: issue => `Invalid ${name} '${String(issue.input)}'. Expected one of: ${values.join(', ')}.`
+});
+const flag = (name) => schemas_string()
+    .transform(value => value.trim().toLowerCase())
+    .pipe(schemas_enum(['true', 'false'], {
+    error: issue => `Invalid ${name} '${String(issue.input)}'. Expected true or false.`
+}))
+    .transform(value => value === 'true');
+const inputSchema = object({
+    // Empty means none (a reports-only run): action.yml supplies the playbook commands as the default.
+    validators: schemas_string().transform(lines),
+    reports: schemas_string().transform(lines),
+    config: schemas_string().transform(value => value.trim()),
+    'github-token': schemas_string(),
+    mode: schemas_string()
+        .transform(value => value.trim() || 'issue')
+        .pipe(choice('mode', ['issue', 'report', 'collect', 'publish'])),
+    bundles: schemas_string().transform(lines),
+    'fail-on': schemas_string()
+        .transform(value => value.trim() || 'drift')
+        .pipe(choice('fail-on', ['drift', 'error', 'never'])),
+    'base-ref': schemas_string().transform(value => value.trim()),
+    'working-directory': schemas_string().transform(value => value.trim()),
+    'incident-repository': schemas_string()
+        .transform(value => value.trim())
+        .refine(value => value === '' || /^[\w.-]+\/[\w.-]+$/.test(value), {
+        error: issue => `Invalid incident-repository '${String(issue.input)}'. Expected format {owner}/{repo}.`
+    }),
+    'incident-key': schemas_string()
+        .transform(value => value.trim())
+        .refine(value => /^[\w./@+-]{0,100}$/.test(value), {
+        error: 'Invalid incident-key: use at most 100 letters, digits and . / @ + - _ (it becomes part of the incident key).'
+    }),
+    'issue-author': schemas_string().transform(value => value.trim() || 'github-actions[bot]'),
+    'validator-timeout': schemas_string()
+        .refine(value => value.trim() === '' ||
+        (Number.isFinite(Number(value)) && Number(value) > 0 && Number(value) <= MAX_TIMEOUT), {
+        error: issue => `Invalid validator-timeout '${String(issue.input)}'. Expected a positive number of seconds, at most ${MAX_TIMEOUT}.`
+    })
+        .transform(value => (value.trim() === '' ? 600 : Number(value))),
+    'close-on-green': flag('close-on-green'),
+    'require-close-notes': flag('require-close-notes'),
+    'allow-untrusted-code': flag('allow-untrusted-code')
+});
+const INPUT_NAMES = Object.keys(inputSchema.shape);
+const FLAG_DEFAULTS = {
+    'close-on-green': 'false',
+    'require-close-notes': 'false',
+    'allow-untrusted-code': 'false'
+};
+/** Validates raw inputs (as `core.getInput` returns them, '' when unset) into typed settings. */
+function parseInputs(read) {
+    const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, read(name) || FLAG_DEFAULTS[name] || '']));
+    const parsed = inputSchema.safeParse(raw);
+    if (!parsed.success)
+        throw new Error(parsed.error.issues.map(issue => issue.message).join('\n'));
+    return parsed.data;
+}
+
 ;// CONCATENATED MODULE: ./src/redact.ts
 /**
  * Secret redaction for everything that leaves the runner: the values the action knows are
@@ -46870,9 +47629,8 @@ function createRedactor(secrets) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/report.ts
+
 
 
 
@@ -46971,13 +47729,29 @@ async function writeRecordFiles(record, dir, redact) {
     await (0,promises_namespaceObject.writeFile)(`${base}.md`, redact(renderWithin(SUMMARY_BUDGET, limits => renderRecord(record, limits))));
     return `${base}.json`;
 }
+/** `incomplete`: a remediation pull request whose validators pass but whose deltas are missing. */
+function resultWith(record, remediation = []) {
+    return record.result === 'pass' && remediation.some(check => !check.complete)
+        ? 'incomplete'
+        : record.result;
+}
 /**
  * SPEC §1 step 6: annotations, job summary, step outputs and the record files. Returns the
  * annotations beyond what a step may write, for a check run where one is allowed.
  */
 async function publishReport(record, options) {
     const { redact } = options;
-    const annotations = record.result === 'pass' ? [] : buildAnnotations(record, options.root, options.repoPrefix);
+    const remediation = options.remediation ?? [];
+    const missing = remediation.flatMap(check => check.requirements
+        .filter(requirement => !requirement.satisfied)
+        .map(requirement => ({
+        title: `Remediation of ${check.incidentId} incomplete`,
+        message: `${requirement.what} is missing (${requirement.detail.replace(/`/g, '')}). Incident #${check.issueNumber} needs it before it can be resolved.`
+    })));
+    const annotations = [
+        ...missing,
+        ...(record.result === 'pass' ? [] : buildAnnotations(record, options.root, options.repoPrefix))
+    ];
     const room = MAX_ANNOTATIONS - (options.willFail ? 1 : 0);
     for (const annotation of annotations.slice(0, room)) {
         error(plainText(redact(annotation.message)), {
@@ -46989,9 +47763,9 @@ async function publishReport(record, options) {
     const note = annotations.length > room
         ? `\n\n_${annotations.length - room} more annotation(s) not shown: GitHub keeps ${MAX_ANNOTATIONS} error annotations per step. The findings are listed above; the record file (record-path output) holds every finding kept._`
         : '';
-    const incident = options.incident
+    const incident = (options.incident
         ? `**Incident issue:** [#${options.incident.number}](${options.incident.url}) (${options.incident.action})\n\n`
-        : '';
+        : '') + remediation.map(check => `${renderRemediation(check)}\n\n`).join('');
     const summary = incident +
         renderWithin(SUMMARY_BUDGET - Buffer.byteLength(note) - Buffer.byteLength(incident), limits => renderSummary(record, limits)) +
         note;
@@ -47000,7 +47774,7 @@ async function publishReport(record, options) {
     const recordPath = await writeRecordFiles(record, recordDirectory(options.env), redact);
     const c = record.classification;
     const outputs = {
-        result: record.result,
+        result: resultWith(record, remediation),
         bucket: c?.bucket ?? '',
         confidence: c?.confidence ?? '',
         severity: record.severity ?? '',
@@ -47406,6 +48180,9 @@ function triage(input) {
 
 
 
+
+
+
 /** Validator output goes to the log as it streams, but can never issue a workflow command. */
 function echoGuarded() {
     const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
@@ -47436,39 +48213,100 @@ function shouldFail(result, failOn) {
         return false;
     return failOn === 'drift' || result === 'error';
 }
+/** The one place that knows how this run files incidents. */
+async function filerFor(setup, key) {
+    if (!setup.client)
+        return undefined;
+    const { inputs, facts } = setup;
+    return new IncidentFiler({
+        octokit: await setup.client(),
+        repository: inputs['incident-repository'] || facts.repository,
+        issueAuthor: inputs['issue-author'],
+        key,
+        closeOnGreen: inputs['close-on-green'],
+        requireCloseNotes: inputs['require-close-notes'],
+        now: () => new Date(),
+        log: { info: info, warning: warning },
+        ...(facts.runUrl ? { runUrl: facts.runUrl } : {})
+    });
+}
+/** What a failed GitHub write means for the user, and what to do about it. */
+function writeFailure(error, repository) {
+    const status = error.status;
+    const readOnly = status === 403 && /not accessible by integration/i.test(getErrorMessage(error));
+    return readOnly
+        ? `The token cannot write issues in ${repository} (a fork's pull request gets a read-only token), so no incident was filed; the summary, annotations and outputs hold the record. To file from fork pull requests, run this action with mode: collect there and mode: publish in a workflow_run workflow with issues: write.`
+        : `Could not file the incident in ${repository}: ${getErrorMessage(error)}. The summary, annotations and outputs hold the record.`;
+}
 /**
  * SPEC §1 step 5: open or update the scope's incident issue. A token that cannot write (a fork's
  * pull request) or a GitHub that stays unreachable costs the issue, never the rest of the report.
  */
-async function fileIncident(runs, triageRuns, where) {
-    if (!where.client) {
+async function fileIncident(setup, key, runs, triageRuns) {
+    const filer = await filerFor(setup, key);
+    if (!filer) {
         warning('No github-token: the incident issue was not filed. The summary holds the record.');
         return undefined;
     }
     try {
-        const filer = new IncidentFiler({
-            octokit: await where.client(),
-            repository: where.repository,
-            issueAuthor: where.inputs['issue-author'],
-            key: where.key,
-            closeOnGreen: where.inputs['close-on-green'],
-            requireCloseNotes: where.inputs['require-close-notes'],
-            now: () => new Date(),
-            log: { info: info, warning: warning },
-            ...(where.runUrl ? { runUrl: where.runUrl } : {})
-        });
         const filed = await filer.file(runs, triageRuns);
         info(`Incident: ${filed.action}${filed.number ? ` #${filed.number}` : ''}`);
         return filed;
     }
     catch (error) {
-        const status = error.status;
-        const readOnly = status === 403 && /not accessible by integration/i.test(getErrorMessage(error));
-        warning(readOnly
-            ? `The token cannot write issues in ${where.repository} (a fork's pull request gets a read-only token), so no incident was filed; the summary, annotations and outputs hold the record. To file from fork pull requests, run this action with mode: collect there and mode: publish in a workflow_run workflow with issues: write.`
-            : `Could not file the incident in ${where.repository}: ${getErrorMessage(error)}. The summary, annotations and outputs hold the record.`);
+        warning(writeFailure(error, setup.inputs['incident-repository'] || setup.facts.repository));
         return undefined;
     }
+}
+/** A pull request that references incidents: its deltas checked against their required actions. */
+async function checkRemediations(setup, evidence, result) {
+    const pr = evidence.facts.pullRequest;
+    if (!pr)
+        return [];
+    const filer = await filerFor(setup, '');
+    if (!filer)
+        return [];
+    try {
+        return await filer.remediate(pr, evidence.context.changed, evidence.runs, result, setup.inputs.mode !== 'report');
+    }
+    catch (error) {
+        warning(`Could not check the incidents this pull request references: ${getErrorMessage(error)}`);
+        return [];
+    }
+}
+/** `issues: closed` and `pull_request: closed` follow an incident; they run no validators. */
+async function followLifecycle(setup) {
+    const { facts, inputs } = setup;
+    const issueClosed = facts.name === 'issues' && facts.action === 'closed' && facts.issue;
+    const prClosed = facts.pullRequest && facts.action === 'closed' && facts.name.startsWith('pull_request');
+    if (!issueClosed && !prClosed)
+        return false;
+    if (inputs.mode === 'report') {
+        info(`mode: report writes nothing, so the ${facts.name} ${facts.action} event leaves the incident as it is.`);
+        return true;
+    }
+    const key = incidentKey(facts.repository, facts.scope, inputs['incident-key']);
+    const filer = await filerFor(setup, key);
+    if (!filer)
+        throw new Error('A github-token is needed to follow an incident (issues: closed, pull_request: closed).');
+    try {
+        if (issueClosed && facts.issue) {
+            info(`Incident #${facts.issue.number} closed by ${facts.sender ?? 'someone'}: ${await filer.onClosed(facts.issue.number, facts.sender)}`);
+        }
+        else if (facts.pullRequest) {
+            const baseScope = facts.pullRequest.baseRef || 'main';
+            const base = {
+                key: incidentKey(facts.repository, { kind: 'branch', name: baseScope }, inputs['incident-key']),
+                scope: baseScope
+            };
+            info(`Pull request #${facts.pullRequest.number} closed: ${await filer.onPullRequestClosed(facts.pullRequest.merged, base)}`);
+        }
+    }
+    catch (error) {
+        warning(writeFailure(error, inputs['incident-repository'] || facts.repository));
+    }
+    setOutput('result', 'pass');
+    return true;
 }
 async function prepare() {
     const inputs = parseInputs(name => getInput(name));
@@ -47586,26 +48424,23 @@ async function conclude(setup, evidence) {
         });
         let result = triageRuns(runs);
         if (inputs.mode === 'issue' || inputs.mode === 'publish') {
-            filed = await fileIncident(runs, triageRuns, {
-                key,
-                repository: inputs['incident-repository'] || facts.repository,
-                client,
-                inputs,
-                runUrl: facts.runUrl
-            });
+            filed = await fileIncident(setup, key, runs, triageRuns);
             if (filed)
                 result = filed.record;
         }
         info(`Result: ${result.result}; bucket: ${result.classification?.bucket ?? 'none'}; severity: ${result.severity ?? 'none'}`);
         return result;
     });
-    const willFail = shouldFail(record.result, inputs['fail-on']);
+    const remediation = await checkRemediations(setup, evidence, record.result);
+    const result = resultWith(record, remediation);
+    const willFail = shouldFail(result, inputs['fail-on']);
     const overflow = await group('Report', () => publishReport(record, {
         root,
         repoPrefix: layout.prefix,
         redact: setup.redact,
         env: process.env,
         willFail,
+        remediation,
         ...(filed?.number
             ? { incident: { number: filed.number, url: filed.url ?? '', action: filed.action } }
             : {})
@@ -47620,23 +48455,129 @@ async function conclude(setup, evidence) {
         }
     }
     if (willFail) {
-        const what = record.classification
-            ? `${record.classification.bucket} (${record.severity})`
-            : 'validator error';
-        setFailed(`Contract drift gate: ${record.result} — ${what}. See the job summary for the incident record.`);
+        const what = result === 'incomplete'
+            ? 'the remediation lacks deltas its incident needs'
+            : record.classification
+                ? `${record.classification.bucket} (${record.severity})`
+                : 'validator error';
+        setFailed(`Contract drift gate: ${result} — ${what}. See the job summary.`);
     }
-    return record.result;
+    return result;
+}
+/** mode: collect — what this job saw, as a finding bundle for a later publish (SPEC §3). */
+async function collect(setup, evidence) {
+    const path = await writeBundle(createBundle(evidence, new Date(), setup.redact), process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)());
+    const result = overallResult(evidence.runs);
+    const findings = evidence.runs.reduce((n, run) => n + run.findingCount, 0);
+    setOutput('bundle-path', path);
+    setOutput('result', result);
+    setOutput('findings', String(findings));
+    if (process.env.GITHUB_STEP_SUMMARY) {
+        await summary_summary
+            .addRaw(`Finding bundle ${code(path)}: ${evidence.runs.length} validator run(s), ${findings} finding(s), result \`${result}\`. A publish job triages it and files the incident.\n`)
+            .write();
+    }
+    // The pull request's check stays red; the workflow's upload step needs `if: always()`.
+    if (shouldFail(result, setup.inputs['fail-on'])) {
+        setFailed(`Contract drift gate: ${result}. The finding bundle is at ${path}.`);
+    }
+}
+/**
+ * mode: publish — bundles from matrix legs or a fork's run, one triage and one incident per
+ * scope. The bundle says which scope and what the validators printed; for a pull request the
+ * change set, labels and body are read again through the API rather than believed.
+ */
+async function publish(setup) {
+    const { inputs, facts, root } = setup;
+    if (inputs.bundles.length === 0) {
+        throw new Error('Invalid bundles: mode publish needs bundles, newline-separated globs of finding bundles (from actions/download-artifact).');
+    }
+    let bundles = await group('Bundles', async () => {
+        const read = await readBundles(inputs.bundles, root, facts.repository, {
+            ...(process.env.GITHUB_SERVER_URL ? { serverUrl: process.env.GITHUB_SERVER_URL } : {})
+        });
+        for (const glob of read.unmatched)
+            warning(`No file matches the bundles glob '${glob}'.`);
+        for (const { path, reason } of read.rejected)
+            warning(`Finding bundle ${path} skipped: ${reason}`);
+        for (const { path, note } of read.notes)
+            warning(`Finding bundle ${path}: ${note}`);
+        info(`${read.bundles.length} finding bundle(s) accepted, ${read.rejected.length} rejected`);
+        return read.bundles;
+    });
+    if (facts.name === 'workflow_run') {
+        if (!setup.client) {
+            throw new Error('mode publish under workflow_run needs github-token to confirm the pull request a bundle claims.');
+        }
+        const octokit = await setup.client();
+        const kept = [];
+        for (const bundle of bundles) {
+            const reason = await verifyPullRequest(octokit, facts.repository, bundle.facts, facts.workflowRunHeadSha ?? '', {
+                fromFork: Boolean(facts.untrusted)
+            });
+            if (reason)
+                warning(`Finding bundle for ${scopeLabel(bundle.facts.scope)} skipped: ${reason}`);
+            else
+                kept.push(bundle);
+        }
+        bundles = kept;
+    }
+    if (bundles.length === 0) {
+        throw new Error('No finding bundle to publish: every bundle was rejected or none was found. See the warnings above.');
+    }
+    const results = [];
+    for (const scope of mergeBundles(bundles, inputs['incident-key'], {
+        paths: setup.config.paths
+    })) {
+        results.push(await conclude(setup, await trusted(setup, scope.evidence)));
+    }
+    // Several scopes: the outputs say the worst of them.
+    const worst = ['error', 'incomplete', 'drift', 'pass'].find(r => results.includes(r));
+    if (results.length > 1 && worst)
+        setOutput('result', worst);
+}
+/** A pull request's facts and change set read through the API, not taken from the bundle. */
+async function trusted(setup, evidence) {
+    const claimed = evidence.facts.pullRequest;
+    if (!claimed || !setup.client)
+        return evidence;
+    try {
+        const octokit = await setup.client();
+        const [owner, repo] = evidence.facts.repository.split('/');
+        const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: claimed.number });
+        const facts = {
+            ...evidence.facts,
+            pullRequest: {
+                ...claimed,
+                labels: data.labels.map(label => label.name),
+                title: data.title,
+                body: data.body ?? '',
+                baseSha: data.base.sha,
+                headSha: data.head.sha,
+                baseRef: data.base.ref
+            }
+        };
+        return { ...evidence, facts, context: await changes({ ...setup, facts }) };
+    }
+    catch (error) {
+        warning(`Could not read pull request #${claimed.number} through the API; using the bundle's change set: ${getErrorMessage(error)}`);
+        return evidence;
+    }
 }
 /** The action (SPEC §1): one pipeline, entered where the mode and the event say. */
 async function run() {
     try {
         const setup = await prepare();
-        if (setup.inputs.mode === 'collect' || setup.inputs.mode === 'publish') {
-            throw new Error(`mode '${setup.inputs.mode}' is not available in this version yet. Use mode: report (or issue) in a single job.`);
-        }
+        if (await followLifecycle(setup))
+            return;
+        if (setup.inputs.mode === 'publish')
+            return await publish(setup);
         const runs = await gather(setup);
         const context = await changes(setup);
-        await conclude(setup, { facts: setup.facts, runs, context });
+        const evidence = { facts: setup.facts, runs, context };
+        if (setup.inputs.mode === 'collect')
+            return await collect(setup, evidence);
+        await conclude(setup, evidence);
     }
     catch (error) {
         setOutput('result', 'error');

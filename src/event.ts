@@ -16,12 +16,22 @@ export interface EventFacts {
     title: string
     body: string
     fromFork: boolean
+    baseRef: string
+    merged: boolean
   }
   push?: { before: string; after: string; headMessage?: string }
   headSha: string
   runUrl?: string
   /** Why running validators here would run untrusted code with a privileged token. */
   untrusted?: string
+  /** The payload's `action` (`closed`, `synchronize`, …). */
+  action?: string
+  /** Who triggered the event. */
+  sender?: string
+  /** The issue of an `issues` event. */
+  issue?: { number: number }
+  /** The triggering run's head commit, for a `workflow_run` event. */
+  workflowRunHeadSha?: string
 }
 
 interface Payload {
@@ -32,11 +42,16 @@ interface Payload {
     labels?: { name?: string }[]
     base?: { sha?: string; ref?: string; repo?: { full_name?: string } }
     head?: { sha?: string; ref?: string; repo?: { full_name?: string } | null }
+    merged?: boolean | null
   }
+  action?: string
+  sender?: { login?: string }
+  issue?: { number?: number }
   before?: string
   after?: string
   head_commit?: { message?: string } | null
   workflow_run?: {
+    head_sha?: string
     head_repository?: { full_name?: string } | null
     repository?: { full_name?: string }
   }
@@ -69,7 +84,13 @@ export function readEvent(env: NodeJS.ProcessEnv): EventFacts {
     name,
     repository,
     ...(runUrl ? { runUrl } : {}),
-    ...(untrusted ? { untrusted } : {})
+    ...(untrusted ? { untrusted } : {}),
+    ...(payload.action ? { action: payload.action } : {}),
+    ...(payload.sender?.login ? { sender: payload.sender.login } : {}),
+    ...(typeof payload.issue?.number === 'number'
+      ? { issue: { number: payload.issue.number } }
+      : {}),
+    ...(payload.workflow_run?.head_sha ? { workflowRunHeadSha: payload.workflow_run.head_sha } : {})
   }
   const pr = payload.pull_request
   if (pr && typeof pr.number === 'number') {
@@ -84,7 +105,9 @@ export function readEvent(env: NodeJS.ProcessEnv): EventFacts {
         title: pr.title ?? '',
         body: pr.body ?? '',
         fromFork:
-          (pr.head?.repo?.full_name ?? repository) !== (pr.base?.repo?.full_name ?? repository)
+          (pr.head?.repo?.full_name ?? repository) !== (pr.base?.repo?.full_name ?? repository),
+        baseRef: pr.base?.ref ?? '',
+        merged: pr.merged === true
       },
       headSha: pr.head?.sha || headSha
     }

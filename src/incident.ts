@@ -28,6 +28,8 @@ export interface IncidentState {
   closedBy?: 'green'
   /** The last red verdict, which the record keeps showing once the incident is green. */
   verdict?: Verdict
+  /** `PR #140` or the branch name, for rewriting the record outside a run of that scope. */
+  scope?: string
 }
 
 export type Verdict = Pick<

@@ -1,7 +1,16 @@
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
+import { tmpdir } from 'node:os'
 import { statSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
+import {
+  createBundle,
+  mergeBundles,
+  readBundles,
+  verifyPullRequest,
+  writeBundle,
+  type FindingBundle
+} from './bundle.js'
 import { computeChangeSet, gitIn, repositoryLayout, type ChangeSet, type Git } from './changes.js'
 import { readCodeOwners } from './codeowners.js'
 import { getErrorMessage, loadConfig, type Config } from './config.js'
@@ -12,9 +21,11 @@ import { IncidentFiler, type FiledIncident, type Triage } from './github/inciden
 import { DEFAULT_CONFIG, parseInputs, type InputName, type Inputs } from './inputs.js'
 import { changeContext, findReports, parseOptions, readReport } from './pipeline.js'
 import { createRedactor, secretsFromEnv, type Redactor } from './redact.js'
-import { publishReport } from './report.js'
+import { code } from './markdown.js'
+import { publishReport, resultWith } from './report.js'
+import type { RemediationCheck } from './remediation.js'
 import { runValidator } from './run-validators.js'
-import { newIncidentId, triage } from './triage.js'
+import { newIncidentId, overallResult, triage } from './triage.js'
 import type { ChangeContext, Result, ValidatorRun } from './types.js'
 
 /** Validator output goes to the log as it streams, but can never issue a workflow command. */
@@ -49,50 +60,126 @@ function shouldFail(result: Result, failOn: Inputs['fail-on']): boolean {
   return failOn === 'drift' || result === 'error'
 }
 
+/** The one place that knows how this run files incidents. */
+async function filerFor(setup: Setup, key: string): Promise<IncidentFiler | undefined> {
+  if (!setup.client) return undefined
+  const { inputs, facts } = setup
+  return new IncidentFiler({
+    octokit: await setup.client(),
+    repository: inputs['incident-repository'] || facts.repository,
+    issueAuthor: inputs['issue-author'],
+    key,
+    closeOnGreen: inputs['close-on-green'],
+    requireCloseNotes: inputs['require-close-notes'],
+    now: () => new Date(),
+    log: { info: core.info, warning: core.warning },
+    ...(facts.runUrl ? { runUrl: facts.runUrl } : {})
+  })
+}
+
+/** What a failed GitHub write means for the user, and what to do about it. */
+function writeFailure(error: unknown, repository: string): string {
+  const status = (error as { status?: number }).status
+  const readOnly = status === 403 && /not accessible by integration/i.test(getErrorMessage(error))
+  return readOnly
+    ? `The token cannot write issues in ${repository} (a fork's pull request gets a read-only token), so no incident was filed; the summary, annotations and outputs hold the record. To file from fork pull requests, run this action with mode: collect there and mode: publish in a workflow_run workflow with issues: write.`
+    : `Could not file the incident in ${repository}: ${getErrorMessage(error)}. The summary, annotations and outputs hold the record.`
+}
+
 /**
  * SPEC §1 step 5: open or update the scope's incident issue. A token that cannot write (a fork's
  * pull request) or a GitHub that stays unreachable costs the issue, never the rest of the report.
  */
 async function fileIncident(
+  setup: Setup,
+  key: string,
   runs: ValidatorRun[],
-  triageRuns: Triage,
-  where: {
-    key: string
-    repository: string
-    client: (() => Promise<Octokit>) | undefined
-    inputs: Inputs
-    runUrl: string | undefined
-  }
+  triageRuns: Triage
 ): Promise<FiledIncident | undefined> {
-  if (!where.client) {
+  const filer = await filerFor(setup, key)
+  if (!filer) {
     core.warning('No github-token: the incident issue was not filed. The summary holds the record.')
     return undefined
   }
   try {
-    const filer = new IncidentFiler({
-      octokit: await where.client(),
-      repository: where.repository,
-      issueAuthor: where.inputs['issue-author'],
-      key: where.key,
-      closeOnGreen: where.inputs['close-on-green'],
-      requireCloseNotes: where.inputs['require-close-notes'],
-      now: () => new Date(),
-      log: { info: core.info, warning: core.warning },
-      ...(where.runUrl ? { runUrl: where.runUrl } : {})
-    })
     const filed = await filer.file(runs, triageRuns)
     core.info(`Incident: ${filed.action}${filed.number ? ` #${filed.number}` : ''}`)
     return filed
   } catch (error) {
-    const status = (error as { status?: number }).status
-    const readOnly = status === 403 && /not accessible by integration/i.test(getErrorMessage(error))
-    core.warning(
-      readOnly
-        ? `The token cannot write issues in ${where.repository} (a fork's pull request gets a read-only token), so no incident was filed; the summary, annotations and outputs hold the record. To file from fork pull requests, run this action with mode: collect there and mode: publish in a workflow_run workflow with issues: write.`
-        : `Could not file the incident in ${where.repository}: ${getErrorMessage(error)}. The summary, annotations and outputs hold the record.`
-    )
+    core.warning(writeFailure(error, setup.inputs['incident-repository'] || setup.facts.repository))
     return undefined
   }
+}
+
+/** A pull request that references incidents: its deltas checked against their required actions. */
+async function checkRemediations(
+  setup: Setup,
+  evidence: Evidence,
+  result: Result
+): Promise<RemediationCheck[]> {
+  const pr = evidence.facts.pullRequest
+  if (!pr) return []
+  const filer = await filerFor(setup, '')
+  if (!filer) return []
+  try {
+    return await filer.remediate(
+      pr,
+      evidence.context.changed,
+      evidence.runs,
+      result,
+      setup.inputs.mode !== 'report'
+    )
+  } catch (error) {
+    core.warning(
+      `Could not check the incidents this pull request references: ${getErrorMessage(error)}`
+    )
+    return []
+  }
+}
+
+/** `issues: closed` and `pull_request: closed` follow an incident; they run no validators. */
+async function followLifecycle(setup: Setup): Promise<boolean> {
+  const { facts, inputs } = setup
+  const issueClosed = facts.name === 'issues' && facts.action === 'closed' && facts.issue
+  const prClosed =
+    facts.pullRequest && facts.action === 'closed' && facts.name.startsWith('pull_request')
+  if (!issueClosed && !prClosed) return false
+  if (inputs.mode === 'report') {
+    core.info(
+      `mode: report writes nothing, so the ${facts.name} ${facts.action} event leaves the incident as it is.`
+    )
+    return true
+  }
+  const key = incidentKey(facts.repository, facts.scope, inputs['incident-key'])
+  const filer = await filerFor(setup, key)
+  if (!filer)
+    throw new Error(
+      'A github-token is needed to follow an incident (issues: closed, pull_request: closed).'
+    )
+  try {
+    if (issueClosed && facts.issue) {
+      core.info(
+        `Incident #${facts.issue.number} closed by ${facts.sender ?? 'someone'}: ${await filer.onClosed(facts.issue.number, facts.sender)}`
+      )
+    } else if (facts.pullRequest) {
+      const baseScope = facts.pullRequest.baseRef || 'main'
+      const base = {
+        key: incidentKey(
+          facts.repository,
+          { kind: 'branch', name: baseScope },
+          inputs['incident-key']
+        ),
+        scope: baseScope
+      }
+      core.info(
+        `Pull request #${facts.pullRequest.number} closed: ${await filer.onPullRequestClosed(facts.pullRequest.merged, base)}`
+      )
+    }
+  } catch (error) {
+    core.warning(writeFailure(error, inputs['incident-repository'] || facts.repository))
+  }
+  core.setOutput('result', 'pass')
+  return true
 }
 
 /** What every path of a run needs: validated inputs, where it runs, the event, config, API. */
@@ -247,13 +334,7 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
       })
     let result = triageRuns(runs)
     if (inputs.mode === 'issue' || inputs.mode === 'publish') {
-      filed = await fileIncident(runs, triageRuns, {
-        key,
-        repository: inputs['incident-repository'] || facts.repository,
-        client,
-        inputs,
-        runUrl: facts.runUrl
-      })
+      filed = await fileIncident(setup, key, runs, triageRuns)
       if (filed) result = filed.record
     }
     core.info(
@@ -262,7 +343,9 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
     return result
   })
 
-  const willFail = shouldFail(record.result, inputs['fail-on'])
+  const remediation = await checkRemediations(setup, evidence, record.result)
+  const result = resultWith(record, remediation)
+  const willFail = shouldFail(result, inputs['fail-on'])
   const overflow = await core.group('Report', () =>
     publishReport(record, {
       root,
@@ -270,6 +353,7 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
       redact: setup.redact,
       env: process.env,
       willFail,
+      remediation,
       ...(filed?.number
         ? { incident: { number: filed.number, url: filed.url ?? '', action: filed.action } }
         : {})
@@ -292,28 +376,144 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
     }
   }
   if (willFail) {
-    const what = record.classification
-      ? `${record.classification.bucket} (${record.severity})`
-      : 'validator error'
-    core.setFailed(
-      `Contract drift gate: ${record.result} — ${what}. See the job summary for the incident record.`
+    const what =
+      result === 'incomplete'
+        ? 'the remediation lacks deltas its incident needs'
+        : record.classification
+          ? `${record.classification.bucket} (${record.severity})`
+          : 'validator error'
+    core.setFailed(`Contract drift gate: ${result} — ${what}. See the job summary.`)
+  }
+  return result
+}
+
+/** mode: collect — what this job saw, as a finding bundle for a later publish (SPEC §3). */
+async function collect(setup: Setup, evidence: Evidence): Promise<void> {
+  const path = await writeBundle(
+    createBundle(evidence, new Date(), setup.redact),
+    process.env.RUNNER_TEMP || tmpdir()
+  )
+  const result = overallResult(evidence.runs)
+  const findings = evidence.runs.reduce((n, run) => n + run.findingCount, 0)
+  core.setOutput('bundle-path', path)
+  core.setOutput('result', result)
+  core.setOutput('findings', String(findings))
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    await core.summary
+      .addRaw(
+        `Finding bundle ${code(path)}: ${evidence.runs.length} validator run(s), ${findings} finding(s), result \`${result}\`. A publish job triages it and files the incident.\n`
+      )
+      .write()
+  }
+  // The pull request's check stays red; the workflow's upload step needs `if: always()`.
+  if (shouldFail(result, setup.inputs['fail-on'])) {
+    core.setFailed(`Contract drift gate: ${result}. The finding bundle is at ${path}.`)
+  }
+}
+
+/**
+ * mode: publish — bundles from matrix legs or a fork's run, one triage and one incident per
+ * scope. The bundle says which scope and what the validators printed; for a pull request the
+ * change set, labels and body are read again through the API rather than believed.
+ */
+async function publish(setup: Setup): Promise<void> {
+  const { inputs, facts, root } = setup
+  if (inputs.bundles.length === 0) {
+    throw new Error(
+      'Invalid bundles: mode publish needs bundles, newline-separated globs of finding bundles (from actions/download-artifact).'
     )
   }
-  return record.result
+  let bundles = await core.group('Bundles', async () => {
+    const read = await readBundles(inputs.bundles, root, facts.repository, {
+      ...(process.env.GITHUB_SERVER_URL ? { serverUrl: process.env.GITHUB_SERVER_URL } : {})
+    })
+    for (const glob of read.unmatched) core.warning(`No file matches the bundles glob '${glob}'.`)
+    for (const { path, reason } of read.rejected)
+      core.warning(`Finding bundle ${path} skipped: ${reason}`)
+    for (const { path, note } of read.notes) core.warning(`Finding bundle ${path}: ${note}`)
+    core.info(`${read.bundles.length} finding bundle(s) accepted, ${read.rejected.length} rejected`)
+    return read.bundles
+  })
+  if (facts.name === 'workflow_run') {
+    if (!setup.client) {
+      throw new Error(
+        'mode publish under workflow_run needs github-token to confirm the pull request a bundle claims.'
+      )
+    }
+    const octokit = await setup.client()
+    const kept: FindingBundle[] = []
+    for (const bundle of bundles) {
+      const reason = await verifyPullRequest(
+        octokit,
+        facts.repository,
+        bundle.facts,
+        facts.workflowRunHeadSha ?? '',
+        {
+          fromFork: Boolean(facts.untrusted)
+        }
+      )
+      if (reason)
+        core.warning(`Finding bundle for ${scopeLabel(bundle.facts.scope)} skipped: ${reason}`)
+      else kept.push(bundle)
+    }
+    bundles = kept
+  }
+  if (bundles.length === 0) {
+    throw new Error(
+      'No finding bundle to publish: every bundle was rejected or none was found. See the warnings above.'
+    )
+  }
+  const results: Result[] = []
+  for (const scope of mergeBundles(bundles, inputs['incident-key'], {
+    paths: setup.config.paths
+  })) {
+    results.push(await conclude(setup, await trusted(setup, scope.evidence)))
+  }
+  // Several scopes: the outputs say the worst of them.
+  const worst = (['error', 'incomplete', 'drift', 'pass'] as const).find(r => results.includes(r))
+  if (results.length > 1 && worst) core.setOutput('result', worst)
+}
+
+/** A pull request's facts and change set read through the API, not taken from the bundle. */
+async function trusted(setup: Setup, evidence: Evidence): Promise<Evidence> {
+  const claimed = evidence.facts.pullRequest
+  if (!claimed || !setup.client) return evidence
+  try {
+    const octokit = await setup.client()
+    const [owner, repo] = evidence.facts.repository.split('/') as [string, string]
+    const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: claimed.number })
+    const facts: EventFacts = {
+      ...evidence.facts,
+      pullRequest: {
+        ...claimed,
+        labels: data.labels.map(label => label.name),
+        title: data.title,
+        body: data.body ?? '',
+        baseSha: data.base.sha,
+        headSha: data.head.sha,
+        baseRef: data.base.ref
+      }
+    }
+    return { ...evidence, facts, context: await changes({ ...setup, facts }) }
+  } catch (error) {
+    core.warning(
+      `Could not read pull request #${claimed.number} through the API; using the bundle's change set: ${getErrorMessage(error)}`
+    )
+    return evidence
+  }
 }
 
 /** The action (SPEC §1): one pipeline, entered where the mode and the event say. */
 export async function run(): Promise<void> {
   try {
     const setup = await prepare()
-    if (setup.inputs.mode === 'collect' || setup.inputs.mode === 'publish') {
-      throw new Error(
-        `mode '${setup.inputs.mode}' is not available in this version yet. Use mode: report (or issue) in a single job.`
-      )
-    }
+    if (await followLifecycle(setup)) return
+    if (setup.inputs.mode === 'publish') return await publish(setup)
     const runs = await gather(setup)
     const context = await changes(setup)
-    await conclude(setup, { facts: setup.facts, runs, context })
+    const evidence = { facts: setup.facts, runs, context }
+    if (setup.inputs.mode === 'collect') return await collect(setup, evidence)
+    await conclude(setup, evidence)
   } catch (error) {
     core.setOutput('result', 'error')
     core.setFailed(getErrorMessage(error))

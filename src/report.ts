@@ -6,7 +6,8 @@ import { dirname, join, relative } from 'node:path'
 import type { Redactor } from './redact.js'
 import { plainText } from './markdown.js'
 import { BUCKET_NAMES, LEVEL_NAMES, renderRecord, renderSummary, renderWithin } from './render.js'
-import type { Finding, IncidentRecord } from './types.js'
+import { renderRemediation, type RemediationCheck } from './remediation.js'
+import type { Finding, IncidentRecord, Result } from './types.js'
 
 /** GitHub shows at most 10 error annotations per step; the rest would be dropped silently. */
 export const MAX_ANNOTATIONS = 10
@@ -137,6 +138,18 @@ export interface ReportOptions {
   willFail: boolean
   /** The incident issue, in issue mode. */
   incident?: { number: number; url: string; action: string }
+  /** Checks of the incidents this pull request says it remediates (SPEC §5). */
+  remediation?: RemediationCheck[]
+}
+
+/** `incomplete`: a remediation pull request whose validators pass but whose deltas are missing. */
+export function resultWith(
+  record: IncidentRecord,
+  remediation: readonly RemediationCheck[] = []
+): Result {
+  return record.result === 'pass' && remediation.some(check => !check.complete)
+    ? 'incomplete'
+    : record.result
 }
 
 /**
@@ -148,8 +161,19 @@ export async function publishReport(
   options: ReportOptions
 ): Promise<Annotation[]> {
   const { redact } = options
-  const annotations =
-    record.result === 'pass' ? [] : buildAnnotations(record, options.root, options.repoPrefix)
+  const remediation = options.remediation ?? []
+  const missing: Annotation[] = remediation.flatMap(check =>
+    check.requirements
+      .filter(requirement => !requirement.satisfied)
+      .map(requirement => ({
+        title: `Remediation of ${check.incidentId} incomplete`,
+        message: `${requirement.what} is missing (${requirement.detail.replace(/`/g, '')}). Incident #${check.issueNumber} needs it before it can be resolved.`
+      }))
+  )
+  const annotations = [
+    ...missing,
+    ...(record.result === 'pass' ? [] : buildAnnotations(record, options.root, options.repoPrefix))
+  ]
   const room = MAX_ANNOTATIONS - (options.willFail ? 1 : 0)
   for (const annotation of annotations.slice(0, room)) {
     core.error(plainText(redact(annotation.message)), {
@@ -162,9 +186,10 @@ export async function publishReport(
     annotations.length > room
       ? `\n\n_${annotations.length - room} more annotation(s) not shown: GitHub keeps ${MAX_ANNOTATIONS} error annotations per step. The findings are listed above; the record file (record-path output) holds every finding kept._`
       : ''
-  const incident = options.incident
-    ? `**Incident issue:** [#${options.incident.number}](${options.incident.url}) (${options.incident.action})\n\n`
-    : ''
+  const incident =
+    (options.incident
+      ? `**Incident issue:** [#${options.incident.number}](${options.incident.url}) (${options.incident.action})\n\n`
+      : '') + remediation.map(check => `${renderRemediation(check)}\n\n`).join('')
   const summary =
     incident +
     renderWithin(SUMMARY_BUDGET - Buffer.byteLength(note) - Buffer.byteLength(incident), limits =>
@@ -176,7 +201,7 @@ export async function publishReport(
   const recordPath = await writeRecordFiles(record, recordDirectory(options.env), redact)
   const c = record.classification
   const outputs: Record<string, string> = {
-    result: record.result,
+    result: resultWith(record, remediation),
     bucket: c?.bucket ?? '',
     confidence: c?.confidence ?? '',
     severity: record.severity ?? '',

@@ -22592,7 +22592,13 @@ function readEvent(env) {
         name,
         repository,
         ...(runUrl ? { runUrl } : {}),
-        ...(untrusted ? { untrusted } : {})
+        ...(untrusted ? { untrusted } : {}),
+        ...(payload.action ? { action: payload.action } : {}),
+        ...(payload.sender?.login ? { sender: payload.sender.login } : {}),
+        ...(typeof payload.issue?.number === 'number'
+            ? { issue: { number: payload.issue.number } }
+            : {}),
+        ...(payload.workflow_run?.head_sha ? { workflowRunHeadSha: payload.workflow_run.head_sha } : {})
     };
     const pr = payload.pull_request;
     if (pr && typeof pr.number === 'number') {
@@ -22606,7 +22612,9 @@ function readEvent(env) {
                 labels: (pr.labels ?? []).map(label => label.name ?? '').filter(Boolean),
                 title: pr.title ?? '',
                 body: pr.body ?? '',
-                fromFork: (pr.head?.repo?.full_name ?? repository) !== (pr.base?.repo?.full_name ?? repository)
+                fromFork: (pr.head?.repo?.full_name ?? repository) !== (pr.base?.repo?.full_name ?? repository),
+                baseRef: pr.base?.ref ?? '',
+                merged: pr.merged === true
             },
             headSha: pr.head?.sha || headSha
         };

@@ -19,7 +19,15 @@ import {
 } from '../incident.js'
 import { code, codeBlock } from '../markdown.js'
 import { BUCKET_NAMES, LEVEL_NAMES, renderRecord, renderWithin } from '../render.js'
-import type { Bucket, IncidentRecord, Lifecycle, ValidatorRun } from '../types.js'
+import { checkRemediation, incidentReferences, type RemediationCheck } from '../remediation.js'
+import type {
+  Bucket,
+  ChangedFile,
+  IncidentRecord,
+  Lifecycle,
+  Result,
+  ValidatorRun
+} from '../types.js'
 import type { Octokit } from './client.js'
 import { bucketLabel, ensureLabels, incidentLabels, mergeLabels } from './labels.js'
 
@@ -108,9 +116,13 @@ export class IncidentFiler {
   }
 
   /** The incidents of this key: only issues this action wrote, with the label and the marker. */
-  private async find(state: 'open' | 'closed'): Promise<Issue[]> {
-    const { octokit, issueAuthor, key } = this.options
-    const marker = markerFor(key)
+  private async find(
+    state: 'open' | 'closed',
+    // null: every incident this action wrote, whatever its key.
+    key: string | null = this.options.key
+  ): Promise<Issue[]> {
+    const { octokit, issueAuthor } = this.options
+    const marker = key === null ? '<!-- contract-drift-triage:key=' : markerFor(key)
     const query = {
       owner: this.owner,
       repo: this.repo,
@@ -157,7 +169,8 @@ export class IncidentFiler {
       lifecycle,
       bucketLabel: bucketLabel(record.classification?.bucket),
       seenComments: 0,
-      verdict: verdictOf(record)
+      verdict: verdictOf(record),
+      scope: record.scope
     }
     const labels = incidentLabels(record)
     await ensureLabels(this.options.octokit, this.owner, this.repo, labels)
@@ -329,6 +342,7 @@ export class IncidentFiler {
       bucketLabel: bucketLabel(shown.classification?.bucket),
       seenComments: issue.comments + comments.length,
       ...(verdict ? { verdict } : {}),
+      scope: shown.scope,
       ...(close ? { closedBy: 'green' as const } : {})
     }
     const body = this.body(state, shown)
@@ -375,6 +389,230 @@ export class IncidentFiler {
           await this.comment(issue.number, renderResultComment(text, mine))
       }
     }
+  }
+
+  /**
+   * A remediation pull request (SPEC §5): check each incident it references against its bucket's
+   * required action, and, when complete and `record` is set, fill `Resolution PR`, attach the
+   * green output and tick checklist steps 3 and 4.
+   */
+  async remediate(
+    pr: { number: number; title: string; body: string },
+    changed: readonly ChangedFile[],
+    runs: readonly ValidatorRun[],
+    result: Result,
+    record: boolean
+  ): Promise<RemediationCheck[]> {
+    const refs = incidentReferences(`${pr.title}\n${pr.body}`)
+    if (refs.ids.length === 0 && refs.numbers.length === 0) return []
+    const checks: RemediationCheck[] = []
+    for (const issue of await this.find('open', null)) {
+      const state = readState(issue.body)
+      if (!state || !(refs.ids.includes(state.incidentId) || refs.numbers.includes(issue.number)))
+        continue
+      const bucket = this.bucketOf(issue, state)
+      if (!bucket) continue
+      const check = checkRemediation({
+        incidentId: state.incidentId,
+        issueNumber: issue.number,
+        bucket,
+        affected: state.runs.flatMap(run => run.findings.flatMap(finding => finding.targets)),
+        changed,
+        result
+      })
+      checks.push(check)
+      if (!check.complete || !record || state.lifecycle.resolutionPr) continue
+      const at = this.now()
+      const reference = `#${pr.number}`
+      let lifecycle: Lifecycle = {
+        ...state.lifecycle,
+        resolutionPr: reference,
+        validationProof: {
+          at,
+          okLines: runs.flatMap(run => run.okLines),
+          ...(this.options.runUrl ? { runUrl: this.options.runUrl } : {})
+        },
+        checklist: tick(tick(state.lifecycle.checklist, 2), 3)
+      }
+      lifecycle = withHistory(
+        lifecycle,
+        `Remediation pull request ${reference} has every required delta and green validators (checklist steps 3 and 4).`,
+        at,
+        this.options.runUrl
+      )
+      await this.rewrite(issue, { ...state, lifecycle })
+    }
+    return checks
+  }
+
+  /**
+   * A person closed an incident (`issues: closed`): with root cause and prevention note it is done
+   * (step 5); without them and with `require-close-notes`, it is reopened with one comment.
+   */
+  async onClosed(
+    number: number,
+    by: string | undefined
+  ): Promise<'ignored' | 'resolved' | 'reopened' | 'noted'> {
+    if (!by || by === this.options.issueAuthor) return 'ignored'
+    const issue = await this.get(number)
+    const state = readState(issue.body)
+    if (
+      !state ||
+      issue.user?.login !== this.options.issueAuthor ||
+      !labelNames(issue).includes('contract-drift')
+    )
+      return 'ignored'
+    const notes = readNotes(issue.body)
+    const missing = [
+      ...(notes.rootCause ? [] : ['a root cause (the "Root cause" section)']),
+      ...(notes.preventionFollowUp ? [] : ['a prevention note (the "Prevention follow-up" field)'])
+    ]
+    const at = this.now()
+    let lifecycle: Lifecycle = { ...state.lifecycle, ...notes }
+    if (missing.length === 0) {
+      lifecycle = withHistory(
+        { ...lifecycle, checklist: tick(lifecycle.checklist, 4) },
+        `Closed by ${code(by)} with root cause and prevention note (checklist step 5).`,
+        at,
+        this.options.runUrl
+      )
+      await this.rewrite(issue, { ...state, lifecycle })
+      return 'resolved'
+    }
+    if (!this.options.requireCloseNotes) {
+      lifecycle = withHistory(
+        lifecycle,
+        `Closed by ${code(by)} without ${missing.join(' and ')}.`,
+        at,
+        this.options.runUrl
+      )
+      await this.rewrite(issue, { ...state, lifecycle })
+      return 'noted'
+    }
+    lifecycle = withHistory(
+      lifecycle,
+      `Reopened: closed by ${code(by)} without ${missing.join(' and ')}.`,
+      at,
+      this.options.runUrl
+    )
+    await this.rewrite(
+      issue,
+      { ...state, lifecycle, seenComments: issue.comments + 1 },
+      { state: 'open' }
+    )
+    await this.comment(
+      number,
+      `Reopened: this incident needs ${missing.join(' and ')} before it closes (playbook 3.5, step 5). Fill them in the record above, then close it again.`
+    )
+    return 'reopened'
+  }
+
+  /**
+   * The pull request of this scope was closed (`pull_request: closed`). Unmerged, its incident
+   * closes as not planned (the drift never reached the branch); merged while red, the incident
+   * moves to the base branch's key and stays open.
+   */
+  async onPullRequestClosed(
+    merged: boolean,
+    base: { key: string; scope: string }
+  ): Promise<'none' | 'closed' | 'moved' | 'merged-into'> {
+    const [issue] = await this.find('open')
+    const state = issue && readState(issue.body)
+    if (!issue || !state) return 'none'
+    const at = this.now()
+    const red = state.runs.some(run => run.outcome !== 'passed')
+    if (!merged) {
+      const lifecycle = withHistory(
+        state.lifecycle,
+        'The pull request was closed unmerged: the drift never reached the branch. Closed as not planned.',
+        at,
+        this.options.runUrl
+      )
+      await this.rewrite(
+        issue,
+        { ...state, lifecycle },
+        { state: 'closed', state_reason: 'not_planned' }
+      )
+      return 'closed'
+    }
+    if (!red) return 'none'
+    const [existing] = await this.find('open', base.key)
+    if (existing) {
+      await this.comment(
+        existing.number,
+        renderResultComment(
+          `Pull request ${state.scope ?? ''} was merged while red; its incident #${issue.number} continues here.`,
+          state.runs
+        )
+      )
+      const lifecycle = withHistory(
+        state.lifecycle,
+        `Merged while red; continued in #${existing.number}.`,
+        at,
+        this.options.runUrl
+      )
+      await this.rewrite(
+        issue,
+        { ...state, lifecycle },
+        { state: 'closed', state_reason: 'not_planned' }
+      )
+      return 'merged-into'
+    }
+    const lifecycle = withHistory(
+      state.lifecycle,
+      `Merged while red: the incident moves to ${code(base.scope)} and stays open.`,
+      at,
+      this.options.runUrl
+    )
+    await this.rewrite(issue, { ...state, key: base.key, scope: base.scope, lifecycle })
+    return 'moved'
+  }
+
+  private bucketOf(issue: Issue, state: IncidentState): Bucket | undefined {
+    const label = labelNames(issue).find(name =>
+      /^bucket:(schema-drift|fixture-stale|runtime-regression)$/.test(name)
+    )
+    return (
+      (label?.slice('bucket:'.length) as Bucket | undefined) ??
+      state.verdict?.classification?.bucket
+    )
+  }
+
+  /** Writes a new state into an issue outside a run of its scope, keeping what it showed. */
+  private async rewrite(
+    issue: Issue,
+    state: IncidentState,
+    change: { state?: 'open' | 'closed'; state_reason?: 'completed' | 'not_planned' } = {}
+  ): Promise<void> {
+    const scope = state.scope ?? issue.title.split(' — ').pop() ?? ''
+    const shown: IncidentRecord = {
+      incidentId: state.incidentId,
+      key: state.key,
+      scope,
+      detectedAt: state.createdAt,
+      detectedBy: 'CI',
+      result: state.verdict?.result ?? 'drift',
+      owners: state.verdict?.owners ?? [],
+      ...state.verdict,
+      runs: state.runs,
+      context: { changed: [], changeSource: '', intent: [] },
+      lifecycle: state.lifecycle
+    }
+    await this.options.octokit.rest.issues.update({
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: issue.number,
+      title: incidentTitle(shown),
+      body: this.body({ ...state, scope }, shown),
+      ...change
+    })
+  }
+
+  private now(): string {
+    return this.options
+      .now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z')
   }
 
   /** Validator results other runs left in comments since the body was last written. */

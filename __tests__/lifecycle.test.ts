@@ -1,0 +1,323 @@
+/**
+ * Playbook 3.5 end to end against the GitHub emulator: each bucket's incident from the red run,
+ * through a remediation pull request missing a delta and a complete one, to green and closed.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+// @ts-expect-error -- plain JavaScript shared with `npm run demo`
+import { startEmulator } from '../emulator/index.mjs'
+// @ts-expect-error -- plain JavaScript shared with `npm run demo`
+import { prepareScenario, runAction } from '../scripts/scenarios.mjs'
+import { readState } from '../src/incident.js'
+
+const REPO = 'acme/contracts'
+const ALICE = 'ghs_person_alice_token_0000000000000000'
+/* eslint-disable @typescript-eslint/no-explicit-any -- the emulator is plain JavaScript */
+let gh: any
+const roots: string[] = []
+
+interface Ran {
+  code: number
+  stdout: string
+  outputs: Record<string, string>
+  summary: string
+  annotations: string[]
+}
+
+beforeAll(async () => {
+  gh = await startEmulator({ timeScale: 0.001 })
+})
+afterAll(async () => {
+  await gh.close()
+  for (const root of roots) rmSync(root, { recursive: true, force: true })
+})
+beforeEach(() => {
+  gh.addRepo(REPO, {
+    collaborators: ['impl-owner', 'qa-lead', 'mcp-owner', 'fixture-owner', 'alice']
+  })
+  gh.addToken(ALICE, { login: 'alice', type: 'User', permission: 'write' })
+})
+afterEach(() => {
+  expect(gh.violations).toEqual([])
+})
+
+/** A validator that reports `error` until the pull request adds `.fixed`. */
+const validatorFor = (error: string): string =>
+  `if test -f .fixed; then echo "[check] OK: fixed"; else echo "[check] ERROR: ${error}"; exit 1; fi`
+
+async function run(
+  scenario: string,
+  options: {
+    pr: number
+    body?: string
+    files?: Record<string, string>
+    validators?: string
+    inputs?: Record<string, string>
+  }
+): Promise<Ran> {
+  const prepared = prepareScenario(scenario)
+  roots.push(dirname(prepared.repo))
+  const git = (...args: string[]): string =>
+    execFileSync('git', args, {
+      cwd: prepared.repo,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'a',
+        GIT_AUTHOR_EMAIL: 'a@b',
+        GIT_COMMITTER_NAME: 'a',
+        GIT_COMMITTER_EMAIL: 'a@b',
+        GIT_AUTHOR_DATE: '2026-11-02T10:00:00Z',
+        GIT_COMMITTER_DATE: '2026-11-02T10:00:00Z'
+      }
+    }).trim()
+  for (const [path, text] of Object.entries(options.files ?? {})) {
+    mkdirSync(dirname(join(prepared.repo, path)), { recursive: true })
+    writeFileSync(join(prepared.repo, path), text)
+  }
+  if (options.files) {
+    git('add', '-A')
+    git('commit', '-q', '--amend', '--no-edit')
+  }
+  const head = git('rev-parse', 'HEAD')
+  const event = JSON.parse(readFileSync(prepared.env.GITHUB_EVENT_PATH, 'utf8'))
+  event.number = event.pull_request.number = options.pr
+  event.pull_request.head.sha = head
+  event.pull_request.body = options.body ?? ''
+  writeFileSync(prepared.env.GITHUB_EVENT_PATH, JSON.stringify(event))
+  Object.assign(prepared.env, {
+    GITHUB_SHA: head,
+    GITHUB_API_URL: gh.url,
+    CONTRACT_DRIFT_TRIAGE_TIME_SCALE: '0.001',
+    INPUT_MODE: 'issue',
+    'INPUT_GITHUB-TOKEN': gh.token,
+    ...(options.validators ? { INPUT_VALIDATORS: options.validators } : {}),
+    ...Object.fromEntries(
+      Object.entries(options.inputs ?? {}).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])
+    )
+  })
+  return runAction(prepared)
+}
+
+/** An `issues` or `pull_request` event other than a push of code: no checkout needed beyond the config. */
+async function event(
+  name: string,
+  payload: object,
+  inputs: Record<string, string> = {}
+): Promise<Ran> {
+  const prepared = prepareScenario('green')
+  roots.push(dirname(prepared.repo))
+  writeFileSync(
+    prepared.env.GITHUB_EVENT_PATH,
+    JSON.stringify({ repository: { full_name: REPO }, ...payload })
+  )
+  Object.assign(prepared.env, {
+    GITHUB_EVENT_NAME: name,
+    GITHUB_API_URL: gh.url,
+    CONTRACT_DRIFT_TRIAGE_TIME_SCALE: '0.001',
+    INPUT_MODE: 'issue',
+    'INPUT_GITHUB-TOKEN': gh.token,
+    INPUT_VALIDATORS: '',
+    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
+  })
+  return runAction(prepared)
+}
+
+async function asAlice(method: string, path: string, body?: object): Promise<void> {
+  const response = await fetch(`${gh.url}${path}`, {
+    method,
+    headers: { authorization: `token ${ALICE}`, 'content-type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {})
+  })
+  expect(response.ok).toBe(true)
+}
+
+const issue = (number: number): any => gh.issues(REPO).find((i: any) => i.number === number)
+
+const MCP_PACK = 'tests/contracts/fixtures/mcp/billing.aws.ingest/1.0'
+const MODULE_PACK = 'tests/contracts/fixtures/modules.optional-fallback/1.0'
+
+interface Life {
+  bucket: string
+  red: string
+  error: string
+  base: string
+  missing: Record<string, string>
+  complete: Record<string, string>
+  lacking: string
+}
+
+describe.each<Life>([
+  {
+    bucket: 'schema-drift',
+    red: 'schema-drift-high',
+    error: `MCP pack 'billing.aws.ingest' version '1.0' response.expected.json lacks contract field 'currency'`,
+    // The contract moved in the incident's pull request; the fix carries contract and fixture pack.
+    base: 'schema-drift-high',
+    missing: { [`${MCP_PACK}/response.expected.json`]: '{"currency": "USD"}\n' },
+    complete: {
+      [`${MCP_PACK}/response.expected.json`]: '{"currency": "USD"}\n',
+      [`${MCP_PACK}/notes.md`]: 'Added currency.\n'
+    },
+    lacking: 'Updated `notes.md`'
+  },
+  {
+    bucket: 'fixture-stale',
+    red: 'fixture-stale-intent',
+    error: `module pack 'modules.optional-fallback'/1.0/output.expected.healthy.json mismatch at status: expected 'healthy', got 'degraded'`,
+    base: 'green',
+    missing: { [`${MODULE_PACK}/notes.md`]: 'Degrades above 250 ms now.\n' },
+    complete: {
+      [`${MODULE_PACK}/output.expected.healthy.json`]: '{"status": "degraded"}\n',
+      [`${MODULE_PACK}/notes.md`]: 'Degrades above 250 ms now.\n'
+    },
+    lacking: 'Expected fixtures refreshed'
+  },
+  {
+    bucket: 'runtime-regression',
+    red: 'runtime-regression',
+    error: `MCP pack 'billing.aws.ingest' version '1.0' response mismatch at providerAdapterId: expected 'aws-billing', got 'gcp-billing'`,
+    base: 'green',
+    missing: {
+      'services/mcp/src/billing_ingest.py': '# fixed\n',
+      [`${MCP_PACK}/response.expected.json`]: '{}\n',
+      [`${MCP_PACK}/notes.md`]: 'Fixed.\n'
+    },
+    complete: {
+      'services/mcp/src/billing_ingest.py': '# fixed\n',
+      [`${MCP_PACK}/notes.md`]: 'Fixed.\n'
+    },
+    lacking: 'Expected fixtures untouched'
+  }
+])('the life of a $bucket incident', ({ bucket, red, error, base, missing, complete, lacking }) => {
+  it('red → incident → remediation missing a delta → complete remediation → green → closed with notes', async () => {
+    const validators = validatorFor(error)
+    const filed = await run(red, { pr: 300, validators })
+    expect(filed.outputs.bucket).toBe(bucket)
+    const number = Number(filed.outputs['issue-number'])
+    const id = filed.outputs['incident-id']
+
+    // A remediation pull request that lacks a delta: named, the step fails, the incident waits.
+    const partial = await run(base, {
+      pr: 301,
+      body: `Refs ${id}`,
+      validators,
+      files: { ...missing, '.fixed': '' }
+    })
+    expect(partial.outputs.result).toBe('incomplete')
+    expect(partial.code).toBe(1)
+    expect(partial.summary).toContain(`Remediation check: ${id} (#${number}) — incomplete`)
+    expect(
+      partial.annotations.some(
+        line => line.includes(`${lacking.replace(/`/g, '')} is missing`) || line.includes(lacking)
+      )
+    ).toBe(true)
+    expect(issue(number).body).toContain('**Resolution PR:** pending')
+
+    // The complete one: recorded on the incident (steps 3 and 4).
+    const fixed = await run(base, {
+      pr: 301,
+      body: `Fixes the drift.\n\nRefs #${number}`,
+      validators,
+      files: { ...complete, '.fixed': '' }
+    })
+    expect(fixed.outputs.result).toBe('pass')
+    expect(fixed.summary).toContain(`Remediation check: ${id} (#${number}) — complete`)
+    const resolved = issue(number)
+    expect(resolved.body).toContain('**Resolution PR:** #301')
+    expect(resolved.body).toContain('- [x] 3. Submit remediation PR')
+    expect(resolved.body).toContain('- [x] 4. Re-run triage validators')
+
+    // Green in the incident's own scope, then a person closes it with root cause and prevention.
+    await run(red, { pr: 300, validators, files: { '.fixed': '' } })
+    const body: string = issue(number)
+      .body.replace(
+        '### Root cause\n\npending',
+        '### Root cause\n\nThe fixture baseline did not follow the change.'
+      )
+      .replace(
+        '**Prevention follow-up:** pending',
+        '**Prevention follow-up:** a CI check pairs contract and fixture edits'
+      )
+    await asAlice('PATCH', `/repos/${REPO}/issues/${number}`, { body, state: 'closed' })
+    const closed = await event(
+      'issues',
+      { action: 'closed', issue: { number }, sender: { login: 'alice' } },
+      { 'require-close-notes': 'true' }
+    )
+    expect(closed.code).toBe(0)
+    const done = issue(number)
+    expect(done.state).toBe('closed')
+    expect(done.body).toContain('- [x] 5. Close incident with root-cause and prevention note.')
+    expect(done.body).toContain('The fixture baseline did not follow the change.')
+    expect(
+      readState(done.body)!
+        .lifecycle.history.map(entry => entry.what)
+        .join('\n')
+    ).toMatch(/Remediation pull request #301[\s\S]*green again[\s\S]*Closed by `alice`/)
+  })
+})
+
+describe('closing without notes', () => {
+  it('reopens with one comment naming what is missing when require-close-notes is on', async () => {
+    const filed = await run('schema-drift-high', { pr: 310 })
+    const number = Number(filed.outputs['issue-number'])
+    await asAlice('PATCH', `/repos/${REPO}/issues/${number}`, { state: 'closed' })
+    await event(
+      'issues',
+      { action: 'closed', issue: { number }, sender: { login: 'alice' } },
+      { 'require-close-notes': 'true' }
+    )
+    expect(issue(number).state).toBe('open')
+    const comments = gh.comments(REPO, number)
+    expect(comments).toHaveLength(1)
+    expect(comments[0].body).toMatch(/needs a root cause .* and a prevention note/)
+  })
+
+  it('leaves it closed, noted in the history, without the opt-in', async () => {
+    const filed = await run('schema-drift-high', { pr: 311 })
+    const number = Number(filed.outputs['issue-number'])
+    await asAlice('PATCH', `/repos/${REPO}/issues/${number}`, { state: 'closed' })
+    await event('issues', { action: 'closed', issue: { number }, sender: { login: 'alice' } })
+    expect(issue(number).state).toBe('closed')
+    expect(issue(number).body).toContain('Closed by `alice` without')
+  })
+})
+
+describe('when the pull request closes', () => {
+  const closedEvent = (pr: number, merged: boolean): object => ({
+    action: 'closed',
+    number: pr,
+    pull_request: {
+      number: pr,
+      merged,
+      title: 't',
+      body: '',
+      labels: [],
+      base: { sha: 'a'.repeat(40), ref: 'main', repo: { full_name: REPO } },
+      head: { sha: 'b'.repeat(40), ref: 'feature', repo: { full_name: REPO } }
+    },
+    sender: { login: 'alice' }
+  })
+
+  it('closes its incident as not planned when it closes unmerged', async () => {
+    const filed = await run('schema-drift-high', { pr: 320 })
+    await event('pull_request', closedEvent(320, false))
+    const closed = issue(Number(filed.outputs['issue-number']))
+    expect(closed.state).toBe('closed')
+    expect(closed.state_reason).toBe('not_planned')
+  })
+
+  it('moves a red incident to the base branch when it merges, and keeps it open', async () => {
+    const filed = await run('schema-drift-high', { pr: 321 })
+    await event('pull_request', closedEvent(321, true))
+    const moved = issue(Number(filed.outputs['issue-number']))
+    expect(moved.state).toBe('open')
+    expect(
+      moved.body.startsWith('<!-- contract-drift-triage:key=acme/contracts:branch-main -->')
+    ).toBe(true)
+    expect(moved.title).toBe('[contract-drift] Schema drift (High) — main')
+  })
+})
