@@ -46493,7 +46493,7 @@ function renderFindings(record, limits) {
     const sections = record.runs
         .filter(run => run.outcome !== 'passed')
         .map(run => {
-        const head = `**${code(run.command)}** — ${OUTCOME_WORDS[run.outcome]} (${exitWords(run)}, ${(run.durationMs / 1000).toFixed(1)} s)`;
+        const head = `**${code(run.command)}** — ${OUTCOME_WORDS[run.outcome]} (${exitWords(run)})`;
         const crash = run.crash ? [`- crash: ${code(run.crash)}`] : [];
         const notes = (run.notes ?? []).slice(0, 5).map(note => `- note: ${code(note)}`);
         const lines = run.findings.slice(0, limits.findingsPerValidator).map(findingLine);

@@ -60,7 +60,7 @@ async function incidentLife() {
       'The classification changes: the record is updated, one comment says what changed'
     ],
     ['green', {}, 'The validators pass: validation proof attached, checklist step 4 ticked'],
-    ['green', { 'close-on-green': 'true' }, 'With close-on-green, the incident is closed']
+    ['green', { 'require-close-notes': 'true' }, 'The same green run again changes nothing']
   ]
   for (const [scenario, inputs, what] of steps) {
     const prepared = prepareScenario(scenario)
@@ -82,6 +82,63 @@ async function incidentLife() {
       `\n${bold(`▶ ${what}`)} (${scenario}): result=${ran.outputs.result}, issue #${ran.outputs['issue-number'] || '-'}, ${requests.length} request(s): ${requests.join(', ')}`
     )
   }
+  // A person closes the incident without notes, then with them (playbook 3.5, step 5).
+  gh.addToken('ghs_demo_person_alice_000000000000000000', {
+    login: 'alice',
+    type: 'User',
+    permission: 'write'
+  })
+  const alice = (method, body) =>
+    fetch(`${gh.url}/repos/acme/contracts/issues/1`, {
+      method,
+      headers: {
+        authorization: 'token ghs_demo_person_alice_000000000000000000',
+        'content-type': 'application/json'
+      },
+      body: JSON.stringify(body)
+    })
+  const closedBy = async what => {
+    const prepared = prepareScenario('green')
+    writeFileSync(
+      prepared.env.GITHUB_EVENT_PATH,
+      JSON.stringify({
+        action: 'closed',
+        issue: { number: 1 },
+        sender: { login: 'alice' },
+        repository: { full_name: 'acme/contracts' }
+      })
+    )
+    Object.assign(prepared.env, {
+      GITHUB_EVENT_NAME: 'issues',
+      GITHUB_API_URL: gh.url,
+      CONTRACT_DRIFT_TRIAGE_TIME_SCALE: '0.001',
+      INPUT_MODE: 'issue',
+      INPUT_VALIDATORS: '',
+      'INPUT_REQUIRE-CLOSE-NOTES': 'true',
+      'INPUT_GITHUB-TOKEN': gh.token
+    })
+    await runAction(prepared)
+    rmSync(dirname(prepared.repo), { recursive: true, force: true })
+    const now = gh.issues('acme/contracts')[0]
+    console.log(
+      `\n${bold(`▶ ${what}`)} (issues: closed, require-close-notes): the incident is ${now.state}`
+    )
+  }
+  await alice('PATCH', { state: 'closed' })
+  await closedBy('Alice closes it without a root cause or prevention note')
+  const filled = gh
+    .issues('acme/contracts')[0]
+    .body.replace(
+      '### Root cause\n\npending',
+      '### Root cause\n\nThe adapter table mapped aws to gcp-billing.'
+    )
+    .replace(
+      '**Prevention follow-up:** pending',
+      '**Prevention follow-up:** a parity test for every adapter mapping'
+    )
+  await alice('PATCH', { body: filled, state: 'closed' })
+  await closedBy('Alice writes both into the record and closes it again')
+
   const [issue] = gh.issues('acme/contracts')
   console.log(`\n${bold('The issue as GitHub shows it')}\n`)
   console.log(
