@@ -66,6 +66,19 @@ describe('incident state in the issue body', () => {
     expect(readState(body)?.runs).toHaveLength(10)
   })
 
+  it('fits twenty validators with 500 long findings each, and their result comment too', () => {
+    const many = Array.from({ length: 500 }, (_, i) => `finding ${i} ${'y'.repeat(300)}`)
+    const runs = Array.from({ length: 20 }, (_, i) =>
+      storeRun(run(`validator-${i}`, many), '2026-11-27T08:00:00Z', undefined)
+    )
+    const body = renderIssueBody(state(runs), budget => 'r'.repeat(budget))
+    expect(body.length).toBeLessThanOrEqual(ISSUE_BODY_LIMIT)
+    expect(readState(body)?.runs.map(r => r.findingCount)).toEqual(Array(20).fill(500))
+    const comment = renderResultComment('Results from a concurrent run.', runs)
+    expect(comment.length).toBeLessThan(ISSUE_BODY_LIMIT)
+    expect(readResultComment(comment)).toHaveLength(20)
+  })
+
   it('ignores a state that does not decode', () => {
     expect(readState('<!-- contract-drift-triage:state=!!!! -->')).toBeUndefined()
     expect(readState('<!-- contract-drift-triage:state=bm90IGpzb24= -->')).toBeUndefined()

@@ -1,6 +1,7 @@
 // Parser throughput on a 1 GB synthetic validator log, side by side with `grep -c ERROR`.
 // Prints MB/s and peak RSS against the targets (issue 4: ≥ 200 MB/s, ≤ 150 MB); asserts nothing.
 // Usage: node bench/parse.mjs [size in MB, default 1024]
+// `npm run bench` (bench/run.mjs) reuses bundleParser, writeLog, runParse and runGrep.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -8,55 +9,71 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const sizeMB = Number(process.argv[2] ?? 1024)
-const dir = mkdtempSync(join(tmpdir(), 'cdt-bench-parse-'))
 
-try {
-  // The parser as it ships: bundled by ncc, not transpiled on the fly.
-  process.stderr.write('bundling src/parse/index.ts with ncc…\n')
-  execFileSync('npx', ['ncc', 'build', 'src/parse/index.ts', '-o', join(dir, 'bundle'), '-q'], {
+if (process.argv[1] === fileURLToPath(import.meta.url)) main(Number(process.argv[2] ?? 1024))
+
+function main(sizeMB) {
+  const dir = mkdtempSync(join(tmpdir(), 'cdt-bench-parse-'))
+  try {
+    process.stderr.write('bundling src/parse/index.ts with ncc…\n')
+    const bundle = bundleParser(join(dir, 'bundle'))
+
+    process.stderr.write(`writing a ${sizeMB} MB synthetic log…\n`)
+    const log = join(dir, 'validator.log')
+    writeLog(log, sizeMB * 1024 * 1024)
+    const bytes = statSync(log).size
+
+    const parse = runParse(bundle, log)
+    const grep = runGrep(log)
+
+    const mb = bytes / 1024 / 1024
+    const parseRate = mb / parse.seconds
+    const grepRate = mb / grep.seconds
+    const rows = [
+      ['log size', `${mb.toFixed(0)} MB`, ''],
+      [
+        'parse throughput',
+        `${parseRate.toFixed(0)} MB/s`,
+        `target ≥ 200 MB/s: ${parseRate >= 200 ? 'met' : 'MISSED'}`
+      ],
+      [
+        'parse peak RSS',
+        `${parse.peakRssMB.toFixed(0)} MB`,
+        `target ≤ 150 MB: ${parse.peakRssMB <= 150 ? 'met' : 'MISSED'}`
+      ],
+      ['findings (kept / counted)', `${parse.kept} / ${parse.counted}`, ''],
+      ['grep -c ERROR', `${grepRate.toFixed(0)} MB/s`, `${grep.count} lines`],
+      ['parse / grep', `${(parseRate / grepRate).toFixed(2)}×`, 'of grep’s throughput']
+    ]
+    console.log('\nparse bench (bench/parse.mjs)')
+    for (const [name, value, note] of rows)
+      console.log(`  ${name.padEnd(26)} ${value.padStart(14)}  ${note}`)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** The parser as it ships: src/parse/index.ts bundled by ncc, not transpiled on the fly. */
+export function bundleParser(outDir) {
+  execFileSync('npx', ['ncc', 'build', 'src/parse/index.ts', '-o', outDir, '-q'], {
     cwd: root,
-    stdio: 'inherit'
+    stdio: ['ignore', 'inherit', 'inherit']
   })
+  return join(outDir, 'index.js')
+}
 
-  process.stderr.write(`writing a ${sizeMB} MB synthetic log…\n`)
-  const log = join(dir, 'validator.log')
-  writeLog(log, sizeMB * 1024 * 1024)
-  const bytes = statSync(log).size
-
-  const parse = runParse(join(dir, 'bundle', 'index.js'), log)
-  const grepStart = process.hrtime.bigint()
+/** `grep -c ERROR` on the same file: the floor any line scanner is measured against. */
+export function runGrep(log) {
+  const start = process.hrtime.bigint()
   const grep = spawnSync('grep', ['-c', 'ERROR', log], { encoding: 'utf8' })
-  const grepSeconds = Number(process.hrtime.bigint() - grepStart) / 1e9
-
-  const mb = bytes / 1024 / 1024
-  const parseRate = mb / parse.seconds
-  const grepRate = mb / grepSeconds
-  const rows = [
-    ['log size', `${mb.toFixed(0)} MB`, ''],
-    [
-      'parse throughput',
-      `${parseRate.toFixed(0)} MB/s`,
-      `target ≥ 200 MB/s: ${parseRate >= 200 ? 'met' : 'MISSED'}`
-    ],
-    [
-      'parse peak RSS',
-      `${parse.peakRssMB.toFixed(0)} MB`,
-      `target ≤ 150 MB: ${parse.peakRssMB <= 150 ? 'met' : 'MISSED'}`
-    ],
-    ['findings (kept / counted)', `${parse.kept} / ${parse.counted}`, ''],
-    ['grep -c ERROR', `${grepRate.toFixed(0)} MB/s`, `${grep.stdout.trim()} lines`],
-    ['parse / grep', `${(parseRate / grepRate).toFixed(2)}×`, 'of grep’s throughput']
-  ]
-  console.log('\nparse bench (bench/parse.mjs)')
-  for (const [name, value, note] of rows)
-    console.log(`  ${name.padEnd(26)} ${value.padStart(14)}  ${note}`)
-} finally {
-  rmSync(dir, { recursive: true, force: true })
+  return {
+    seconds: Number(process.hrtime.bigint() - start) / 1e9,
+    count: Number(grep.stdout.trim())
+  }
 }
 
 /** Field lines, noise, a traceback-free mix of long lines: what a chatty gate prints. */
-function writeLog(path, size) {
+export function writeLog(path, size) {
   const lines = []
   for (let i = 0; lines.join('\n').length < 4 * 1024 * 1024; i++) {
     if (i % 50 === 0)
@@ -80,7 +97,7 @@ function writeLog(path, size) {
 }
 
 /** Parses the log in a fresh process, so its peak RSS is the parser's alone. */
-function runParse(bundle, log) {
+export function runParse(bundle, log) {
   const script = `
     import { createReadStream } from 'node:fs'
     const { OutputCollector } = await import(${JSON.stringify(bundle)})

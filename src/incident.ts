@@ -41,6 +41,8 @@ const MAX_STORED_FINDINGS = 50
 const MAX_STORED_MESSAGE = 500
 const MAX_STORED_EXCERPT = 2000
 const MAX_HISTORY = 30
+/** Room the hidden state may take in a 65,536-character body, leaving the rest to the record. */
+const STATE_BUDGET = 24_000
 
 const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64')
 function decode<T>(pattern: RegExp, text: string): T | undefined {
@@ -74,7 +76,8 @@ export function storeRun(
   run: ValidatorRun,
   at: string,
   runUrl: string | undefined,
-  findings = MAX_STORED_FINDINGS
+  findings = MAX_STORED_FINDINGS,
+  excerptChars = MAX_STORED_EXCERPT
 ): StoredRun {
   const kept: Finding[] = run.findings.slice(0, findings).map(finding => ({
     ...finding,
@@ -86,8 +89,10 @@ export function storeRun(
     findings: kept,
     okLines: run.okLines.slice(0, 5),
     excerpt:
-      run.excerpt.length > MAX_STORED_EXCERPT
-        ? `… ${run.excerpt.slice(-MAX_STORED_EXCERPT)}`
+      run.excerpt.length > excerptChars
+        ? excerptChars > 0
+          ? `… ${run.excerpt.slice(-excerptChars)}`
+          : ''
         : run.excerpt,
     at,
     ...(runUrl ? { runUrl } : {})
@@ -174,22 +179,37 @@ export function renderIssueBody(
   const marker = markerFor(state.key)
   let trimmed = state
   let hidden = `<!-- contract-drift-triage:state=${encode(trimmed)} -->`
-  // The state must fit beside a readable record: keep fewer findings per validator until it does.
-  for (const findings of [20, 5, 0]) {
-    if (hidden.length <= 24_000) break
+  // The state must fit beside a readable record: keep fewer findings and shorter logs per
+  // validator, then a shorter history, until it does.
+  for (const [findings, excerpt, history] of [
+    [20, 1000, MAX_HISTORY],
+    [5, 200, MAX_HISTORY],
+    [0, 0, 10]
+  ] as const) {
+    if (hidden.length <= STATE_BUDGET) break
     trimmed = {
       ...trimmed,
-      runs: trimmed.runs.map(run => storeRun(run, run.at, run.runUrl, findings))
+      runs: trimmed.runs.map(run => storeRun(run, run.at, run.runUrl, findings, excerpt)),
+      lifecycle: { ...trimmed.lifecycle, history: trimmed.lifecycle.history.slice(-history) }
     }
     hidden = `<!-- contract-drift-triage:state=${encode(trimmed)} -->`
   }
-  const budget = ISSUE_BODY_LIMIT - marker.length - hidden.length - 4
+  // Hundreds of validators could still not fit; the record then shows its fields only.
+  const budget = Math.max(0, ISSUE_BODY_LIMIT - marker.length - hidden.length - 4)
   return `${marker}\n${renderRecordWithin(budget)}\n\n${hidden}`
 }
 
 /** A comment carrying validator results for the body to absorb on the next write. */
 export function renderResultComment(text: string, runs: readonly StoredRun[]): string {
-  return `${text}\n\n<!-- contract-drift-triage:result=${encode(runs)} -->`
+  let hidden = encode(runs)
+  for (const [findings, excerpt] of [
+    [20, 500],
+    [0, 0]
+  ] as const) {
+    if (hidden.length + text.length < ISSUE_BODY_LIMIT - 100) break
+    hidden = encode(runs.map(run => storeRun(run, run.at, run.runUrl, findings, excerpt)))
+  }
+  return `${text}\n\n<!-- contract-drift-triage:result=${hidden} -->`
 }
 
 /** GitHub refuses issue and comment bodies over 65,536 characters. */

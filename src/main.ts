@@ -23,7 +23,7 @@ import { changeContext, findReports, parseOptions, readReport } from './pipeline
 import { createRedactor, secretsFromEnv, type Redactor } from './redact.js'
 import { code } from './markdown.js'
 import { publishReport, resultWith } from './report.js'
-import type { RemediationCheck } from './remediation.js'
+import { incidentReferences, type RemediationCheck } from './remediation.js'
 import { runValidator } from './run-validators.js'
 import { newIncidentId, overallResult, triage } from './triage.js'
 import type { ChangeContext, Result, ValidatorRun } from './types.js'
@@ -308,6 +308,19 @@ async function changes(setup: Setup): Promise<ChangeContext> {
   )
 }
 
+/**
+ * The change set only decides a red run's bucket, a remediation check and a bundle. A green run
+ * in report mode needs none of them, and skips the git work on the gate's most common path. (In
+ * issue mode other validators' red results may wait in the incident, so it is always read.)
+ */
+function needsChangeSet(setup: Setup, runs: readonly ValidatorRun[]): boolean {
+  const { inputs, facts } = setup
+  if (inputs.mode !== 'report' || runs.some(run => run.outcome !== 'passed')) return true
+  const pr = facts.pullRequest
+  const refs = pr ? incidentReferences(`${pr.title}\n${pr.body}`) : { ids: [], numbers: [] }
+  return refs.ids.length > 0 || refs.numbers.length > 0
+}
+
 /** SPEC §1 steps 3–6: classify, grade, route, file the incident, annotate, summarise, output. */
 async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
   const { inputs, root, layout, client } = setup
@@ -315,7 +328,8 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
   let filed: FiledIncident | undefined
   const record = await core.group('Triage', async () => {
     const detectedAt = new Date()
-    const codeowners = await readCodeOwners(layout.root, layout.prefix)
+    const green = runs.every(run => run.outcome === 'passed') && inputs.mode === 'report'
+    const codeowners = green ? undefined : await readCodeOwners(layout.root, layout.prefix)
     const key = incidentKey(facts.repository, facts.scope, inputs['incident-key'])
     const triageRuns: Triage = (triaged, bucketOverride) =>
       triage({
@@ -510,7 +524,9 @@ export async function run(): Promise<void> {
     if (await followLifecycle(setup)) return
     if (setup.inputs.mode === 'publish') return await publish(setup)
     const runs = await gather(setup)
-    const context = await changes(setup)
+    const context = needsChangeSet(setup, runs)
+      ? await changes(setup)
+      : { changed: [], changeSource: 'not needed: every validator passed', intent: [] }
     const evidence = { facts: setup.facts, runs, context }
     if (setup.inputs.mode === 'collect') return await collect(setup, evidence)
     await conclude(setup, evidence)

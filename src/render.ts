@@ -306,7 +306,8 @@ export function renderWithin(
     if (measure(text) <= budget) return text
   }
   // Only a pathological command list gets here; cut it rather than lose the whole channel.
-  while (measure(text) > budget) text = text.slice(0, Math.floor(text.length * 0.9))
+  if (budget <= 0) return ''
+  while (text !== '' && measure(text) > budget) text = text.slice(0, Math.floor(text.length * 0.9))
   return text
 }
 

@@ -3,6 +3,8 @@ import type { Octokit } from './client.js'
 
 /** GitHub takes at most 50 annotations per check run request. */
 const PER_REQUEST = 50
+/** Ten requests' worth: thousands of annotations help nobody and cost a paced write each. */
+const MAX_ANNOTATIONS = 500
 
 /**
  * The annotations beyond the ten a step may write, as a check run on the head commit. Needs
@@ -20,6 +22,7 @@ export async function publishCheckRun(
     .filter(
       (annotation): annotation is Annotation & { file: string } => annotation.file !== undefined
     )
+    .slice(0, MAX_ANNOTATIONS)
     .map(annotation => ({
       path: annotation.file,
       start_line: annotation.startLine ?? 1,
@@ -33,7 +36,7 @@ export async function publishCheckRun(
   )
   const output = (batch: typeof placed) => ({
     title,
-    summary: `${placed.length} finding(s) beyond the ten annotations a step may write. The job summary holds the incident record.`,
+    summary: `${placed.length} of ${annotations.length} finding(s) beyond the ten annotations a step may write. The job summary and the record hold every finding.`,
     annotations: batch
   })
   const { data } = await octokit.rest.checks.create({

@@ -1,0 +1,317 @@
+// `npm run bench` — the performance budget of issue 9 (and the request counts of issue 5) in one
+// markdown table: cold start against bare node and a floor bundle, bundle size and modules
+// executed, parse throughput on a 1 GB log, 10,000 findings end to end, requests per scenario.
+// Every figure is a median with min and max; every ratio is taken side by side in the same run.
+// Targets are printed with ✓/✗, never asserted. No network: the GitHub API is the emulator on
+// loopback. Measures a snapshot of dist/ as it is (never builds it).
+//
+//   node bench/run.mjs [--quick] [--profile]
+//     --quick    fewer repetitions and a 256 MB log (CI smoke)
+//     --profile  after the table, where the cold start goes (a throw-away ncc build names modules)
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { bundleParser, runGrep, runParse, writeLog } from './parse.mjs'
+import { cpuProfile, factoryTimesByPackage, moduleNames } from './profile.mjs'
+import {
+  bundleSize,
+  buildFloor,
+  buildReadable,
+  coldStart,
+  executedModules,
+  instrumentBundle,
+  prepareColdStart,
+  snapshotDist
+} from './startup.mjs'
+import {
+  requestList,
+  requestScenarios,
+  runMeasured,
+  scale,
+  startGitHub,
+  VALIDATORS,
+  LINES_PER_VALIDATOR
+} from './github.mjs'
+import { prepareScenario } from '../scripts/scenarios.mjs'
+import { fmt, mb, summarize } from './stats.mjs'
+
+const args = new Set(process.argv.slice(2))
+const quick = args.has('--quick')
+const profile = args.has('--profile')
+const plan = quick
+  ? {
+      coldRounds: 8,
+      parseMB: 256,
+      parseReps: 2,
+      scaleReps: 1,
+      requestReps: 1,
+      issueTimeout: 30_000
+    }
+  : {
+      coldRounds: 20,
+      parseMB: 1024,
+      parseReps: 3,
+      scaleReps: 3,
+      requestReps: 2,
+      issueTimeout: 60_000
+    }
+
+const log = message => process.stderr.write(`bench: ${message}\n`)
+const work = mkdtempSync(join(tmpdir(), 'cdt-bench-'))
+const rows = []
+const section = title => rows.push({ section: title })
+/** One row: a summary (median/min/max) or a single value, its unit, target and verdict. */
+function row(figure, value, { unit = '', decimals = 0, target = '', ok, note = '' } = {}) {
+  const single = typeof value === 'number' || typeof value === 'string'
+  const cell = v => (typeof v === 'string' ? v : `${fmt(v, decimals)}${unit ? ` ${unit}` : ''}`)
+  rows.push({
+    figure,
+    median: single ? cell(value) : cell(value.median),
+    min: single ? '' : cell(value.min),
+    max: single ? '' : cell(value.max),
+    target,
+    mark: ok === undefined ? '' : ok ? '✓' : '✗',
+    note
+  })
+}
+
+try {
+  log(`snapshot of dist/ (waits while it is being rebuilt)…`)
+  const dist = await snapshotDist(join(work, 'dist'))
+  const startedAt = new Date()
+
+  // ---------------------------------------------------------------- cold start
+  log('bundling the floor (bench/floor/index.mjs) with ncc…')
+  const floor = buildFloor(join(work, 'floor'))
+  const prepared = prepareColdStart(join(work, 'cold'))
+  log(`cold start: ${plan.coldRounds} interleaved rounds of node -e 0, floor, action…`)
+  const cold = coldStart(prepared, floor, dist.entry, { rounds: plan.coldRounds })
+  section(`Cold start — ${plan.coldRounds} interleaved rounds (+2 warm-up), wall ms spawn → exit`)
+  row('`node -e 0`', cold.node, { unit: 'ms', decimals: 1 })
+  row('floor bundle (`@actions/core`, `bash -c true`, one output)', cold.floor, {
+    unit: 'ms',
+    decimals: 1,
+    note: cold.failures.floor ? `${cold.failures.floor} failed runs` : ''
+  })
+  row('action: green `report` run, validator `true`', cold.action, {
+    unit: 'ms',
+    decimals: 1,
+    note: `${cold.green ? 'result=pass' : '**not green**'}${cold.failures.action ? `, ${cold.failures.action} failed runs` : ''}`
+  })
+  row('action / floor', cold.actionOverFloor, {
+    unit: '×',
+    decimals: 2,
+    target: '≤ 1.15×',
+    ok: cold.actionOverFloor.median <= 1.15,
+    note: 'per-round ratio'
+  })
+  row('action / node', cold.actionOverNode, { unit: '×', decimals: 2, note: 'per-round ratio' })
+  row('floor / node', cold.floorOverNode, { unit: '×', decimals: 2, note: 'per-round ratio' })
+
+  // ---------------------------------------------------------------- bundle
+  const size = bundleSize(dist.dir)
+  log('modules executed by the action and the floor (instrumented copies)…')
+  const actionMods = executedModules(
+    instrumentBundle(buildReadable(join(work, 'readable')), join(work, 'inst-action')),
+    prepared,
+    join(work, 'modules-action.json')
+  )
+  const floorMods = executedModules(
+    instrumentBundle(floor, join(work, 'inst-floor')),
+    prepared,
+    join(work, 'modules-floor.json')
+  )
+  section('Bundle (dist/ as it is now; sizes without source maps)')
+  row('`dist/` total', `${fmt(size.total)} B`, {
+    target: '≤ 1 MB (1,048,576 B)',
+    ok: size.total <= 1024 * 1024,
+    note: `${size.files} files: action ${fmt(size.action)} B (index.js + chunks), cli/ ${fmt(size.cli)} B, rest licenses/package.json`
+  })
+  row('`dist/index.js`', `${fmt(size.index)} B`, {
+    note: `floor bundle: ${fmt(statSync(floor).size)} B`
+  })
+  row(
+    'webpack modules executed in the cold-start run',
+    `${actionMods.executed} of ${actionMods.defined}`,
+    {
+      note: `= ${actionMods.sourceFiles} of ${actionMods.definedSources} source files (concatenated ESM counted per file), ${fmt(actionMods.executedBytes / 1024)} KB of bundle source; floor: ${floorMods.executed} (${floorMods.sourceFiles} files, ${fmt(floorMods.executedBytes / 1024)} KB)`
+    }
+  )
+  row(
+    'lazy chunks loaded in the cold-start run',
+    `${actionMods.chunks.length} of ${actionMods.chunkFiles}`,
+    {
+      note: actionMods.chunks.length
+        ? `chunks ${actionMods.chunks.join(', ')}`
+        : 'octokit, XML etc. stay unloaded'
+    }
+  )
+  row('Node built-in modules loaded', `${actionMods.builtins}`, {
+    note: `floor: ${floorMods.builtins}`
+  })
+
+  // ---------------------------------------------------------------- parse
+  section(
+    `Parse — ${plan.parseMB} MB synthetic log (bench/parse.mjs), ${plan.parseReps} runs each, interleaved`
+  )
+  let parser
+  try {
+    log('bundling src/parse/index.ts with ncc…')
+    parser = bundleParser(join(work, 'parser'))
+  } catch (error) {
+    row('parser bundle', 'failed', { note: String(error.message).split('\n')[0] })
+  }
+  log(`writing a ${plan.parseMB} MB log…`)
+  const logFile = join(work, 'validator.log')
+  writeLog(logFile, plan.parseMB * 1024 * 1024)
+  const logMB = mb(statSync(logFile).size)
+  const parses = []
+  const greps = []
+  const ends = []
+  const e2e = prepareScenario('green', join(work, 'e2e'))
+  Object.assign(e2e.env, { INPUT_VALIDATORS: `cat ${logFile}`, INPUT_MODE: 'report' })
+  for (let rep = 0; rep < plan.parseReps; rep++) {
+    log(`parse run ${rep + 1}/${plan.parseReps}…`)
+    if (parser) parses.push(runParse(parser, logFile))
+    greps.push(runGrep(logFile))
+    ends.push(await runMeasured(e2e, dist.entry, join(work, 'e2e-rss.txt'), 300_000))
+  }
+  if (parses.length) {
+    const rate = summarize(parses.map(p => logMB / p.seconds))
+    const rss = summarize(parses.map(p => p.peakRssMB))
+    row('parser throughput (OutputCollector, fresh process)', rate, {
+      unit: 'MB/s',
+      target: '≥ 200 MB/s',
+      ok: rate.median >= 200,
+      note: `findings kept/counted ${parses[0].kept}/${parses[0].counted}`
+    })
+    row('parser peak RSS', rss, { unit: 'MB', target: '≤ 150 MB', ok: rss.median <= 150 })
+    row('parser / `grep -c ERROR`', summarize(parses.map((p, i) => greps[i].seconds / p.seconds)), {
+      unit: '×',
+      decimals: 2,
+      note: 'throughput ratio, per run'
+    })
+  }
+  row('`grep -c ERROR`', summarize(greps.map(g => logMB / g.seconds)), {
+    unit: 'MB/s',
+    note: `${fmt(greps[0].count)} lines`
+  })
+  row(
+    'action end to end, validator `cat <log>` (dist as is)',
+    summarize(ends.map(e => logMB / (e.ms / 1000))),
+    {
+      unit: 'MB/s',
+      note: `whole report run incl. the pipe; peak RSS ${fmt(summarize(ends.map(e => e.rssMB)).median)} MB; result=${ends[0].outputs.result ?? (ends[0].timedOut ? 'timed out' : '?')}`
+    }
+  )
+
+  // ---------------------------------------------------------------- scale + requests
+  log('starting the GitHub emulator…')
+  const emulator = await startGitHub()
+  try {
+    log(
+      `scale: ${VALIDATORS} validators × ${LINES_PER_VALIDATOR} findings, report then issue mode…`
+    )
+    const big = await scale(work, dist.entry, emulator, plan.scaleReps, plan.issueTimeout)
+    section(
+      `Scale — ${VALIDATORS} validators × ${LINES_PER_VALIDATOR} field ERROR lines (python3 -c), end to end`
+    )
+    row('report mode: wall time', big.report.ms, {
+      unit: 'ms',
+      target: '≤ 3,000 ms',
+      ok: big.report.ms.median <= 3000,
+      note: `findings=${big.report.findings}, ${big.report.results}`
+    })
+    row('report mode: peak RSS', big.report.rssMB, {
+      unit: 'MB',
+      target: '≤ 150 MB',
+      ok: big.report.rssMB.median <= 150
+    })
+    const issueNote = big.issue.timedOut
+      ? `**timed out** after ${plan.issueTimeout / 1000} s (${big.issue.timedOut} of ${big.issue.runs} runs; later reps skipped); requests before the stop: ${big.issue.lastRequests}`
+      : `findings=${big.issue.findings}, ${big.issue.results}, issue #${big.issue.issueNumbers}`
+    row('issue mode (emulator): wall time', big.issue.ms, { unit: 'ms', note: issueNote })
+    row('issue mode (emulator): peak RSS', big.issue.rssMB, { unit: 'MB' })
+    row('issue mode (emulator): requests', big.issue.requests, { note: big.issue.requestList })
+
+    section(
+      `Requests per scenario — issue mode against the emulator, ${plan.requestReps} sequence(s), counts min–max across them`
+    )
+    const sequences = []
+    for (let rep = 0; rep < plan.requestReps; rep++) {
+      log(`request scenarios, sequence ${rep + 1}/${plan.requestReps}…`)
+      sequences.push(await requestScenarios(work, dist.entry, emulator, rep))
+    }
+    const targets = {
+      'first-red-new-labels': [
+        'first red, labels missing',
+        'first red ≤ 5 + one per missing label'
+      ],
+      'first-red-labels-exist': ['first red, labels exist', '≤ 5'],
+      'unchanged-red': ['unchanged red re-run', '≤ 3'],
+      'changed-red': ['changed red (other scenario, same PR)', ''],
+      'green-with-incident': ['green with an open incident', ''],
+      'green-no-incident': ['green without an incident', '≤ 1']
+    }
+    for (const [key, [label, target]] of Object.entries(targets)) {
+      const runs = sequences.map(seq => seq.find(r => r.key === key))
+      const counts = summarize(runs.map(r => r.requests.length))
+      const first = runs[0]
+      const limit =
+        key === 'first-red-new-labels'
+          ? 5 +
+            first.requests.filter(r => r.method === 'POST' && r.route?.endsWith('/labels')).length
+          : Number(/≤ (\d+)/.exec(target)?.[1])
+      row(`${label} (${first.scenario}, PR #${first.pr})`, counts, {
+        target,
+        ok: Number.isFinite(limit) ? counts.max <= limit : undefined,
+        note: `result=${first.outputs.result}, issue #${first.outputs['issue-number'] || '—'}: ${requestList(first.requests)}`
+      })
+    }
+    if (emulator.violations.length)
+      row('emulator: requests GitHub would reject', `${emulator.violations.length}`, {
+        note: emulator.violations.slice(0, 3).join(' | ')
+      })
+  } finally {
+    await emulator.close()
+  }
+
+  // ---------------------------------------------------------------- the table
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`
+  console.log(
+    `\n**contract-drift-triage bench** — ${startedAt.toISOString()} — ${machine} — dist/index.js of ${dist.mtime.toISOString()}${quick ? ' — `--quick`' : ''}\n`
+  )
+  console.log('| Figure | Median | Min | Max | Target | | Notes |')
+  console.log('|---|--:|--:|--:|---|:-:|---|')
+  const esc = text => String(text).replace(/\|/g, '\\|')
+  for (const r of rows) {
+    if (r.section) console.log(`| **${esc(r.section)}** | | | | | | |`)
+    else
+      console.log(
+        `| ${esc(r.figure)} | ${esc(r.median)} | ${esc(r.min)} | ${esc(r.max)} | ${esc(r.target)} | ${r.mark} | ${esc(r.note)} |`
+      )
+  }
+
+  if (profile) {
+    log('profile: naming modules with a throw-away ncc build of src/ (--stats-out)…')
+    const names = moduleNames(join(work, 'names'))
+    console.log('\n**Where the cold start goes** (action, green report run)\n')
+    console.log(
+      `Timeline: first bundle line at ${fmt(actionMods.firstLine, 1)} ms (floor ${fmt(floorMods.firstLine, 1)} ms), exit at ${fmt(actionMods.exitAt, 1)} ms (floor ${fmt(floorMods.exitAt, 1)} ms), performance.now() in the instrumented copies.\n`
+    )
+    console.log('| Package | factory self ms (import time) | factories | bundle KB |')
+    console.log('|---|--:|--:|--:|')
+    for (const p of factoryTimesByPackage(actionMods, names))
+      console.log(`| ${p.key} | ${fmt(p.self, 1)} | ${p.factories} | ${fmt(p.bytes / 1024)} |`)
+    const cpu = cpuProfile(dist.entry, prepared, join(work, 'cpuprof'), names, quick ? 3 : 7)
+    console.log('\n| CPU self time by package (`--cpu-prof`, 100 µs, median of runs) | ms |')
+    console.log('|---|--:|')
+    for (const p of cpu.packages.slice(0, 20)) console.log(`| ${esc(p.key)} | ${fmt(p.ms, 1)} |`)
+    console.log('\n| CPU self time by source module | ms |')
+    console.log('|---|--:|')
+    for (const p of cpu.modules.filter(m => m.key.startsWith('./')).slice(0, 25))
+      console.log(`| ${esc(p.key)} | ${fmt(p.ms, 1)} |`)
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true })
+}
