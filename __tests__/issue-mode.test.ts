@@ -200,6 +200,7 @@ describe('who decides', () => {
     const relabelled = open()[0]
     expect(relabelled.title).toBe('[contract-drift] Fixture stale (High) — PR #150')
     expect(relabelled.body).toContain('set by `alice`, over the classifier')
+    expect(relabelled.body).toMatch(/Reclassified by `alice` \(bucket label\)/)
     expect(labels(relabelled).filter(name => name.startsWith('bucket:'))).toEqual([
       'bucket:fixture-stale'
     ])

@@ -298,7 +298,12 @@ export class IncidentFiler {
       if (triaged.classification)
         lifecycle = { ...lifecycle, checklist: tick(lifecycle.checklist, 1) }
       if (reopen || findingsChanged || verdictChanged) {
-        const what = reopen ? 'Red again after a green close: reopened' : 'Updated'
+        const relabelled = override && override.bucket !== previous.verdict?.classification?.bucket
+        const what = reopen
+          ? 'Red again after a green close: reopened'
+          : relabelled
+            ? `Reclassified by ${code(override.by)} (bucket label); owners and required action follow it`
+            : 'Updated'
         lifecycle = withHistory(
           lifecycle,
           `${what}: ${verdictWords(triaged)}.`,
