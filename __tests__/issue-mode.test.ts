@@ -55,6 +55,7 @@ async function run(
     inputs?: Record<string, string>
     token?: string
     validators?: string
+    env?: Record<string, string>
   } = {}
 ): Promise<Ran> {
   const prepared = prepareScenario(scenario)
@@ -71,6 +72,7 @@ async function run(
     INPUT_MODE: 'issue',
     'INPUT_GITHUB-TOKEN': options.token ?? gh.token,
     ...(options.validators ? { INPUT_VALIDATORS: options.validators } : {}),
+    ...options.env,
     ...Object.fromEntries(
       Object.entries(options.inputs ?? {}).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])
     )
@@ -298,7 +300,7 @@ describe('when GitHub misbehaves', () => {
     gh.fault({ kind: '503', times: 100 })
     const ran = await run('schema-drift-high', { pr: 191 })
     expect(ran.outputs.result).toBe('drift')
-    expect(ran.stdout).toMatch(/::warning::Could not file the incident/)
+    expect(ran.stdout).toMatch(/::warning::Could not file or update the incident issue/)
     expect(ran.summary).toContain('**Incident ID:**')
   })
 })
@@ -318,6 +320,89 @@ describe('annotations beyond the ten a step may write', () => {
     expect(
       gh.requests.filter((r: any) => r.route.includes('check-runs')).map((r: any) => r.method)
     ).toEqual(['POST', 'PATCH'])
+  })
+})
+
+describe('what reaches the issue', () => {
+  it('masks a token and a secret-named variable a validator prints, in body, state and comments', async () => {
+    const token = `ghp_${'Z9y8X7w6'.repeat(5).slice(0, 36)}`
+    const validator = `echo "[check] ERROR: leaked ${token} and $MY_API_TOKEN in docs/contracts/billing-ingest-contract.md"; exit 1`
+    const ran = await run('schema-drift-high', {
+      pr: 197,
+      validators: validator,
+      env: { MY_API_TOKEN: 's3cr3t-value-for-tests' }
+    })
+    expect(ran.outputs.result).toBe('drift')
+    const [issue] = open()
+    const comments = gh
+      .comments(REPO, issue.number)
+      .map((c: any) => c.body)
+      .join('\n')
+    for (const text of [
+      issue.body,
+      Buffer.from(/state=([A-Za-z0-9+/=]+)/.exec(issue.body)![1]!, 'base64').toString(),
+      comments
+    ]) {
+      expect(text).not.toContain(token)
+      expect(text).not.toContain('s3cr3t-value-for-tests')
+    }
+  })
+
+  it('keeps a root cause written in the browser (CRLF), headings and all', async () => {
+    await run('schema-drift-high', { pr: 198 })
+    const [issue] = open()
+    const edited = issue.body
+      .replace(
+        '### Root cause\n\npending',
+        '### Root cause\n\nThe adapter table was wrong.\n\n### Details\n\nSee the parity rows.'
+      )
+      .replace(/\n/g, '\r\n')
+    await fetch(`${gh.url}/repos/${REPO}/issues/${issue.number}`, {
+      method: 'PATCH',
+      headers: {
+        authorization: 'token ghs_person_alice_token_0000000000000000',
+        'content-type': 'application/json'
+      },
+      body: JSON.stringify({ body: edited })
+    })
+    await run('runtime-regression', { pr: 198 })
+    expect(open()[0].body).toContain(
+      'The adapter table was wrong.\n\n### Details\n\nSee the parity rows.'
+    )
+  })
+
+  it('updates the record when its comment fails, and says so', async () => {
+    await run('schema-drift-high', { pr: 199 })
+    gh.fault({ method: 'POST', path: /\/comments$/, kind: '500', times: 10 })
+    const ran = await run('runtime-regression', { pr: 199 })
+    expect(open()[0].title).toContain('Runtime regression')
+    expect(ran.outputs['issue-number']).toBe(String(open()[0].number))
+    expect(ran.stdout).toMatch(/::warning::Incident #\d+: a comment could not be posted/)
+    expect(readState(open()[0].body)!.seenComments).toBe(0)
+  })
+
+  it('escapes a branch name that tries to close the key marker', async () => {
+    const prepared = prepareScenario('schema-drift-high')
+    roots.push(dirname(prepared.repo))
+    Object.assign(prepared.env, {
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_REF_NAME: 'fix/x--><h1>@octocat-fixes-#1</h1>',
+      GITHUB_API_URL: gh.url,
+      CONTRACT_DRIFT_TRIAGE_TIME_SCALE: '0.001',
+      INPUT_MODE: 'issue',
+      'INPUT_GITHUB-TOKEN': gh.token
+    })
+    writeFileSync(
+      prepared.env.GITHUB_EVENT_PATH,
+      JSON.stringify({ repository: { full_name: REPO } })
+    )
+    await runAction(prepared)
+    const [issue] = open()
+    const firstLine = issue.body.split('\n')[0]
+    expect(firstLine).toMatch(
+      /^<!-- contract-drift-triage:key=acme\/contracts:branch-fix\/x%2D-%3E%3Ch1%3E@octocat-fixes-#1%3C\/h1%3E -->$/
+    )
+    expect(issue.body).not.toContain('<h1>')
   })
 })
 

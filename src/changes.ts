@@ -214,9 +214,14 @@ async function withMessage(
   const local = await headMessage(git, sha)
   if (local !== undefined) return { headMessage: local }
   if (!api || !sha || sha === 'HEAD') return {}
-  const client = await api()
-  const commit = await client.rest.git.getCommit({ owner, repo, commit_sha: sha })
-  return { headMessage: commit.data.message }
+  try {
+    const client = await api()
+    const commit = await client.rest.git.getCommit({ owner, repo, commit_sha: sha })
+    return { headMessage: commit.data.message }
+  } catch {
+    // Only intent trailers are lost; the change set stands.
+    return {}
+  }
 }
 
 /** A developer's change set: the working tree (untracked files included) against the merge base with `base`. */

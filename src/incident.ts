@@ -2,7 +2,9 @@ import { incidentTitle } from './render.js'
 import type { Finding, IncidentRecord, Lifecycle, ValidatorRun } from './types.js'
 
 /** The hidden marker that identifies an incident's scope (SPEC §3). */
-export const markerFor = (key: string): string => `<!-- contract-drift-triage:key=${key} -->`
+export const markerFor = (key: string): string =>
+  // A branch name may hold `-->` or `<`: escaped, it cannot end the comment or open HTML.
+  `<!-- contract-drift-triage:key=${key.replace(/[<>]|-(?=-)/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)} -->`
 const STATE = /<!-- contract-drift-triage:state=([A-Za-z0-9+/=]+) -->/
 const RESULT = /<!-- contract-drift-triage:result=([A-Za-z0-9+/=]+) -->/
 
@@ -141,15 +143,19 @@ export function verdictOf(record: IncidentRecord): Verdict {
   }
 }
 
-const ROOT_CAUSE = /### Root cause\n\n([\s\S]*?)\n\n### /
+// The Root cause section runs to the next section this action writes, whatever a person put in it.
+const ROOT_CAUSE =
+  /### Root cause\n\n([\s\S]*?)\n\n### (?:Classification|Findings|Log excerpt|Resolution checklist|History)\n/
 const PREVENTION = /^- \*\*Prevention follow-up:\*\* (.*)$/m
 
 /** What a person wrote into the record (root cause, prevention follow-up): kept across rewrites. */
 export function readNotes(
   body: string | null | undefined
 ): Pick<Lifecycle, 'rootCause' | 'preventionFollowUp'> {
-  const rootCause = ROOT_CAUSE.exec(body ?? '')?.[1]?.trim()
-  const prevention = PREVENTION.exec(body ?? '')?.[1]?.trim()
+  // GitHub stores an edit made in the browser with CRLF line endings.
+  const text = (body ?? '').replace(/\r\n?/g, '\n')
+  const rootCause = ROOT_CAUSE.exec(text)?.[1]?.trim()
+  const prevention = PREVENTION.exec(text)?.[1]?.trim()
   return {
     ...(rootCause && rootCause !== 'pending' ? { rootCause } : {}),
     ...(prevention && prevention !== 'pending' ? { preventionFollowUp: prevention } : {})

@@ -60,6 +60,15 @@ function shouldFail(result: Result, failOn: Inputs['fail-on']): boolean {
   return failOn === 'drift' || result === 'error'
 }
 
+/** `PR #140` links right only in its own repository; filed elsewhere it is `owner/repo#140`. */
+function scopeIn(facts: EventFacts, incidentRepository: string): string {
+  const elsewhere =
+    incidentRepository !== '' && incidentRepository.toLowerCase() !== facts.repository.toLowerCase()
+  return elsewhere && facts.scope.kind === 'pr'
+    ? `${facts.repository}#${facts.scope.number}`
+    : scopeLabel(facts.scope)
+}
+
 /** The one place that knows how this run files incidents. */
 async function filerFor(setup: Setup, key: string): Promise<IncidentFiler | undefined> {
   if (!setup.client) return undefined
@@ -73,6 +82,7 @@ async function filerFor(setup: Setup, key: string): Promise<IncidentFiler | unde
     requireCloseNotes: inputs['require-close-notes'],
     now: () => new Date(),
     log: { info: core.info, warning: core.warning },
+    redact: setup.redact,
     ...(facts.runUrl ? { runUrl: facts.runUrl } : {})
   })
 }
@@ -82,8 +92,8 @@ function writeFailure(error: unknown, repository: string): string {
   const status = (error as { status?: number }).status
   const readOnly = status === 403 && /not accessible by integration/i.test(getErrorMessage(error))
   return readOnly
-    ? `The token cannot write issues in ${repository} (a fork's pull request gets a read-only token), so no incident was filed; the summary, annotations and outputs hold the record. To file from fork pull requests, run this action with mode: collect there and mode: publish in a workflow_run workflow with issues: write.`
-    : `Could not file the incident in ${repository}: ${getErrorMessage(error)}. The summary, annotations and outputs hold the record.`
+    ? `The token cannot write issues in ${repository} (a fork's pull request gets a read-only token), so the incident issue was not filed or updated; the summary, annotations and outputs hold the record. To file from fork pull requests, run this action with mode: collect there and mode: publish in a workflow_run workflow with issues: write.`
+    : `Could not file or update the incident issue in ${repository}: ${getErrorMessage(error)}. The summary, annotations and outputs hold the record.`
 }
 
 /**
@@ -123,7 +133,10 @@ async function checkRemediations(
   if (!filer) return []
   try {
     return await filer.remediate(
-      pr,
+      {
+        ...pr,
+        reference: scopeIn(evidence.facts, setup.inputs['incident-repository']).replace(/^PR /, '')
+      },
       evidence.context.changed,
       evidence.runs,
       result,
@@ -338,7 +351,7 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
         config: setup.config,
         codeowners,
         key,
-        scope: scopeLabel(facts.scope),
+        scope: scopeIn(facts, inputs['incident-repository']),
         detectedBy: 'CI',
         detectedAt,
         incidentId: newIncidentId(detectedAt),

@@ -41,10 +41,11 @@ export const CHECKLIST = [
   'Close incident with root-cause and prevention note.'
 ]
 
-// `PR #140` is ours and should link to the pull request; a branch name is someone's text.
-const scopeMarkdown = (scope: string): string =>
-  /^PR #\d+$/.test(scope) ? scope : inlineText(scope)
-const scopePlain = (scope: string): string => (/^PR #\d+$/.test(scope) ? scope : plainText(scope))
+// `PR #140` (or `owner/repo#140` filed elsewhere) is ours and should link to the pull request;
+// a branch name is someone's text.
+const OUR_SCOPE = /^(PR |[\w.-]+\/[\w.-]+)#\d+$/
+const scopeMarkdown = (scope: string): string => (OUR_SCOPE.test(scope) ? scope : inlineText(scope))
+const scopePlain = (scope: string): string => (OUR_SCOPE.test(scope) ? scope : plainText(scope))
 
 export function bucketTitle(record: IncidentRecord): string {
   return record.classification ? BUCKET_NAMES[record.classification.bucket] : 'Validator error'

@@ -28,6 +28,7 @@ import type {
   Result,
   ValidatorRun
 } from '../types.js'
+import type { Redactor } from '../redact.js'
 import type { Octokit } from './client.js'
 import { bucketLabel, ensureLabels, incidentLabels, mergeLabels } from './labels.js'
 
@@ -42,6 +43,8 @@ export interface IncidentOptions {
   runUrl?: string
   now: () => Date
   log: { info: (message: string) => void; warning: (message: string) => void }
+  /** Masks secrets in everything written to GitHub, the hidden state included. */
+  redact: Redactor
 }
 
 /** Triage of a set of validator runs, with a person's bucket label when there is one. */
@@ -91,6 +94,8 @@ export class IncidentFiler {
   }
 
   async file(runs: ValidatorRun[], triage: Triage): Promise<FiledIncident> {
+    // Secrets go before anything is stored: the hidden state is base64, beyond later masking.
+    runs = runs.map(run => JSON.parse(this.options.redact(JSON.stringify(run))) as ValidatorRun)
     // The issue stores trimmed results; this run's own results stay whole for triage and report.
     const whole = new Map(runs.map(run => [run.command, run]))
     const complete = (stored: readonly ValidatorRun[]): ValidatorRun[] =>
@@ -352,6 +357,12 @@ export class IncidentFiler {
     }
     const body = this.body(state, shown)
     const labels = mergeLabels(labelNames(issue), incidentLabels(shown))
+    // Re-routed (a new bucket, or a person's label): the new primary owners are assigned too.
+    const assigned = new Set((issue.assignees ?? []).map(user => user.login))
+    const rerouted =
+      !green && previous.verdict?.routing?.primaryRole !== shown.routing?.primaryRole
+        ? assigneesOf(shown).filter(login => !assigned.has(login))
+        : []
     const title = incidentTitle(shown)
     const sameLabels = [...labels].sort().join() === labelNames(issue).sort().join()
     const action: FiledIncident['action'] = close
@@ -373,6 +384,19 @@ export class IncidentFiler {
     return {
       result,
       write: async () => {
+        // Comments first, counted only when posted: the state must not promise a comment that
+        // never came, or results another run left there would be skipped.
+        let posted = 0
+        for (const text of comments) {
+          try {
+            await this.comment(issue.number, renderResultComment(text, mine))
+            posted++
+          } catch (error) {
+            this.options.log.warning(
+              `Incident #${issue.number}: a comment could not be posted (${(error as Error).message}); the record is updated.`
+            )
+          }
+        }
         if (!sameLabels)
           await ensureLabels(
             this.options.octokit,
@@ -380,18 +404,18 @@ export class IncidentFiler {
             this.repo,
             labels.filter(name => /^(bucket|severity|owner):/.test(name))
           )
+        const written = { ...state, seenComments: issue.comments + posted }
         await this.options.octokit.rest.issues.update({
           owner: this.owner,
           repo: this.repo,
           issue_number: issue.number,
           title,
-          body,
+          body: posted === comments.length ? body : this.body(written, shown),
           labels,
           ...(close ? { state: 'closed' as const, state_reason: 'completed' as const } : {}),
           ...(reopen ? { state: 'open' as const } : {})
         })
-        for (const text of comments)
-          await this.comment(issue.number, renderResultComment(text, mine))
+        if (rerouted.length > 0) await this.assign(issue.number, rerouted)
       }
     }
   }
@@ -402,7 +426,7 @@ export class IncidentFiler {
    * green output and tick checklist steps 3 and 4.
    */
   async remediate(
-    pr: { number: number; title: string; body: string },
+    pr: { number: number; title: string; body: string; reference: string },
     changed: readonly ChangedFile[],
     runs: readonly ValidatorRun[],
     result: Result,
@@ -411,10 +435,12 @@ export class IncidentFiler {
     const refs = incidentReferences(`${pr.title}\n${pr.body}`)
     if (refs.ids.length === 0 && refs.numbers.length === 0) return []
     const checks: RemediationCheck[] = []
+    const found = new Set<string>()
     for (const issue of await this.find('open', null)) {
       const state = readState(issue.body)
       if (!state || !(refs.ids.includes(state.incidentId) || refs.numbers.includes(issue.number)))
         continue
+      found.add(state.incidentId)
       const bucket = this.bucketOf(issue, state)
       if (!bucket) continue
       const check = checkRemediation({
@@ -428,7 +454,7 @@ export class IncidentFiler {
       checks.push(check)
       if (!check.complete || !record || state.lifecycle.resolutionPr) continue
       const at = this.now()
-      const reference = `#${pr.number}`
+      const reference = pr.reference
       let lifecycle: Lifecycle = {
         ...state.lifecycle,
         resolutionPr: reference,
@@ -446,6 +472,12 @@ export class IncidentFiler {
         this.options.runUrl
       )
       await this.rewrite(issue, { ...state, lifecycle })
+    }
+    // A `#N` may be any issue; only an unknown incident ID is worth a word.
+    for (const id of refs.ids.filter(id => !found.has(id))) {
+      this.options.log.warning(
+        `${id} is not an open incident in ${this.options.repository}: nothing to check it against.`
+      )
     }
     return checks
   }
@@ -672,7 +704,8 @@ export class IncidentFiler {
     return renderIssueBody(state, budget =>
       renderWithin(
         budget,
-        limits => renderRecord({ ...record, lifecycle: state.lifecycle }, limits),
+        limits =>
+          this.options.redact(renderRecord({ ...record, lifecycle: state.lifecycle }, limits)),
         text => text.length
       )
     )
@@ -688,11 +721,17 @@ export class IncidentFiler {
   }
 
   private async comment(number: number, body: string): Promise<void> {
+    // The visible text is masked here; the hidden results were masked before they were stored.
+    const hidden = body.indexOf('<!-- contract-drift-triage:result=')
+    const text =
+      hidden < 0
+        ? this.options.redact(body)
+        : this.options.redact(body.slice(0, hidden)) + body.slice(hidden)
     await this.options.octokit.rest.issues.createComment({
       owner: this.owner,
       repo: this.repo,
       issue_number: number,
-      body: body.slice(0, ISSUE_BODY_LIMIT)
+      body: text.slice(0, ISSUE_BODY_LIMIT)
     })
   }
 
@@ -732,6 +771,23 @@ export class IncidentFiler {
       }
     }
     throw new Error('unreachable')
+  }
+
+  private async assign(number: number, logins: string[]): Promise<void> {
+    const assignees = await this.assignable(logins)
+    if (assignees.length === 0) return
+    try {
+      await this.options.octokit.rest.issues.addAssignees({
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: number,
+        assignees
+      })
+    } catch (error) {
+      this.options.log.warning(
+        `Incident #${number}: could not assign ${assignees.join(', ')}: ${(error as Error).message}`
+      )
+    }
   }
 
   private async assignable(logins: string[]): Promise<string[]> {
