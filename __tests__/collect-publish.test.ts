@@ -5,11 +5,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 // @ts-expect-error -- plain JavaScript shared with `npm run demo`
 import { startEmulator } from '../emulator/index.mjs'
+import { cleanUp, runBundle, type RunOptions } from './support/emulated.js'
 // @ts-expect-error -- plain JavaScript shared with `npm run demo`
-import { EXAMPLES, prepareScenario, runAction } from '../scripts/scenarios.mjs'
+import { EXAMPLES } from '../scripts/scenarios.mjs'
 import { readState } from '../src/incident.js'
 
 const REPO = 'acme/contracts'
@@ -20,19 +21,13 @@ const validators: string[] = readFileSync(join(EXAMPLES, 'validators.txt'), 'utf
   .trim()
   .split('\n')
 
-interface Ran {
-  code: number
-  stdout: string
-  outputs: Record<string, string>
-  summary: string
-}
-
 beforeAll(async () => {
   gh = await startEmulator({ timeScale: 0.001 })
 })
 afterAll(async () => {
   await gh.close()
   for (const root of roots) rmSync(root, { recursive: true, force: true })
+  cleanUp()
 })
 beforeEach(() => {
   gh.addRepo(REPO, { collaborators: ['impl-owner', 'qa-lead', 'mcp-owner', 'fixture-owner'] })
@@ -41,22 +36,11 @@ afterEach(() => {
   expect(gh.violations).toEqual([])
 })
 
-async function run(
+const run = (
   scenario: string,
   inputs: Record<string, string>,
-  edit: (prepared: any) => void = () => {}
-): Promise<Ran & { prepared: any }> {
-  const prepared = prepareScenario(scenario)
-  roots.push(dirname(prepared.repo))
-  Object.assign(prepared.env, {
-    GITHUB_API_URL: gh.url,
-    CONTRACT_DRIFT_TRIAGE_TIME_SCALE: '0.001',
-    'INPUT_GITHUB-TOKEN': gh.token,
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
-  })
-  edit(prepared)
-  return { ...(await runAction(prepared)), prepared }
-}
+  edit: RunOptions['edit'] = () => {}
+): ReturnType<typeof runBundle> => runBundle(gh, scenario, { inputs, edit })
 
 describe('a matrix of validators', () => {
   it('8 legs (some green, some red, one malformed) publish one incident equal to a single job', async () => {

@@ -3,10 +3,11 @@
  * whose every request and response is checked against GitHub's OpenAPI description.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 // @ts-expect-error -- plain JavaScript shared with `npm run demo`
 import { startEmulator } from '../emulator/index.mjs'
+import { cleanUp, runBundle, type Ran, type RunOptions } from './support/emulated.js'
 // @ts-expect-error -- plain JavaScript shared with `npm run demo`
 import { prepareScenario, runAction } from '../scripts/scenarios.mjs'
 import { readState } from '../src/incident.js'
@@ -16,19 +17,13 @@ const REPO = 'acme/contracts'
 let gh: any
 const roots: string[] = []
 
-interface Ran {
-  code: number
-  stdout: string
-  outputs: Record<string, string>
-  summary: string
-}
-
 beforeAll(async () => {
   gh = await startEmulator({ timeScale: 0.001 })
 })
 afterAll(async () => {
   await gh.close()
   for (const root of roots) rmSync(root, { recursive: true, force: true })
+  cleanUp()
 })
 beforeEach(() => {
   gh.addRepo(REPO, {
@@ -48,37 +43,8 @@ afterEach(() => {
 })
 
 /** A run of the bundle in issue mode for a scenario, in the scope of pull request `pr`. */
-async function run(
-  scenario: string,
-  options: {
-    pr?: number
-    inputs?: Record<string, string>
-    token?: string
-    validators?: string
-    env?: Record<string, string>
-  } = {}
-): Promise<Ran> {
-  const prepared = prepareScenario(scenario)
-  roots.push(dirname(prepared.repo))
-  const event = JSON.parse(readFileSync(prepared.env.GITHUB_EVENT_PATH, 'utf8'))
-  if (options.pr && event.pull_request) {
-    event.pull_request.number = options.pr
-    event.number = options.pr
-  }
-  writeFileSync(prepared.env.GITHUB_EVENT_PATH, JSON.stringify(event))
-  Object.assign(prepared.env, {
-    GITHUB_API_URL: gh.url,
-    CONTRACT_DRIFT_TRIAGE_TIME_SCALE: '0.001',
-    INPUT_MODE: 'issue',
-    'INPUT_GITHUB-TOKEN': options.token ?? gh.token,
-    ...(options.validators ? { INPUT_VALIDATORS: options.validators } : {}),
-    ...options.env,
-    ...Object.fromEntries(
-      Object.entries(options.inputs ?? {}).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])
-    )
-  })
-  return runAction(prepared)
-}
+const run = (scenario: string, options: RunOptions = {}): Promise<Ran> =>
+  runBundle(gh, scenario, options)
 
 const incidents = (): any[] => gh.issues(REPO).filter((issue: any) => !issue.pull_request)
 const open = (): any[] => incidents().filter((issue: any) => issue.state === 'open')

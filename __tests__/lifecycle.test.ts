@@ -3,11 +3,11 @@
  * through a remediation pull request missing a delta and a complete one, to green and closed.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { rmSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 // @ts-expect-error -- plain JavaScript shared with `npm run demo`
 import { startEmulator } from '../emulator/index.mjs'
+import { cleanUp, runBundle, type Ran, type RunOptions } from './support/emulated.js'
 // @ts-expect-error -- plain JavaScript shared with `npm run demo`
 import { prepareScenario, runAction } from '../scripts/scenarios.mjs'
 import { readState } from '../src/incident.js'
@@ -18,20 +18,13 @@ const ALICE = 'ghs_person_alice_token_0000000000000000'
 let gh: any
 const roots: string[] = []
 
-interface Ran {
-  code: number
-  stdout: string
-  outputs: Record<string, string>
-  summary: string
-  annotations: string[]
-}
-
 beforeAll(async () => {
   gh = await startEmulator({ timeScale: 0.001 })
 })
 afterAll(async () => {
   await gh.close()
   for (const root of roots) rmSync(root, { recursive: true, force: true })
+  cleanUp()
 })
 beforeEach(() => {
   gh.addRepo(REPO, {
@@ -47,59 +40,8 @@ afterEach(() => {
 const validatorFor = (error: string): string =>
   `if test -f .fixed; then echo "[check] OK: fixed"; else echo "[check] ERROR: ${error}"; exit 1; fi`
 
-async function run(
-  scenario: string,
-  options: {
-    pr: number
-    body?: string
-    files?: Record<string, string>
-    validators?: string
-    inputs?: Record<string, string>
-  }
-): Promise<Ran> {
-  const prepared = prepareScenario(scenario)
-  roots.push(dirname(prepared.repo))
-  const git = (...args: string[]): string =>
-    execFileSync('git', args, {
-      cwd: prepared.repo,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 'a',
-        GIT_AUTHOR_EMAIL: 'a@b',
-        GIT_COMMITTER_NAME: 'a',
-        GIT_COMMITTER_EMAIL: 'a@b',
-        GIT_AUTHOR_DATE: '2026-11-02T10:00:00Z',
-        GIT_COMMITTER_DATE: '2026-11-02T10:00:00Z'
-      }
-    }).trim()
-  for (const [path, text] of Object.entries(options.files ?? {})) {
-    mkdirSync(dirname(join(prepared.repo, path)), { recursive: true })
-    writeFileSync(join(prepared.repo, path), text)
-  }
-  if (options.files) {
-    git('add', '-A')
-    git('commit', '-q', '--amend', '--no-edit')
-  }
-  const head = git('rev-parse', 'HEAD')
-  const event = JSON.parse(readFileSync(prepared.env.GITHUB_EVENT_PATH, 'utf8'))
-  event.number = event.pull_request.number = options.pr
-  event.pull_request.head.sha = head
-  event.pull_request.body = options.body ?? ''
-  writeFileSync(prepared.env.GITHUB_EVENT_PATH, JSON.stringify(event))
-  Object.assign(prepared.env, {
-    GITHUB_SHA: head,
-    GITHUB_API_URL: gh.url,
-    CONTRACT_DRIFT_TRIAGE_TIME_SCALE: '0.001',
-    INPUT_MODE: 'issue',
-    'INPUT_GITHUB-TOKEN': gh.token,
-    ...(options.validators ? { INPUT_VALIDATORS: options.validators } : {}),
-    ...Object.fromEntries(
-      Object.entries(options.inputs ?? {}).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])
-    )
-  })
-  return runAction(prepared)
-}
+const run = (scenario: string, options: RunOptions & { pr: number }): Promise<Ran> =>
+  runBundle(gh, scenario, { body: '', ...options })
 
 /** An `issues` or `pull_request` event other than a push of code: no checkout needed beyond the config. */
 async function event(

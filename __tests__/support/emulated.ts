@@ -1,0 +1,97 @@
+/**
+ * The bundle run as the Actions runner runs it, against the GitHub REST emulator: shared by the
+ * issue-mode, lifecycle and collect/publish suites.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+// @ts-expect-error -- plain JavaScript shared with `npm run demo`
+import { prepareScenario, runAction } from '../../scripts/scenarios.mjs'
+
+export interface Ran {
+  code: number
+  stdout: string
+  outputs: Record<string, string>
+  summary: string
+  annotations: string[]
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- the emulator and harness are plain JavaScript */
+export interface RunOptions {
+  /** Puts the run in this pull request's scope (the scenario must be a pull_request one). */
+  pr?: number
+  /** The pull request's body (incident references). */
+  body?: string
+  /** Files written into the head commit (amended) before the run. */
+  files?: Record<string, string>
+  validators?: string
+  /** Inputs by name; `mode` defaults to `issue`. */
+  inputs?: Record<string, string>
+  env?: Record<string, string>
+  token?: string
+  /** Last word on the prepared checkout and env (another event, say). */
+  edit?: (prepared: any) => void
+}
+
+/** Checkouts made for runs, removed by `cleanUp`. */
+const roots: string[] = []
+
+export function cleanUp(): void {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
+}
+
+function amend(repo: string, files: Record<string, string>): string {
+  const git = (...args: string[]): string =>
+    execFileSync('git', args, {
+      cwd: repo,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'a',
+        GIT_AUTHOR_EMAIL: 'a@b',
+        GIT_COMMITTER_NAME: 'a',
+        GIT_COMMITTER_EMAIL: 'a@b',
+        GIT_AUTHOR_DATE: '2026-11-02T10:00:00Z',
+        GIT_COMMITTER_DATE: '2026-11-02T10:00:00Z'
+      }
+    }).trim()
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(repo, path)), { recursive: true })
+    writeFileSync(join(repo, path), text)
+  }
+  git('add', '-A')
+  git('commit', '-q', '--amend', '--no-edit')
+  return git('rev-parse', 'HEAD')
+}
+
+/** A run of `node dist/index.js` on an example scenario, talking to the emulator `gh`. */
+export async function runBundle(
+  gh: any,
+  scenario: string,
+  options: RunOptions = {}
+): Promise<Ran & { prepared: any }> {
+  const prepared = prepareScenario(scenario)
+  roots.push(dirname(prepared.repo))
+  const head = options.files ? amend(prepared.repo, options.files) : prepared.head
+  const event = JSON.parse(readFileSync(prepared.env.GITHUB_EVENT_PATH, 'utf8'))
+  if (event.pull_request) {
+    if (options.pr) event.number = event.pull_request.number = options.pr
+    if (options.body !== undefined) event.pull_request.body = options.body
+    event.pull_request.head.sha = head
+  }
+  writeFileSync(prepared.env.GITHUB_EVENT_PATH, JSON.stringify(event))
+  Object.assign(prepared.env, {
+    GITHUB_SHA: head,
+    GITHUB_API_URL: gh.url,
+    CONTRACT_DRIFT_TRIAGE_TIME_SCALE: '0.001',
+    INPUT_MODE: 'issue',
+    'INPUT_GITHUB-TOKEN': options.token ?? gh.token,
+    ...(options.validators !== undefined ? { INPUT_VALIDATORS: options.validators } : {}),
+    ...Object.fromEntries(
+      Object.entries(options.inputs ?? {}).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])
+    ),
+    ...options.env
+  })
+  options.edit?.(prepared)
+  return { ...(await runAction(prepared)), prepared }
+}
