@@ -3,14 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { statSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
-import {
-  createBundle,
-  mergeBundles,
-  readBundles,
-  verifyPullRequest,
-  writeBundle,
-  type FindingBundle
-} from './bundle.js'
+import type { FindingBundle } from './bundle.js'
 import { computeChangeSet, gitIn, repositoryLayout, type ChangeSet, type Git } from './changes.js'
 import { readCodeOwners } from './codeowners.js'
 import { getErrorMessage, loadConfig, type Config } from './config.js'
@@ -416,6 +409,8 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
 
 /** mode: collect — what this job saw, as a finding bundle for a later publish (SPEC §3). */
 async function collect(setup: Setup, evidence: Evidence): Promise<void> {
+  // Bundles are for collect and publish only: their schemas stay off the common start path.
+  const { createBundle, writeBundle } = await import('./bundle.js')
   const path = await writeBundle(
     createBundle(evidence, new Date(), setup.redact),
     process.env.RUNNER_TEMP || tmpdir()
@@ -445,6 +440,7 @@ async function collect(setup: Setup, evidence: Evidence): Promise<void> {
  */
 async function publish(setup: Setup): Promise<void> {
   const { inputs, facts, root } = setup
+  const { mergeBundles, readBundles, verifyPullRequest } = await import('./bundle.js')
   if (inputs.bundles.length === 0) {
     throw new Error(
       'Invalid bundles: mode publish needs bundles, newline-separated globs of finding bundles (from actions/download-artifact).'
