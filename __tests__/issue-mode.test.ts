@@ -2,45 +2,25 @@
  * mode: issue, end to end: the bundle (`node dist/index.js`) against the GitHub REST emulator,
  * whose every request and response is checked against GitHub's OpenAPI description.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it } from '@jest/globals'
 import { rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-// @ts-expect-error -- plain JavaScript shared with `npm run demo`
-import { startEmulator } from '../emulator/index.mjs'
-import { cleanUp, runBundle, type Ran, type RunOptions } from './support/emulated.js'
+import {
+  ALICE_TOKEN,
+  REPO,
+  runBundle,
+  useGitHub,
+  type Ran,
+  type RunOptions
+} from './support/emulated.js'
 // @ts-expect-error -- plain JavaScript shared with `npm run demo`
 import { prepareScenario, runAction } from '../scripts/scenarios.mjs'
 import { readState } from '../src/incident.js'
 
-const REPO = 'acme/contracts'
 /* eslint-disable @typescript-eslint/no-explicit-any -- the emulator is plain JavaScript */
-let gh: any
+const gh = useGitHub()
 const roots: string[] = []
-
-beforeAll(async () => {
-  gh = await startEmulator({ timeScale: 0.001 })
-})
-afterAll(async () => {
-  await gh.close()
-  for (const root of roots) rmSync(root, { recursive: true, force: true })
-  cleanUp()
-})
-beforeEach(() => {
-  gh.addRepo(REPO, {
-    collaborators: ['impl-owner', 'qa-lead', 'mcp-owner', 'fixture-owner', 'alice']
-  })
-  gh.addToken('ghs_person_alice_token_0000000000000000', {
-    login: 'alice',
-    type: 'User',
-    permission: 'write'
-  })
-  gh.resetRequests()
-})
-afterEach(() => {
-  expect(gh.violations).toEqual([])
-  gh.violations.length = 0
-  gh.clearFaults()
-})
+afterAll(() => roots.forEach(root => rmSync(root, { recursive: true, force: true })))
 
 /** A run of the bundle in issue mode for a scenario, in the scope of pull request `pr`. */
 const run = (scenario: string, options: RunOptions = {}): Promise<Ran> =>
@@ -151,13 +131,13 @@ describe('who decides', () => {
       `${gh.url}/repos/${REPO}/issues/${issue.number}/labels/bucket%3Aruntime-regression`,
       {
         method: 'DELETE',
-        headers: { authorization: 'token ghs_person_alice_token_0000000000000000' }
+        headers: { authorization: `token ${ALICE_TOKEN}` }
       }
     )
     await fetch(`${gh.url}/repos/${REPO}/issues/${issue.number}/labels`, {
       method: 'POST',
       headers: {
-        authorization: 'token ghs_person_alice_token_0000000000000000',
+        authorization: `token ${ALICE_TOKEN}`,
         'content-type': 'application/json'
       },
       body: JSON.stringify({ labels: ['bucket:fixture-stale'] })
@@ -178,7 +158,7 @@ describe('who decides', () => {
     await fetch(`${gh.url}/repos/${REPO}/issues`, {
       method: 'POST',
       headers: {
-        authorization: 'token ghs_person_alice_token_0000000000000000',
+        authorization: `token ${ALICE_TOKEN}`,
         'content-type': 'application/json'
       },
       body: JSON.stringify({
@@ -326,7 +306,7 @@ describe('what reaches the issue', () => {
     await fetch(`${gh.url}/repos/${REPO}/issues/${issue.number}`, {
       method: 'PATCH',
       headers: {
-        authorization: 'token ghs_person_alice_token_0000000000000000',
+        authorization: `token ${ALICE_TOKEN}`,
         'content-type': 'application/json'
       },
       body: JSON.stringify({ body: edited })

@@ -2,39 +2,25 @@
  * Playbook 3.5 end to end against the GitHub emulator: each bucket's incident from the red run,
  * through a remediation pull request missing a delta and a complete one, to green and closed.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it } from '@jest/globals'
 import { rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-// @ts-expect-error -- plain JavaScript shared with `npm run demo`
-import { startEmulator } from '../emulator/index.mjs'
-import { cleanUp, runBundle, type Ran, type RunOptions } from './support/emulated.js'
+import {
+  ALICE_TOKEN,
+  REPO,
+  runBundle,
+  useGitHub,
+  type Ran,
+  type RunOptions
+} from './support/emulated.js'
 // @ts-expect-error -- plain JavaScript shared with `npm run demo`
 import { prepareScenario, runAction } from '../scripts/scenarios.mjs'
 import { readState } from '../src/incident.js'
 
-const REPO = 'acme/contracts'
-const ALICE = 'ghs_person_alice_token_0000000000000000'
 /* eslint-disable @typescript-eslint/no-explicit-any -- the emulator is plain JavaScript */
-let gh: any
+const gh = useGitHub()
 const roots: string[] = []
-
-beforeAll(async () => {
-  gh = await startEmulator({ timeScale: 0.001 })
-})
-afterAll(async () => {
-  await gh.close()
-  for (const root of roots) rmSync(root, { recursive: true, force: true })
-  cleanUp()
-})
-beforeEach(() => {
-  gh.addRepo(REPO, {
-    collaborators: ['impl-owner', 'qa-lead', 'mcp-owner', 'fixture-owner', 'alice']
-  })
-  gh.addToken(ALICE, { login: 'alice', type: 'User', permission: 'write' })
-})
-afterEach(() => {
-  expect(gh.violations).toEqual([])
-})
+afterAll(() => roots.forEach(root => rmSync(root, { recursive: true, force: true })))
 
 /** A validator that reports `error` until the pull request adds `.fixed`. */
 const validatorFor = (error: string): string =>
@@ -70,7 +56,7 @@ async function event(
 async function asAlice(method: string, path: string, body?: object): Promise<void> {
   const response = await fetch(`${gh.url}${path}`, {
     method,
-    headers: { authorization: `token ${ALICE}`, 'content-type': 'application/json' },
+    headers: { authorization: `token ${ALICE_TOKEN}`, 'content-type': 'application/json' },
     ...(body ? { body: JSON.stringify(body) } : {})
   })
   expect(response.ok).toBe(true)

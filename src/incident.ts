@@ -1,4 +1,3 @@
-import { incidentTitle } from './render.js'
 import type { Finding, IncidentRecord, Lifecycle, ValidatorRun } from './types.js'
 
 /** The hidden marker that identifies an incident's scope (SPEC §3). */
@@ -220,5 +219,3 @@ export function renderResultComment(text: string, runs: readonly StoredRun[]): s
 
 /** GitHub refuses issue and comment bodies over 65,536 characters. */
 export const ISSUE_BODY_LIMIT = 65_536
-
-export { incidentTitle }

@@ -2,9 +2,12 @@
  * The bundle run as the Actions runner runs it, against the GitHub REST emulator: shared by the
  * issue-mode, lifecycle and collect/publish suites.
  */
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+// @ts-expect-error -- plain JavaScript
+import { startEmulator } from '../../emulator/index.mjs'
 // @ts-expect-error -- plain JavaScript shared with `npm run demo`
 import { prepareScenario, runAction } from '../../scripts/scenarios.mjs'
 
@@ -94,4 +97,46 @@ export async function runBundle(
   })
   options.edit?.(prepared)
   return { ...(await runAction(prepared)), prepared }
+}
+
+export const REPO = 'acme/contracts'
+export const ALICE_TOKEN = 'ghs_person_alice_token_0000000000000000'
+
+/**
+ * The GitHub emulator for a suite: started once, with a fresh `acme/contracts` (the example's
+ * owners as collaborators, and `alice`, a person with her own token) before each test, and no
+ * request GitHub would reject allowed after it. Returns the emulator.
+ */
+export function useGitHub(): any {
+  let emulator: any
+  beforeAll(async () => {
+    emulator = await startEmulator({ timeScale: 0.001 })
+  })
+  afterAll(async () => {
+    await emulator.close()
+    cleanUp()
+  })
+  beforeEach(() => {
+    emulator.addRepo(REPO, {
+      collaborators: ['impl-owner', 'qa-lead', 'mcp-owner', 'fixture-owner', 'alice']
+    })
+    emulator.addToken(ALICE_TOKEN, { login: 'alice', type: 'User', permission: 'write' })
+    emulator.resetRequests()
+  })
+  afterEach(() => {
+    const violations = [...emulator.violations]
+    emulator.violations.length = 0
+    emulator.clearFaults()
+    expect(violations).toEqual([])
+  })
+  // Started in beforeAll: hand out a view that reaches the emulator once it exists.
+  return new Proxy(
+    {},
+    {
+      get: (_, name) => {
+        const value = emulator[name]
+        return typeof value === 'function' ? value.bind(emulator) : value
+      }
+    }
+  )
 }

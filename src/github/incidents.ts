@@ -1,6 +1,5 @@
 import {
   findingsFingerprint,
-  incidentTitle,
   ISSUE_BODY_LIMIT,
   markerFor,
   mergeRuns,
@@ -18,7 +17,7 @@ import {
   type StoredRun
 } from '../incident.js'
 import { code, codeBlock } from '../markdown.js'
-import { BUCKET_NAMES, LEVEL_NAMES, renderRecord, renderWithin } from '../render.js'
+import { BUCKET_NAMES, incidentTitle, LEVEL_NAMES, renderRecord, renderWithin } from '../render.js'
 import { checkRemediation, incidentReferences, type RemediationCheck } from '../remediation.js'
 import type {
   Bucket,
