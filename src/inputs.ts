@@ -1,5 +1,3 @@
-import { z } from 'zod'
-
 /** The playbook's trigger commands (playbook 3.1), the `validators` default. */
 export const DEFAULT_VALIDATORS = [
   'python3 scripts/validate-fixture-coverage.py',
@@ -9,94 +7,112 @@ export const DEFAULT_CONFIG = '.github/contract-drift-triage.yml'
 // Node's timers hold at most 2^31 - 1 ms; a longer one fires at once.
 const MAX_TIMEOUT = 2_147_483
 
+export const INPUT_NAMES = [
+  'validators',
+  'reports',
+  'config',
+  'github-token',
+  'mode',
+  'bundles',
+  'fail-on',
+  'base-ref',
+  'working-directory',
+  'incident-repository',
+  'incident-key',
+  'issue-author',
+  'validator-timeout',
+  'close-on-green',
+  'require-close-notes',
+  'allow-untrusted-code'
+] as const
+export type InputName = (typeof INPUT_NAMES)[number]
+
+export interface Inputs {
+  /** Empty means none (a reports-only run): action.yml supplies the playbook commands as the default. */
+  validators: string[]
+  reports: string[]
+  config: string
+  'github-token': string
+  mode: 'issue' | 'report' | 'collect' | 'publish'
+  bundles: string[]
+  'fail-on': 'drift' | 'error' | 'never'
+  'base-ref': string
+  'working-directory': string
+  'incident-repository': string
+  'incident-key': string
+  'issue-author': string
+  /** Seconds. */
+  'validator-timeout': number
+  'close-on-green': boolean
+  'require-close-notes': boolean
+  'allow-untrusted-code': boolean
+}
+
 const lines = (value: string): string[] =>
   value
     .split(/\r?\n/)
     .map(line => line.trim())
     .filter(line => line !== '' && !line.startsWith('#'))
 
-const choice = <T extends string>(name: string, values: readonly [T, ...T[]]) =>
-  z.enum(values, {
-    error: issue =>
-      `Invalid ${name} '${String(issue.input)}'. Expected one of: ${values.join(', ')}.`
-  })
-
-const flag = (name: string) =>
-  z
-    .string()
-    .transform(value => value.trim().toLowerCase())
-    .pipe(
-      z.enum(['true', 'false'], {
-        error: issue => `Invalid ${name} '${String(issue.input)}'. Expected true or false.`
-      })
-    )
-    .transform(value => value === 'true')
-
-const inputSchema = z.object({
-  // Empty means none (a reports-only run): action.yml supplies the playbook commands as the default.
-  validators: z.string().transform(lines),
-  reports: z.string().transform(lines),
-  config: z.string().transform(value => value.trim()),
-  'github-token': z.string(),
-  mode: z
-    .string()
-    .transform(value => value.trim() || 'issue')
-    .pipe(choice('mode', ['issue', 'report', 'collect', 'publish'])),
-  bundles: z.string().transform(lines),
-  'fail-on': z
-    .string()
-    .transform(value => value.trim() || 'drift')
-    .pipe(choice('fail-on', ['drift', 'error', 'never'])),
-  'base-ref': z.string().transform(value => value.trim()),
-  'working-directory': z.string().transform(value => value.trim()),
-  'incident-repository': z
-    .string()
-    .transform(value => value.trim())
-    .refine(value => value === '' || /^[\w.-]+\/[\w.-]+$/.test(value), {
-      error: issue =>
-        `Invalid incident-repository '${String(issue.input)}'. Expected format {owner}/{repo}.`
-    }),
-  'incident-key': z
-    .string()
-    .transform(value => value.trim())
-    .refine(value => /^[\w./@+-]{0,100}$/.test(value), {
-      error:
-        'Invalid incident-key: use at most 100 letters, digits and . / @ + - _ (it becomes part of the incident key).'
-    }),
-  'issue-author': z.string().transform(value => value.trim() || 'github-actions[bot]'),
-  'validator-timeout': z
-    .string()
-    .refine(
-      value =>
-        value.trim() === '' ||
-        (Number.isFinite(Number(value)) && Number(value) > 0 && Number(value) <= MAX_TIMEOUT),
-      {
-        error: issue =>
-          `Invalid validator-timeout '${String(issue.input)}'. Expected a positive number of seconds, at most ${MAX_TIMEOUT}.`
-      }
-    )
-    .transform(value => (value.trim() === '' ? 600 : Number(value))),
-  'close-on-green': flag('close-on-green'),
-  'require-close-notes': flag('require-close-notes'),
-  'allow-untrusted-code': flag('allow-untrusted-code')
-})
-
-export type InputName = keyof z.input<typeof inputSchema>
-export const INPUT_NAMES = Object.keys(inputSchema.shape) as InputName[]
-export type Inputs = z.output<typeof inputSchema>
-
-const FLAG_DEFAULTS: Partial<Record<InputName, string>> = {
-  'close-on-green': 'false',
-  'require-close-notes': 'false',
-  'allow-untrusted-code': 'false'
-}
-
-/** Validates raw inputs (as `core.getInput` returns them, '' when unset) into typed settings. */
+/**
+ * Validates raw inputs (as `core.getInput` returns them, '' when unset) into typed settings.
+ * Every invalid input is reported at once, one line each.
+ */
 export function parseInputs(read: (name: InputName) => string): Inputs {
-  const raw = Object.fromEntries(
-    INPUT_NAMES.map(name => [name, read(name) || FLAG_DEFAULTS[name] || ''])
-  )
-  const parsed = inputSchema.safeParse(raw)
-  if (!parsed.success) throw new Error(parsed.error.issues.map(issue => issue.message).join('\n'))
-  return parsed.data
+  const problems: string[] = []
+  const text = (name: InputName): string => read(name).trim()
+
+  const choice = <T extends string>(name: InputName, fallback: T, values: readonly T[]): T => {
+    const value = text(name) || fallback
+    if ((values as readonly string[]).includes(value)) return value as T
+    problems.push(`Invalid ${name} '${value}'. Expected one of: ${values.join(', ')}.`)
+    return fallback
+  }
+  const flag = (name: InputName): boolean => {
+    const value = text(name).toLowerCase() || 'false'
+    if (value !== 'true' && value !== 'false')
+      problems.push(`Invalid ${name} '${value}'. Expected true or false.`)
+    return value === 'true'
+  }
+  const checked = (name: InputName, valid: (value: string) => boolean, problem: string): string => {
+    const value = text(name)
+    if (!valid(value)) problems.push(problem.replace('{value}', () => value))
+    return value
+  }
+
+  const timeout = text('validator-timeout')
+  const seconds = timeout === '' ? 600 : Number(timeout)
+  if (!(Number.isFinite(seconds) && seconds > 0 && seconds <= MAX_TIMEOUT))
+    problems.push(
+      `Invalid validator-timeout '${read('validator-timeout')}'. Expected a positive number of seconds, at most ${MAX_TIMEOUT}.`
+    )
+
+  const inputs: Inputs = {
+    validators: lines(read('validators')),
+    reports: lines(read('reports')),
+    config: text('config'),
+    'github-token': read('github-token'),
+    mode: choice('mode', 'issue', ['issue', 'report', 'collect', 'publish']),
+    bundles: lines(read('bundles')),
+    'fail-on': choice('fail-on', 'drift', ['drift', 'error', 'never']),
+    'base-ref': text('base-ref'),
+    'working-directory': text('working-directory'),
+    'incident-repository': checked(
+      'incident-repository',
+      value => value === '' || /^[\w.-]+\/[\w.-]+$/.test(value),
+      "Invalid incident-repository '{value}'. Expected format {owner}/{repo}."
+    ),
+    'incident-key': checked(
+      'incident-key',
+      value => /^[\w./@+-]{0,100}$/.test(value),
+      'Invalid incident-key: use at most 100 letters, digits and . / @ + - _ (it becomes part of the incident key).'
+    ),
+    'issue-author': text('issue-author') || 'github-actions[bot]',
+    'validator-timeout': seconds,
+    'close-on-green': flag('close-on-green'),
+    'require-close-notes': flag('require-close-notes'),
+    'allow-untrusted-code': flag('allow-untrusted-code')
+  }
+  if (problems.length > 0) throw new Error(problems.join('\n'))
+  return inputs
 }
