@@ -113,6 +113,28 @@ describe('parseConfig', () => {
     expect(error.message).toMatch(/line \d+/)
   })
 
+  it('follows anchors and aliases, so a glob list can be reused', () => {
+    const config = parseConfig('paths:\n  docs: &docs [docs/**]\n  mcp: *docs\n', 'cfg.yml')
+    expect(config.paths.mcp).toEqual(['docs/**'])
+  })
+
+  it('refuses an alias bomb instead of expanding it', () => {
+    const levels = Array.from({ length: 12 }, (_, i) =>
+      i === 0
+        ? 'l0: &l0 [a, a, a, a, a, a, a, a, a, a]'
+        : `l${i}: &l${i} [${Array(10)
+            .fill(`*l${i - 1}`)
+            .join(', ')}]`
+    )
+    const error = errorOf(`x:\n${levels.map(line => `  ${line}`).join('\n')}\n`, 'cfg.yml')
+    expect(error.message).toMatch(/^cfg\.yml: more than 100,000 values/)
+  })
+
+  it('keeps a date-like phase a string (YAML 1.2 core schema, no timestamps)', () => {
+    const config = parseConfig('release:\n  active-phase: 2026-11-27\n', 'cfg.yml')
+    expect(config.release?.['active-phase']).toBe('2026-11-27')
+  })
+
   it('names the line of a duplicated key', () => {
     const error = errorOf('runtime: [a]\nowners: {}\nruntime: [b]\n', 'cfg.yml')
     expect(error.message).toMatch(/^cfg\.yml: .*line 3/)
@@ -154,7 +176,7 @@ describe('parseConfig', () => {
     const line = error.message.split('\n').find(l => l.includes(`${key}:`))
     expect(line).toBeDefined()
     expect(line).toMatch(expected)
-    // Phrased for a person: no raw zod issue JSON.
+    // Phrased for a person: no raw validator output.
     expect(error.message).not.toMatch(/"code"|\[\s*\{|"path"/)
   })
 

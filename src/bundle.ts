@@ -6,10 +6,11 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, open, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { z } from 'zod'
+import bundleSchema from '../schema/bundle.schema.json' with { type: 'json' }
 import type { Config } from './config.js'
 import { incidentKey, type EventFacts } from './event.js'
 import type { Octokit } from './github/client.js'
+import { compile, type Problem, type Validator } from './json-schema.js'
 import { code, inlineText } from './markdown.js'
 import { classify, normalisePath } from './paths.js'
 import { findReports } from './pipeline.js'
@@ -19,26 +20,33 @@ import type { ChangeContext, ChangedFile, Finding, ValidatorRun } from './types.
 export const BUNDLE_SCHEMA = 'contract-drift-triage/bundle'
 export const BUNDLE_VERSION = 1
 
-/** What one bundle may hold. A bundle beyond them is rejected, never trimmed on the reading side. */
+const { $defs } = bundleSchema
+
+/**
+ * What one bundle may hold, as schema/bundle.schema.json says (read from it, so that the limits
+ * live in one place): createBundle trims to them; a bundle beyond them is rejected on reading.
+ */
 export const BUNDLE_LIMITS = {
+  // The one limit a schema of the JSON cannot hold, and checked before the JSON is parsed.
   fileBytes: 20 * 1024 * 1024,
-  runs: 200,
-  findingsPerRun: 1000,
-  targetsPerFinding: 50,
-  message: 2000,
-  command: 4000,
-  excerpt: 32 * 1024,
-  okLines: 100,
-  notes: 50,
-  changedFiles: 20_000,
-  path: 1024,
-  intent: 50,
-  labels: 100,
-  title: 1024,
-  body: 65_536,
-  branch: 255,
-  pullRequest: 1_000_000_000
-} as const
+  runs: bundleSchema.properties.runs.maxItems,
+  findingsPerRun: $defs.run.properties.findings.maxItems,
+  targetsPerFinding: $defs.finding.properties.targets.maxItems,
+  message: $defs.message.maxLength,
+  command: $defs.command.maxLength,
+  tag: $defs.finding.properties.tag.maxLength,
+  excerpt: $defs.run.properties.excerpt.maxLength,
+  okLines: $defs.run.properties.okLines.maxItems,
+  notes: $defs.run.properties.notes.maxItems,
+  changedFiles: $defs.context.properties.changed.maxItems,
+  path: $defs.path.maxLength,
+  intent: $defs.context.properties.intent.maxItems,
+  labels: $defs.pullRequest.properties.labels.maxItems,
+  title: $defs.title.maxLength,
+  body: $defs.body.maxLength,
+  branch: $defs.branch.maxLength,
+  pullRequest: $defs.pullRequestNumber.maximum
+}
 
 /** What a `collect` job saw, for a `publish` job to triage (SPEC §3). */
 export interface FindingBundle {
@@ -69,10 +77,21 @@ export interface ScopeEvidence {
   evidence: { facts: EventFacts; runs: ValidatorRun[]; context: ChangeContext }
 }
 
+/** The facts a bundle carries (see evidenceFacts), as schema/bundle.schema.json `$defs.facts`. */
+export type BundleFacts = Pick<
+  EventFacts,
+  'name' | 'repository' | 'scope' | 'pullRequest' | 'push' | 'headSha' | 'runUrl'
+>
+
+/**
+ * A bundle as the schema accepts it, defaults applied, before the checks it cannot say: keys it
+ * does not name are still in it (confineBundle drops them).
+ */
+interface ParsedBundle extends Omit<FindingBundle, 'facts'> {
+  facts: BundleFacts
+}
+
 const L = BUNDLE_LIMITS
-const text = (max: number): z.ZodString => z.string().max(max)
-const sha = z.string().regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})?$/, 'expected a commit SHA')
-const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
 
 /** `git check-ref-format --branch`, which every branch GitHub reports satisfies. */
 export function isBranchName(name: string): boolean {
@@ -81,118 +100,6 @@ export function isBranchName(name: string): boolean {
   if (/[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{|\/\/|^[-/]|\/$|\.$/.test(name)) return false
   return name.split('/').every(part => !part.startsWith('.') && !part.endsWith('.lock'))
 }
-
-const scopeSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('pr'), number: z.number().int().positive().max(L.pullRequest) }),
-  z.object({
-    kind: z.literal('branch'),
-    name: z.string().refine(isBranchName, 'expected a git branch name')
-  })
-])
-
-const repository = z
-  .string()
-  .max(140)
-  .regex(/^[\w.-]+\/[\w.-]+$/, 'expected {owner}/{repo}')
-
-const factsSchema = z
-  .object({
-    name: z.string().regex(/^[a-z_]{1,100}$/, 'expected an event name'),
-    repository,
-    scope: scopeSchema,
-    pullRequest: z
-      .object({
-        number: z.number().int().positive().max(L.pullRequest),
-        baseSha: sha,
-        headSha: sha,
-        labels: z.array(text(L.title)).max(L.labels),
-        title: text(L.title),
-        body: text(L.body),
-        fromFork: z.boolean(),
-        baseRef: z
-          .string()
-          .refine(ref => ref === '' || isBranchName(ref), 'expected a git branch name')
-          .default(''),
-        merged: z.boolean().default(false)
-      })
-      .optional(),
-    push: z.object({ before: sha, after: sha, headMessage: text(L.body).optional() }).optional(),
-    headSha: sha,
-    runUrl: text(L.path).optional()
-  })
-  .superRefine((facts, ctx) => {
-    const pr = facts.scope.kind === 'pr' ? facts.scope.number : undefined
-    if (pr !== facts.pullRequest?.number)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['pullRequest'],
-        message: 'a pull request scope and its pullRequest facts must name the same number'
-      })
-    // The record links the run; only a run of this repository's Actions may be linked.
-    const run =
-      /^https?:\/\/[A-Za-z0-9.-]+(?::\d+)?\/([\w.-]+\/[\w.-]+)\/actions\/runs\/\d+(?:\/attempts\/\d+)?$/
-    const linked = facts.runUrl === undefined ? undefined : run.exec(facts.runUrl)?.[1]
-    if (facts.runUrl !== undefined && linked?.toLowerCase() !== facts.repository.toLowerCase())
-      ctx.addIssue({
-        code: 'custom',
-        path: ['runUrl'],
-        message: `expected the URL of an Actions run of ${facts.repository}`
-      })
-  })
-
-const findingSchema = z.object({
-  source: text(L.command),
-  tag: text(100),
-  message: text(L.message),
-  targets: z.array(text(L.path)).max(L.targetsPerFinding),
-  line: z.number().int().positive().max(100_000_000).optional(),
-  runtime: z.boolean()
-})
-
-const runSchema = z.object({
-  command: z.string().min(1).max(L.command),
-  outcome: z.enum(['passed', 'failed', 'crashed', 'missing', 'timed-out']),
-  exitCode: z
-    .number()
-    .int()
-    .min(-(2 ** 31))
-    .max(2 ** 32)
-    .nullable(),
-  durationMs: z.number().nonnegative().max(1e10),
-  findings: z.array(findingSchema).max(L.findingsPerRun),
-  findingCount: count,
-  okLines: z.array(text(L.message)).max(L.okLines),
-  excerpt: text(L.excerpt),
-  outputBytes: count,
-  crash: text(L.message).optional(),
-  format: z
-    .string()
-    .regex(/^[a-z-]{1,40}$/)
-    .optional(),
-  notes: z.array(text(L.message)).max(L.notes).optional()
-})
-
-const contextSchema = z.object({
-  changed: z
-    .array(
-      z.object({
-        path: text(L.path),
-        class: z.enum(['fixture', 'contract', 'implementation', 'docs', 'other'])
-      })
-    )
-    .max(L.changedFiles),
-  changeSource: text(L.message),
-  intent: z.array(text(L.message)).max(L.intent)
-})
-
-const bundleSchema = z.object({
-  schema: z.literal(BUNDLE_SCHEMA),
-  version: z.literal(BUNDLE_VERSION),
-  createdAt: z.iso.datetime(),
-  facts: factsSchema,
-  context: contextSchema,
-  runs: z.array(runSchema).min(1).max(L.runs)
-})
 
 const clip = (value: string, max: number): string =>
   value.length <= max ? value : `${value.slice(0, max - 1)}…`
@@ -234,7 +141,7 @@ function clipRun(run: ValidatorRun): ValidatorRun {
     findings: run.findings.slice(0, L.findingsPerRun).map(finding => ({
       ...finding,
       source: clip(finding.source, L.command),
-      tag: clip(finding.tag, 100),
+      tag: clip(finding.tag, L.tag),
       message: clip(finding.message, L.message),
       targets: finding.targets.filter(t => t.length <= L.path).slice(0, L.targetsPerFinding)
     })),
@@ -357,14 +264,61 @@ function headerProblem(data: unknown): string | undefined {
 
 const MAX_ISSUES = 5
 
-function schemaProblem(error: z.ZodError): string {
-  const issues = error.issues.slice(0, MAX_ISSUES).map(issue => {
-    const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)'
-    return `${where}: ${issue.message}`
+function schemaProblem(problems: readonly Problem[]): string {
+  const issues = problems.slice(0, MAX_ISSUES).map(problem => {
+    const where = problem.path.length > 0 ? problem.path.join('.') : '(top level)'
+    return `${where}: ${problem.message}`
   })
-  const more =
-    error.issues.length > MAX_ISSUES ? `; and ${error.issues.length - MAX_ISSUES} more` : ''
+  const more = problems.length > MAX_ISSUES ? `; and ${problems.length - MAX_ISSUES} more` : ''
   return `not a valid bundle: ${issues.join('; ')}${more}`
+}
+
+// Compiled on first use, not at import: only a publish job reads bundles.
+let validator: Validator<ParsedBundle> | undefined
+
+// The pattern gave the shape, which February 30th has too. To the second: Date keeps no more.
+function dateExists(at: string): boolean {
+  const date = new Date(`${at.slice(0, 19)}Z`)
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(at.slice(0, 19))
+}
+
+// The record links the run; only a run of this repository's Actions may be linked.
+const RUN_URL =
+  /^https?:\/\/[A-Za-z0-9.-]+(?::\d+)?\/([\w.-]+\/[\w.-]+)\/actions\/runs\/\d+(?:\/attempts\/\d+)?$/
+
+/** The bundle, or its problems: first the schema's, then, once it holds, what no schema can say. */
+function validateBundle(data: unknown): { value: ParsedBundle; problems: Problem[] } {
+  validator ??= compile<ParsedBundle>(bundleSchema)
+  const { value, problems } = validator(data)
+  if (problems.length > 0) return { value, problems }
+  const { scope, pullRequest, runUrl, repository } = value.facts
+  const branch = 'expected a git branch name'
+  if (!dateExists(value.createdAt))
+    problems.push({ path: ['createdAt'], message: 'expected a date and time that exist' })
+  if (scope.kind === 'branch' && !isBranchName(scope.name))
+    problems.push({ path: ['facts', 'scope', 'name'], message: branch })
+  if (pullRequest && pullRequest.baseRef !== '' && !isBranchName(pullRequest.baseRef))
+    problems.push({ path: ['facts', 'pullRequest', 'baseRef'], message: branch })
+  if ((scope.kind === 'pr' ? scope.number : undefined) !== pullRequest?.number)
+    problems.push({
+      path: ['facts', 'pullRequest'],
+      message: 'a pull request scope and its pullRequest facts must name the same number'
+    })
+  if (runUrl !== undefined && RUN_URL.exec(runUrl)?.[1]?.toLowerCase() !== repository.toLowerCase())
+    problems.push({
+      path: ['facts', 'runUrl'],
+      message: `expected the URL of an Actions run of ${repository}`
+    })
+  return { value, problems }
+}
+
+/**
+ * The keys the schema names and no others. A key it does not name fails no bundle, but a bundle
+ * is untrusted: only what was validated is carried into the record.
+ */
+function known<T extends object>(value: T, schema: { properties: object }): T {
+  const keys = Object.keys(schema.properties).filter(key => Object.hasOwn(value, key))
+  return Object.fromEntries(keys.map(key => [key, value[key as keyof T]])) as T
 }
 
 /** Repository-relative paths only: absolute paths and `..` escapes are dropped, and counted. */
@@ -391,8 +345,6 @@ function safeIntent(line: string): string {
   return match ? `${match[1]} ${code(match[3] ?? '')}${match[4] ?? ''}` : code(line)
 }
 
-type ParsedBundle = z.infer<typeof bundleSchema>
-
 function confineBundle(parsed: ParsedBundle): { bundle: FindingBundle; notes: string[] } {
   const notes: string[] = []
   let droppedTargets = 0
@@ -401,7 +353,7 @@ function confineBundle(parsed: ParsedBundle): { bundle: FindingBundle; notes: st
     const findings: Finding[] = run.findings.map(finding => {
       const targets = confine(finding.targets)
       dropped += targets.dropped
-      return { ...finding, targets: targets.kept }
+      return { ...known(finding, $defs.finding), targets: targets.kept }
     })
     droppedTargets += dropped
     const runNotes = [
@@ -411,7 +363,7 @@ function confineBundle(parsed: ParsedBundle): { bundle: FindingBundle; notes: st
         : [])
     ]
     return {
-      ...run,
+      ...known(run, $defs.run),
       findings,
       findingCount: Math.max(run.findingCount, findings.length),
       ...(runNotes.length > 0 ? { notes: runNotes } : {})
@@ -420,6 +372,7 @@ function confineBundle(parsed: ParsedBundle): { bundle: FindingBundle; notes: st
   if (droppedTargets > 0)
     notes.push(`${droppedTargets} finding target(s) outside the repository dropped`)
 
+  const { scope, pullRequest, push } = parsed.facts
   const changed: ChangedFile[] = []
   let droppedChanged = 0
   for (const file of parsed.context.changed) {
@@ -438,7 +391,15 @@ function confineBundle(parsed: ParsedBundle): { bundle: FindingBundle; notes: st
       schema: BUNDLE_SCHEMA,
       version: BUNDLE_VERSION,
       createdAt: parsed.createdAt,
-      facts: evidenceFacts(parsed.facts),
+      facts: evidenceFacts({
+        ...parsed.facts,
+        scope:
+          scope.kind === 'pr'
+            ? { kind: 'pr', number: scope.number }
+            : { kind: 'branch', name: scope.name },
+        ...(pullRequest ? { pullRequest: known(pullRequest, $defs.pullRequest) } : {}),
+        ...(push ? { push: known(push, $defs.push) } : {})
+      }),
       context: { changed, changeSource, intent: parsed.context.intent.map(safeIntent) },
       runs
     },
@@ -474,12 +435,12 @@ export async function readBundles(
       result.rejected.push({ path, reason: problem })
       continue
     }
-    const parsed = bundleSchema.safeParse(data)
-    if (!parsed.success) {
-      result.rejected.push({ path, reason: schemaProblem(parsed.error) })
+    const parsed = validateBundle(data)
+    if (parsed.problems.length > 0) {
+      result.rejected.push({ path, reason: schemaProblem(parsed.problems) })
       continue
     }
-    const claimed = parsed.data.facts.repository
+    const claimed = parsed.value.facts.repository
     if (claimed.toLowerCase() !== expectedRepository.toLowerCase()) {
       result.rejected.push({
         path,
@@ -487,14 +448,14 @@ export async function readBundles(
       })
       continue
     }
-    const runUrl = parsed.data.facts.runUrl
+    const runUrl = parsed.value.facts.runUrl
     if (runUrl !== undefined && !runUrl.toLowerCase().startsWith(`${server}/`)) {
       result.rejected.push({ path, reason: `facts.runUrl: expected a run on ${server}` })
       continue
     }
     // The incident key is built from it: one spelling, whatever case the bundle used.
-    parsed.data.facts.repository = expectedRepository
-    const { bundle, notes } = confineBundle(parsed.data)
+    parsed.value.facts.repository = expectedRepository
+    const { bundle, notes } = confineBundle(parsed.value)
     result.bundles.push(bundle)
     for (const note of notes) result.notes.push({ path, note })
   }
@@ -575,7 +536,11 @@ export async function verifyPullRequest(
   const [owner, repo] = repository.split('/') as [string, string]
   let headSha: string
   try {
-    const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: number })
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+      owner,
+      repo,
+      pull_number: number
+    })
     headSha = data.head.sha
   } catch (error) {
     const status = (error as { status?: number }).status

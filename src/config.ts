@@ -1,75 +1,41 @@
 import { readFile } from 'node:fs/promises'
-import { parse as parseYaml, YAMLParseError } from 'yaml'
-import { z } from 'zod'
-import { formatsSchema } from './parse/config.js'
-import { problemMatchersSchema } from './parse/matchers.js'
+import { CORE_SCHEMA, load, YAMLException } from 'js-yaml'
+import configSchema from '../schema/config.schema.json' with { type: 'json' }
+import { compile, type Validator } from './json-schema.js'
+import type { Formats } from './parse/config.js'
+import { matcherProblems, type ProblemMatchers } from './parse/matchers.js'
 
-const globs = z
-  .array(z.string().min(1))
-  .describe('a list of globs matched against repository-relative paths')
-const ownerList = z
-  .union([
-    z.literal('codeowners'),
-    z.array(z.string().regex(/^@?[\w.-]+(\/[\w.-]+)?$/, 'a GitHub login or @org/team'))
-  ])
-  .describe('GitHub logins or @org/team slugs, or "codeowners" to resolve from CODEOWNERS')
+/** Repository-relative globs. */
+type Globs = string[]
+/** GitHub logins or @org/team slugs, or `codeowners` to resolve from CODEOWNERS. */
+type Owners = 'codeowners' | string[]
 
-const pathsSchema = z
-  .object({
-    contract: globs.default(() => ['docs/contracts/**', 'docs/*-contract.md', '**/feature.json']),
-    fixture: globs.default(() => ['tests/contracts/fixtures/**']),
-    implementation: globs.default(() => ['services/**/src/**', 'packages/**/src/**']),
-    docs: globs.default(() => ['docs/**', '**/*.md']),
-    mcp: globs.default(() => ['tests/contracts/fixtures/mcp/**', 'services/mcp/**'])
-  })
-  .strict()
+/**
+ * The configuration file, as schema/config.schema.json validates it with its defaults applied:
+ * the schema is the source of truth; this type says the same for the compiler.
+ */
+export interface Config {
+  paths: Record<'contract' | 'fixture' | 'implementation' | 'docs' | 'mcp', Globs>
+  /** Validator tags → the files each check guards. */
+  checks: Record<string, Globs>
+  runtime: string[]
+  release?: {
+    'active-phase'?: string
+    blocking: { phases: string[]; paths: Globs }[]
+    optional: Globs
+  }
+  owners: Record<'contract' | 'fixture-module' | 'fixture-mcp' | 'implementation' | 'qa', Owners>
+  formats?: Formats
+  'problem-matchers'?: ProblemMatchers
+  intent: { labels: string[]; trailers: string[] }
+}
 
-const ownersSchema = z
-  .object({
-    contract: ownerList.default('codeowners'),
-    'fixture-module': ownerList.default('codeowners'),
-    'fixture-mcp': ownerList.default('codeowners'),
-    implementation: ownerList.default('codeowners'),
-    qa: ownerList.default('codeowners')
-  })
-  .strict()
-
-export const configSchema = z
-  .object({
-    paths: pathsSchema.default(() => pathsSchema.parse({})),
-    checks: z.record(z.string(), globs).default(() => ({
-      'feature-catalog': ['src/features/feature-catalog.json'],
-      'legacy-alias-parity': ['tests/contracts/fixtures/mcp/legacy-alias-parity/**']
-    })),
-    runtime: z.array(z.string()).default(() => []),
-    release: z
-      .object({
-        'active-phase': z.string().optional(),
-        blocking: z
-          .array(z.object({ phases: z.array(z.string()).min(1), paths: globs }).strict())
-          .default(() => []),
-        optional: globs.default(() => [])
-      })
-      .strict()
-      .optional(),
-    owners: ownersSchema.default(() => ownersSchema.parse({})),
-    formats: formatsSchema.optional(),
-    'problem-matchers': problemMatchersSchema.optional(),
-    intent: z
-      .object({
-        labels: z.array(z.string()).default(() => ['behavior-change']),
-        trailers: z.array(z.string()).default(() => ['Behavior-Change: intentional'])
-      })
-      .strict()
-      .default(() => ({ labels: ['behavior-change'], trailers: ['Behavior-Change: intentional'] }))
-  })
-  .strict()
-
-export type Config = z.infer<typeof configSchema>
+// Compiled on first use, not at import.
+let validator: Validator<Config> | undefined
 
 /** The playbook defaults: the SPEC's example paths and checks, owners from CODEOWNERS. */
 export function defaultConfig(): Config {
-  return configSchema.parse({})
+  return validateConfig({}, 'the playbook defaults')
 }
 
 export function getErrorMessage(error: unknown): string {
@@ -79,44 +45,62 @@ export function getErrorMessage(error: unknown): string {
 /** A problem with the configuration file, phrased for the person who has to fix it. */
 export class ConfigError extends Error {}
 
-/** Validates parsed YAML; errors name the file, the key and what was expected. */
-export function parseConfig(text: string, file: string): Config {
+/**
+ * Validates a parsed configuration document against schema/config.schema.json, then the
+ * problem-matcher rules a schema cannot say; errors name the file, the key and what was expected.
+ */
+export function validateConfig(data: unknown, file: string): Config {
+  validator ??= compile<Config>(configSchema)
+  const { value: config, problems } = validator(data ?? {})
+  const matchers = config['problem-matchers']
+  // Only once the matchers have the schema's shape, which the checks take for granted.
+  if (matchers && !problems.some(problem => problem.path[0] === 'problem-matchers'))
+    problems.push(
+      ...matcherProblems(matchers).map(p => ({ ...p, path: ['problem-matchers', ...p.path] }))
+    )
+  if (problems.length === 0) return config
+  const lines = problems.map(
+    p => `  - ${p.path.length > 0 ? p.path.join('.') : '(top level)'}: ${p.message}`
+  )
+  throw new ConfigError(
+    `${file} is not a valid contract-drift-triage configuration:\n${lines.join('\n')}`
+  )
+}
+
+// A configuration is a few hundred values; aliases can make a few lines mean billions of them.
+const MAX_VALUES = 100_000
+
+/** Throws when the document holds more values than any configuration needs (an alias bomb). */
+function assertSmall(data: unknown, file: string): void {
+  let seen = 0
+  const pending = [data]
+  while (pending.length > 0) {
+    const value = pending.pop()
+    if (++seen > MAX_VALUES)
+      throw new ConfigError(
+        `${file}: more than ${MAX_VALUES.toLocaleString('en-US')} values (through YAML aliases?); a configuration needs far fewer.`
+      )
+    if (value !== null && typeof value === 'object') pending.push(...Object.values(value))
+  }
+}
+
+/** YAML text to data (YAML 1.2 core schema), with YAML errors naming the file and the line. */
+function readYaml(text: string, file: string): unknown {
   let data: unknown
   try {
-    data = parseYaml(text, { maxAliasCount: 100 })
+    data = load(text, { schema: CORE_SCHEMA, filename: file })
   } catch (error) {
-    const where =
-      error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : ''
-    const first = error instanceof Error ? error.message.split('\n')[0] : String(error)
-    throw new ConfigError(`${file}: not valid YAML${where}: ${first}`)
+    if (!(error instanceof YAMLException)) throw error
+    const where = error.mark ? ` at line ${error.mark.line + 1}` : ''
+    throw new ConfigError(`${file}: not valid YAML${where}: ${error.reason}`)
   }
-  const parsed = configSchema.safeParse(data ?? {}, {
-    // Say what was expected where zod alone would only say "Invalid input" or name no key.
-    error: issue => {
-      const description = (issue.inst as { description?: string } | undefined)?.description
-      if (issue.code === 'invalid_union' && description) return `expected ${description}`
-      if (issue.code === 'unrecognized_keys') {
-        const known = Object.keys((issue.inst as { shape?: object } | undefined)?.shape ?? {})
-        return `unknown key; expected one of: ${known.join(', ')}`
-      }
-      return undefined
-    }
-  })
-  if (!parsed.success) {
-    const problems = parsed.error.issues.flatMap(issue => {
-      const keys =
-        issue.code === 'unrecognized_keys'
-          ? issue.keys.map(key => [...issue.path, key])
-          : [issue.path]
-      return keys.map(
-        path => `  - ${path.length > 0 ? path.join('.') : '(top level)'}: ${issue.message}`
-      )
-    })
-    throw new ConfigError(
-      `${file} is not a valid contract-drift-triage configuration:\n${problems.join('\n')}`
-    )
-  }
-  return parsed.data
+  assertSmall(data, file)
+  return data
+}
+
+/** Parses and validates configuration YAML. */
+export function parseConfig(text: string, file: string): Config {
+  return validateConfig(readYaml(text, file), file)
 }
 
 /**

@@ -1,15 +1,8 @@
-import { z } from 'zod'
-import { OUTPUT_FORMATS } from './types.js'
+import type { OutputFormat } from './types.js'
 
 /**
  * Config `formats`: how to read a validator's output, by its command (exactly as in the
  * `validators` input) or by a `reports` file glob. Unlisted outputs are sniffed (`auto`).
+ * schema/config.schema.json validates it; its enum is OUTPUT_FORMATS (a test holds them equal).
  */
-export const formatsSchema = z
-  .record(
-    z.string().min(1),
-    z.enum(OUTPUT_FORMATS, { error: `expected one of: ${OUTPUT_FORMATS.join(', ')}` })
-  )
-  .describe('parser per validator command or report glob')
-
-export type Formats = z.infer<typeof formatsSchema>
+export type Formats = Record<string, OutputFormat>

@@ -1,19 +1,20 @@
-import { z } from 'zod'
+import findingsSchema from '../../schema/findings.schema.json' with { type: 'json' }
+import { compile, type Validator } from '../json-schema.js'
 import type { ParserEvents, RawFinding, StreamParser } from './types.js'
 
 /**
- * One finding of our JSON format (schema/findings.schema.json): a JSON Lines stream of these,
- * a `{ "findings": [...] }` document, or a bare array. Unknown keys are ignored.
+ * One finding of our JSON format, as schema/findings.schema.json `$defs.finding` validates it
+ * (defaults applied): a JSON Lines stream of these, a `{ "findings": [...] }` document, or a
+ * bare array. Unknown keys are allowed.
  */
-export const jsonFindingSchema = z.object({
-  tag: z.string().max(100).optional(),
-  message: z.string().min(1),
-  file: z.string().min(1).optional(),
-  line: z.number().int().min(1).optional(),
-  runtime: z.boolean().optional(),
-  severity: z.enum(['error', 'warning', 'notice']).optional()
-})
-export type JsonFinding = z.infer<typeof jsonFindingSchema>
+export interface JsonFinding {
+  tag?: string
+  message: string
+  file?: string
+  line?: number
+  runtime?: boolean
+  severity: 'error' | 'warning' | 'notice'
+}
 
 const MAX_VALUE = 1024 * 1024
 const MAX_DEPTH = 256
@@ -26,16 +27,16 @@ interface Capture {
   line: number
 }
 
+// Compiled on the first finding: output in other formats never pays for it.
+let validateFinding: Validator<JsonFinding> | undefined
+
 /** Validates one parsed value as a finding; a string when it is not one. */
 export function toRawFinding(value: unknown): RawFinding | undefined | string {
-  const parsed = jsonFindingSchema.safeParse(value)
-  if (!parsed.success) {
-    return parsed.error.issues
-      .map(issue => `${issue.path.join('.') || 'finding'}: ${issue.message}`)
-      .join('; ')
-  }
-  const finding = parsed.data
-  if (finding.severity && finding.severity !== 'error') return undefined
+  validateFinding ??= compile<JsonFinding>(findingsSchema, '#/$defs/finding')
+  const { value: finding, problems } = validateFinding(value)
+  if (problems.length > 0)
+    return problems.map(p => `${p.path.join('.') || 'finding'}: ${p.message}`).join('; ')
+  if (finding.severity !== 'error') return undefined
   return {
     tag: finding.tag ?? '',
     message: finding.message,
