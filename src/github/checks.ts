@@ -39,7 +39,7 @@ export async function publishCheckRun(
     summary: `${placed.length} of ${annotations.length} finding(s) beyond the ten annotations a step may write. The job summary and the record hold every finding.`,
     annotations: batch
   })
-  const { data } = await octokit.rest.checks.create({
+  const { data } = await octokit.request('POST /repos/{owner}/{repo}/check-runs', {
     owner,
     repo,
     name: 'contract-drift-triage findings',
@@ -49,7 +49,12 @@ export async function publishCheckRun(
     output: output(batches[0] ?? [])
   })
   for (const batch of batches.slice(1)) {
-    await octokit.rest.checks.update({ owner, repo, check_run_id: data.id, output: output(batch) })
+    await octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+      owner,
+      repo,
+      check_run_id: data.id,
+      output: output(batch)
+    })
   }
   return placed.length
 }

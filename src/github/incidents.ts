@@ -140,8 +140,8 @@ export class IncidentFiler {
     // Every open incident matters (the oldest wins a race); of the closed, only the latest.
     const issues = (
       state === 'open'
-        ? await octokit.paginate(octokit.rest.issues.listForRepo, query)
-        : (await octokit.rest.issues.listForRepo(query)).data
+        ? await octokit.paginate('GET /repos/{owner}/{repo}/issues', query)
+        : (await octokit.request('GET /repos/{owner}/{repo}/issues', query)).data
     ) as Issue[]
     // A marker pasted by someone else proves nothing: the author must be this action.
     return issues.filter(
@@ -204,7 +204,7 @@ export class IncidentFiler {
         created.number,
         `Duplicate of #${canonical.number}: concurrent runs of the same scope; its results were moved there.`
       )
-      await this.options.octokit.rest.issues.update({
+      await this.options.octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
         owner: this.owner,
         repo: this.repo,
         issue_number: created.number,
@@ -404,7 +404,7 @@ export class IncidentFiler {
             labels.filter(name => /^(bucket|severity|owner):/.test(name))
           )
         const written = { ...state, seenComments: issue.comments + posted }
-        await this.options.octokit.rest.issues.update({
+        await this.options.octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
           owner: this.owner,
           repo: this.repo,
           issue_number: issue.number,
@@ -634,7 +634,7 @@ export class IncidentFiler {
       context: { changed: [], changeSource: '', intent: [] },
       lifecycle: state.lifecycle
     }
-    await this.options.octokit.rest.issues.update({
+    await this.options.octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
       owner: this.owner,
       repo: this.repo,
       issue_number: issue.number,
@@ -654,12 +654,15 @@ export class IncidentFiler {
   /** Validator results other runs left in comments since the body was last written. */
   private async resultComments(number: number): Promise<StoredRun[]> {
     const { octokit, issueAuthor } = this.options
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-      owner: this.owner,
-      repo: this.repo,
-      issue_number: number,
-      per_page: 100
-    })
+    const comments = await octokit.paginate(
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      {
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: number,
+        per_page: 100
+      }
+    )
     return comments
       .filter(comment => comment.user?.login === issueAuthor)
       .flatMap(comment => readResultComment(comment.body))
@@ -681,12 +684,15 @@ export class IncidentFiler {
         : undefined
     }
     const { octokit, issueAuthor } = this.options
-    const events = await octokit.paginate(octokit.rest.issues.listEvents, {
-      owner: this.owner,
-      repo: this.repo,
-      issue_number: issue.number,
-      per_page: 100
-    })
+    const events = await octokit.paginate(
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
+      {
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: issue.number,
+        per_page: 100
+      }
+    )
     const labelled = events
       .filter(
         event =>
@@ -711,11 +717,14 @@ export class IncidentFiler {
   }
 
   private async get(number: number): Promise<Issue> {
-    const { data } = await this.options.octokit.rest.issues.get({
-      owner: this.owner,
-      repo: this.repo,
-      issue_number: number
-    })
+    const { data } = await this.options.octokit.request(
+      'GET /repos/{owner}/{repo}/issues/{issue_number}',
+      {
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: number
+      }
+    )
     return data as Issue
   }
 
@@ -726,12 +735,15 @@ export class IncidentFiler {
       hidden < 0
         ? this.options.redact(body)
         : this.options.redact(body.slice(0, hidden)) + body.slice(hidden)
-    await this.options.octokit.rest.issues.createComment({
-      owner: this.owner,
-      repo: this.repo,
-      issue_number: number,
-      body: text.slice(0, ISSUE_BODY_LIMIT)
-    })
+    await this.options.octokit.request(
+      'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      {
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: number,
+        body: text.slice(0, ISSUE_BODY_LIMIT)
+      }
+    )
   }
 
   /**
@@ -747,7 +759,7 @@ export class IncidentFiler {
     let assignees = fields.assignees
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        const { data } = await octokit.rest.issues.create({
+        const { data } = await octokit.request('POST /repos/{owner}/{repo}/issues', {
           owner: this.owner,
           repo: this.repo,
           ...fields,
@@ -776,12 +788,15 @@ export class IncidentFiler {
     const assignees = await this.assignable(logins)
     if (assignees.length === 0) return
     try {
-      await this.options.octokit.rest.issues.addAssignees({
-        owner: this.owner,
-        repo: this.repo,
-        issue_number: number,
-        assignees
-      })
+      await this.options.octokit.request(
+        'POST /repos/{owner}/{repo}/issues/{issue_number}/assignees',
+        {
+          owner: this.owner,
+          repo: this.repo,
+          issue_number: number,
+          assignees
+        }
+      )
     } catch (error) {
       this.options.log.warning(
         `Incident #${number}: could not assign ${assignees.join(', ')}: ${(error as Error).message}`
@@ -794,7 +809,7 @@ export class IncidentFiler {
     const kept: string[] = []
     for (const assignee of logins) {
       try {
-        await octokit.rest.issues.checkUserCanBeAssigned({
+        await octokit.request('GET /repos/{owner}/{repo}/assignees/{assignee}', {
           owner: this.owner,
           repo: this.repo,
           assignee

@@ -72,7 +72,7 @@ export async function ensureLabels(
   repo: string,
   wanted: readonly string[]
 ): Promise<void> {
-  const existing = await octokit.paginate(octokit.rest.issues.listLabelsForRepo, {
+  const existing = await octokit.paginate('GET /repos/{owner}/{repo}/labels', {
     owner,
     repo,
     per_page: 100
@@ -82,7 +82,13 @@ export async function ensureLabels(
     if (have.has(name.toLowerCase())) continue
     const { color, description } = LABELS[name] ?? { color: 'ededed', description: '' }
     try {
-      await octokit.rest.issues.createLabel({ owner, repo, name, color, description })
+      await octokit.request('POST /repos/{owner}/{repo}/labels', {
+        owner,
+        repo,
+        name,
+        color,
+        description
+      })
     } catch (error) {
       // Created meanwhile by a concurrent run: exactly what we wanted.
       if ((error as { status?: number }).status !== 422) throw error
