@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { computeChangeSet, gitIn, localChangeSet } from '../src/changes.js'
+import { computeChangeSet, localChangeSet } from '../src/changes.js'
+import { gitIn } from '../src/git.js'
 import type { EventFacts } from '../src/event.js'
 
 const env = {

@@ -1,4 +1,4 @@
-/** The bundled command line (dist/cli/index.js) on a local checkout of an example scenario. */
+/** The command line (bin/contract-drift-triage.js, running the bundle dist/index.js) on a local checkout of an example scenario. */
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
@@ -16,7 +16,7 @@ function cli(scenario: string, ...args: string[]) {
   const result = spawnSync(
     process.execPath,
     [
-      'dist/cli/index.js',
+      'bin/contract-drift-triage.js',
       '-C',
       repo,
       ...validators.flatMap((v: string) => ['--validator', v]),
@@ -55,9 +55,13 @@ describe('contract-drift-triage (command line)', () => {
   })
 
   it('exits 2 naming a directory that does not exist', () => {
-    const result = spawnSync(process.execPath, ['dist/cli/index.js', '-C', '/no/such/dir'], {
-      encoding: 'utf8'
-    })
+    const result = spawnSync(
+      process.execPath,
+      ['bin/contract-drift-triage.js', '-C', '/no/such/dir'],
+      {
+        encoding: 'utf8'
+      }
+    )
     expect(result.status).toBe(2)
     expect(result.stderr).toContain("Invalid --cwd '/no/such/dir': no such directory.")
   })

@@ -1,16 +1,6 @@
-import { getExecOutput } from '@actions/exec'
 import type { EventFacts } from './event.js'
+import type { Git } from './git.js'
 import type { Octokit } from './github/client.js'
-
-/** Runs git in the repository and returns its result; never throws on a non-zero exit. */
-export type Git = (args: string[]) => Promise<{ code: number; stdout: string }>
-
-export function gitIn(cwd: string): Git {
-  return async args => {
-    const result = await getExecOutput('git', args, { cwd, silent: true, ignoreReturnCode: true })
-    return { code: result.exitCode, stdout: result.stdout }
-  }
-}
 
 export interface ChangeSet {
   files: string[]
@@ -62,17 +52,6 @@ export interface ChangeSetSources {
   prefix: string
 }
 
-/** Where the checkout's root is, and where the working directory sits in it. */
-export async function repositoryLayout(
-  git: Git,
-  fallbackRoot: string
-): Promise<{ root: string; prefix: string }> {
-  const top = await git(['rev-parse', '--show-toplevel'])
-  const prefix = await git(['rev-parse', '--show-prefix'])
-  if (top.code !== 0 || prefix.code !== 0) return { root: fallbackRoot, prefix: '' }
-  return { root: top.stdout.trim(), prefix: prefix.stdout.trim().replace(/\/$/, '') }
-}
-
 /** API paths are repository-relative: keep the working directory's, relative to it. */
 function underPrefix(files: string[], prefix: string): string[] {
   if (!prefix) return files
@@ -117,7 +96,7 @@ export async function computeChangeSet(
     let source = `git diff ${pr.baseSha.slice(0, 7)}...${pr.headSha.slice(0, 7)}`
     if (!files && api) {
       const client = await api()
-      const listed = await client.paginate(client.rest.pulls.listFiles, {
+      const listed = await client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
         owner,
         repo,
         pull_number: pr.number,
@@ -155,7 +134,7 @@ export async function computeChangeSet(
     let source = `git diff ${before.slice(0, 7)}..${after.slice(0, 7)}`
     if (!files && api) {
       const client = await api()
-      const compared = await client.rest.repos.compareCommitsWithBasehead({
+      const compared = await client.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
         owner,
         repo,
         basehead: `${before}...${after}`
@@ -216,7 +195,11 @@ async function withMessage(
   if (!api || !sha || sha === 'HEAD') return {}
   try {
     const client = await api()
-    const commit = await client.rest.git.getCommit({ owner, repo, commit_sha: sha })
+    const commit = await client.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
+      owner,
+      repo,
+      commit_sha: sha
+    })
     return { headMessage: commit.data.message }
   } catch {
     // Only intent trailers are lost; the change set stands.

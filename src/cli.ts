@@ -1,9 +1,9 @@
-#!/usr/bin/env node
 /** `contract-drift-triage`: the same triage on a local checkout, before pushing (Detected by: local). */
 import { realpathSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { gitIn, localChangeSet, repositoryLayout, type ChangeSet } from './changes.js'
+import { localChangeSet, type ChangeSet } from './changes.js'
+import { gitIn, repositoryLayout } from './git.js'
 import { readCodeOwners } from './codeowners.js'
 import { getErrorMessage, loadConfig } from './config.js'
 import { incidentKey } from './event.js'
@@ -130,14 +130,18 @@ async function main(argv: string[]): Promise<number> {
 
 class UsageError extends Error {}
 
-main(process.argv.slice(2)).then(
-  code => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`contract-drift-triage: ${getErrorMessage(error)}\n`)
-    process.exit(
-      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-        ? 2
-        : 1
-    )
-  }
-)
+/** Runs the command line and exits: 0 pass, 1 drift or error, 2 bad usage or configuration. */
+export function runCli(argv: string[]): void {
+  main(argv).then(
+    code => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`contract-drift-triage: ${getErrorMessage(error)}\n`)
+      process.exit(
+        error instanceof UsageError ||
+          (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+          ? 2
+          : 1
+      )
+    }
+  )
+}

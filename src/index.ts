@@ -1,4 +1,12 @@
-/** The action's entry point (action.yml `main`). */
+/**
+ * The entry point of the action (action.yml `main`) and of the command line, which marks itself
+ * (bin/contract-drift-triage.js): one bundle serves both, the CLI's code loaded only for it.
+ */
 import { run } from './main.js'
 
-await run()
+if (Reflect.get(globalThis, Symbol.for('contract-drift-triage.cli')) === true) {
+  const { runCli } = await import('./cli.js')
+  runCli(process.argv.slice(2))
+} else {
+  await run()
+}

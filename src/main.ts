@@ -4,13 +4,12 @@ import { tmpdir } from 'node:os'
 import { statSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import type { FindingBundle } from './bundle.js'
-import { computeChangeSet, gitIn, repositoryLayout, type ChangeSet, type Git } from './changes.js'
-import { readCodeOwners } from './codeowners.js'
+import type { ChangeSet } from './changes.js'
+import { gitIn, repositoryLayout, type Git } from './git.js'
 import { getErrorMessage, loadConfig, type Config } from './config.js'
 import { incidentKey, readEvent, scopeLabel, type EventFacts } from './event.js'
-import { createOctokit, type Octokit } from './github/client.js'
-import { publishCheckRun } from './github/checks.js'
-import { IncidentFiler, type FiledIncident, type Triage } from './github/incidents.js'
+import type { Octokit } from './github/client.js'
+import type { FiledIncident, IncidentFiler, Triage } from './github/incidents.js'
 import { DEFAULT_CONFIG, parseInputs, type InputName, type Inputs } from './inputs.js'
 import { changeContext, findReports, parseOptions, readReport } from './pipeline.js'
 import { createRedactor, secretsFromEnv, type Redactor } from './redact.js'
@@ -66,6 +65,8 @@ function scopeIn(facts: EventFacts, incidentRepository: string): string {
 async function filerFor(setup: Setup, key: string): Promise<IncidentFiler | undefined> {
   if (!setup.client) return undefined
   const { inputs, facts } = setup
+  // Issue-filing code loads only in the modes that file: a report run never compiles it.
+  const { IncidentFiler } = await import('./github/incidents.js')
   return new IncidentFiler({
     octokit: await setup.client(),
     repository: inputs['incident-repository'] || facts.repository,
@@ -193,7 +194,8 @@ export interface Setup {
   inputs: Inputs
   workspace: string
   root: string
-  layout: { root: string; prefix: string }
+  /** The checkout's root and where the working directory sits in it (one git call, on first use). */
+  layout: () => Promise<{ root: string; prefix: string }>
   redact: Redactor
   facts: EventFacts
   config: Config
@@ -231,17 +233,21 @@ async function prepare(): Promise<Setup> {
   })
   const git = gitIn(root)
   let api: Promise<Octokit> | undefined
+  let layout: Promise<{ root: string; prefix: string }> | undefined
   return {
     inputs,
     workspace,
     root,
-    layout: await repositoryLayout(git, workspace),
+    layout: () => (layout ??= repositoryLayout(git, workspace)),
     redact: createRedactor(secrets),
     facts: readEvent(process.env),
     config,
     git,
     client: inputs['github-token']
-      ? () => (api ??= createOctokit(inputs['github-token'], core.info))
+      ? () =>
+          (api ??= import('./github/client.js').then(({ createOctokit }) =>
+            createOctokit(inputs['github-token'], core.info)
+          ))
       : undefined
   }
 }
@@ -294,11 +300,12 @@ async function changes(setup: Setup): Promise<ChangeContext> {
   const { facts, inputs } = setup
   let changeSet: ChangeSet
   try {
+    const { computeChangeSet } = await import('./changes.js')
     changeSet = await computeChangeSet(facts, {
       git: setup.git,
       api: setup.client,
       baseRef: inputs['base-ref'],
-      prefix: setup.layout.prefix
+      prefix: (await setup.layout()).prefix
     })
   } catch (error) {
     core.warning(
@@ -329,13 +336,20 @@ function needsChangeSet(setup: Setup, runs: readonly ValidatorRun[]): boolean {
 
 /** SPEC §1 steps 3–6: classify, grade, route, file the incident, annotate, summarise, output. */
 async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
-  const { inputs, root, layout, client } = setup
+  const { inputs, root, client } = setup
   const { facts, runs, context } = evidence
+  // Only findings need the repository's layout (CODEOWNERS, annotation paths): a green run skips git.
+  const quiet = runs.every(run => run.findingCount === 0 && run.outcome === 'passed')
+  const layout = quiet ? { root, prefix: '' } : await setup.layout()
   let filed: FiledIncident | undefined
   const record = await core.group('Triage', async () => {
     const detectedAt = new Date()
     const green = runs.every(run => run.outcome === 'passed') && inputs.mode === 'report'
-    const codeowners = green ? undefined : await readCodeOwners(layout.root, layout.prefix)
+    const codeowners = green
+      ? undefined
+      : await import('./codeowners.js').then(({ readCodeOwners }) =>
+          readCodeOwners(layout.root, layout.prefix)
+        )
     const key = incidentKey(facts.repository, facts.scope, inputs['incident-key'])
     const triageRuns: Triage = (triaged, bucketOverride) =>
       triage({
@@ -381,6 +395,7 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
   )
   if (overflow.length > 0 && inputs.mode !== 'report' && client && facts.headSha) {
     try {
+      const { publishCheckRun } = await import('./github/checks.js')
       const placed = await publishCheckRun(
         await client(),
         facts.repository,
@@ -504,7 +519,11 @@ async function trusted(setup: Setup, evidence: Evidence): Promise<Evidence> {
   try {
     const octokit = await setup.client()
     const [owner, repo] = evidence.facts.repository.split('/') as [string, string]
-    const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: claimed.number })
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+      owner,
+      repo,
+      pull_number: claimed.number
+    })
     const facts: EventFacts = {
       ...evidence.facts,
       pullRequest: {
