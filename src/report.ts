@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { readdirSync, statSync, type Stats } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
@@ -62,8 +62,16 @@ function filesUnder(dir: string, depth: number, prefix = '', found: string[] = [
   return found
 }
 
-const isFile = (path: string): boolean => existsSync(path) && statSync(path).isFile()
-const isDir = (path: string): boolean => existsSync(path) && statSync(path).isDirectory()
+/** Targets come from validator output: any path, possibly through a file (ENOTDIR) or unreadable. */
+function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path)
+  } catch {
+    return undefined
+  }
+}
+const isFile = (path: string): boolean => statOf(path)?.isFile() ?? false
+const isDir = (path: string): boolean => statOf(path)?.isDirectory() ?? false
 
 /** Annotations for a red run, the most useful first: findings on changed files, then on any file, then the rest. */
 export function buildAnnotations(
