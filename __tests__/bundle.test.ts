@@ -3,17 +3,13 @@ import { getOctokit } from '@actions/github'
 import { copyFile, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
-import bundleSchema from '../schema/bundle.schema.json' with { type: 'json' }
 import {
   BUNDLE_LIMITS,
-  BUNDLE_SCHEMA,
-  BUNDLE_VERSION,
   createBundle,
   mergeBundles,
   readBundles,
   verifyPullRequest,
   writeBundle,
-  type BundleFacts,
   type FindingBundle
 } from '../src/bundle.js'
 import { defaultConfig } from '../src/config.js'
@@ -24,7 +20,7 @@ import { classify } from '../src/paths.js'
 import { createRedactor } from '../src/redact.js'
 import { renderRecord } from '../src/render.js'
 import { triage } from '../src/triage.js'
-import type { ChangeContext, ChangedFile, Finding, ValidatorRun } from '../src/types.js'
+import type { ChangeContext, ValidatorRun } from '../src/types.js'
 // @ts-expect-error -- plain JavaScript
 import { startEmulator } from '../emulator/index.mjs'
 
@@ -411,136 +407,6 @@ describe('untrusted bundles', () => {
     expect(read.bundles).toEqual([])
     for (const [name, , reason] of cases)
       expect(read.rejected.find(r => r.path === `${name}.json`)?.reason).toMatch(reason)
-  })
-})
-
-describe('the bundle format', () => {
-  const good = async (): Promise<FindingBundle> =>
-    JSON.parse(
-      await readFile(join(FIXTURES, 'pr-140-fixture-coverage.json'), 'utf8')
-    ) as FindingBundle
-  /** Why readBundles rejects each mutated copy of the good fixture (undefined: it does not). */
-  async function reasons(
-    cases: Record<string, (b: FindingBundle) => unknown>
-  ): Promise<Record<string, string | undefined>> {
-    const root = await mkdtemp(join(dir, 'format-'))
-    for (const [name, mutate] of Object.entries(cases)) {
-      const bundle = await good()
-      mutate(bundle)
-      await writeFile(join(root, `${name}.json`), JSON.stringify(bundle))
-    }
-    const read = await readBundles(['*.json'], root, REPO)
-    return Object.fromEntries(
-      Object.keys(cases).map(name => [
-        name,
-        read.rejected.find(r => r.path === `${name}.json`)?.reason
-      ])
-    )
-  }
-
-  it('has the limits it always had, read from schema/bundle.schema.json', () => {
-    expect(BUNDLE_LIMITS).toEqual({
-      fileBytes: 20 * 1024 * 1024,
-      runs: 200,
-      findingsPerRun: 1000,
-      targetsPerFinding: 50,
-      message: 2000,
-      command: 4000,
-      tag: 100,
-      excerpt: 32 * 1024,
-      okLines: 100,
-      notes: 50,
-      changedFiles: 20_000,
-      path: 1024,
-      intent: 50,
-      labels: 100,
-      title: 1024,
-      body: 65_536,
-      branch: 255,
-      pullRequest: 1_000_000_000
-    })
-    expect(bundleSchema.properties.schema.const).toBe(BUNDLE_SCHEMA)
-    expect(bundleSchema.properties.version.const).toBe(BUNDLE_VERSION)
-  })
-
-  it('names the keys the types name', () => {
-    type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
-    type Keys<T> = keyof NonNullable<T>
-    type Defs = (typeof bundleSchema)['$defs']
-    // Checked by tsc: a key added on one side only fails to compile, and would be dropped on reading.
-    const agree: true[] = [
-      true satisfies Same<keyof FindingBundle, keyof typeof bundleSchema.properties>,
-      true satisfies Same<keyof BundleFacts, keyof Defs['facts']['properties']>,
-      true satisfies Same<
-        Keys<BundleFacts['pullRequest']>,
-        keyof Defs['pullRequest']['properties']
-      >,
-      true satisfies Same<Keys<BundleFacts['push']>, keyof Defs['push']['properties']>,
-      true satisfies Same<keyof ChangeContext, keyof Defs['context']['properties']>,
-      true satisfies Same<keyof ChangedFile, keyof Defs['changedFile']['properties']>,
-      true satisfies Same<keyof ValidatorRun, keyof Defs['run']['properties']>,
-      true satisfies Same<keyof Finding, keyof Defs['finding']['properties']>
-    ]
-    expect(agree).toHaveLength(8)
-  })
-
-  it('says where each problem is and what was expected', async () => {
-    const pr = (b: FindingBundle) => b.facts.pullRequest as NonNullable<EventFacts['pullRequest']>
-    const run = (b: FindingBundle) => b.runs[0] as ValidatorRun
-    expect(
-      await reasons({
-        good: () => undefined,
-        day: b => (b.createdAt = '2025-02-29T09:14:27.512Z'),
-        time: b => (b.createdAt = '2025-06-03 09:14'),
-        kind: b => (b.facts.scope = { kind: 'tag', name: 'v1' } as unknown as EventFacts['scope']),
-        baseRef: b => (pr(b).baseRef = 'main..evil'),
-        runUrl: b => (b.facts.runUrl = 'https://github.com/acme/other/actions/runs/1'),
-        exitCode: b => (run(b).exitCode = 2 ** 32 + 1),
-        several: b => {
-          delete (b as Partial<FindingBundle>).context
-          run(b).findings = Array.from({ length: 1001 }, () => run(b).findings[0] as Finding)
-          ;(run(b) as { outcome: string }).outcome = 'ok'
-          b.facts.headSha = 'HEAD'
-        },
-        many: b => {
-          run(b).okLines = [1, 2, 3, 4, 5, 6, 7] as unknown as string[]
-        }
-      })
-    ).toEqual({
-      good: undefined,
-      day: 'not a valid bundle: createdAt: expected a date and time that exist',
-      time: 'not a valid bundle: createdAt: expected a UTC date and time as Date#toISOString writes it (2025-06-03T09:14:27.512Z)',
-      kind: 'not a valid bundle: facts.scope.kind: expected one of: pr, branch',
-      baseRef: 'not a valid bundle: facts.pullRequest.baseRef: expected a git branch name',
-      runUrl:
-        'not a valid bundle: facts.runUrl: expected the URL of an Actions run of acme/contracts',
-      exitCode:
-        'not a valid bundle: runs.0.exitCode: expected an integer exit code, or null when the process was stopped or never started',
-      several:
-        'not a valid bundle: context: required; facts.headSha: expected a commit SHA (40 or 64 lowercase hex digits), or empty when unknown; runs.0.outcome: expected one of: passed, failed, crashed, missing, timed-out; runs.0.findings: expected at most 1000 items',
-      many: 'not a valid bundle: runs.0.okLines.0: expected string, received number; runs.0.okLines.1: expected string, received number; runs.0.okLines.2: expected string, received number; runs.0.okLines.3: expected string, received number; runs.0.okLines.4: expected string, received number; and 2 more'
-    })
-  })
-
-  it('reads a key it does not know as no reason to reject, and drops it', async () => {
-    const extra = { extra: '<!-- planted -->' }
-    const bundle = await good()
-    const [run] = bundle.runs as [ValidatorRun]
-    Object.assign(bundle, extra)
-    Object.assign(bundle.facts, extra)
-    Object.assign(bundle.facts.scope, { ...extra, name: 'main' })
-    Object.assign(bundle.facts.pullRequest ?? {}, extra)
-    bundle.facts.push = { before: '', after: HEAD, ...extra }
-    Object.assign(bundle.context, extra)
-    Object.assign(bundle.context.changed[0] ?? {}, extra)
-    Object.assign(run, extra)
-    Object.assign(run.findings[0] ?? {}, extra)
-    const root = await mkdtemp(join(dir, 'extra-'))
-    await writeFile(join(root, 'extra.json'), JSON.stringify(bundle))
-    const read = await readBundles(['*.json'], root, REPO)
-    expect(read.rejected).toEqual([])
-    expect(JSON.stringify(read.bundles)).not.toContain('planted')
-    expect(read.bundles[0]?.facts.push).toEqual({ before: '', after: HEAD })
   })
 })
 

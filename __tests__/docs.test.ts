@@ -9,7 +9,8 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parse } from 'yaml'
-import { parseConfig } from '../src/config.js'
+import { z } from 'zod'
+import { configSchema, parseConfig } from '../src/config.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8')
@@ -101,8 +102,8 @@ describe('README inputs and outputs tables', () => {
 describe('README configuration reference', () => {
   const reference = section('Configuration')
 
-  it('documents every key of the JSON Schema, formats and problem-matchers included', () => {
-    const keys = configKeys(configJsonSchema)
+  it('documents every key of the zod schema, formats and problem-matchers included', () => {
+    const keys = configKeys(z.toJSONSchema(configSchema, { io: 'input' }))
     expect(keys).toEqual(expect.arrayContaining(['formats', 'problem-matchers', 'owners.qa']))
     const documented = tableKeys(reference, '| key | default | meaning |')
     expect(documented.sort()).toEqual([...keys].sort())
@@ -240,7 +241,8 @@ describe('README quick start and links', () => {
     )
     expect(commands).toEqual(['demo', 'test'])
     for (const name of commands) expect(scripts[name]).toBeDefined()
-    for (const name of ['readme-tables', 'screenshot']) expect(scripts[name]).toBeDefined()
+    for (const name of ['schema', 'readme-tables', 'screenshot'])
+      expect(scripts[name]).toBeDefined()
   })
 
   it('links only to files that exist', () => {

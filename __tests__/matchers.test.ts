@@ -2,16 +2,13 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ConfigError, validateConfig } from '../src/config.js'
-import { parseOutput, type ParseOptions } from '../src/parse/index.js'
+import { z } from 'zod'
+import { parseOutput, problemMatchersSchema, type ParseOptions } from '../src/parse/index.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const fixture = (name: string): string =>
   readFileSync(join(here, '__fixtures__', 'parse', name), 'utf8')
-const problemMatchers = validateConfig(
-  { 'problem-matchers': JSON.parse(fixture('problem-matchers.json')) },
-  'problem-matchers.json'
-)['problem-matchers']
+const problemMatchers = problemMatchersSchema.parse(JSON.parse(fixture('problem-matchers.json')))
 const options: ParseOptions = {
   workspace: '/work/repo',
   checks: {},
@@ -60,35 +57,14 @@ describe('problem matchers (GitHub format)', () => {
     ])
   })
 
-  // What the JSON Schema cannot say, checked after it (src/parse/matchers.ts matcherProblems).
-  it.each([
-    [
-      'a regexp that does not compile, a loop on a single pattern',
-      [{ regexp: '(', message: 1, loop: true }],
-      [
-        '  - problem-matchers.problemMatcher.0.pattern.0.regexp: not a valid regular expression',
-        '  - problem-matchers.problemMatcher.0.pattern.0.loop: loop is only allowed on the last pattern of a multi-line matcher'
-      ]
-    ],
-    [
-      'a loop before the last pattern, no message group on the last',
-      [{ regexp: 'a', loop: true }, { regexp: 'b' }],
-      [
-        '  - problem-matchers.problemMatcher.0.pattern.0.loop: loop is only allowed on the last pattern of a multi-line matcher',
-        '  - problem-matchers.problemMatcher.0.pattern.1.message: the last pattern must name the message group'
-      ]
-    ]
-  ])('rejects %s with a sentence naming the key', (_name, pattern, lines) => {
-    const bad = { 'problem-matchers': { problemMatcher: [{ owner: 'x', pattern }] } }
-    expect(() => validateConfig(bad, 'cfg.yml')).toThrow(
-      new ConfigError(
-        ['cfg.yml is not a valid contract-drift-triage configuration:', ...lines].join('\n')
-      )
-    )
-  })
-
-  it('checks the matchers only once they have the shape the schema asks for', () => {
-    const bad = { 'problem-matchers': { problemMatcher: [{ owner: 'x', pattern: [{}] }] } }
-    expect(() => validateConfig(bad, 'cfg.yml')).toThrow(/pattern\.0\.regexp: required$/)
+  it('rejects a malformed matcher with a sentence naming the key', () => {
+    const bad = {
+      problemMatcher: [{ owner: 'x', pattern: [{ regexp: '(', message: 1, loop: true }] }]
+    }
+    const result = problemMatchersSchema.safeParse(bad)
+    expect(result.success).toBe(false)
+    const text = z.prettifyError(result.error as z.ZodError)
+    expect(text).toMatch(/not a valid regular expression/)
+    expect(text).toMatch(/loop is only allowed on the last pattern of a multi-line matcher/)
   })
 })

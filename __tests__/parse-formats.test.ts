@@ -3,12 +3,12 @@ import fc from 'fast-check'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { validateConfig } from '../src/config.js'
 import {
   loadXmlParser,
   OUTPUT_FORMATS,
   OutputCollector,
   parseOutput,
+  problemMatchersSchema,
   type OutputFormat,
   type ParseOptions
 } from '../src/parse/index.js'
@@ -22,10 +22,9 @@ const options: ParseOptions = {
   checks: {},
   runtimeTags: [],
   repoFiles: () => ['packages/billing/src/contract/billing.contract.test.ts'],
-  problemMatchers: validateConfig(
-    { 'problem-matchers': JSON.parse(fixture('problem-matchers.json').toString()) },
-    'problem-matchers.json'
-  )['problem-matchers']
+  problemMatchers: problemMatchersSchema.parse(
+    JSON.parse(fixture('problem-matchers.json').toString())
+  )
 }
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text)
 

@@ -6,11 +6,11 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, open, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import bundleSchema from '../schema/bundle.schema.json' with { type: 'json' }
+import * as z from 'zod/mini'
+import './zod.js'
 import type { Config } from './config.js'
 import { incidentKey, type EventFacts } from './event.js'
 import type { Octokit } from './github/client.js'
-import { compile, type Problem, type Validator } from './json-schema.js'
 import { code, inlineText } from './markdown.js'
 import { classify, normalisePath } from './paths.js'
 import { findReports } from './pipeline.js'
@@ -20,33 +20,26 @@ import type { ChangeContext, ChangedFile, Finding, ValidatorRun } from './types.
 export const BUNDLE_SCHEMA = 'contract-drift-triage/bundle'
 export const BUNDLE_VERSION = 1
 
-const { $defs } = bundleSchema
-
-/**
- * What one bundle may hold, as schema/bundle.schema.json says (read from it, so that the limits
- * live in one place): createBundle trims to them; a bundle beyond them is rejected on reading.
- */
+/** What one bundle may hold. A bundle beyond them is rejected, never trimmed on the reading side. */
 export const BUNDLE_LIMITS = {
-  // The one limit a schema of the JSON cannot hold, and checked before the JSON is parsed.
   fileBytes: 20 * 1024 * 1024,
-  runs: bundleSchema.properties.runs.maxItems,
-  findingsPerRun: $defs.run.properties.findings.maxItems,
-  targetsPerFinding: $defs.finding.properties.targets.maxItems,
-  message: $defs.message.maxLength,
-  command: $defs.command.maxLength,
-  tag: $defs.finding.properties.tag.maxLength,
-  excerpt: $defs.run.properties.excerpt.maxLength,
-  okLines: $defs.run.properties.okLines.maxItems,
-  notes: $defs.run.properties.notes.maxItems,
-  changedFiles: $defs.context.properties.changed.maxItems,
-  path: $defs.path.maxLength,
-  intent: $defs.context.properties.intent.maxItems,
-  labels: $defs.pullRequest.properties.labels.maxItems,
-  title: $defs.title.maxLength,
-  body: $defs.body.maxLength,
-  branch: $defs.branch.maxLength,
-  pullRequest: $defs.pullRequestNumber.maximum
-}
+  runs: 200,
+  findingsPerRun: 1000,
+  targetsPerFinding: 50,
+  message: 2000,
+  command: 4000,
+  excerpt: 32 * 1024,
+  okLines: 100,
+  notes: 50,
+  changedFiles: 20_000,
+  path: 1024,
+  intent: 50,
+  labels: 100,
+  title: 1024,
+  body: 65_536,
+  branch: 255,
+  pullRequest: 1_000_000_000
+} as const
 
 /** What a `collect` job saw, for a `publish` job to triage (SPEC §3). */
 export interface FindingBundle {
@@ -77,20 +70,6 @@ export interface ScopeEvidence {
   evidence: { facts: EventFacts; runs: ValidatorRun[]; context: ChangeContext }
 }
 
-/** The facts a bundle carries (see evidenceFacts), as schema/bundle.schema.json `$defs.facts`. */
-export type BundleFacts = Pick<
-  EventFacts,
-  'name' | 'repository' | 'scope' | 'pullRequest' | 'push' | 'headSha' | 'runUrl'
->
-
-/**
- * A bundle as the schema accepts it, defaults applied, before the checks it cannot say: keys it
- * does not name are still in it (confineBundle drops them).
- */
-interface ParsedBundle extends Omit<FindingBundle, 'facts'> {
-  facts: BundleFacts
-}
-
 const L = BUNDLE_LIMITS
 
 /** `git check-ref-format --branch`, which every branch GitHub reports satisfies. */
@@ -100,6 +79,136 @@ export function isBranchName(name: string): boolean {
   if (/[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{|\/\/|^[-/]|\/$|\.$/.test(name)) return false
   return name.split('/').every(part => !part.startsWith('.') && !part.endsWith('.lock'))
 }
+
+/**
+ * The bundle schema (zod/mini), built on first use so that importing this module does no zod
+ * work: only a publish job reads bundles back.
+ */
+function buildBundleSchema() {
+  const text = (max: number) => z.string().check(z.maxLength(max))
+  const sha = z.string().check(z.regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})?$/, 'expected a commit SHA'))
+  const count = z.number().check(z.int(), z.nonnegative(), z.lte(Number.MAX_SAFE_INTEGER))
+  const pullRequestNumber = () => z.number().check(z.int(), z.positive(), z.lte(L.pullRequest))
+
+  const scopeSchema = z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('pr'), number: pullRequestNumber() }),
+    z.object({
+      kind: z.literal('branch'),
+      name: z.string().check(z.refine(isBranchName, 'expected a git branch name'))
+    })
+  ])
+
+  const repository = z
+    .string()
+    .check(z.maxLength(140), z.regex(/^[\w.-]+\/[\w.-]+$/, 'expected {owner}/{repo}'))
+
+  const factsSchema = z
+    .object({
+      name: z.string().check(z.regex(/^[a-z_]{1,100}$/, 'expected an event name')),
+      repository,
+      scope: scopeSchema,
+      pullRequest: z.optional(
+        z.object({
+          number: pullRequestNumber(),
+          baseSha: sha,
+          headSha: sha,
+          labels: z.array(text(L.title)).check(z.maxLength(L.labels)),
+          title: text(L.title),
+          body: text(L.body),
+          fromFork: z.boolean(),
+          baseRef: z._default(
+            z
+              .string()
+              .check(
+                z.refine(
+                  (ref: string) => ref === '' || isBranchName(ref),
+                  'expected a git branch name'
+                )
+              ),
+            ''
+          ),
+          merged: z._default(z.boolean(), false)
+        })
+      ),
+      push: z.optional(
+        z.object({ before: sha, after: sha, headMessage: z.optional(text(L.body)) })
+      ),
+      headSha: sha,
+      runUrl: z.optional(text(L.path))
+    })
+    .check(
+      z.superRefine((facts, ctx) => {
+        const pr = facts.scope.kind === 'pr' ? facts.scope.number : undefined
+        if (pr !== facts.pullRequest?.number)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['pullRequest'],
+            message: 'a pull request scope and its pullRequest facts must name the same number'
+          })
+        // The record links the run; only a run of this repository's Actions may be linked.
+        const run =
+          /^https?:\/\/[A-Za-z0-9.-]+(?::\d+)?\/([\w.-]+\/[\w.-]+)\/actions\/runs\/\d+(?:\/attempts\/\d+)?$/
+        const linked = facts.runUrl === undefined ? undefined : run.exec(facts.runUrl)?.[1]
+        if (facts.runUrl !== undefined && linked?.toLowerCase() !== facts.repository.toLowerCase())
+          ctx.addIssue({
+            code: 'custom',
+            path: ['runUrl'],
+            message: `expected the URL of an Actions run of ${facts.repository}`
+          })
+      })
+    )
+
+  const findingSchema = z.object({
+    source: text(L.command),
+    tag: text(100),
+    message: text(L.message),
+    targets: z.array(text(L.path)).check(z.maxLength(L.targetsPerFinding)),
+    line: z.optional(z.number().check(z.int(), z.positive(), z.lte(100_000_000))),
+    runtime: z.boolean()
+  })
+
+  const runSchema = z.object({
+    command: z.string().check(z.minLength(1), z.maxLength(L.command)),
+    outcome: z.enum(['passed', 'failed', 'crashed', 'missing', 'timed-out']),
+    exitCode: z.nullable(z.number().check(z.int(), z.gte(-(2 ** 31)), z.lte(2 ** 32))),
+    durationMs: z.number().check(z.nonnegative(), z.lte(1e10)),
+    findings: z.array(findingSchema).check(z.maxLength(L.findingsPerRun)),
+    findingCount: count,
+    okLines: z.array(text(L.message)).check(z.maxLength(L.okLines)),
+    excerpt: text(L.excerpt),
+    outputBytes: count,
+    crash: z.optional(text(L.message)),
+    format: z.optional(z.string().check(z.regex(/^[a-z-]{1,40}$/))),
+    notes: z.optional(z.array(text(L.message)).check(z.maxLength(L.notes)))
+  })
+
+  const contextSchema = z.object({
+    changed: z
+      .array(
+        z.object({
+          path: text(L.path),
+          class: z.enum(['fixture', 'contract', 'implementation', 'docs', 'other'])
+        })
+      )
+      .check(z.maxLength(L.changedFiles)),
+    changeSource: text(L.message),
+    intent: z.array(text(L.message)).check(z.maxLength(L.intent))
+  })
+
+  return z.object({
+    schema: z.literal(BUNDLE_SCHEMA),
+    version: z.literal(BUNDLE_VERSION),
+    createdAt: z.iso.datetime(),
+    facts: factsSchema,
+    context: contextSchema,
+    runs: z.array(runSchema).check(z.minLength(1), z.maxLength(L.runs))
+  })
+}
+
+let built: ReturnType<typeof buildBundleSchema> | undefined
+
+/** Built on the first bundle read: collect and publish only. */
+const bundleSchema = (): ReturnType<typeof buildBundleSchema> => (built ??= buildBundleSchema())
 
 const clip = (value: string, max: number): string =>
   value.length <= max ? value : `${value.slice(0, max - 1)}…`
@@ -141,7 +250,7 @@ function clipRun(run: ValidatorRun): ValidatorRun {
     findings: run.findings.slice(0, L.findingsPerRun).map(finding => ({
       ...finding,
       source: clip(finding.source, L.command),
-      tag: clip(finding.tag, L.tag),
+      tag: clip(finding.tag, 100),
       message: clip(finding.message, L.message),
       targets: finding.targets.filter(t => t.length <= L.path).slice(0, L.targetsPerFinding)
     })),
@@ -264,61 +373,14 @@ function headerProblem(data: unknown): string | undefined {
 
 const MAX_ISSUES = 5
 
-function schemaProblem(problems: readonly Problem[]): string {
-  const issues = problems.slice(0, MAX_ISSUES).map(problem => {
-    const where = problem.path.length > 0 ? problem.path.join('.') : '(top level)'
-    return `${where}: ${problem.message}`
+function schemaProblem(error: z.core.$ZodError): string {
+  const issues = error.issues.slice(0, MAX_ISSUES).map(issue => {
+    const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)'
+    return `${where}: ${issue.message}`
   })
-  const more = problems.length > MAX_ISSUES ? `; and ${problems.length - MAX_ISSUES} more` : ''
+  const more =
+    error.issues.length > MAX_ISSUES ? `; and ${error.issues.length - MAX_ISSUES} more` : ''
   return `not a valid bundle: ${issues.join('; ')}${more}`
-}
-
-// Compiled on first use, not at import: only a publish job reads bundles.
-let validator: Validator<ParsedBundle> | undefined
-
-// The pattern gave the shape, which February 30th has too. To the second: Date keeps no more.
-function dateExists(at: string): boolean {
-  const date = new Date(`${at.slice(0, 19)}Z`)
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(at.slice(0, 19))
-}
-
-// The record links the run; only a run of this repository's Actions may be linked.
-const RUN_URL =
-  /^https?:\/\/[A-Za-z0-9.-]+(?::\d+)?\/([\w.-]+\/[\w.-]+)\/actions\/runs\/\d+(?:\/attempts\/\d+)?$/
-
-/** The bundle, or its problems: first the schema's, then, once it holds, what no schema can say. */
-function validateBundle(data: unknown): { value: ParsedBundle; problems: Problem[] } {
-  validator ??= compile<ParsedBundle>(bundleSchema)
-  const { value, problems } = validator(data)
-  if (problems.length > 0) return { value, problems }
-  const { scope, pullRequest, runUrl, repository } = value.facts
-  const branch = 'expected a git branch name'
-  if (!dateExists(value.createdAt))
-    problems.push({ path: ['createdAt'], message: 'expected a date and time that exist' })
-  if (scope.kind === 'branch' && !isBranchName(scope.name))
-    problems.push({ path: ['facts', 'scope', 'name'], message: branch })
-  if (pullRequest && pullRequest.baseRef !== '' && !isBranchName(pullRequest.baseRef))
-    problems.push({ path: ['facts', 'pullRequest', 'baseRef'], message: branch })
-  if ((scope.kind === 'pr' ? scope.number : undefined) !== pullRequest?.number)
-    problems.push({
-      path: ['facts', 'pullRequest'],
-      message: 'a pull request scope and its pullRequest facts must name the same number'
-    })
-  if (runUrl !== undefined && RUN_URL.exec(runUrl)?.[1]?.toLowerCase() !== repository.toLowerCase())
-    problems.push({
-      path: ['facts', 'runUrl'],
-      message: `expected the URL of an Actions run of ${repository}`
-    })
-  return { value, problems }
-}
-
-/**
- * The keys the schema names and no others. A key it does not name fails no bundle, but a bundle
- * is untrusted: only what was validated is carried into the record.
- */
-function known<T extends object>(value: T, schema: { properties: object }): T {
-  const keys = Object.keys(schema.properties).filter(key => Object.hasOwn(value, key))
-  return Object.fromEntries(keys.map(key => [key, value[key as keyof T]])) as T
 }
 
 /** Repository-relative paths only: absolute paths and `..` escapes are dropped, and counted. */
@@ -345,6 +407,8 @@ function safeIntent(line: string): string {
   return match ? `${match[1]} ${code(match[3] ?? '')}${match[4] ?? ''}` : code(line)
 }
 
+type ParsedBundle = z.infer<ReturnType<typeof buildBundleSchema>>
+
 function confineBundle(parsed: ParsedBundle): { bundle: FindingBundle; notes: string[] } {
   const notes: string[] = []
   let droppedTargets = 0
@@ -353,7 +417,7 @@ function confineBundle(parsed: ParsedBundle): { bundle: FindingBundle; notes: st
     const findings: Finding[] = run.findings.map(finding => {
       const targets = confine(finding.targets)
       dropped += targets.dropped
-      return { ...known(finding, $defs.finding), targets: targets.kept }
+      return { ...finding, targets: targets.kept }
     })
     droppedTargets += dropped
     const runNotes = [
@@ -363,7 +427,7 @@ function confineBundle(parsed: ParsedBundle): { bundle: FindingBundle; notes: st
         : [])
     ]
     return {
-      ...known(run, $defs.run),
+      ...run,
       findings,
       findingCount: Math.max(run.findingCount, findings.length),
       ...(runNotes.length > 0 ? { notes: runNotes } : {})
@@ -372,7 +436,6 @@ function confineBundle(parsed: ParsedBundle): { bundle: FindingBundle; notes: st
   if (droppedTargets > 0)
     notes.push(`${droppedTargets} finding target(s) outside the repository dropped`)
 
-  const { scope, pullRequest, push } = parsed.facts
   const changed: ChangedFile[] = []
   let droppedChanged = 0
   for (const file of parsed.context.changed) {
@@ -391,15 +454,7 @@ function confineBundle(parsed: ParsedBundle): { bundle: FindingBundle; notes: st
       schema: BUNDLE_SCHEMA,
       version: BUNDLE_VERSION,
       createdAt: parsed.createdAt,
-      facts: evidenceFacts({
-        ...parsed.facts,
-        scope:
-          scope.kind === 'pr'
-            ? { kind: 'pr', number: scope.number }
-            : { kind: 'branch', name: scope.name },
-        ...(pullRequest ? { pullRequest: known(pullRequest, $defs.pullRequest) } : {}),
-        ...(push ? { push: known(push, $defs.push) } : {})
-      }),
+      facts: evidenceFacts(parsed.facts),
       context: { changed, changeSource, intent: parsed.context.intent.map(safeIntent) },
       runs
     },
@@ -435,12 +490,12 @@ export async function readBundles(
       result.rejected.push({ path, reason: problem })
       continue
     }
-    const parsed = validateBundle(data)
-    if (parsed.problems.length > 0) {
-      result.rejected.push({ path, reason: schemaProblem(parsed.problems) })
+    const parsed = bundleSchema().safeParse(data)
+    if (!parsed.success) {
+      result.rejected.push({ path, reason: schemaProblem(parsed.error) })
       continue
     }
-    const claimed = parsed.value.facts.repository
+    const claimed = parsed.data.facts.repository
     if (claimed.toLowerCase() !== expectedRepository.toLowerCase()) {
       result.rejected.push({
         path,
@@ -448,14 +503,14 @@ export async function readBundles(
       })
       continue
     }
-    const runUrl = parsed.value.facts.runUrl
+    const runUrl = parsed.data.facts.runUrl
     if (runUrl !== undefined && !runUrl.toLowerCase().startsWith(`${server}/`)) {
       result.rejected.push({ path, reason: `facts.runUrl: expected a run on ${server}` })
       continue
     }
     // The incident key is built from it: one spelling, whatever case the bundle used.
-    parsed.value.facts.repository = expectedRepository
-    const { bundle, notes } = confineBundle(parsed.value)
+    parsed.data.facts.repository = expectedRepository
+    const { bundle, notes } = confineBundle(parsed.data)
     result.bundles.push(bundle)
     for (const note of notes) result.notes.push({ path, note })
   }
@@ -536,11 +591,7 @@ export async function verifyPullRequest(
   const [owner, repo] = repository.split('/') as [string, string]
   let headSha: string
   try {
-    const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
-      owner,
-      repo,
-      pull_number: number
-    })
+    const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: number })
     headSha = data.head.sha
   } catch (error) {
     const status = (error as { status?: number }).status

@@ -1,41 +1,74 @@
 import { readFile } from 'node:fs/promises'
 import { CORE_SCHEMA, load, YAMLException } from 'js-yaml'
-import configSchema from '../schema/config.schema.json' with { type: 'json' }
-import { compile, type Validator } from './json-schema.js'
-import type { Formats } from './parse/config.js'
-import { matcherProblems, type ProblemMatchers } from './parse/matchers.js'
+import * as z from 'zod/mini'
+import './zod.js'
+import { formatsSchema } from './parse/config.js'
+import { problemMatchersSchema } from './parse/matchers.js'
 
-/** Repository-relative globs. */
-type Globs = string[]
-/** GitHub logins or @org/team slugs, or `codeowners` to resolve from CODEOWNERS. */
-type Owners = 'codeowners' | string[]
+const globs = z
+  .array(z.string().check(z.minLength(1)))
+  .check(z.describe('a list of globs matched against repository-relative paths'))
+const ownerList = z
+  .union([
+    z.literal('codeowners'),
+    z.array(z.string().check(z.regex(/^@?[\w.-]+(\/[\w.-]+)?$/, 'a GitHub login or @org/team')))
+  ])
+  .check(z.describe('GitHub logins or @org/team slugs, or "codeowners" to resolve from CODEOWNERS'))
+const globsOr = (defaults: string[]) => z._default(globs, () => [...defaults])
+const ownersOr = () => z._default(ownerList, 'codeowners')
 
-/**
- * The configuration file, as schema/config.schema.json validates it with its defaults applied:
- * the schema is the source of truth; this type says the same for the compiler.
- */
-export interface Config {
-  paths: Record<'contract' | 'fixture' | 'implementation' | 'docs' | 'mcp', Globs>
-  /** Validator tags → the files each check guards. */
-  checks: Record<string, Globs>
-  runtime: string[]
-  release?: {
-    'active-phase'?: string
-    blocking: { phases: string[]; paths: Globs }[]
-    optional: Globs
-  }
-  owners: Record<'contract' | 'fixture-module' | 'fixture-mcp' | 'implementation' | 'qa', Owners>
-  formats?: Formats
-  'problem-matchers'?: ProblemMatchers
-  intent: { labels: string[]; trailers: string[] }
-}
+const pathsSchema = z.strictObject({
+  contract: globsOr(['docs/contracts/**', 'docs/*-contract.md', '**/feature.json']),
+  fixture: globsOr(['tests/contracts/fixtures/**']),
+  implementation: globsOr(['services/**/src/**', 'packages/**/src/**']),
+  docs: globsOr(['docs/**', '**/*.md']),
+  mcp: globsOr(['tests/contracts/fixtures/mcp/**', 'services/mcp/**'])
+})
 
-// Compiled on first use, not at import.
-let validator: Validator<Config> | undefined
+const ownersSchema = z.strictObject({
+  contract: ownersOr(),
+  'fixture-module': ownersOr(),
+  'fixture-mcp': ownersOr(),
+  implementation: ownersOr(),
+  qa: ownersOr()
+})
+
+export const configSchema = z.strictObject({
+  paths: z._default(pathsSchema, () => pathsSchema.parse({})),
+  checks: z._default(z.record(z.string(), globs), () => ({
+    'feature-catalog': ['src/features/feature-catalog.json'],
+    'legacy-alias-parity': ['tests/contracts/fixtures/mcp/legacy-alias-parity/**']
+  })),
+  runtime: z._default(z.array(z.string()), () => []),
+  release: z.optional(
+    z.strictObject({
+      'active-phase': z.optional(z.string()),
+      blocking: z._default(
+        z.array(
+          z.strictObject({ phases: z.array(z.string()).check(z.minLength(1)), paths: globs })
+        ),
+        () => []
+      ),
+      optional: globsOr([])
+    })
+  ),
+  owners: z._default(ownersSchema, () => ownersSchema.parse({})),
+  formats: z.optional(formatsSchema),
+  'problem-matchers': z.optional(problemMatchersSchema),
+  intent: z._default(
+    z.strictObject({
+      labels: z._default(z.array(z.string()), () => ['behavior-change']),
+      trailers: z._default(z.array(z.string()), () => ['Behavior-Change: intentional'])
+    }),
+    () => ({ labels: ['behavior-change'], trailers: ['Behavior-Change: intentional'] })
+  )
+})
+
+export type Config = z.infer<typeof configSchema>
 
 /** The playbook defaults: the SPEC's example paths and checks, owners from CODEOWNERS. */
 export function defaultConfig(): Config {
-  return validateConfig({}, 'the playbook defaults')
+  return configSchema.parse({})
 }
 
 export function getErrorMessage(error: unknown): string {
@@ -44,28 +77,6 @@ export function getErrorMessage(error: unknown): string {
 
 /** A problem with the configuration file, phrased for the person who has to fix it. */
 export class ConfigError extends Error {}
-
-/**
- * Validates a parsed configuration document against schema/config.schema.json, then the
- * problem-matcher rules a schema cannot say; errors name the file, the key and what was expected.
- */
-export function validateConfig(data: unknown, file: string): Config {
-  validator ??= compile<Config>(configSchema)
-  const { value: config, problems } = validator(data ?? {})
-  const matchers = config['problem-matchers']
-  // Only once the matchers have the schema's shape, which the checks take for granted.
-  if (matchers && !problems.some(problem => problem.path[0] === 'problem-matchers'))
-    problems.push(
-      ...matcherProblems(matchers).map(p => ({ ...p, path: ['problem-matchers', ...p.path] }))
-    )
-  if (problems.length === 0) return config
-  const lines = problems.map(
-    p => `  - ${p.path.length > 0 ? p.path.join('.') : '(top level)'}: ${p.message}`
-  )
-  throw new ConfigError(
-    `${file} is not a valid contract-drift-triage configuration:\n${lines.join('\n')}`
-  )
-}
 
 // A configuration is a few hundred values; aliases can make a few lines mean billions of them.
 const MAX_VALUES = 100_000
@@ -98,9 +109,37 @@ function readYaml(text: string, file: string): unknown {
   return data
 }
 
-/** Parses and validates configuration YAML. */
+/** Validates parsed YAML; errors name the file, the key and what was expected. */
 export function parseConfig(text: string, file: string): Config {
-  return validateConfig(readYaml(text, file), file)
+  const data = readYaml(text, file)
+  const parsed = configSchema.safeParse(data ?? {}, {
+    // Say what was expected where zod alone would only say "Invalid input" or name no key.
+    error: issue => {
+      const description =
+        issue.inst && z.globalRegistry.get(issue.inst as z.core.$ZodType)?.description
+      if (issue.code === 'invalid_union' && description) return `expected ${description}`
+      if (issue.code === 'unrecognized_keys') {
+        const known = Object.keys((issue.inst as { shape?: object } | undefined)?.shape ?? {})
+        return `unknown key; expected one of: ${known.join(', ')}`
+      }
+      return undefined
+    }
+  })
+  if (!parsed.success) {
+    const problems = parsed.error.issues.flatMap(issue => {
+      const keys =
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map(key => [...issue.path, key])
+          : [issue.path]
+      return keys.map(
+        path => `  - ${path.length > 0 ? path.join('.') : '(top level)'}: ${issue.message}`
+      )
+    })
+    throw new ConfigError(
+      `${file} is not a valid contract-drift-triage configuration:\n${problems.join('\n')}`
+    )
+  }
+  return parsed.data
 }
 
 /**

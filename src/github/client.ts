@@ -1,11 +1,6 @@
-import type { Octokit as Core } from '@octokit/core'
-import type { PaginateInterface } from '@octokit/plugin-paginate-rest'
+import type { getOctokit } from '@actions/github'
 
-/**
- * The client: `request` and `paginate` by route string (`'GET /repos/{owner}/{repo}/issues'`),
- * typed by route. No `rest.*` methods: their route tables were most of the bundle.
- */
-export type Octokit = Core & { paginate: PaginateInterface }
+export type Octokit = ReturnType<typeof getOctokit>
 
 const MAX_RETRIES = 3
 /** Waits GitHub asks for beyond this are not worth holding a runner for: give up and degrade. */
@@ -31,9 +26,8 @@ export async function createOctokit(
   log: (message: string) => void,
   env: NodeJS.ProcessEnv = process.env
 ): Promise<Octokit> {
-  const [{ Octokit: Base }, { paginateRest }, { retry }, { throttling }] = await Promise.all([
-    import('@octokit/core'),
-    import('@octokit/plugin-paginate-rest'),
+  const [{ getOctokit: build }, { retry }, { throttling }] = await Promise.all([
+    import('@actions/github'),
     import('@octokit/plugin-retry'),
     import('@octokit/plugin-throttling')
   ])
@@ -53,52 +47,20 @@ export async function createOctokit(
     }
   const scale = timeScale(env)
   const pacing = scale === 1 ? {} : await scaledPacing(scale)
-  // What @actions/github's getOctokit set up: the runner's API URL (GHES), its proxy, its user agent.
-  const baseUrl = env.GITHUB_API_URL || 'https://api.github.com'
-  const fetch = await proxyFetch(baseUrl)
-  const Client = Base.plugin(paginateRest, retry, throttling)
-  return new Client({
-    auth: token,
-    baseUrl,
-    userAgent: userAgent(env),
-    ...(fetch ? { request: { fetch } } : {}),
-    throttle: {
-      onRateLimit: onLimit('primary'),
-      onSecondaryRateLimit: onLimit('secondary'),
-      retryAfterBaseValue: 1000 * scale,
-      ...pacing
+  return build(
+    token,
+    {
+      throttle: {
+        onRateLimit: onLimit('primary'),
+        onSecondaryRateLimit: onLimit('secondary'),
+        retryAfterBaseValue: 1000 * scale,
+        ...pacing
+      },
+      retry: { retries: MAX_RETRIES, retryAfterBaseValue: 1000 * scale }
     },
-    retry: { retries: MAX_RETRIES, retryAfterBaseValue: 1000 * scale }
-  })
-}
-
-/**
- * Names this action to GitHub (octokit appends its own), with the runner's orchestration ID
- * as `@actions/github` and `@actions/http-client` add it, so GitHub can tie calls to the job.
- */
-function userAgent(env: NodeJS.ProcessEnv): string {
-  const id = env.ACTIONS_ORCHESTRATION_ID?.trim()
-  return id
-    ? `contract-drift-triage actions_orchestration_id/${id.replace(/[^a-z0-9_.-]/gi, '_')}`
-    : 'contract-drift-triage'
-}
-
-/**
- * A fetch through the proxy that `https_proxy`/`HTTPS_PROXY` (`http_proxy` for an http: API)
- * names, unless `no_proxy` or a loopback address exempts the API: `@actions/http-client`'s
- * rules and agent, as `@actions/github` used them (so they read `process.env`, like every
- * `@actions` HTTP call). Undefined without a proxy: octokit then uses Node's own fetch.
- */
-async function proxyFetch(
-  baseUrl: string
-): Promise<((url: string, init?: object) => Promise<Response>) | undefined> {
-  // Already loaded by @actions/core (OIDC): asking costs nothing; the agent exists only for a proxy.
-  const { HttpClient } = await import('@actions/http-client')
-  const dispatcher = new HttpClient().getAgentDispatcher(baseUrl)
-  if (!dispatcher) return undefined
-  // undici's own fetch, not Node's: a dispatcher only works with the undici that made it.
-  const { fetch } = await import('undici')
-  return (url, init) => fetch(url, { ...init, dispatcher }) as unknown as Promise<Response>
+    retry,
+    throttling
+  )
 }
 
 /** The throttling plugin's request groups with their spacing scaled (its defaults, times `scale`). */

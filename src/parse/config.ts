@@ -1,8 +1,16 @@
-import type { OutputFormat } from './types.js'
+import * as z from 'zod/mini'
+import '../zod.js'
+import { OUTPUT_FORMATS } from './types.js'
 
 /**
  * Config `formats`: how to read a validator's output, by its command (exactly as in the
  * `validators` input) or by a `reports` file glob. Unlisted outputs are sniffed (`auto`).
- * schema/config.schema.json validates it; its enum is OUTPUT_FORMATS (a test holds them equal).
  */
-export type Formats = Record<string, OutputFormat>
+export const formatsSchema = z
+  .record(
+    z.string().check(z.minLength(1)),
+    z.enum(OUTPUT_FORMATS, { error: `expected one of: ${OUTPUT_FORMATS.join(', ')}` })
+  )
+  .check(z.describe('parser per validator command or report glob'))
+
+export type Formats = z.infer<typeof formatsSchema>

@@ -13,9 +13,9 @@ import { loadXmlParser, xmlParserIfLoaded } from './xml.js'
 
 export type { RawFinding, LineParser, StreamParser, OutputFormat } from './types.js'
 export { OUTPUT_FORMATS } from './types.js'
-export type { ProblemMatchers } from './matchers.js'
-export type { JsonFinding } from './json.js'
-export type { Formats } from './config.js'
+export { problemMatchersSchema, type ProblemMatchers } from './matchers.js'
+export { jsonFindingSchema, type JsonFinding } from './json.js'
+export { formatsSchema, type Formats } from './config.js'
 export { loadXmlParser } from './xml.js'
 
 export interface ParseOptions extends TargetContext {

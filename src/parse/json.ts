@@ -1,20 +1,25 @@
-import findingsSchema from '../../schema/findings.schema.json' with { type: 'json' }
-import { compile, type Validator } from '../json-schema.js'
+import * as z from 'zod/mini'
+import '../zod.js'
 import type { ParserEvents, RawFinding, StreamParser } from './types.js'
 
 /**
- * One finding of our JSON format, as schema/findings.schema.json `$defs.finding` validates it
- * (defaults applied): a JSON Lines stream of these, a `{ "findings": [...] }` document, or a
- * bare array. Unknown keys are allowed.
+ * One finding of our JSON format (schema/findings.schema.json): a JSON Lines stream of these,
+ * a `{ "findings": [...] }` document, or a bare array. Unknown keys are ignored.
  */
-export interface JsonFinding {
-  tag?: string
-  message: string
-  file?: string
-  line?: number
-  runtime?: boolean
-  severity: 'error' | 'warning' | 'notice'
-}
+const buildFindingSchema = () =>
+  z.object({
+    tag: z.optional(z.string().check(z.maxLength(100))),
+    message: z.string().check(z.minLength(1)),
+    file: z.optional(z.string().check(z.minLength(1))),
+    line: z.optional(z.int().check(z.minimum(1))),
+    runtime: z.optional(z.boolean()),
+    severity: z.optional(z.enum(['error', 'warning', 'notice']))
+  })
+let findingSchema: ReturnType<typeof buildFindingSchema> | undefined
+/** Built on the first JSON finding: other formats never pay for it. */
+export const jsonFindingSchema = (): ReturnType<typeof buildFindingSchema> =>
+  (findingSchema ??= buildFindingSchema())
+export type JsonFinding = z.infer<ReturnType<typeof buildFindingSchema>>
 
 const MAX_VALUE = 1024 * 1024
 const MAX_DEPTH = 256
@@ -27,16 +32,16 @@ interface Capture {
   line: number
 }
 
-// Compiled on the first finding: output in other formats never pays for it.
-let validateFinding: Validator<JsonFinding> | undefined
-
 /** Validates one parsed value as a finding; a string when it is not one. */
 export function toRawFinding(value: unknown): RawFinding | undefined | string {
-  validateFinding ??= compile<JsonFinding>(findingsSchema, '#/$defs/finding')
-  const { value: finding, problems } = validateFinding(value)
-  if (problems.length > 0)
-    return problems.map(p => `${p.path.join('.') || 'finding'}: ${p.message}`).join('; ')
-  if (finding.severity !== 'error') return undefined
+  const parsed = jsonFindingSchema().safeParse(value)
+  if (!parsed.success) {
+    return parsed.error.issues
+      .map(issue => `${issue.path.join('.') || 'finding'}: ${issue.message}`)
+      .join('; ')
+  }
+  const finding = parsed.data
+  if (finding.severity && finding.severity !== 'error') return undefined
   return {
     tag: finding.tag ?? '',
     message: finding.message,

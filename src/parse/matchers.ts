@@ -1,59 +1,70 @@
-import type { Problem } from '../json-schema.js'
+import * as z from 'zod/mini'
+import '../zod.js'
 import type { LineParser, RawFinding } from './types.js'
+
+const isRegExp = (source: string): boolean => {
+  try {
+    new RegExp(source)
+    return true
+  } catch {
+    return false
+  }
+}
+const group = z.optional(z.int().check(z.minimum(0), z.maximum(99)))
+
+const patternSchema = z.strictObject({
+  regexp: z.string().check(z.minLength(1), z.refine(isRegExp, 'not a valid regular expression')),
+  file: group,
+  fromPath: group,
+  line: group,
+  column: group,
+  severity: group,
+  code: group,
+  message: group,
+  loop: z.optional(z.boolean())
+})
+type Pattern = z.infer<typeof patternSchema>
+
+const matcherSchema = z
+  .strictObject({
+    owner: z.string().check(z.minLength(1)),
+    severity: z.optional(z.enum(['error', 'warning'])),
+    pattern: z.array(patternSchema).check(z.minLength(1))
+  })
+  .check(
+    z.superRefine((matcher, ctx) => {
+      matcher.pattern.forEach((pattern: Pattern, i: number) => {
+        const last = i === matcher.pattern.length - 1
+        if (pattern.loop && (!last || matcher.pattern.length === 1))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['pattern', i, 'loop'],
+            message: 'loop is only allowed on the last pattern of a multi-line matcher'
+          })
+        if (last && pattern.message === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['pattern', i, 'message'],
+            message: 'the last pattern must name the message group'
+          })
+      })
+    })
+  )
+type Matcher = z.infer<typeof matcherSchema>
 
 /**
  * User-defined patterns in GitHub's problem-matcher JSON format
  * (https://github.com/actions/toolkit/blob/main/docs/problem-matchers.md), so teams reuse what
- * they know. Config key `problem-matchers`, validated by schema/config.schema.json and then by
- * matcherProblems() for what a JSON Schema cannot say.
+ * they know. Config key `problem-matchers`.
  */
-export interface ProblemMatchers {
-  $schema?: string
-  problemMatcher: Matcher[]
-}
-interface Matcher {
-  owner: string
-  severity?: 'error' | 'warning'
-  pattern: Pattern[]
-}
-/** `regexp` and the numbers (0–99) of its capture groups that hold each field. */
-interface Pattern {
-  regexp: string
-  file?: number
-  fromPath?: number
-  line?: number
-  column?: number
-  severity?: number
-  code?: number
-  message?: number
-  loop?: boolean
-}
+export const problemMatchersSchema = z
+  .strictObject({
+    $schema: z.optional(z.string()),
+    problemMatcher: z.array(matcherSchema).check(z.minLength(1))
+  })
+  .check(z.describe('GitHub problem-matcher JSON: { problemMatcher: [{ owner, pattern: [...] }] }'))
 
-/**
- * The rules schema/config.schema.json cannot express, checked once it holds: each regexp
- * compiles, `loop` only on the last pattern of a multi-line matcher, the last pattern names the
- * message group. Paths are relative to the `problem-matchers` object.
- */
-export function matcherProblems(config: ProblemMatchers): Problem[] {
-  const problems: Problem[] = []
-  config.problemMatcher.forEach((matcher, m) =>
-    matcher.pattern.forEach((pattern, i) => {
-      const fail = (key: string, message: string): unknown =>
-        problems.push({ path: ['problemMatcher', m, 'pattern', i, key], message })
-      const last = i === matcher.pattern.length - 1
-      try {
-        new RegExp(pattern.regexp)
-      } catch {
-        fail('regexp', 'not a valid regular expression')
-      }
-      if (pattern.loop && (!last || matcher.pattern.length === 1))
-        fail('loop', 'loop is only allowed on the last pattern of a multi-line matcher')
-      if (last && pattern.message === undefined)
-        fail('message', 'the last pattern must name the message group')
-    })
-  )
-  return problems
-}
+export type ProblemMatchers = z.infer<typeof problemMatchersSchema>
 
 type Captured = Partial<
   Record<'file' | 'fromPath' | 'line' | 'severity' | 'code' | 'message', string>
