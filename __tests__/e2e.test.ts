@@ -280,6 +280,32 @@ describe('dist/index.js reading reports an earlier step wrote', () => {
     expect(ran.stdout).not.toContain('::group::Validator:')
   })
 
+  it('reads JUnit XML and JSON findings through the lazily loaded parsers of the bundle', async () => {
+    const prepared = prepareScenario('green')
+    workRoots.push(dirname(prepared.repo))
+    const { copyFileSync, mkdirSync } = await import('node:fs')
+    mkdirSync(`${prepared.repo}/reports`)
+    copyFileSync(
+      '__tests__/__fixtures__/parse/pytest-junit.xml',
+      `${prepared.repo}/reports/junit.xml`
+    )
+    copyFileSync(
+      '__tests__/__fixtures__/parse/findings.json',
+      `${prepared.repo}/reports/findings.json`
+    )
+    prepared.env.INPUT_VALIDATORS = ''
+    prepared.env.INPUT_REPORTS = 'reports/*'
+    const ran: Ran = await runAction(prepared)
+    expect(ran.outputs.result).toBe('drift')
+    expect(ran.summary).toContain('report: reports/junit.xml')
+    expect(ran.summary).toContain('report: reports/findings.json')
+    // The pytest failure and setup error became findings (XML chunk), as did the JSON ones.
+    expect(ran.summary).toContain('gcp-billing')
+    expect(ran.summary).toContain('output.expected.healthy.json')
+    expect(ran.summary).toContain('economics-module')
+    expect(Number(ran.outputs.findings)).toBe(4)
+  })
+
   it('says what to set when there is nothing to triage', async () => {
     const prepared = prepareScenario('green')
     workRoots.push(dirname(prepared.repo))

@@ -3,8 +3,9 @@
  * whose every request and response is checked against GitHub's OpenAPI description.
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { rmSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import {
   ALICE_TOKEN,
   REPO,
@@ -349,6 +350,40 @@ describe('what reaches the issue', () => {
       /^<!-- contract-drift-triage:key=acme\/contracts:branch-fix\/x%2D-%3E%3Ch1%3E@octocat-fixes-#1%3C\/h1%3E -->$/
     )
     expect(issue.body).not.toContain('<h1>')
+  })
+})
+
+describe('a package of a monorepo (working-directory)', () => {
+  /** The example checkout moved into app/ of its repository, committed as the head. */
+  const asPackage = (prepared: any): void => {
+    const top = prepared.repo
+    mkdirSync(join(top, 'app'))
+    for (const name of readdirSync(top))
+      if (name !== '.git' && name !== 'app') renameSync(join(top, name), join(top, 'app', name))
+    const git = (...args: string[]): string =>
+      execFileSync('git', args, {
+        cwd: top,
+        encoding: 'utf8',
+        env: { ...process.env, GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@b' }
+      }).trim()
+    git('add', '-A')
+    git('-c', 'user.name=a', '-c', 'user.email=a@b', 'commit', '-q', '-m', 'packages')
+    const head = git('rev-parse', 'HEAD')
+    const event = JSON.parse(readFileSync(prepared.env.GITHUB_EVENT_PATH, 'utf8'))
+    event.pull_request.head.sha = head
+    writeFileSync(prepared.env.GITHUB_EVENT_PATH, JSON.stringify(event))
+    prepared.env.GITHUB_SHA = head
+  }
+  const red = `echo "[fixture-coverage] ERROR: MCP pack 'billing.aws.ingest' version '1.0' missing required file: response.expected.json"; exit 1`
+
+  it('annotates repository paths when a green run re-reports a red result waiting in the incident', async () => {
+    const inputs = { 'working-directory': 'app' }
+    await run('green', { pr: 150, validators: `${red}\ntrue`, inputs, edit: asPackage })
+    const green = await run('green', { pr: 150, validators: 'true', inputs, edit: asPackage })
+    expect(green.outputs.result).toBe('drift')
+    const annotated = green.annotations.filter(line => line.includes('billing.aws.ingest'))
+    expect(annotated.length).toBeGreaterThan(0)
+    for (const line of annotated) expect(line).toMatch(/file=app\/tests\/contracts\/fixtures\//)
   })
 })
 

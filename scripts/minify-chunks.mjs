@@ -1,5 +1,7 @@
 // `ncc build -m` minifies dist/index.js only: the lazily loaded chunks (octokit, XML, bundles…)
-// come out as readable webpack output. Minify them the same way (terser, ESM), in place.
+// come out as readable webpack output. Minify them in place with terser as webpack's production
+// build would (compressed), keeping function and class names as ncc does: libraries may rely on
+// Function.name.
 //   node scripts/minify-chunks.mjs [dir]   (default dist)
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -10,9 +12,8 @@ for (const name of readdirSync(dir).filter(name => /^\d+\.index\.js$/.test(name)
   const file = join(dir, name)
   const { code } = await minify(readFileSync(file, 'utf8'), {
     module: true,
-    compress: true,
-    mangle: true,
-    format: { comments: false }
+    compress: { keep_classnames: true, keep_fnames: true },
+    mangle: { keep_classnames: true, keep_fnames: true }
   })
   if (code === undefined) throw new Error(`terser returned nothing for ${file}`)
   writeFileSync(file, code)

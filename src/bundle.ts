@@ -591,7 +591,11 @@ export async function verifyPullRequest(
   const [owner, repo] = repository.split('/') as [string, string]
   let headSha: string
   try {
-    const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: number })
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+      owner,
+      repo,
+      pull_number: number
+    })
     headSha = data.head.sha
   } catch (error) {
     const status = (error as { status?: number }).status

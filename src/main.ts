@@ -338,8 +338,11 @@ function needsChangeSet(setup: Setup, runs: readonly ValidatorRun[]): boolean {
 async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
   const { inputs, root, client } = setup
   const { facts, runs, context } = evidence
-  // Only findings need the repository's layout (CODEOWNERS, annotation paths): a green run skips git.
-  const quiet = runs.every(run => run.findingCount === 0 && run.outcome === 'passed')
+  // Only findings need the repository's layout (CODEOWNERS, annotation paths): a green report run
+  // skips git. In issue mode the incident may hold other validators' red results to annotate.
+  const quiet =
+    inputs.mode === 'report' &&
+    runs.every(run => run.findingCount === 0 && run.outcome === 'passed')
   const layout = quiet ? { root, prefix: '' } : await setup.layout()
   let filed: FiledIncident | undefined
   const record = await core.group('Triage', async () => {
