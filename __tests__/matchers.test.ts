@@ -8,7 +8,7 @@ import { parseOutput, problemMatchersSchema, type ParseOptions } from '../src/pa
 const here = dirname(fileURLToPath(import.meta.url))
 const fixture = (name: string): string =>
   readFileSync(join(here, '__fixtures__', 'parse', name), 'utf8')
-const problemMatchers = problemMatchersSchema.parse(JSON.parse(fixture('problem-matchers.json')))
+const problemMatchers = problemMatchersSchema().parse(JSON.parse(fixture('problem-matchers.json')))
 const options: ParseOptions = {
   workspace: '/work/repo',
   checks: {},
@@ -61,7 +61,7 @@ describe('problem matchers (GitHub format)', () => {
     const bad = {
       problemMatcher: [{ owner: 'x', pattern: [{ regexp: '(', message: 1, loop: true }] }]
     }
-    const result = problemMatchersSchema.safeParse(bad)
+    const result = problemMatchersSchema().safeParse(bad)
     expect(result.success).toBe(false)
     const text = z.prettifyError(result.error as z.ZodError)
     expect(text).toMatch(/not a valid regular expression/)

@@ -22,7 +22,7 @@ const options: ParseOptions = {
   checks: {},
   runtimeTags: [],
   repoFiles: () => ['packages/billing/src/contract/billing.contract.test.ts'],
-  problemMatchers: problemMatchersSchema.parse(
+  problemMatchers: problemMatchersSchema().parse(
     JSON.parse(fixture('problem-matchers.json').toString())
   )
 }

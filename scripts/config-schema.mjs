@@ -26,7 +26,7 @@ export async function generate() {
       stdio: ['ignore', 'ignore', 'inherit']
     })
     const { configSchema } = await import(pathToFileURL(join(dir, 'index.js')).href)
-    const generated = z.toJSONSchema(configSchema, { io: 'input', target: 'draft-2020-12' })
+    const generated = z.toJSONSchema(configSchema(), { io: 'input', target: 'draft-2020-12' })
     const schema = {
       $schema: generated.$schema,
       $id: 'https://raw.githubusercontent.com/acme/contract-drift-triage/v1/schema/config.schema.json',

@@ -5,70 +5,79 @@ import './zod.js'
 import { formatsSchema } from './parse/config.js'
 import { problemMatchersSchema } from './parse/matchers.js'
 
-const globs = z
-  .array(z.string().check(z.minLength(1)))
-  .check(z.describe('a list of globs matched against repository-relative paths'))
-const ownerList = z
-  .union([
-    z.literal('codeowners'),
-    z.array(z.string().check(z.regex(/^@?[\w.-]+(\/[\w.-]+)?$/, 'a GitHub login or @org/team')))
-  ])
-  .check(z.describe('GitHub logins or @org/team slugs, or "codeowners" to resolve from CODEOWNERS'))
-const globsOr = (defaults: string[]) => z._default(globs, () => [...defaults])
-const ownersOr = () => z._default(ownerList, 'codeowners')
+function buildConfigSchema() {
+  const globs = z
+    .array(z.string().check(z.minLength(1)))
+    .check(z.describe('a list of globs matched against repository-relative paths'))
+  const ownerList = z
+    .union([
+      z.literal('codeowners'),
+      z.array(z.string().check(z.regex(/^@?[\w.-]+(\/[\w.-]+)?$/, 'a GitHub login or @org/team')))
+    ])
+    .check(
+      z.describe('GitHub logins or @org/team slugs, or "codeowners" to resolve from CODEOWNERS')
+    )
+  const globsOr = (defaults: string[]) => z._default(globs, () => [...defaults])
+  const ownersOr = () => z._default(ownerList, 'codeowners')
 
-const pathsSchema = z.strictObject({
-  contract: globsOr(['docs/contracts/**', 'docs/*-contract.md', '**/feature.json']),
-  fixture: globsOr(['tests/contracts/fixtures/**']),
-  implementation: globsOr(['services/**/src/**', 'packages/**/src/**']),
-  docs: globsOr(['docs/**', '**/*.md']),
-  mcp: globsOr(['tests/contracts/fixtures/mcp/**', 'services/mcp/**'])
-})
+  const pathsSchema = z.strictObject({
+    contract: globsOr(['docs/contracts/**', 'docs/*-contract.md', '**/feature.json']),
+    fixture: globsOr(['tests/contracts/fixtures/**']),
+    implementation: globsOr(['services/**/src/**', 'packages/**/src/**']),
+    docs: globsOr(['docs/**', '**/*.md']),
+    mcp: globsOr(['tests/contracts/fixtures/mcp/**', 'services/mcp/**'])
+  })
 
-const ownersSchema = z.strictObject({
-  contract: ownersOr(),
-  'fixture-module': ownersOr(),
-  'fixture-mcp': ownersOr(),
-  implementation: ownersOr(),
-  qa: ownersOr()
-})
+  const ownersSchema = z.strictObject({
+    contract: ownersOr(),
+    'fixture-module': ownersOr(),
+    'fixture-mcp': ownersOr(),
+    implementation: ownersOr(),
+    qa: ownersOr()
+  })
 
-export const configSchema = z.strictObject({
-  paths: z._default(pathsSchema, () => pathsSchema.parse({})),
-  checks: z._default(z.record(z.string(), globs), () => ({
-    'feature-catalog': ['src/features/feature-catalog.json'],
-    'legacy-alias-parity': ['tests/contracts/fixtures/mcp/legacy-alias-parity/**']
-  })),
-  runtime: z._default(z.array(z.string()), () => []),
-  release: z.optional(
-    z.strictObject({
-      'active-phase': z.optional(z.string()),
-      blocking: z._default(
-        z.array(
-          z.strictObject({ phases: z.array(z.string()).check(z.minLength(1)), paths: globs })
+  return z.strictObject({
+    paths: z._default(pathsSchema, () => pathsSchema.parse({})),
+    checks: z._default(z.record(z.string(), globs), () => ({
+      'feature-catalog': ['src/features/feature-catalog.json'],
+      'legacy-alias-parity': ['tests/contracts/fixtures/mcp/legacy-alias-parity/**']
+    })),
+    runtime: z._default(z.array(z.string()), () => []),
+    release: z.optional(
+      z.strictObject({
+        'active-phase': z.optional(z.string()),
+        blocking: z._default(
+          z.array(
+            z.strictObject({ phases: z.array(z.string()).check(z.minLength(1)), paths: globs })
+          ),
+          () => []
         ),
-        () => []
-      ),
-      optional: globsOr([])
-    })
-  ),
-  owners: z._default(ownersSchema, () => ownersSchema.parse({})),
-  formats: z.optional(formatsSchema),
-  'problem-matchers': z.optional(problemMatchersSchema),
-  intent: z._default(
-    z.strictObject({
-      labels: z._default(z.array(z.string()), () => ['behavior-change']),
-      trailers: z._default(z.array(z.string()), () => ['Behavior-Change: intentional'])
-    }),
-    () => ({ labels: ['behavior-change'], trailers: ['Behavior-Change: intentional'] })
-  )
-})
+        optional: globsOr([])
+      })
+    ),
+    owners: z._default(ownersSchema, () => ownersSchema.parse({})),
+    formats: z.optional(formatsSchema()),
+    'problem-matchers': z.optional(problemMatchersSchema()),
+    intent: z._default(
+      z.strictObject({
+        labels: z._default(z.array(z.string()), () => ['behavior-change']),
+        trailers: z._default(z.array(z.string()), () => ['Behavior-Change: intentional'])
+      }),
+      () => ({ labels: ['behavior-change'], trailers: ['Behavior-Change: intentional'] })
+    )
+  })
+}
+let built: ReturnType<typeof buildConfigSchema> | undefined
 
-export type Config = z.infer<typeof configSchema>
+/** The configuration file's schema, built on first use (not at import). */
+export const configSchema = (): ReturnType<typeof buildConfigSchema> =>
+  (built ??= buildConfigSchema())
+
+export type Config = z.infer<ReturnType<typeof buildConfigSchema>>
 
 /** The playbook defaults: the SPEC's example paths and checks, owners from CODEOWNERS. */
 export function defaultConfig(): Config {
-  return configSchema.parse({})
+  return configSchema().parse({})
 }
 
 export function getErrorMessage(error: unknown): string {
@@ -112,7 +121,7 @@ function readYaml(text: string, file: string): unknown {
 /** Validates parsed YAML; errors name the file, the key and what was expected. */
 export function parseConfig(text: string, file: string): Config {
   const data = readYaml(text, file)
-  const parsed = configSchema.safeParse(data ?? {}, {
+  const parsed = configSchema().safeParse(data ?? {}, {
     // Say what was expected where zod alone would only say "Invalid input" or name no key.
     error: issue => {
       const description =
