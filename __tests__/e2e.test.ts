@@ -7,6 +7,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 // @ts-expect-error -- plain JavaScript shared with `npm run demo`
 import { loadScenario, prepareScenario, runAction, scenarioNames } from '../scripts/scenarios.mjs'
+import { gitAt } from './support/emulated.js'
 
 interface Expect {
   result: string
@@ -319,22 +320,10 @@ describe('dist/index.js reading reports an earlier step wrote', () => {
 describe('dist/index.js in a monorepo package (working-directory)', () => {
   it('scopes the change set to the package, resolves CODEOWNERS at the root and annotates root-relative paths', async () => {
     const { cpSync, mkdirSync, mkdtempSync } = await import('node:fs')
-    const { execFileSync } = await import('node:child_process')
     const { tmpdir } = await import('node:os')
     const workspace = mkdtempSync(`${tmpdir()}/cdt-mono-`)
     workRoots.push(workspace)
-    const git = (...args: string[]): string =>
-      execFileSync('git', args, {
-        cwd: workspace,
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: 'a',
-          GIT_AUTHOR_EMAIL: 'a@b',
-          GIT_COMMITTER_NAME: 'a',
-          GIT_COMMITTER_EMAIL: 'a@b'
-        }
-      }).trim()
+    const git = (...args: string[]): string => gitAt(workspace, ...args)
     cpSync('examples/repo', `${workspace}/packages/contracts`, { recursive: true })
     mkdirSync(`${workspace}/.github`)
     writeFileSync(

@@ -3,11 +3,11 @@
  * whose every request and response is checked against GitHub's OpenAPI description.
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import {
   ALICE_TOKEN,
+  gitAt,
   REPO,
   runBundle,
   useGitHub,
@@ -360,15 +360,9 @@ describe('a package of a monorepo (working-directory)', () => {
     mkdirSync(join(top, 'app'))
     for (const name of readdirSync(top))
       if (name !== '.git' && name !== 'app') renameSync(join(top, name), join(top, 'app', name))
-    const git = (...args: string[]): string =>
-      execFileSync('git', args, {
-        cwd: top,
-        encoding: 'utf8',
-        env: { ...process.env, GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@b' }
-      }).trim()
-    git('add', '-A')
-    git('-c', 'user.name=a', '-c', 'user.email=a@b', 'commit', '-q', '-m', 'packages')
-    const head = git('rev-parse', 'HEAD')
+    gitAt(top, 'add', '-A')
+    gitAt(top, 'commit', '-q', '-m', 'packages')
+    const head = gitAt(top, 'rev-parse', 'HEAD')
     const event = JSON.parse(readFileSync(prepared.env.GITHUB_EVENT_PATH, 'utf8'))
     event.pull_request.head.sha = head
     writeFileSync(prepared.env.GITHUB_EVENT_PATH, JSON.stringify(event))

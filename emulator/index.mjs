@@ -115,6 +115,20 @@ const SECONDARY_MESSAGE =
 /** @param {number} ms */
 const iso = ms => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z')
 /** @param {string} kind @param {number | string} id */
+/** The reaction rollup GitHub returns with issues and comments: nobody has reacted here. */
+const noReactions = url => ({
+  url,
+  total_count: 0,
+  '+1': 0,
+  '-1': 0,
+  laugh: 0,
+  hooray: 0,
+  confused: 0,
+  heart: 0,
+  rocket: 0,
+  eyes: 0
+})
+
 const nodeId = (kind, id) => Buffer.from(`0:${kind}${id}`).toString('base64').replace(/=+$/, '')
 /** @param {string} s */
 const sha1 = s => createHash('sha1').update(s).digest('hex')
@@ -555,18 +569,7 @@ export class Emulator {
       active_lock_reason: null,
       body: i.body,
       closed_by: i.closedBy ? this._user(i.closedBy) : null,
-      reactions: {
-        url: `${api}/reactions`,
-        total_count: 0,
-        '+1': 0,
-        '-1': 0,
-        laugh: 0,
-        hooray: 0,
-        confused: 0,
-        heart: 0,
-        rocket: 0,
-        eyes: 0
-      },
+      reactions: noReactions(`${api}/reactions`),
       timeline_url: `${api}/timeline`,
       performed_via_github_app: null,
       state_reason: i.stateReason
@@ -599,18 +602,7 @@ export class Emulator {
       updated_at: iso(c.updatedAt),
       author_association: this._association(repo, c.user),
       body: c.body,
-      reactions: {
-        url: `${this._repoApi(repo)}/issues/comments/${c.id}/reactions`,
-        total_count: 0,
-        '+1': 0,
-        '-1': 0,
-        laugh: 0,
-        hooray: 0,
-        confused: 0,
-        heart: 0,
-        rocket: 0,
-        eyes: 0
-      },
+      reactions: noReactions(`${this._repoApi(repo)}/issues/comments/${c.id}/reactions`),
       performed_via_github_app: null
     }
   }

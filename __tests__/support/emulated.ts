@@ -43,21 +43,25 @@ export function cleanUp(): void {
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
 }
 
+/** Runs git in `repo` as a fixed author at a fixed date, so commits are reproducible. */
+export function gitAt(repo: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd: repo,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'a',
+      GIT_AUTHOR_EMAIL: 'a@b',
+      GIT_COMMITTER_NAME: 'a',
+      GIT_COMMITTER_EMAIL: 'a@b',
+      GIT_AUTHOR_DATE: '2026-11-02T10:00:00Z',
+      GIT_COMMITTER_DATE: '2026-11-02T10:00:00Z'
+    }
+  }).trim()
+}
+
 function amend(repo: string, files: Record<string, string>): string {
-  const git = (...args: string[]): string =>
-    execFileSync('git', args, {
-      cwd: repo,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 'a',
-        GIT_AUTHOR_EMAIL: 'a@b',
-        GIT_COMMITTER_NAME: 'a',
-        GIT_COMMITTER_EMAIL: 'a@b',
-        GIT_AUTHOR_DATE: '2026-11-02T10:00:00Z',
-        GIT_COMMITTER_DATE: '2026-11-02T10:00:00Z'
-      }
-    }).trim()
+  const git = (...args: string[]): string => gitAt(repo, ...args)
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(repo, path)), { recursive: true })
     writeFileSync(join(repo, path), text)
