@@ -64,13 +64,22 @@ export function buildFloor(outDir, { readable = false } = {}) {
 }
 
 /**
- * A tiny checkout (examples/repo, the `green` pull request scenario) with the runner's env, the
- * one validator `true`, mode report: the cold-start run.
+ * The cold-start runs, each on a tiny checkout (examples/repo, the `green` pull request scenario)
+ * with the runner's env and mode report: a green run with the one validator `true`, with and
+ * without a configuration file, and a run with an invalid input (it fails before any work).
  */
 export function prepareColdStart(workRoot) {
-  const prepared = prepareScenario('green', workRoot)
-  Object.assign(prepared.env, { INPUT_VALIDATORS: 'true', INPUT_MODE: 'report' })
-  return prepared
+  const green = prepareScenario('green', join(workRoot, 'config'))
+  Object.assign(green.env, { INPUT_VALIDATORS: 'true', INPUT_MODE: 'report' })
+  const bare = prepareScenario('green', join(workRoot, 'no-config'))
+  Object.assign(bare.env, { INPUT_VALIDATORS: 'true', INPUT_MODE: 'report' })
+  rmSync(join(bare.repo, '.github', 'contract-drift-triage.yml'))
+  const invalid = { ...green, env: { ...green.env, INPUT_MODE: 'bogus' } }
+  return {
+    'green, config': { prepared: green, expect: 'pass' },
+    'green, no config': { prepared: bare, expect: 'pass' },
+    'invalid input': { prepared: invalid, expect: 'error' }
+  }
 }
 
 function resetRunnerFiles(prepared) {
@@ -78,48 +87,57 @@ function resetRunnerFiles(prepared) {
   writeFileSync(prepared.summaryFile, '')
 }
 
+/** The `result` output a run left, or '' when it set none. */
+function resultOf(prepared) {
+  return /^result<<(.+)\n(\w+)\n\1$/m.exec(readFileSync(prepared.outputFile, 'utf8'))?.[2] ?? ''
+}
+
 /**
- * `rounds` interleaved rounds of bare node, the floor and the action (the order rotates every
- * round, after `warmup` uncounted rounds). Ratios are taken per round, side by side.
+ * `rounds` interleaved rounds of bare node, the floor and each action case on one runtime (the
+ * order rotates every round, after `warmup` uncounted rounds). Ratios are taken per round, side
+ * by side. The floor runs in the green case's checkout and env.
  */
-export function coldStart(prepared, floorEntry, entry, { rounds, warmup = 2 }) {
+export function coldStart(runtime, cases, floorEntry, entry, { rounds, warmup = 2 }) {
+  const base = cases['green, config'].prepared
   const kinds = {
-    node: ['-e', '0'],
-    floor: [floorEntry],
-    action: [entry]
+    node: { args: ['-e', '0'], prepared: base },
+    floor: { args: [floorEntry], prepared: base },
+    ...Object.fromEntries(
+      Object.entries(cases).map(([name, c]) => [name, { args: [entry], prepared: c.prepared }])
+    )
   }
   const names = Object.keys(kinds)
-  const times = { node: [], floor: [], action: [] }
-  const failures = { node: 0, floor: 0, action: 0 }
+  const times = Object.fromEntries(names.map(name => [name, []]))
   for (let round = 0; round < warmup + rounds; round++) {
     for (let k = 0; k < names.length; k++) {
       const name = names[(round + k) % names.length]
+      const { args, prepared } = kinds[name]
       resetRunnerFiles(prepared)
       // stdout and stderr piped, as the runner reads them; stdin from /dev/null.
-      const ran = timedSpawnSync(process.execPath, kinds[name], {
+      const ran = timedSpawnSync(runtime.bin, args, {
         cwd: prepared.repo,
         env: prepared.env,
         stdio: ['ignore', 'pipe', 'pipe']
       })
-      if (ran.status !== 0) failures[name]++
       if (round >= warmup) times[name].push(ran.ms)
     }
   }
-  // One more action run, its outputs kept: the figure is only worth quoting for a green run.
-  resetRunnerFiles(prepared)
-  timedSpawnSync(process.execPath, [entry], { cwd: prepared.repo, env: prepared.env })
-  const outputs = readFileSync(prepared.outputFile, 'utf8')
-  const green = /^result<<(.+)\npass\n\1$/m.test(outputs)
+  // One more run of each case, its outputs kept: a figure is only worth quoting for the result
+  // it is meant to have.
+  const results = {}
+  for (const [name, c] of Object.entries(cases)) {
+    resetRunnerFiles(c.prepared)
+    timedSpawnSync(runtime.bin, [entry], { cwd: c.prepared.repo, env: c.prepared.env })
+    results[name] = resultOf(c.prepared)
+  }
   const ratio = (a, b) => times[a].map((t, i) => t / times[b][i])
   return {
-    node: summarize(times.node),
-    floor: summarize(times.floor),
-    action: summarize(times.action),
-    actionOverFloor: summarize(ratio('action', 'floor')),
-    actionOverNode: summarize(ratio('action', 'node')),
+    times: Object.fromEntries(names.map(name => [name, summarize(times[name])])),
+    overFloor: Object.fromEntries(
+      Object.keys(cases).map(name => [name, summarize(ratio(name, 'floor'))])
+    ),
     floorOverNode: summarize(ratio('floor', 'node')),
-    failures,
-    green
+    results
   }
 }
 
