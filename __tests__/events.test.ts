@@ -215,23 +215,28 @@ describe('merge_group in issue mode', () => {
           !issue.pull_request && issue.state === 'open'
       )
 
+  // Three runs of the bundle: more than the default minute on a busy machine.
   it("updates the pull request's incident and closes it when the queue run is green", async () => {
-    const first = await runBundle(gh, 'schema-drift-high', { pr: 140 })
+    const validators = 'python3 scripts/validate-fixture-coverage.py'
+    const first = await runBundle(gh, 'schema-drift-high', { pr: 140, validators })
     expect(first.outputs.result).toBe('drift')
     expect(open()).toHaveLength(1)
     const [incident] = open()
 
-    const queued = await runBundle(gh, 'runtime-regression', {
+    const queued = await runBundle(gh, 'schema-drift-high', {
+      validators,
       edit: prepared => {
-        prepared.branch = 'scenario/runtime-regression'
+        prepared.branch = 'scenario/schema-drift-high'
         asMergeGroup(prepared, 140)
       }
     })
+    expect(queued.outputs.result).toBe('drift')
     expect(queued.outputs['issue-number']).toBe(String(incident!.number))
     expect(open()).toHaveLength(1)
-    expect(open()[0]!.title).toBe('[contract-drift] Runtime regression (High) — PR #140')
+    expect(open()[0]!.title).toBe('[contract-drift] Schema drift (High) — PR #140')
 
     const green = await runBundle(gh, 'green', {
+      validators,
       inputs: { 'close-on-green': 'true' },
       edit: prepared => {
         prepared.branch = 'scenario/green'
@@ -244,5 +249,5 @@ describe('merge_group in issue mode', () => {
     expect(
       gh.issues(REPO).filter((issue: { pull_request?: unknown }) => !issue.pull_request)
     ).toHaveLength(1)
-  })
+  }, 180_000)
 })
