@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import { computeChangeSet, localChangeSet } from '../src/changes.js'
 import { gitIn } from '../src/git.js'
 import type { EventFacts } from '../src/event.js'
+import type { Octokit } from '../src/github/client.js'
 
 const env = {
   ...process.env,
@@ -134,24 +135,7 @@ describe('computeChangeSet', () => {
     expect(changes.headMessage).toContain('main moves on')
   })
 
-  it('has no change set for a new branch or a scheduled run', async () => {
-    const push: EventFacts = {
-      name: 'push',
-      repository: 'acme/contracts',
-      scope: { kind: 'branch', name: 'new' },
-      push: { before: '0000000000000000000000000000000000000000', after: head },
-      headSha: head
-    }
-    expect(
-      (
-        await computeChangeSet(push, {
-          git: gitIn(origin),
-          api: undefined,
-          baseRef: '',
-          prefix: ''
-        })
-      ).files
-    ).toEqual([])
+  it('has no change set for a scheduled run', async () => {
     const schedule: EventFacts = {
       name: 'schedule',
       repository: 'acme/contracts',
@@ -184,6 +168,142 @@ describe('computeChangeSet', () => {
       prefix: ''
     })
     expect(changes.files).toEqual(['services/x/src/a.py'])
+  })
+})
+
+const ZERO = '0'.repeat(40)
+const newBranch = (defaultBranch?: string): EventFacts => ({
+  name: 'push',
+  repository: 'acme/contracts',
+  scope: { kind: 'branch', name: 'feature' },
+  push: { before: ZERO, after: head, ...(defaultBranch ? { defaultBranch } : {}) },
+  headSha: head
+})
+const sources = (at: string) => ({ git: gitIn(at), api: undefined, baseRef: '', prefix: '' })
+
+describe('a push that creates a branch', () => {
+  it('is compared with its merge base with the default branch, fetched into a depth-1 checkout', async () => {
+    const work = join(dir, 'new-branch')
+    git(dir, 'clone', '-q', '--depth=1', '--branch', 'feature', `file://${origin}`, work)
+    const changes = await computeChangeSet(newBranch('main'), sources(work))
+    // Not main's own later change to docs/contracts/a.md: only what the branch added.
+    expect(changes.files).toEqual(['services/x/src/a.py'])
+    expect(changes.source).toBe(
+      `git diff origin/main...${head.slice(0, 7)} (a new branch, against its merge base with main)`
+    )
+  })
+
+  it('has an empty change set when it starts at the default branch', async () => {
+    const work = join(dir, 'new-branch-at-main')
+    git(dir, 'clone', '-q', '--depth=1', '--branch', 'main', `file://${origin}`, work)
+    const facts: EventFacts = {
+      ...newBranch('main'),
+      push: { before: ZERO, after: mainTip, defaultBranch: 'main' }
+    }
+    expect((await computeChangeSet(facts, sources(work))).files).toEqual([])
+  })
+
+  it.each([
+    [
+      'the default branch cannot be fetched',
+      'trunk',
+      /merge base with trunk, which could not be fetched from origin/
+    ],
+    [
+      'the payload names no default branch',
+      undefined,
+      /names none \(repository\.default_branch\)\. Set base-ref/
+    ]
+  ])('says so when %s', async (_, defaultBranch, message) => {
+    const work = join(dir, `new-branch-${defaultBranch ?? 'none'}`)
+    git(dir, 'clone', '-q', '--depth=1', '--branch', 'feature', `file://${origin}`, work)
+    await expect(computeChangeSet(newBranch(defaultBranch), sources(work))).rejects.toThrow(message)
+  })
+})
+
+describe('a merge group', () => {
+  let groupHead: string
+  let queue: string
+  beforeAll(() => {
+    queue = `gh-readonly-queue/main/pr-7-${head}`
+    git(origin, 'checkout', '-qb', queue, mainTip)
+    git(origin, 'merge', '--no-ff', '-qm', 'Merge pull request #7 from acme/feature', 'feature')
+    groupHead = git(origin, 'rev-parse', 'HEAD')
+    git(origin, 'checkout', '-q', 'main')
+  })
+  const groupFacts = (): EventFacts => ({
+    name: 'merge_group',
+    repository: 'acme/contracts',
+    scope: { kind: 'pr', number: 7 },
+    mergeGroup: {
+      baseSha: mainTip,
+      headSha: groupHead,
+      baseRef: 'main',
+      headRef: `refs/heads/${queue}`,
+      pullRequest: 7,
+      headMessage: 'Merge pull request #7 from acme/feature'
+    },
+    headSha: groupHead
+  })
+
+  it('is base_sha...head_sha of the event, fetched into a depth-1 checkout of the group', async () => {
+    const work = join(dir, 'queue')
+    git(dir, 'clone', '-q', '--depth=1', '--branch', queue, `file://${origin}`, work)
+    const changes = await computeChangeSet(groupFacts(), sources(work))
+    expect(changes.files).toEqual(['services/x/src/a.py'])
+    expect(changes.source).toBe(
+      `git diff ${mainTip.slice(0, 7)}...${groupHead.slice(0, 7)} (the merge group of PR #7)`
+    )
+    expect(changes.headMessage).toBe('Merge pull request #7 from acme/feature')
+    expect(changes.pullRequest).toBeUndefined()
+  })
+
+  it("reads the pull request's labels and body through the API, for intent", async () => {
+    const asked: unknown[] = []
+    const client = {
+      request: async (route: string, params: unknown) => {
+        asked.push([route, params])
+        return { data: { labels: [{ name: 'behavior-change' }], body: 'Refresh.' } }
+      }
+    } as unknown as Octokit
+    const changes = await computeChangeSet(groupFacts(), {
+      ...sources(origin),
+      api: async () => client
+    })
+    expect(changes.pullRequest).toEqual({
+      number: 7,
+      labels: ['behavior-change'],
+      body: 'Refresh.'
+    })
+    expect(asked).toEqual([
+      [
+        'GET /repos/{owner}/{repo}/pulls/{pull_number}',
+        { owner: 'acme', repo: 'contracts', pull_number: 7 }
+      ]
+    ])
+  })
+
+  it('keeps the change set when the pull request cannot be read', async () => {
+    const client = {
+      request: async () => {
+        throw new Error('Not Found')
+      }
+    } as unknown as Octokit
+    const changes = await computeChangeSet(groupFacts(), {
+      ...sources(origin),
+      api: async () => client
+    })
+    expect(changes.files).toEqual(['services/x/src/a.py'])
+    expect(changes.pullRequest).toBeUndefined()
+  })
+
+  it('says what to do when the base cannot be had', async () => {
+    const lonely = join(dir, 'queue-lonely')
+    git(dir, 'clone', '-q', '--depth=1', '--branch', queue, `file://${origin}`, lonely)
+    git(lonely, 'remote', 'set-url', 'origin', join(dir, 'nowhere'))
+    await expect(computeChangeSet(groupFacts(), sources(lonely))).rejects.toThrow(
+      /merge group of PR #7 .*fetch-depth: 0/
+    )
   })
 })
 

@@ -204,7 +204,7 @@ describe('example workflows', () => {
       issues: 'write',
       'pull-requests': 'read'
     })
-    expect(Object.keys(gate.on).sort()).toEqual(['pull_request', 'push', 'schedule'])
+    expect(Object.keys(gate.on).sort()).toEqual(['merge_group', 'pull_request', 'push', 'schedule'])
     const permissions = section('Permissions')
     for (const line of [
       '`issues: write`',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { defaultConfig } from '../src/config.js'
-import { findIntent, incidentKey, readEvent, scopeLabel } from '../src/event.js'
+import { findIntent, incidentKey, queuedPullRequest, readEvent, scopeLabel } from '../src/event.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'event-'))
 let counter = 0
@@ -182,6 +182,93 @@ describe('readEvent', () => {
     expect(() => readEvent({ GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: missing })).toThrow(
       missing
     )
+  })
+})
+
+const SHA = 'c0ffee'.repeat(6) + 'c0ff'
+const mergeGroup = (headRef: string) => ({
+  action: 'checks_requested',
+  merge_group: {
+    head_sha: 'group-head-sha',
+    head_ref: headRef,
+    base_sha: 'group-base-sha',
+    base_ref: 'refs/heads/release/p06',
+    head_commit: {
+      id: 'group-head-sha',
+      message: 'Merge pull request #140\n\nBehavior-Change: intentional'
+    }
+  },
+  repository: { full_name: 'acme/contracts', default_branch: 'main' }
+})
+
+describe('merge_group', () => {
+  it("belongs to the pull request its head ref names: PR scope, the group's range and head", () => {
+    const ref = `refs/heads/gh-readonly-queue/release/p06/pr-140-${SHA}`
+    const facts = readEvent(
+      env('merge_group', mergeGroup(ref), {
+        GITHUB_REF: ref,
+        GITHUB_REF_NAME: ref.slice('refs/heads/'.length),
+        GITHUB_SHA: 'group-head-sha'
+      })
+    )
+    expect(facts.scope).toEqual({ kind: 'pr', number: 140 })
+    expect(incidentKey(facts.repository, facts.scope, '')).toBe('acme/contracts:pr-140')
+    expect(scopeLabel(facts.scope)).toBe('PR #140')
+    expect(facts.mergeGroup).toEqual({
+      baseSha: 'group-base-sha',
+      headSha: 'group-head-sha',
+      baseRef: 'release/p06',
+      headRef: ref,
+      pullRequest: 140,
+      headMessage: 'Merge pull request #140\n\nBehavior-Change: intentional'
+    })
+    // Check runs go on the commit the queue tests.
+    expect(facts.headSha).toBe('group-head-sha')
+    expect(facts.pullRequest).toBeUndefined()
+    expect(facts.push).toBeUndefined()
+  })
+
+  it('keeps the queue branch as its scope when the head ref names no pull request', () => {
+    const facts = readEvent(env('merge_group', mergeGroup('refs/heads/gh-readonly-queue/main/odd')))
+    expect(facts.scope).toEqual({ kind: 'branch', name: 'gh-readonly-queue/main/odd' })
+    expect(facts.mergeGroup?.pullRequest).toBeUndefined()
+  })
+
+  it.each([
+    [`refs/heads/gh-readonly-queue/main/pr-140-${SHA}`, 140],
+    // The base branch may itself look like a queue entry: only the end counts.
+    [`refs/heads/gh-readonly-queue/feature/pr-9-${SHA}/pr-12-${SHA}`, 12],
+    // SHA-256 repositories: 64 hex digits.
+    [`gh-readonly-queue/main/pr-3-${'a'.repeat(64)}`, 3],
+    [`gh-readonly-queue/main/pr-140-${SHA.slice(0, 39)}`, undefined],
+    [`gh-readonly-queue/main/pr-140-${SHA}/extra`, undefined],
+    [`gh-readonly-queue/main/pr-0-${SHA}`, undefined],
+    [`gh-readonly-queue/main/pr-x-${SHA}`, undefined],
+    ['main', undefined]
+  ])('%s → %s', (ref, number) => {
+    expect(queuedPullRequest(ref)).toBe(number)
+  })
+})
+
+describe('a push that creates a branch', () => {
+  it('carries the default branch to compare with', () => {
+    const facts = readEvent(
+      env(
+        'push',
+        {
+          before: '0'.repeat(40),
+          after: 'after-sha',
+          created: true,
+          repository: { full_name: 'acme/contracts', default_branch: 'trunk' }
+        },
+        { GITHUB_REF_NAME: 'feature/x' }
+      )
+    )
+    expect(facts.push).toEqual({
+      before: '0'.repeat(40),
+      after: 'after-sha',
+      defaultBranch: 'trunk'
+    })
   })
 })
 

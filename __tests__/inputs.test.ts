@@ -1,7 +1,14 @@
-import { readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, dirname, join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { describe, expect, it } from '@jest/globals'
-import { DEFAULT_VALIDATORS, parseInputs, type InputName } from '../src/inputs.js'
+import {
+  DEFAULT_VALIDATORS,
+  parseInputs,
+  workingDirectoryIn,
+  type InputName
+} from '../src/inputs.js'
 
 const parse = (given: Partial<Record<InputName, string>> = {}) =>
   parseInputs(name => given[name] ?? '')
@@ -146,4 +153,49 @@ describe('parseInputs', () => {
   it('keeps an explicit issue-author', () => {
     expect(parse({ 'issue-author': 'triage-bot[bot]' })['issue-author']).toBe('triage-bot[bot]')
   })
+})
+
+describe('workingDirectoryIn', () => {
+  // A workspace with a package, a file, a symlink inside it and one escaping it; reached through
+  // a symlink too, as macOS's /tmp is.
+  const real = mkdtempSync(join(tmpdir(), 'cdt-workspace-'))
+  mkdirSync(join(real, 'packages/billing'), { recursive: true })
+  writeFileSync(join(real, 'README.md'), '# x\n')
+  symlinkSync(join(real, 'packages'), join(real, 'pkgs'))
+  symlinkSync(dirname(real), join(real, 'escape'))
+  const workspace = join(dirname(real), `${basename(real)}-link`)
+  symlinkSync(real, workspace)
+
+  it.each([
+    ['', workspace],
+    ['.', workspace],
+    ['packages/billing', join(workspace, 'packages/billing')],
+    ['./packages/../packages/billing/', join(workspace, 'packages/billing')],
+    ['pkgs/billing', join(workspace, 'pkgs/billing')],
+    [join(workspace, 'packages'), join(workspace, 'packages')]
+  ])('accepts %j inside the workspace', (value, path) => {
+    expect(workingDirectoryIn(workspace, value)).toBe(path)
+  })
+
+  it.each([
+    ['/etc'],
+    ['../'],
+    ['..'],
+    ['packages/../..'],
+    [`../${basename(real)}-link-not`],
+    ['escape']
+  ])('refuses %j: it must lie inside the workspace', value => {
+    expect(() => workingDirectoryIn(workspace, value)).toThrow(
+      `Invalid working-directory '${value}': it must lie inside the workspace (${workspace}).`
+    )
+  })
+
+  it.each([['missing'], ['README.md'], ['escape/no-such-dir']])(
+    'refuses %j: not a directory',
+    value => {
+      expect(() => workingDirectoryIn(workspace, value)).toThrow(
+        `Invalid working-directory '${value}': ${join(workspace, value)} is not a directory.`
+      )
+    }
+  )
 })

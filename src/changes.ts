@@ -8,6 +8,8 @@ export interface ChangeSet {
   source: string
   /** The head commit's message, for intent trailers, when it could be read. */
   headMessage?: string
+  /** The pull request a merge group tests, read through the API for its intent label and body. */
+  pullRequest?: { number: number; labels: string[]; body: string }
 }
 
 const ZERO_SHA = /^0+$/
@@ -61,8 +63,9 @@ function underPrefix(files: string[], prefix: string): string[] {
 }
 
 /**
- * The change set of SPEC §4: the pull request's files (base…head), the push's (before…after), or
- * the checkout against `base-ref`. Shallow checkouts are handled by asking the pull request files
+ * The change set of SPEC §4: the pull request's files (base…head), a merge group's
+ * (base_sha…head_sha), the push's (before…after; a new branch against its merge base with the
+ * default branch), or the checkout against `base-ref`. Shallow checkouts are handled by asking the pull request files
  * API, or by fetching deeper until the merge base is known.
  */
 export async function computeChangeSet(
@@ -87,6 +90,8 @@ export async function computeChangeSet(
       ...(await withMessage(git, pr?.headSha || head, api, owner, repo))
     }
   }
+
+  if (facts.mergeGroup) return mergeGroupChangeSet(facts.mergeGroup, sources, owner, repo)
 
   if (pr) {
     let files =
@@ -125,7 +130,7 @@ export async function computeChangeSet(
       ? { headMessage: facts.push.headMessage }
       : await withMessage(git, after, api, owner, repo)
     if (ZERO_SHA.test(before))
-      return { files: [], source: 'a new branch: no earlier commit to compare with', ...message }
+      return { ...(await newBranchChangeSet(facts.push, sources, owner, repo)), ...message }
     for (const sha of [before, after]) {
       if (!(await hasCommit(git, sha)))
         await git(['fetch', '--no-tags', '--no-recurse-submodules', '--depth=1', 'origin', sha])
@@ -133,16 +138,7 @@ export async function computeChangeSet(
     let files = await diffNames(git, [before, after])
     let source = `git diff ${before.slice(0, 7)}..${after.slice(0, 7)}`
     if (!files && api) {
-      const client = await api()
-      const compared = await client.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
-        owner,
-        repo,
-        basehead: `${before}...${after}`
-      })
-      files = underPrefix(
-        (compared.data.files ?? []).map(file => file.filename),
-        sources.prefix
-      )
+      files = await compareFiles(await api(), owner, repo, `${before}...${after}`, sources.prefix)
       source = 'compare API'
     }
     if (!files)
@@ -156,6 +152,134 @@ export async function computeChangeSet(
     files: [],
     source: `no change set for a ${facts.name} event (set base-ref to compare with a branch)`
   }
+}
+
+async function compareFiles(
+  client: Octokit,
+  owner: string,
+  repo: string,
+  basehead: string,
+  prefix: string
+): Promise<string[]> {
+  const compared = await client.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
+    owner,
+    repo,
+    basehead
+  })
+  return underPrefix(
+    (compared.data.files ?? []).map(file => file.filename),
+    prefix
+  )
+}
+
+/**
+ * A merge queue's group (SPEC §4): base_sha...head_sha of the event. A depth-1 checkout of the
+ * group's commit lacks the base; it is fetched as a pull request's is.
+ */
+async function mergeGroupChangeSet(
+  group: NonNullable<EventFacts['mergeGroup']>,
+  sources: ChangeSetSources,
+  owner: string,
+  repo: string
+): Promise<ChangeSet> {
+  const { git, api } = sources
+  const { baseSha, headSha, pullRequest } = group
+  const range = `${baseSha.slice(0, 7)}...${headSha.slice(0, 7)}`
+  const of = pullRequest ? `the merge group of PR #${pullRequest}` : 'the merge group'
+  let files =
+    baseSha && headSha ? await deepenUntil(git, baseSha, headSha, [baseSha, headSha]) : undefined
+  let source = `git diff ${range} (${of})`
+  if (!files && api && baseSha && headSha) {
+    files = await compareFiles(await api(), owner, repo, `${baseSha}...${headSha}`, sources.prefix)
+    source = `compare API ${range} (${of})`
+  }
+  if (!files)
+    throw new Error(
+      `Cannot compute the change set of ${of} (${range}): the checkout lacks its base commit and it could not be fetched. ` +
+        'Use actions/checkout with fetch-depth: 0, or give the action a github-token that can read the repository.'
+    )
+  const message = group.headMessage
+    ? { headMessage: group.headMessage }
+    : await withMessage(git, headSha, api, owner, repo)
+  return {
+    files,
+    source,
+    ...message,
+    ...(pullRequest && api ? await queuedPullRequest(api, owner, repo, pullRequest) : {})
+  }
+}
+
+/** The intent a merge group carries is its pull request's: labels and body are only in the API. */
+async function queuedPullRequest(
+  api: NonNullable<ChangeSetSources['api']>,
+  owner: string,
+  repo: string,
+  number: number
+): Promise<Pick<ChangeSet, 'pullRequest'>> {
+  try {
+    const { data } = await (
+      await api()
+    ).request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+      owner,
+      repo,
+      pull_number: number
+    })
+    return {
+      pullRequest: { number, labels: data.labels.map(label => label.name), body: data.body ?? '' }
+    }
+  } catch {
+    // Only the pull request's intent signals are lost; the head commit's trailer still counts.
+    return {}
+  }
+}
+
+/**
+ * A push that creates a branch has no `before` (SPEC §4): it is compared with its merge base with
+ * the default branch, which a depth-1 checkout of the new branch lacks until fetched.
+ */
+async function newBranchChangeSet(
+  push: NonNullable<EventFacts['push']>,
+  sources: ChangeSetSources,
+  owner: string,
+  repo: string
+): Promise<ChangeSet> {
+  const { git, api } = sources
+  const main = push.defaultBranch
+  if (!main)
+    throw new Error(
+      'a push that creates a branch is compared with the default branch, but the event payload names none (repository.default_branch). Set base-ref to the branch to compare with.'
+    )
+  const after = push.after.slice(0, 7)
+  const tracking = `refs/remotes/origin/${main}`
+  const files = await deepenUntil(git, tracking, push.after, [
+    `+refs/heads/${main}:${tracking}`,
+    push.after
+  ])
+  if (files)
+    return {
+      files,
+      source: `git diff origin/${main}...${after} (a new branch, against its merge base with ${main})`
+    }
+  if (api) {
+    try {
+      return {
+        files: await compareFiles(
+          await api(),
+          owner,
+          repo,
+          `${main}...${push.after}`,
+          sources.prefix
+        ),
+        source: `compare API ${main}...${after} (a new branch, against its merge base with ${main})`
+      }
+    } catch {
+      // Said below: the change set is unavailable.
+    }
+  }
+  throw new Error(
+    `a push that creates a branch is compared with its merge base with ${main}, which could not be fetched from origin. ` +
+      'Use actions/checkout with fetch-depth: 0, or give the action a github-token that can read the repository.'
+  )
 }
 
 async function deepenUntil(

@@ -19,7 +19,22 @@ export interface EventFacts {
     baseRef: string
     merged: boolean
   }
-  push?: { before: string; after: string; headMessage?: string }
+  push?: {
+    before: string
+    after: string
+    headMessage?: string
+    /** The repository's default branch: a push that creates a branch is compared with it. */
+    defaultBranch?: string
+  }
+  /** A merge queue's run: the group's commits, and the pull request it tests (from the head ref). */
+  mergeGroup?: {
+    baseSha: string
+    headSha: string
+    baseRef: string
+    headRef: string
+    pullRequest?: number
+    headMessage?: string
+  }
   headSha: string
   runUrl?: string
   /** Why running validators here would run untrusted code with a privileged token. */
@@ -50,12 +65,29 @@ interface Payload {
   before?: string
   after?: string
   head_commit?: { message?: string } | null
+  merge_group?: {
+    head_sha?: string
+    head_ref?: string
+    base_sha?: string
+    base_ref?: string
+    head_commit?: { message?: string } | null
+  }
   workflow_run?: {
     head_sha?: string
     head_repository?: { full_name?: string } | null
     repository?: { full_name?: string }
   }
-  repository?: { full_name?: string }
+  repository?: { full_name?: string; default_branch?: string }
+}
+
+// GitHub names a queue's branch `gh-readonly-queue/<base>/pr-<n>-<head sha>`; <base> may hold `/`.
+const QUEUE_PULL_REQUEST = /\/pr-(\d+)-[0-9a-f]{40,64}$/
+
+/** The pull request a merge queue's head ref tests, or undefined when the ref names none. */
+export function queuedPullRequest(headRef: string): number | undefined {
+  const match = QUEUE_PULL_REQUEST.exec(headRef)
+  const number = match ? Number(match[1]) : NaN
+  return Number.isSafeInteger(number) && number > 0 ? number : undefined
 }
 
 function readPayload(path: string | undefined): Payload {
@@ -112,6 +144,28 @@ export function readEvent(env: NodeJS.ProcessEnv): EventFacts {
       headSha: pr.head?.sha || headSha
     }
   }
+  const group = payload.merge_group
+  if (name === 'merge_group' && group) {
+    const headRef = group.head_ref ?? ''
+    const number = queuedPullRequest(headRef)
+    return {
+      ...common,
+      // A queue run belongs to the pull request it tests: the same incident, never the queue's branch.
+      scope: number
+        ? { kind: 'pr', number }
+        : { kind: 'branch', name: headRef.replace(/^refs\/heads\//, '') || 'unknown' },
+      mergeGroup: {
+        baseSha: group.base_sha ?? '',
+        headSha: group.head_sha ?? '',
+        baseRef: (group.base_ref ?? '').replace(/^refs\/heads\//, ''),
+        headRef,
+        ...(number ? { pullRequest: number } : {}),
+        ...(group.head_commit?.message ? { headMessage: group.head_commit.message } : {})
+      },
+      // Check runs go on the group's commit: that is what the queue waits on.
+      headSha: group.head_sha || headSha
+    }
+  }
   const branch =
     env.GITHUB_HEAD_REF ||
     env.GITHUB_REF_NAME ||
@@ -125,7 +179,10 @@ export function readEvent(env: NodeJS.ProcessEnv): EventFacts {
           push: {
             before: payload.before,
             after: payload.after,
-            ...(payload.head_commit?.message ? { headMessage: payload.head_commit.message } : {})
+            ...(payload.head_commit?.message ? { headMessage: payload.head_commit.message } : {}),
+            ...(payload.repository?.default_branch
+              ? { defaultBranch: payload.repository.default_branch }
+              : {})
           }
         }
       : {}),

@@ -1,3 +1,6 @@
+import { realpathSync, statSync } from 'node:fs'
+import { isAbsolute, relative, resolve } from 'node:path'
+
 /** The playbook's trigger commands (playbook 3.1), the `validators` default. */
 export const DEFAULT_VALIDATORS = [
   'python3 scripts/validate-fixture-coverage.py',
@@ -115,4 +118,30 @@ export function parseInputs(read: (name: InputName) => string): Inputs {
   }
   if (problems.length > 0) throw new Error(problems.join('\n'))
   return inputs
+}
+
+const inside = (parent: string, path: string): boolean => {
+  const rel = relative(parent, path)
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
+}
+
+/**
+ * `working-directory` resolved in the workspace. It must lie inside it, symlinks followed: a path
+ * outside would have validators run, and files read as the repository's, where no checkout is.
+ */
+export function workingDirectoryIn(workspace: string, value: string): string {
+  const path = resolve(workspace, value || '.')
+  const outside = `Invalid working-directory '${value}': it must lie inside the workspace (${workspace}). Give a directory of the checkout, relative to the repository root, such as packages/billing.`
+  if (!inside(workspace, path)) throw new Error(outside)
+  let real: string
+  try {
+    if (!statSync(path).isDirectory()) throw new Error('not a directory')
+    real = realpathSync(path)
+  } catch {
+    throw new Error(
+      `Invalid working-directory '${value}': ${path} is not a directory. Check the path, and that actions/checkout ran before this step.`
+    )
+  }
+  if (!inside(realpathSync(workspace), real)) throw new Error(outside)
+  return path
 }

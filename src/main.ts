@@ -1,7 +1,6 @@
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
-import { statSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import type { FindingBundle } from './bundle.js'
 import type { ChangeSet } from './changes.js'
@@ -10,7 +9,13 @@ import { getErrorMessage, loadConfig, type Config } from './config.js'
 import { incidentKey, readEvent, scopeLabel, type EventFacts } from './event.js'
 import type { Octokit } from './github/client.js'
 import type { FiledIncident, IncidentFiler, Triage } from './github/incidents.js'
-import { DEFAULT_CONFIG, parseInputs, type InputName, type Inputs } from './inputs.js'
+import {
+  DEFAULT_CONFIG,
+  parseInputs,
+  workingDirectoryIn,
+  type InputName,
+  type Inputs
+} from './inputs.js'
 import { changeContext, findReports, parseOptions, readReport } from './pipeline.js'
 import { createRedactor, secretsFromEnv, type Redactor } from './redact.js'
 import { code } from './markdown.js'
@@ -36,14 +41,6 @@ function echoGuarded(): { echo: (chunk: Buffer) => void; start: () => void; stop
       )
     },
     stop: () => process.stdout.write(`\n::${token}::\n`)
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory()
-  } catch {
-    return false
   }
 }
 
@@ -214,33 +211,38 @@ export interface Evidence {
 async function prepare(): Promise<Setup> {
   const inputs = parseInputs(name => core.getInput(name as InputName))
   const workspace = resolve(process.env.GITHUB_WORKSPACE || process.cwd())
-  const root = resolve(workspace, inputs['working-directory'] || '.')
-  if (!isDirectory(root)) {
-    throw new Error(
-      `Invalid working-directory '${inputs['working-directory']}': ${root} is not a directory. Check the path, and that actions/checkout ran before this step.`
-    )
-  }
+  const root = workingDirectoryIn(workspace, inputs['working-directory'])
   const secrets = [...new Set([inputs['github-token'], ...secretsFromEnv(process.env)])]
   // The runner then masks them in the echoed validator output too.
   for (const secret of secrets) if (secret.length >= 6) core.setSecret(secret)
+  const git = gitIn(root)
+  let layout: Promise<{ root: string; prefix: string }> | undefined
+  const layoutOnce = (): Promise<{ root: string; prefix: string }> =>
+    (layout ??= repositoryLayout(git, workspace))
   const { config } = await core.group('Configuration', async () => {
-    const loaded = await loadConfig(
-      resolve(root, inputs.config || DEFAULT_CONFIG),
-      inputs.config !== '' && inputs.config !== DEFAULT_CONFIG
+    // SPEC §3: the config input is relative to the repository root, wherever validators run.
+    const top = inputs['working-directory'] ? (await layoutOnce()).root : workspace
+    const file = resolve(top, inputs.config || DEFAULT_CONFIG)
+    const loaded = await loadConfig(file, inputs.config !== '' && inputs.config !== DEFAULT_CONFIG)
+    const named = relative(top, file).startsWith('..') ? file : relative(top, file)
+    core.info(
+      `Configuration: ${loaded.source === file ? named : `playbook defaults (no ${named})`}`
     )
-    core.info(`Configuration: ${relative(root, loaded.source) || loaded.source}`)
     return loaded
   })
-  const git = gitIn(root)
+  const facts = readEvent(process.env)
+  if (facts.mergeGroup && !facts.mergeGroup.pullRequest)
+    core.warning(
+      `The merge group's head ref '${facts.mergeGroup.headRef}' names no pull request (…/pr-<number>-<sha>): its incident is the queue branch's, not the pull request's.`
+    )
   let api: Promise<Octokit> | undefined
-  let layout: Promise<{ root: string; prefix: string }> | undefined
   return {
     inputs,
     workspace,
     root,
-    layout: () => (layout ??= repositoryLayout(git, workspace)),
+    layout: layoutOnce,
     redact: createRedactor(secrets),
-    facts: readEvent(process.env),
+    facts,
     config,
     git,
     client: inputs['github-token']
@@ -316,7 +318,11 @@ async function changes(setup: Setup): Promise<ChangeContext> {
   core.info(`Change set: ${changeSet.files.length} file(s) from ${changeSet.source}`)
   return changeContext(
     changeSet,
-    { labels: facts.pullRequest?.labels ?? [], prBody: facts.pullRequest?.body },
+    // A merge group's pull request is read through the API (changes.ts) for its labels and body.
+    {
+      labels: facts.pullRequest?.labels ?? changeSet.pullRequest?.labels ?? [],
+      prBody: facts.pullRequest?.body ?? changeSet.pullRequest?.body
+    },
     setup.config
   )
 }
