@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { localChangeSet, type ChangeSet } from './changes.js'
-import { gitIn, repositoryLayout } from './git.js'
+import { gitIn, repositoryLayout, trackedFiles } from './git.js'
 import { readCodeOwners } from './codeowners.js'
 import { getErrorMessage, loadConfig } from './config.js'
 import { incidentKey } from './event.js'
@@ -116,8 +116,11 @@ async function main(argv: string[]): Promise<number> {
     detectedBy: 'local',
     detectedAt,
     incidentId: newIncidentId(detectedAt),
-    workspace: root
+    workspace: root,
+    trackedFiles: await trackedFiles(git)
   })
+  for (const warning of record.routing?.warnings ?? [])
+    process.stderr.write(`warning: ${warning}\n`)
   const redact = createRedactor(secretsFromEnv(process.env))
   process.stdout.write(
     `${redact(values.json ? JSON.stringify(record, null, 2) : renderPlain(record))}\n`
