@@ -162,8 +162,7 @@ export async function runCli(argv: string[]): Promise<void> {
     await print(process.stdout, outcome.output)
   } catch (error) {
     code = process.exitCode =
-      error instanceof UsageError ||
-      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
         ? 2
         : 1
     await print(process.stderr, `contract-drift-triage: ${getErrorMessage(error)}\n`)
