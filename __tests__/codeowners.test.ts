@@ -113,6 +113,17 @@ describe('CodeOwners order, comments, empty owners', () => {
   })
 })
 
+describe('CodeOwners.catchAllOwners', () => {
+  it.each([
+    ['a `*` rule first, narrower rules after', '* @qa-lead\nscripts/ @gate-keeper\n', ['qa-lead']],
+    ['the last of several catch-all rules', '* @old\ndocs/ @docs\n** @acme/new\n', ['@acme/new']],
+    ['a catch-all rule with no owner (unowned on purpose)', '* @qa-lead\n*\n', []],
+    ['no catch-all rule', 'scripts/ @gate-keeper\n*.md @docs\n', []]
+  ])('%s', (_name, text, owners) => {
+    expect(new CodeOwners(text).catchAllOwners()).toEqual(owners)
+  })
+})
+
 describe('readCodeOwners', () => {
   const repo = (files: Record<string, string>): string => {
     const root = mkdtempSync(join(tmpdir(), 'codeowners-'))

@@ -131,8 +131,51 @@ describe('parseConfig', () => {
   })
 
   it('keeps a date-like phase a string (YAML 1.2 core schema, no timestamps)', () => {
-    const config = parseConfig('release:\n  active-phase: 2026-11-27\n', 'cfg.yml')
+    const config = parseConfig(
+      'release:\n  active-phase: 2026-11-27\n  blocking:\n    - { phases: [2026-11-27], paths: [a/**] }\n',
+      'cfg.yml'
+    )
     expect(config.release?.['active-phase']).toBe('2026-11-27')
+  })
+
+  it('accepts release.branches, for the release-readiness digest', () => {
+    const config = parseConfig('release:\n  branches: [main, release/*]\n', 'cfg.yml')
+    expect(config.release?.branches).toEqual(['main', 'release/*'])
+  })
+
+  it.each([
+    ['the same spelling', 'P06', '[P06, P07]'],
+    ['another case', 'p06', '[P06, P07]'],
+    ['an entry in lower case', 'P07', '[p06, p07]']
+  ])('accepts an active phase a blocking entry names in %s', (_name, phase, phases) => {
+    const config = parseConfig(
+      `release:\n  active-phase: ${phase}\n  blocking:\n    - { phases: ${phases}, paths: [a/**] }\n`,
+      'cfg.yml'
+    )
+    expect(config.release?.['active-phase']).toBe(phase)
+  })
+
+  // A typo here used to make every severity Medium without a word (issue 13, point 7).
+  it.each([
+    [
+      'an active phase no blocking entry names',
+      'release:\n  active-phase: P08\n  blocking:\n    - { phases: [P06, P07], paths: [a/**] }\n',
+      "release.active-phase: 'P08' is named by no release.blocking entry (phases: P06, P07)"
+    ],
+    [
+      'blocking without an active phase',
+      'release:\n  blocking:\n    - { phases: [P06, P07], paths: [a/**] }\n    - { phases: [P08], paths: [b/**] }\n',
+      'release.active-phase: required when release.blocking is set: name the phase in force, one of P06, P07, P08'
+    ],
+    [
+      'an active phase without blocking entries',
+      'release:\n  active-phase: P06\n  optional: [a/**]\n',
+      "release.active-phase: 'P06' is named by no release.blocking entry (there are none)"
+    ]
+  ])('rejects %s, naming the key', (_name, text, line) => {
+    const error = errorOf(text, 'cfg.yml')
+    expect(error.message).toContain('cfg.yml is not a valid contract-drift-triage configuration')
+    expect(error.message).toContain(`  - ${line}`)
   })
 
   it('names the line of a duplicated key', () => {

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path'
 import { parse } from 'yaml'
 import { z } from 'zod'
 import { configSchema, parseConfig } from '../src/config.js'
+import { parseOutput } from '../src/parse/index.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8')
@@ -136,6 +137,65 @@ describe('README configuration reference', () => {
   it('names the JSON findings schema, which exists', () => {
     expect(readme).toContain('schema/findings.schema.json')
     expect(JSON.parse(read('schema/findings.schema.json')).$defs.finding).toBeDefined()
+  })
+})
+
+describe('README configuration snippets', () => {
+  // Every YAML block is a workflow (or part of one) or a configuration file: none goes untested.
+  const yamlBlocks = codeBlocks(readme)
+    .filter(block => block.lang === 'yaml')
+    .map(block => ({ ...block, data: parse(block.code) as any }))
+  const isWorkflow = (data: any): boolean =>
+    data !== null && typeof data === 'object' && 'jobs' in data
+  const configs = yamlBlocks.filter(block => !isWorkflow(block.data))
+
+  it('are found: the schema line and the complete example at least', () => {
+    expect(configs.length).toBeGreaterThanOrEqual(2)
+    expect(yamlBlocks.length).toBeGreaterThan(configs.length)
+  })
+
+  it.each(configs.map(block => [block.code.split('\n')[0]?.slice(0, 60), block] as const))(
+    'the configuration starting %j loads through the config loader and the JSON Schema',
+    (_first, block) => {
+      expect(() => parseConfig(block.code, 'README snippet')).not.toThrow()
+      expect(validateConfig(block.data ?? {})).toBe(true)
+    }
+  )
+
+  it.each(
+    yamlBlocks
+      .filter(block => isWorkflow(block.data))
+      .map(block => [block.code.split('\n')[0]?.slice(0, 60), block] as const)
+  )('the workflow starting %j passes this action only inputs it has', (_first, block) => {
+    const ours = Object.values<any>(block.data.jobs)
+      .flatMap(job => job.steps ?? [])
+      .filter(step => step.uses && isThisAction(step.uses))
+    expect(ours.length).toBeGreaterThan(0)
+    for (const step of ours)
+      expect(INPUTS).toEqual(expect.arrayContaining(Object.keys(step.with ?? {})))
+  })
+
+  it('the problem-matcher example line gives the file, line and message the README says', () => {
+    const example = configs.find(block => block.code.startsWith('paths:'))
+    const config = parseConfig(example?.code ?? '', 'README example')
+    const line = section('What the parsers read')
+      .split('\n')
+      .find(text => text.includes('problem matcher above'))
+    expect(line).toBeDefined()
+    const [printed = '', said = ''] = (line ?? '').split('←').map(part => part.trim())
+    const claim =
+      /the (\S+) problem matcher above: file `([^`]+)`, line (\d+), message `([^`]+)`/.exec(said)
+    expect(claim).not.toBeNull()
+    const [, owner, file, lineNumber, message] = claim ?? []
+    const run = parseOutput('npx openapi-diff', `${printed}\n`, 1, {
+      workspace: ROOT,
+      checks: {},
+      runtimeTags: [],
+      ...(config['problem-matchers'] ? { problemMatchers: config['problem-matchers'] } : {})
+    })
+    expect(run.findings.map(f => [f.tag, f.targets, f.line, f.message])).toEqual([
+      [owner, [file], Number(lineNumber), message]
+    ])
   })
 })
 

@@ -170,6 +170,74 @@ describe('route: owner resolution', () => {
     expect(routing.owners.qa).toEqual(['gate-keeper', '@acme/qa'])
   })
 
+  describe('QA from CODEOWNERS: the validator scripts, else the catch-all rule, never the change', () => {
+    const config = defaultConfig()
+    const owners = new CodeOwners(
+      '* @qa-lead\ndocs/contracts/ @acme/contract-owners\nservices/ @impl-owner\nscripts/ @gate-keeper\n'
+    )
+    it.each([
+      ['a validator script', [VALIDATOR], owners, ['gate-keeper']],
+      [
+        'two validators’ scripts (their union)',
+        [VALIDATOR, 'tools/check.mjs'],
+        owners,
+        ['gate-keeper', 'qa-lead']
+      ],
+      ['no script (an inline command)', [], owners, ['qa-lead']],
+      [
+        'no script, the last of two catch-all rules',
+        [],
+        new CodeOwners('* @old\n* @new\n'),
+        ['new']
+      ],
+      [
+        'no script and no catch-all rule',
+        [],
+        new CodeOwners('docs/contracts/ @acme/contract-owners\n'),
+        []
+      ]
+    ] as const)('%s', (_name, validatorFiles, codeowners, qa) => {
+      for (const bucket of ['schema-drift', 'fixture-stale', undefined] as const) {
+        const routing = route(
+          input({
+            bucket,
+            validatorError: bucket === undefined,
+            affected: [CONTRACT, MCP_IMPL],
+            changedImplementation: [MCP_IMPL],
+            validatorFiles,
+            config,
+            codeowners
+          })
+        )
+        expect(routing.owners.qa).toEqual(qa)
+      }
+    })
+
+    it('warns, saying what to do, when QA resolves to nobody', () => {
+      const routing = route(
+        input({
+          bucket: 'schema-drift',
+          affected: [CONTRACT],
+          validatorFiles: [],
+          config,
+          codeowners: new CodeOwners('docs/contracts/ @acme/contract-owners\n')
+        })
+      )
+      expect(routing.owners.qa).toEqual([])
+      expect(routing.warnings).toEqual([
+        'QA owner unassigned: owners.qa is codeowners, but no red validator command runs a script tracked in the repository and CODEOWNERS has no catch-all `*` rule. Add a `*` rule to CODEOWNERS, or set owners.qa in the configuration.'
+      ])
+      const noFile = route(
+        input({ bucket: undefined, validatorError: true, config, codeowners: undefined })
+      )
+      expect(noFile.warnings?.[0]).toMatch(/there is no CODEOWNERS file/)
+      expect(
+        route(input({ bucket: 'schema-drift', affected: [CONTRACT], config, codeowners: owners }))
+          .warnings
+      ).toBeUndefined()
+    })
+  })
+
   it('falls back to every affected path when the role has no files of its own, without repeats', () => {
     const codeowners = new CodeOwners('services/ @impl-owner\ntests/ @fixture-owner\n')
     const routing = route(

@@ -99,6 +99,13 @@ describe('gradeSeverity and the active phase', () => {
   ])('a billing pack in phase %s → %s', (phase, severity) => {
     expect(gradeSeverity(classification(1), [OCI_PACK], withPhase(phase)).severity).toBe(severity)
   })
+
+  it.each(['p06', 'P06', 'p07'])(
+    'compares phases case-insensitively: active phase %s against [P06, P07] → High',
+    phase => {
+      expect(gradeSeverity(classification(1), [OCI_PACK], withPhase(phase)).severity).toBe('high')
+    }
+  )
 })
 
 describe('gradeSeverity with other release configurations', () => {

@@ -6,7 +6,7 @@ import {
   newIncidentId,
   overallResult,
   triage,
-  validatorFiles,
+  validatorScripts,
   type TriageInput
 } from '../src/triage.js'
 import type { ChangeContext, Finding, Outcome, ValidatorRun } from '../src/types.js'
@@ -195,7 +195,13 @@ describe('triage', () => {
     const owners = new CodeOwners(
       '* @everyone\nscripts/validate-fixture-coverage.py @coverage-keeper\n'
     )
-    const record = triage(input([run(COVERAGE, 'missing')], { config, codeowners: owners }))
+    const record = triage(
+      input([run(COVERAGE, 'missing')], {
+        config,
+        codeowners: owners,
+        trackedFiles: new Set(['scripts/validate-fixture-coverage.py'])
+      })
+    )
     expect(record.owners).toEqual(['coverage-keeper'])
   })
 
@@ -221,30 +227,98 @@ describe('triage', () => {
   })
 })
 
-describe('validatorFiles', () => {
+describe('validatorScripts: the first argument of each red command that is a tracked file', () => {
   const ws = '/home/runner/work/contracts/contracts'
+  const tracked = new Set([
+    'scripts/validate-fixture-coverage.py',
+    'scripts/validate-legacy-alias-parity.py',
+    'scripts/drift check.sh',
+    'tools/check.mjs',
+    'jest.config.js',
+    'tests/contract.test.ts'
+  ])
+  const red = (command: string): ValidatorRun => run(command, 'failed')
   it.each([
     [
+      'the playbook commands',
       [COVERAGE, PARITY],
       ['scripts/validate-fixture-coverage.py', 'scripts/validate-legacy-alias-parity.py']
     ],
     [
+      'a ./ path and flags',
       ['python3 ./scripts/validate-fixture-coverage.py --strict'],
       ['scripts/validate-fixture-coverage.py']
     ],
-    [[`python3 ${ws}/scripts/check.py`], ['scripts/check.py']],
+    ['an absolute path in the workspace', [`python3 ${ws}/tools/check.mjs`], ['tools/check.mjs']],
     [
-      ['bash scripts/drift-check.sh', 'node tools/check.mjs'],
-      ['scripts/drift-check.sh', 'tools/check.mjs']
+      'a quoted path with a space',
+      ['bash "scripts/drift check.sh" --all'],
+      ['scripts/drift check.sh']
     ],
-    [['npx vitest run --reporter=junit'], []],
-    [['python3 /usr/local/bin/outside.py'], []],
-    [[COVERAGE, COVERAGE], ['scripts/validate-fixture-coverage.py']]
-  ])('%j → %j', (commands, files) => {
-    expect(validatorFiles(commands, ws)).toEqual(files)
+    [
+      'the first tracked argument only',
+      ['npx jest --config jest.config.js tests/contract.test.ts'],
+      ['jest.config.js']
+    ],
+    [
+      'a continued line',
+      ['python3 \\\n  scripts/validate-fixture-coverage.py'],
+      ['scripts/validate-fixture-coverage.py']
+    ],
+    ['an inline command', ['npx jest'], []],
+    ['an inline bash -c', ["bash -c 'exit 1'"], []],
+    ['a script git does not know', ['python3 scripts/untracked.py'], []],
+    ['a script outside the workspace', ['python3 /usr/local/bin/validate-fixture-coverage.py'], []],
+    ['the same script twice', [COVERAGE, COVERAGE], ['scripts/validate-fixture-coverage.py']]
+  ])('%s', (_name, commands, scripts) => {
+    expect(validatorScripts(commands.map(red), tracked, ws)).toEqual(scripts)
+  })
+
+  it('counts only red validators', () => {
+    const runs = [run(COVERAGE, 'passed'), run(PARITY, 'crashed')]
+    expect(validatorScripts(runs, tracked, ws)).toEqual(['scripts/validate-legacy-alias-parity.py'])
+  })
+
+  it('trusts no command without the checkout’s tracked files (a bundle’s, in publish)', () => {
+    expect(validatorScripts([red(COVERAGE)], undefined, ws)).toEqual([])
   })
 })
 
+describe('triage: the QA owner from CODEOWNERS (owners.qa: codeowners)', () => {
+  const config = defaultConfig()
+  const owners = new CodeOwners(
+    '* @qa-lead\ndocs/contracts/ @acme/contract-owners\nscripts/ @gate-keeper\n'
+  )
+  const contractChanged: ChangeContext = {
+    changed: [{ path: CONTRACT, class: 'contract' }],
+    changeSource: 'git diff',
+    intent: []
+  }
+  const schemaDrift = (command: string, trackedFiles?: Set<string>): TriageInput =>
+    input([run(command, 'failed', [finding([CONTRACT], command)])], {
+      config,
+      codeowners: owners,
+      context: contractChanged,
+      ...(trackedFiles ? { trackedFiles } : {})
+    })
+  const tracked = new Set(['scripts/validate-fixture-coverage.py'])
+
+  it.each([
+    ['a tracked script → its owners', COVERAGE, tracked, ['gate-keeper']],
+    [
+      'an inline command → the catch-all, never the changed contract’s owners',
+      'npx jest',
+      tracked,
+      ['qa-lead']
+    ],
+    ['an untracked script → the catch-all', 'python3 scripts/new.py', tracked, ['qa-lead']],
+    ['commands not trusted (publish) → the catch-all', COVERAGE, undefined, ['qa-lead']]
+  ])('%s', (_name, command, trackedFiles, qa) => {
+    const record = triage(schemaDrift(command, trackedFiles))
+    expect(record.routing?.owners).toEqual({ contract: ['@acme/contract-owners'], qa })
+    expect(record.routing?.warnings).toBeUndefined()
+  })
+})
 describe('newIncidentId', () => {
   it('is DRIFT-YYYYMMDD-6hex, dated in UTC', () => {
     const id = newIncidentId(new Date('2024-12-31T23:59:59Z'))

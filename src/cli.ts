@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { localChangeSet, type ChangeSet } from './changes.js'
-import { gitIn, repositoryLayout } from './git.js'
+import { gitIn, repositoryLayout, trackedFiles } from './git.js'
 import { readCodeOwners } from './codeowners.js'
 import { getErrorMessage, loadConfig } from './config.js'
 import { incidentKey } from './event.js'
@@ -35,7 +35,13 @@ Options:
 
 Exit codes: 0 pass (or below --fail-on), 1 drift/error, 2 bad usage or configuration.`
 
-async function main(argv: string[]): Promise<number> {
+/** What a run prints on stdout, and the exit code once it is printed. */
+interface Outcome {
+  code: number
+  output: string
+}
+
+async function main(argv: string[]): Promise<Outcome> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -51,10 +57,7 @@ async function main(argv: string[]): Promise<number> {
     },
     strict: true
   })
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`)
-    return 0
-  }
+  if (values.help) return { code: 0, output: `${USAGE}\n` }
   const failOn = values['fail-on']
   if (!['drift', 'error', 'never'].includes(failOn))
     throw new UsageError(`Invalid --fail-on '${failOn}'. Expected one of: drift, error, never.`)
@@ -116,32 +119,55 @@ async function main(argv: string[]): Promise<number> {
     detectedBy: 'local',
     detectedAt,
     incidentId: newIncidentId(detectedAt),
-    workspace: root
+    workspace: root,
+    trackedFiles: await trackedFiles(git)
   })
+  for (const warning of record.routing?.warnings ?? [])
+    process.stderr.write(`warning: ${warning}\n`)
   const redact = createRedactor(secretsFromEnv(process.env))
-  process.stdout.write(
-    `${redact(values.json ? JSON.stringify(record, null, 2) : renderPlain(record))}\n`
-  )
   const red =
     record.result !== 'pass' &&
     (failOn === 'drift' || (failOn === 'error' && record.result === 'error'))
-  return red ? 1 : 0
+  return {
+    code: red ? 1 : 0,
+    output: `${redact(values.json ? JSON.stringify(record, null, 2) : renderPlain(record))}\n`
+  }
 }
 
 class UsageError extends Error {}
 
+/**
+ * Writes and resolves once the text has reached the OS. A pipe to a slow reader (`| less`,
+ * `| jq`) takes 64 KiB at a time, and exiting before it drains would cut the rest off.
+ */
+function print(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise(resolve => {
+    if (stream.destroyed) return resolve()
+    stream.write(text, () => resolve())
+  })
+}
+
 /** Runs the command line and exits: 0 pass, 1 drift or error, 2 bad usage or configuration. */
-export function runCli(argv: string[]): void {
-  main(argv).then(
-    code => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`contract-drift-triage: ${getErrorMessage(error)}\n`)
-      process.exit(
-        error instanceof UsageError ||
-          (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-          ? 2
-          : 1
-      )
-    }
-  )
+export async function runCli(argv: string[]): Promise<void> {
+  // A reader that stops early (`| head`) wants no more: stop quietly, not with a stack trace.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error
+      process.exit(process.exitCode ?? 0)
+    })
+  let code: number
+  try {
+    const outcome = await main(argv)
+    code = process.exitCode = outcome.code
+    await print(process.stdout, outcome.output)
+  } catch (error) {
+    code = process.exitCode =
+      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+        ? 2
+        : 1
+    await print(process.stderr, `contract-drift-triage: ${getErrorMessage(error)}\n`)
+  }
+  // The progress lines on stderr too; then a validator's stray grandchild cannot keep us waiting.
+  await Promise.all([print(process.stdout, ''), print(process.stderr, '')])
+  process.exit(code)
 }

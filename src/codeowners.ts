@@ -14,6 +14,9 @@ export const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/C
 // A login or an org/team slug; anything else (an email, a typo, injected Markdown) is no owner.
 const OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/
 
+// Patterns that match every file in the repository.
+const CATCH_ALL = new Set(['*', '**', '/**'])
+
 /** GitHub's CODEOWNERS pattern rules, written as globs. */
 function patternGlobs(pattern: string): string[] {
   const anchored = pattern.startsWith('/') || pattern.replace(/\/$/, '').includes('/')
@@ -52,6 +55,18 @@ export class CodeOwners {
           .map(owner => (owner.includes('/') ? owner : owner.slice(1)))
       })
     }
+  }
+
+  /**
+   * Owners of the catch-all rule (`*`), the last one when there are several: who owns whatever
+   * no narrower rule names, such as a validator run inline (`npx jest`).
+   */
+  catchAllOwners(): string[] {
+    for (let i = this.rules.length - 1; i >= 0; i--) {
+      const rule = this.rules[i] as Rule
+      if (CATCH_ALL.has(rule.pattern)) return rule.owners
+    }
+    return []
   }
 
   /** Owners of a file; a directory (trailing `/`) is owned as its `notes.md`, which every fixture pack has. */

@@ -5,6 +5,43 @@ import './zod.js'
 import { formatsSchema } from './parse/config.js'
 import { problemMatchersSchema } from './parse/matchers.js'
 
+/** Whether a `release.blocking` entry names the phase: phases compare case-insensitively (`p06` is `P06`). */
+export function namesPhase(entry: { phases: readonly string[] }, phase: string): boolean {
+  const wanted = phase.toUpperCase()
+  return entry.phases.some(named => named.toUpperCase() === wanted)
+}
+
+/**
+ * A typo in the active phase would silently make every blocking path non-blocking (Medium):
+ * the phase must be one a `blocking` entry names, and `blocking` needs a phase to apply in.
+ */
+function checkActivePhase(
+  release: { 'active-phase'?: string | undefined; blocking: { phases: string[] }[] },
+  ctx: z.core.$RefinementCtx<unknown>
+): void {
+  const phase = release['active-phase']
+  const phases = [...new Set(release.blocking.flatMap(entry => entry.phases))]
+  const path = ['active-phase']
+  if (phase === undefined) {
+    if (phases.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `required when release.blocking is set: name the phase in force, one of ${phases.join(', ')}`
+      })
+    return
+  }
+  if (!release.blocking.some(entry => namesPhase(entry, phase)))
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message:
+        phases.length > 0
+          ? `'${phase}' is named by no release.blocking entry (phases: ${phases.join(', ')})`
+          : `'${phase}' is named by no release.blocking entry (there are none): add a release.blocking entry { phases: [${phase}], paths: [...] }, or remove active-phase`
+    })
+}
+
 function buildConfigSchema() {
   const globs = z
     .array(z.string().check(z.minLength(1)))
@@ -44,16 +81,23 @@ function buildConfigSchema() {
     })),
     runtime: z._default(z.array(z.string()), () => []),
     release: z.optional(
-      z.strictObject({
-        'active-phase': z.optional(z.string()),
-        blocking: z._default(
-          z.array(
-            z.strictObject({ phases: z.array(z.string()).check(z.minLength(1)), paths: globs })
+      z
+        .strictObject({
+          'active-phase': z.optional(z.string().check(z.minLength(1))),
+          // Read by the release-readiness digest; accepted here so a config can name them.
+          branches: z.optional(z.array(z.string().check(z.minLength(1)))),
+          blocking: z._default(
+            z.array(
+              z.strictObject({
+                phases: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+                paths: globs
+              })
+            ),
+            () => []
           ),
-          () => []
-        ),
-        optional: globsOr([])
-      })
+          optional: globsOr([])
+        })
+        .check(z.superRefine(checkActivePhase))
     ),
     owners: z._default(ownersSchema, () => ownersSchema.parse({})),
     formats: z.optional(formatsSchema()),

@@ -20,3 +20,12 @@ export async function repositoryLayout(
   const [root = '', prefix = ''] = layout.stdout.split('\n')
   return { root, prefix: prefix.replace(/\/$/, '') }
 }
+
+/**
+ * Files known to git under the working directory, relative to it (`git ls-files`): what a
+ * validator command may name as its script. Empty outside a git checkout.
+ */
+export async function trackedFiles(git: Git): Promise<ReadonlySet<string>> {
+  const listed = await git(['ls-files', '-z'])
+  return new Set(listed.code === 0 ? listed.stdout.split('\0').filter(Boolean) : [])
+}

@@ -6,7 +6,7 @@ import { run } from './main.js'
 
 if (Reflect.get(globalThis, Symbol.for('contract-drift-triage.cli')) === true) {
   const { runCli } = await import('./cli.js')
-  runCli(process.argv.slice(2))
+  await runCli(process.argv.slice(2))
 } else {
   await run()
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { relative, resolve } from 'node:path'
 import type { FindingBundle } from './bundle.js'
 import type { ChangeSet } from './changes.js'
-import { gitIn, repositoryLayout, type Git } from './git.js'
+import { gitIn, repositoryLayout, trackedFiles, type Git } from './git.js'
 import { getErrorMessage, loadConfig, type Config } from './config.js'
 import { incidentKey, readEvent, scopeLabel, type EventFacts } from './event.js'
 import type { Octokit } from './github/client.js'
@@ -359,6 +359,11 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
       : await import('./codeowners.js').then(({ readCodeOwners }) =>
           readCodeOwners(layout.root, layout.prefix)
         )
+    // A bundle's commands are another run's claim (SPEC §4): in publish only the catch-all owns QA.
+    const tracked =
+      green || inputs.mode === 'publish' || setup.config.owners.qa !== 'codeowners'
+        ? undefined
+        : await trackedFiles(setup.git)
     const key = incidentKey(facts.repository, facts.scope, inputs['incident-key'])
     const triageRuns: Triage = (triaged, bucketOverride) =>
       triage({
@@ -372,6 +377,7 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
         detectedAt,
         incidentId: newIncidentId(detectedAt),
         workspace: root,
+        ...(tracked ? { trackedFiles: tracked } : {}),
         ...(facts.runUrl ? { runUrl: facts.runUrl } : {}),
         ...(bucketOverride ? { bucketOverride } : {})
       })
@@ -383,6 +389,7 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
     core.info(
       `Result: ${result.result}; bucket: ${result.classification?.bucket ?? 'none'}; severity: ${result.severity ?? 'none'}`
     )
+    for (const warning of result.routing?.warnings ?? []) core.warning(warning)
     return result
   })
 

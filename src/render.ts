@@ -199,6 +199,7 @@ export function renderRecord(record: IncidentRecord, limits: RenderLimits = FULL
       parts.push(
         `Also routed to ${extra.map(role => roleLine(role, record)).join('; ')} (a validator error).`
       )
+    for (const warning of routing.warnings ?? []) parts.push(`> [!WARNING]\n> ${warning}`)
   }
   parts.push('### Root cause', record.lifecycle?.rootCause ?? 'pending')
   const c = record.classification

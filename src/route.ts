@@ -1,5 +1,6 @@
 import type { CodeOwners } from './codeowners.js'
 import type { Config } from './config.js'
+import { code } from './markdown.js'
 import { classify, matchesAny } from './paths.js'
 import type { Bucket, OwnerRole, Routing } from './types.js'
 
@@ -29,7 +30,11 @@ export interface RouteInput {
   affected: readonly string[]
   /** Implementation files of the change set (not those findings merely name). */
   changedImplementation: readonly string[]
-  /** Files the validator commands run (`scripts/validate-x.py`), which QA owns. */
+  /**
+   * The scripts the red validators run (`scripts/validate-x.py`): the first argument of each
+   * command that is a file known to git. QA owns the gate through them; none for inline
+   * commands (`npx jest`) and for commands a bundle claims (publish).
+   */
   validatorFiles: readonly string[]
   config: Config
   codeowners: CodeOwners | undefined
@@ -42,25 +47,32 @@ function resolveRole(role: OwnerRole, input: RouteInput): string[] {
       owner.includes('/') ? (owner.startsWith('@') ? owner : `@${owner}`) : owner.replace(/^@/, '')
     )
   }
-  if (!input.codeowners) return []
-  const wanted =
-    role === 'contract'
-      ? 'contract'
-      : role === 'implementation'
-        ? 'implementation'
-        : role === 'qa'
-          ? undefined
-          : 'fixture'
-  const ownFiles = wanted
-    ? input.affected.filter(path => classify(path, input.config.paths) === wanted)
-    : [...input.validatorFiles]
-  const files = ownFiles.length > 0 ? ownFiles : input.affected
-  const owners: string[] = []
-  for (const file of files) {
-    for (const owner of input.codeowners.ownersOf(file))
-      if (!owners.includes(owner)) owners.push(owner)
+  const codeowners = input.codeowners
+  if (!codeowners) return []
+  const ownersOf = (files: readonly string[]): string[] => [
+    ...new Set(files.flatMap(file => codeowners.ownersOf(file)))
+  ]
+  // QA owns the gate, not the change: its scripts, else whoever owns everything else.
+  if (role === 'qa') {
+    const owners = ownersOf(input.validatorFiles)
+    return owners.length > 0 ? owners : codeowners.catchAllOwners()
   }
-  return owners
+  const wanted =
+    role === 'contract' ? 'contract' : role === 'implementation' ? 'implementation' : 'fixture'
+  const ownFiles = input.affected.filter(path => classify(path, input.config.paths) === wanted)
+  return ownersOf(ownFiles.length > 0 ? ownFiles : input.affected)
+}
+
+/** Why the QA owner is nobody, and what would name one. */
+function unassignedQa(input: RouteInput): string {
+  const scripts =
+    input.validatorFiles.length > 0
+      ? `no CODEOWNERS rule owns ${input.validatorFiles.map(code).join(', ')}`
+      : 'no red validator command runs a script tracked in the repository'
+  const why = input.codeowners
+    ? `${scripts} and CODEOWNERS has no catch-all \`*\` rule`
+    : 'there is no CODEOWNERS file (.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS)'
+  return `QA owner unassigned: owners.qa is codeowners, but ${why}. Add a \`*\` rule to CODEOWNERS, or set owners.qa in the configuration.`
 }
 
 /** SPEC §4: the MCP fixture owner when the affected fixtures or the changed implementation are on the MCP side. */
@@ -97,7 +109,15 @@ export function route(input: RouteInput): Routing {
   if (input.validatorError && !roles.includes('qa')) roles.push('qa')
   const owners: Routing['owners'] = {}
   for (const role of roles) owners[role] = resolveRole(role, input)
-  return { primaryRole, ...(secondaryRole ? { secondaryRole } : {}), requiredAction, owners }
+  const warnings =
+    owners.qa?.length === 0 && input.config.owners.qa === 'codeowners' ? [unassignedQa(input)] : []
+  return {
+    primaryRole,
+    ...(secondaryRole ? { secondaryRole } : {}),
+    requiredAction,
+    owners,
+    ...(warnings.length > 0 ? { warnings } : {})
+  }
 }
 
 /** Everyone the incident is routed to, primary first, without repeats. */

@@ -1,4 +1,4 @@
-import type { Config } from './config.js'
+import { namesPhase, type Config } from './config.js'
 import { matchesAny } from './paths.js'
 import type { Classification, Level } from './types.js'
 
@@ -41,9 +41,7 @@ export function gradeSeverity(
     }
   }
   const phase = release['active-phase']
-  const active = release.blocking.filter(
-    entry => phase !== undefined && entry.phases.includes(phase)
-  )
+  const active = release.blocking.filter(entry => phase !== undefined && namesPhase(entry, phase))
   const blocking = affected.filter(path => {
     if (matchesAny(path, release.optional)) return false
     if (release.blocking.length === 0) return true

@@ -26,6 +26,12 @@ export interface TriageInput {
   detectedAt: Date
   incidentId: string
   workspace: string
+  /**
+   * Files known to git under the working directory (`git ls-files`), relative to it: a
+   * validator's script is one of them. Absent when the commands are not this checkout's to
+   * trust (a bundle's, in publish): QA then resolves from CODEOWNERS' catch-all rule only.
+   */
+  trackedFiles?: ReadonlySet<string>
   runUrl?: string
   /** A `bucket:*` label a person set on the incident: it wins over the classifier (SPEC §4). */
   bucketOverride?: { bucket: Bucket; by: string }
@@ -44,14 +50,34 @@ export function overallResult(runs: readonly ValidatorRun[]): Result {
   return 'pass'
 }
 
-/** Script files a validator command runs (`python3 scripts/validate-x.py`): QA owns the gate. */
-export function validatorFiles(commands: readonly string[], workspace: string): string[] {
-  const files = commands.flatMap(command =>
-    [...command.matchAll(/[\w./\\-]+\.(?:py|sh|js|mjs|cjs|ts|rb|pl)\b/g)].map(m =>
-      normalisePath(m[0], workspace)
+/** A shell command's words, quotes removed and `\`-continued lines joined: where a script is named. */
+export function commandWords(command: string): string[] {
+  const words: string[] = []
+  const word = /"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s;&|()<>"']+)/g
+  for (const match of command.replace(/\\\r?\n/g, ' ').matchAll(word))
+    words.push(match[1]?.replace(/\\(.)/g, '$1') ?? match[2] ?? match[3] ?? '')
+  return words
+}
+
+/**
+ * SPEC §4: the scripts the red validators run, whose CODEOWNERS owners are the QA owner. A
+ * command's script is its first argument that is a tracked file (`python3 scripts/x.py`); an
+ * inline command (`npx jest`, `bash -c '…'`) has none.
+ */
+export function validatorScripts(
+  runs: readonly ValidatorRun[],
+  trackedFiles: ReadonlySet<string> | undefined,
+  workspace: string
+): string[] {
+  if (!trackedFiles) return []
+  const scripts = runs
+    .filter(run => run.outcome !== 'passed')
+    .map(run =>
+      commandWords(run.command)
+        .map(word => normalisePath(word, workspace))
+        .find(path => path !== undefined && trackedFiles.has(path))
     )
-  )
-  return [...new Set(files.filter((file): file is string => file !== undefined))]
+  return [...new Set(scripts.filter((path): path is string => path !== undefined))]
 }
 
 function overridden(
@@ -108,10 +134,7 @@ export function triage(input: TriageInput): IncidentRecord {
     changedImplementation: context.changed
       .filter(file => file.class === 'implementation')
       .map(file => file.path),
-    validatorFiles: validatorFiles(
-      runs.map(run => run.command),
-      input.workspace
-    ),
+    validatorFiles: validatorScripts(runs, input.trackedFiles, input.workspace),
     config,
     codeowners: input.codeowners
   })

@@ -79,6 +79,8 @@ export interface Routing {
   requiredAction: string
   /** Resolved owners by role: logins without `@`, teams as `@org/team`. */
   owners: Partial<Record<OwnerRole, string[]>>
+  /** A role that should have resolved to someone and did not, and what to do (SPEC §4). */
+  warnings?: string[]
 }
 
 export interface HistoryEntry {

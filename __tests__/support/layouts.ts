@@ -1,0 +1,249 @@
+/**
+ * Repositories in two layouts for the bundle-level tests: the example's (`examples/repo`,
+ * fixtures under `tests/contracts/fixtures/`) and a plain one (an OpenAPI contract under `api/`,
+ * fixtures under `test/fixtures/`, code under `src/`, its own CODEOWNERS and config). Each is
+ * checked out as a pull request whose head changes the contract, with the runner's env.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+// @ts-expect-error -- plain JavaScript shared with `npm run demo`
+import { actionDefaults, EXAMPLES } from '../../scripts/scenarios.mjs'
+import { gitAt } from './emulated.js'
+
+/** A file's new text, a function of its old text, or null to delete it. */
+export type Edit = string | null | ((old: string) => string)
+export type Edits = Record<string, Edit>
+
+export interface LayoutOptions {
+  /** Edits at the base revision (CODEOWNERS and config are read there, as GitHub does). */
+  base?: Edits
+  /** Edits in the pull request's head commit, beside the layout's own contract change. */
+  head?: Edits
+  /** Files left in the working tree, unknown to git. */
+  untracked?: Record<string, string>
+  /** The validators input; the layout's own validators by default. */
+  validators?: string
+  inputs?: Record<string, string>
+}
+
+/** A checkout and runner environment, in the shape scripts/scenarios.mjs `runAction` takes. */
+export interface Prepared {
+  repo: string
+  runner: string
+  env: Record<string, string>
+  outputFile: string
+  summaryFile: string
+}
+
+export interface Layout {
+  name: string
+  /** The contract file the pull request changes. */
+  contract: string
+  /** The layout's validators, one per line. */
+  validators: string
+  /** A one-line validator command with no script: it prints one finding on the contract. */
+  inline: string
+  prepare: (options?: LayoutOptions) => Prepared
+}
+
+const roots: string[] = []
+
+/** Removes every checkout `prepare` made. */
+export function cleanUpLayouts(): void {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
+}
+
+function apply(repo: string, edits: Edits | undefined): void {
+  for (const [path, edit] of Object.entries(edits ?? {})) {
+    const file = join(repo, path)
+    if (edit === null) {
+      rmSync(file, { force: true, recursive: true })
+      continue
+    }
+    const text = typeof edit === 'function' ? edit(readFileSync(file, 'utf8')) : edit
+    mkdirSync(dirname(file), { recursive: true })
+    writeFileSync(file, text)
+  }
+}
+
+function checkout(
+  name: string,
+  fill: (repo: string) => void,
+  change: Edits,
+  defaultValidators: string,
+  options: LayoutOptions
+): Prepared {
+  const root = mkdtempSync(join(tmpdir(), `cdt-layout-${name}-`))
+  roots.push(root)
+  const repo = join(root, 'repo')
+  mkdirSync(repo)
+  fill(repo)
+  apply(repo, options.base)
+  const git = (...args: string[]): string => gitAt(repo, ...args)
+  git('init', '-q', '-b', 'main')
+  git('add', '-A')
+  git('commit', '-q', '-m', 'Base revision')
+  const base = git('rev-parse', 'HEAD')
+  git('checkout', '-q', '-b', 'contract-change')
+  apply(repo, change)
+  apply(repo, options.head)
+  git('add', '-A')
+  git('commit', '-q', '-m', 'Change the contract')
+  const head = git('rev-parse', 'HEAD')
+  for (const [path, text] of Object.entries(options.untracked ?? {})) apply(repo, { [path]: text })
+
+  const runner = join(root, 'runner')
+  mkdirSync(runner)
+  const repository = { full_name: 'acme/contracts' }
+  const eventPath = join(runner, 'event.json')
+  writeFileSync(
+    eventPath,
+    JSON.stringify({
+      action: 'synchronize',
+      number: 140,
+      pull_request: {
+        number: 140,
+        title: 'Change the contract',
+        body: '',
+        labels: [],
+        base: { sha: base, ref: 'main', repo: repository },
+        head: { sha: head, ref: 'contract-change', repo: repository }
+      },
+      repository
+    })
+  )
+  const outputFile = join(runner, 'output.txt')
+  const summaryFile = join(runner, 'summary.md')
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+  const inputs: Record<string, string> = {
+    ...actionDefaults(),
+    validators: options.validators ?? defaultValidators,
+    mode: 'report',
+    ...options.inputs
+  }
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: repo,
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: 'acme/contracts',
+    GITHUB_REF_NAME: '140/merge',
+    GITHUB_SHA: head,
+    GITHUB_RUN_ID: '4242',
+    GITHUB_SERVER_URL: 'https://github.com',
+    // Nothing here may reach the network: an API call would fail at once on this closed port.
+    GITHUB_API_URL: 'http://127.0.0.1:9',
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: runner,
+    ...Object.fromEntries(
+      Object.entries(inputs).map(([input, value]) => [`INPUT_${input.toUpperCase()}`, value])
+    )
+  }
+  return { repo, runner, env, outputFile, summaryFile }
+}
+
+const fieldLine = (tag: string, message: string): string =>
+  `node -e "console.log('[${tag}] ERROR: ${message}'); process.exit(1)"`
+
+/** examples/repo, with the schema-drift-high scenario's contract change as the pull request. */
+export const exampleLayout: Layout = {
+  name: 'the example layout (tests/contracts/fixtures/)',
+  contract: 'docs/contracts/billing-ingest-contract.md',
+  validators: readFileSync(join(EXAMPLES, 'validators.txt'), 'utf8'),
+  inline: fieldLine(
+    'contract-check',
+    'docs/contracts/billing-ingest-contract.md requires currency; no fixture has it'
+  ),
+  prepare: (options = {}) =>
+    checkout(
+      'example',
+      repo => cpSync(join(EXAMPLES, 'repo'), repo, { recursive: true }),
+      {
+        'docs/contracts/billing-ingest-contract.md': readFileSync(
+          join(
+            EXAMPLES,
+            'scenarios/schema-drift-high/changes/docs/contracts/billing-ingest-contract.md'
+          ),
+          'utf8'
+        )
+      },
+      exampleLayout.validators,
+      options
+    )
+}
+
+const CHECK_SCRIPT = `#!/usr/bin/env bash
+# Every field the OpenAPI contract requires must be in the expected response fixture.
+for field in $(sed -n 's/^ *required: \\[\\(.*\\)\\]/\\1/p' api/openapi.yaml | tr -d ' ' | tr ',' ' '); do
+  if ! grep -q "\\"$field\\"" test/fixtures/billing/1.0/response.expected.json; then
+    echo "[contract-check] ERROR: api/openapi.yaml requires '$field'; test/fixtures/billing/1.0/response.expected.json lacks it"
+    exit 1
+  fi
+done
+echo "[contract-check] OK: the fixtures cover api/openapi.yaml"
+`
+
+const openapi = (required: string): string => `openapi: 3.1.0
+info: { title: Billing, version: 1.0.0 }
+paths:
+  /ingest:
+    post:
+      responses:
+        '200':
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [${required}]
+`
+
+const PLAIN_FILES: Record<string, string> = {
+  'api/openapi.yaml': openapi('provider, amount'),
+  'test/fixtures/billing/1.0/response.expected.json': '{ "provider": "aws", "amount": 12 }\n',
+  'test/fixtures/billing/1.0/notes.md': '# billing 1.0\n',
+  'src/billing.ts': 'export const ingest = (): object => ({ provider: "aws", amount: 12 })\n',
+  'scripts/check-contract.sh': CHECK_SCRIPT,
+  'README.md': '# billing\n',
+  CODEOWNERS: [
+    '* @acme/qa',
+    'api/ @acme/api-team',
+    'src/ @acme/api-team',
+    'test/fixtures/ @acme/fixture-team',
+    'scripts/ @acme/tooling',
+    ''
+  ].join('\n'),
+  '.github/contract-drift-triage.yml': [
+    'paths:',
+    '  contract: [api/**]',
+    '  fixture: [test/fixtures/**]',
+    '  implementation: [src/**]',
+    'owners:',
+    '  contract: codeowners',
+    '  qa: codeowners',
+    ''
+  ].join('\n')
+}
+
+/** A plain repository: `api/openapi.yaml`, `test/fixtures/`, `src/`, a root CODEOWNERS. */
+export const plainLayout: Layout = {
+  name: 'a plain layout (api/, test/fixtures/, src/)',
+  contract: 'api/openapi.yaml',
+  validators: 'bash scripts/check-contract.sh',
+  inline: fieldLine('contract-check', 'api/openapi.yaml requires currency; no fixture has it'),
+  prepare: (options = {}) =>
+    checkout(
+      'plain',
+      repo => apply(repo, PLAIN_FILES),
+      { 'api/openapi.yaml': openapi('provider, amount, currency') },
+      plainLayout.validators,
+      options
+    )
+}
+
+export const LAYOUTS = [exampleLayout, plainLayout]
