@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 import {
   DEFAULT_VALIDATORS,
   parseInputs,
+  validatorCommands,
   workingDirectoryIn,
   type InputName
 } from '../src/inputs.js'
@@ -41,6 +43,49 @@ describe('parseInputs', () => {
         '\n# the playbook checks\npython3 scripts/a.py\r\n\n   \n  python3 scripts/b.py --strict  \n  # python3 scripts/c.py\n'
     })
     expect(inputs.validators).toEqual(['python3 scripts/a.py', 'python3 scripts/b.py --strict'])
+  })
+
+  it.each([
+    [
+      'an indented continuation',
+      'python3 scripts/a.py \\\n    --strict',
+      ['python3 scripts/a.py --strict']
+    ],
+    [
+      'CRLF line ends',
+      'buf breaking \\\r\n  --against main\r\nnpx jest',
+      ['buf breaking --against main', 'npx jest']
+    ],
+    ['several continuations', 'a \\\n b \\\n c\nd', ['a b c', 'd']],
+    ['a backslash inside a word joins the word', 'echo foo\\\nbar', ['echo foobar']],
+    ['an escaped backslash ends the line', 'echo a \\\\\necho b', ['echo a \\\\', 'echo b']],
+    ['a continuation into a blank line ends there', 'echo a \\\n\necho b', ['echo a', 'echo b']],
+    ['a trailing backslash on the last line', 'echo a \\', ['echo a']],
+    ['a comment line after a continuation belongs to the command', 'echo a \\\n# b', ['echo a # b']]
+  ])(
+    'continues a validator line ending in \\, as a run: block does: %s',
+    (_case, input, commands) => {
+      expect(validatorCommands(input)).toEqual(commands)
+    }
+  )
+
+  it('reads any command split over continued lines as the command on one line', () => {
+    const token = fc.stringMatching(/^[A-Za-z0-9_./=-]{1,12}$/)
+    fc.assert(
+      fc.property(
+        fc.array(token, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.boolean(), { maxLength: 8 }),
+        fc.constantFrom('\n', '\r\n'),
+        (tokens, breaks, eol) => {
+          const text = tokens
+            .map((word, i) =>
+              i > 0 && breaks[i] ? ` \\${eol}    ${word}` : i > 0 ? ` ${word}` : word
+            )
+            .join('')
+          expect(validatorCommands(text)).toEqual([tokens.join(' ')])
+        }
+      )
+    )
   })
 
   it('runs no validator when the input is set to blank (a reports-only run)', () => {

@@ -54,19 +54,49 @@ describe('JSON findings', () => {
     expect(run).toMatchObject({ outcome: 'passed', okLines: ['JSON findings: none reported'] })
   })
 
-  it('a broken line becomes a note and the next line still counts', () => {
+  it('a broken line makes the output unreadable, a validator error, and the next line still counts', () => {
     const run = read('{"message":"first"}\n{"message": "cut\n{"message":"third"}\n{"message": 1}\n')
     expect(run.findings.map(f => f.message)).toEqual(['first', 'third'])
     expect(run.notes).toEqual([
-      'line 2: not valid JSON (unterminated string)',
+      'JSON not valid at line 2: unterminated string',
       'line 4: not a finding, message: Invalid input: expected string, received number'
     ])
+    expect(run).toMatchObject({
+      outcome: 'unreadable',
+      crash: 'JSON not valid at line 2: unterminated string'
+    })
   })
 
-  it('a truncated document keeps what it read and says it was cut', () => {
+  it('a truncated document is unreadable, keeps what it read and says it was cut', () => {
     const run = read('{"findings":[{"message":"a"},{"message":"b"')
     expect(run.findings.map(f => f.message)).toEqual(['a'])
-    expect(run.notes).toEqual(['line 1: the JSON ends inside an object (truncated?)'])
+    expect(run.notes).toEqual([
+      'JSON ends early: line 1 is inside an unfinished object (truncated?)'
+    ])
+    expect(run.outcome).toBe('unreadable')
+  })
+
+  it.each([
+    [
+      'cut off',
+      '{\n  "version": "2.1.0",\n  "runs": [',
+      'JSON ends early: the document is cut off (truncated?)'
+    ],
+    [
+      'an array cut off',
+      '[{"ruleId": "x"',
+      'JSON ends early: the document is cut off (truncated?)'
+    ],
+    ['broken inside', '{\n  "a": 1,\n  "b" 2\n}\n', /^JSON not valid at line 3: /]
+  ])('a JSON document of another shape that is %s is unreadable', (_case, output, crash) => {
+    const run = read(output, 0)
+    expect(run.outcome).toBe('unreadable')
+    expect(run.crash).toMatch(crash)
+    expect(run.findings).toEqual([])
+  })
+
+  it('a whole JSON document of another shape is text for the line rules, as before', () => {
+    expect(read('{\n  "a": 1\n}\n', 0).outcome).toBe('passed')
   })
 
   it('text that merely starts with { is read as text, not as findings', () => {

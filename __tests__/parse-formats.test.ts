@@ -12,7 +12,7 @@ import {
   type OutputFormat,
   type ParseOptions
 } from '../src/parse/index.js'
-import { sniffFormat } from '../src/parse/sniff.js'
+import { sniffDocument, sniffFormat } from '../src/parse/sniff.js'
 import type { ValidatorRun } from '../src/types.js'
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'parse')
@@ -48,13 +48,72 @@ describe('format sniffing', () => {
   it('waits for more bytes only while they could change the answer', () => {
     expect(sniffFormat(bytes('  <?x'), false)).toBeUndefined()
     expect(sniffFormat(bytes('<testsuite'), false)).toBe('junit')
-    expect(sniffFormat(bytes('<html>'), false)).toBe('lines')
+    expect(sniffFormat(bytes('<html>'), true)).toBe('lines')
     expect(sniffFormat(bytes('{"message": "a"'), false)).toBeUndefined()
     expect(sniffFormat(bytes('{"message": "a"}\n'), false)).toBe('json')
-    expect(sniffFormat(bytes('{"level": "info"}\n'), false)).toBe('lines')
+    expect(sniffFormat(bytes('{"level": "info"}\n'), true)).toBe('lines')
     expect(sniffFormat(bytes('{\n  "version": 1,\n  "findings": ['), true)).toBe('json')
-    expect(sniffFormat(bytes('[fixture-coverage] ERROR'), false)).toBe('lines')
+    expect(sniffFormat(bytes('[fixture-coverage] ERROR'), true)).toBe('lines')
     expect(sniffFormat(bytes(''), true)).toBe('lines')
+    // Text so far: a document may still start on a later line (SPEC §2).
+    expect(sniffFormat(bytes('<html>\n'), false)).toBeUndefined()
+    expect(sniffFormat(bytes('[fixture-coverage] ERROR\n'), false)).toBeUndefined()
+  })
+
+  it.each([
+    [
+      'a banner',
+      '> contracts@1.0.0 test\n> vitest run\n\n<?xml version="1.0"?>\n<testsuites/>\n',
+      'junit',
+      36
+    ],
+    ['a warning', '(node:1) ExperimentalWarning: x\n<testsuites>\n</testsuites>\n', 'junit', 32],
+    ['a findings document', 'checking 1 pack\n{\n  "findings": []\n}\n', 'json', 16],
+    ['JSON Lines findings at the start', '{"message": "a"}\ntext\n', 'json', 0],
+    ['a comment after text is text', 'see\n<!-- not a report -->\n', 'lines', 0],
+    ['a JSON log line after text is text', 'start\n{"message": "a log line"}\n', 'lines', 0],
+    ['text only', 'a\nb\n', 'lines', 0]
+  ])('finds the document after %s', (_case, output, format, at) => {
+    expect(sniffDocument(bytes(output), true)).toEqual({ format, at })
+  })
+
+  it('judges the same output the same however it is chunked', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.constantFrom(
+            '> npm test\n',
+            'warn: x\n',
+            '\n',
+            '{"level":1}\n',
+            '<?xml version="1.0"?>\n',
+            '<testsuites>',
+            '{"findings": [',
+            '[t] ERROR: x\n',
+            '<!-- c -->\n'
+          ),
+          { maxLength: 8 }
+        ),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }),
+        (parts, cuts) => {
+          const all = bytes(parts.join(''))
+          const whole = sniffDocument(all, true)
+          let from = 0
+          let end = 0
+          for (const cut of cuts) {
+            end = Math.min(all.length, end + cut)
+            const found = sniffDocument(all.subarray(0, end), false, from)
+            if ('format' in found) {
+              // An early answer must be the final one.
+              expect(found).toEqual(whole)
+              return
+            }
+            from = found.from
+          }
+          expect(sniffDocument(all, true, from)).toEqual(whole)
+        }
+      )
+    )
   })
 })
 

@@ -59,7 +59,7 @@ describe('readReport', () => {
   it.each([
     ['logs/crash.txt', 'crashed', 0],
     ['logs/sentence.txt', 'failed', 1],
-    ['logs/empty.txt', 'missing', 0],
+    ['logs/empty.txt', 'passed', 0],
     ['logs/green.txt', 'passed', 0],
     ['logs/red.txt', 'failed', 1]
   ])('judges %s as %s', async (path, outcome, findings) => {
@@ -78,11 +78,20 @@ describe('readReport: structured reports', () => {
     expect(run.findings[0]?.runtime).toBe(true)
   })
 
-  it('judges a green JUnit report as passed and a truncated one as failed, with a note', async () => {
+  it('judges a green JUnit report as passed and a truncated one as unreadable, saying why', async () => {
     expect((await readReport('reports/green.xml', root, parse)).outcome).toBe('passed')
     const cut = await readReport('reports/cut.xml', root, parse)
-    expect(cut.outcome).toBe('failed')
-    expect(cut.findings[0]?.message).toMatch(/truncated/)
+    expect(cut).toMatchObject({ outcome: 'unreadable', findings: [] })
+    expect(cut.crash).toMatch(/the file ends before the XML is complete \(truncated\?\)/)
+  })
+
+  it('an empty report declared structured in formats is unreadable; an empty text report passes', async () => {
+    write(root, 'reports/empty.xml', '')
+    const forced = parseOptions({ ...defaultConfig(), formats: { 'reports/*.xml': 'junit' } }, root)
+    const declared = await readReport('reports/empty.xml', root, forced)
+    expect(declared).toMatchObject({ outcome: 'unreadable', findings: [] })
+    expect(declared.notes).toEqual(['the report is empty, but formats declares it junit'])
+    expect((await readReport('reports/empty.xml', root, parse)).outcome).toBe('passed')
   })
 
   it('takes a format from the config by report glob', async () => {

@@ -68,6 +68,30 @@ describe('runValidator', () => {
     expect(run.exitCode).toBe(2)
   })
 
+  it.each([
+    ['a syntax error in the command', 'echo "[d] OK: fine"; if then (', 'broken', /syntax error/],
+    ['an unterminated quote', 'echo "unterminated', 'broken', /unexpected EOF/],
+    ['a command that starts with -', '--strict', 'missing', /--strict: command not found/]
+  ])(
+    'calls %s a broken command the shell names, not drift',
+    async (_case, command, outcome, crash) => {
+      const run = await runValidator(command, options())
+      expect(run).toMatchObject({ outcome, findings: [] })
+      expect(run.crash).toMatch(crash)
+    }
+  )
+
+  it('reads stderr apart from stdout: a warning before JUnit leaves the document whole', async () => {
+    const run = await runValidator(
+      `echo "(node:1) ExperimentalWarning: x" >&2; sleep 0.1; printf '<testsuites><testsuite name="s"><testcase name="t"><failure message="boom"/></testcase></testsuite></testsuites>\n'; exit 1`,
+      options()
+    )
+    expect(run).toMatchObject({ outcome: 'failed', format: 'junit', findingCount: 1 })
+    expect(run.findings[0]?.message).toBe('t: boom')
+    // The log excerpt keeps both streams, in the order they arrived.
+    expect(run.excerpt.split('\n')[0]).toBe('(node:1) ExperimentalWarning: x')
+  })
+
   it('keeps the token and the runner command files away from the validator', async () => {
     const env = {
       ...process.env,

@@ -15,7 +15,13 @@ import { code, inlineText } from './markdown.js'
 import { classify, normalisePath } from './paths.js'
 import { findReports } from './pipeline.js'
 import type { Redactor } from './redact.js'
-import type { ChangeContext, ChangedFile, Finding, ValidatorRun } from './types.js'
+import {
+  OUTCOMES,
+  type ChangeContext,
+  type ChangedFile,
+  type Finding,
+  type ValidatorRun
+} from './types.js'
 
 export const BUNDLE_SCHEMA = 'contract-drift-triage/bundle'
 export const BUNDLE_VERSION = 1
@@ -169,7 +175,7 @@ function buildBundleSchema() {
 
   const runSchema = z.object({
     command: z.string().check(z.minLength(1), z.maxLength(L.command)),
-    outcome: z.enum(['passed', 'failed', 'crashed', 'missing', 'timed-out']),
+    outcome: z.enum(OUTCOMES),
     exitCode: z.nullable(z.number().check(z.int(), z.gte(-(2 ** 31)), z.lte(2 ** 32))),
     durationMs: z.number().check(z.nonnegative(), z.lte(1e10)),
     findings: z.array(findingSchema).check(z.maxLength(L.findingsPerRun)),

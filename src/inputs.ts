@@ -58,6 +58,35 @@ const lines = (value: string): string[] =>
     .filter(line => line !== '' && !line.startsWith('#'))
 
 /**
+ * The `validators` input: one command a line, where a line ending in `\` continues on the next,
+ * as in a workflow `run:` block. The join keeps one space where either side had blanks, so an
+ * indented continuation does not widen the command that names the validator in the record.
+ */
+export function validatorCommands(value: string): string[] {
+  const commands: string[] = []
+  let pending: string | undefined
+  for (const raw of value.split(/\r?\n/)) {
+    const line = pending === undefined ? raw.trim() : raw.trimEnd()
+    if (pending === undefined && (line === '' || line.startsWith('#'))) continue
+    let joined = line
+    if (pending !== undefined) {
+      joined =
+        /\s$/.test(pending) || /^\s/.test(line)
+          ? `${pending.trimEnd()} ${line.trimStart()}`
+          : pending + line
+    }
+    // An odd number of trailing backslashes: the last one escapes the line break.
+    if (/(?:^|[^\\])(?:\\\\)*\\$/.test(joined)) pending = joined.slice(0, -1)
+    else {
+      pending = undefined
+      if (joined.trim() !== '') commands.push(joined.trim())
+    }
+  }
+  if (pending !== undefined && pending.trim() !== '') commands.push(pending.trim())
+  return commands
+}
+
+/**
  * Validates raw inputs (as `core.getInput` returns them, '' when unset) into typed settings.
  * Every invalid input is reported at once, one line each.
  */
@@ -91,7 +120,7 @@ export function parseInputs(read: (name: InputName) => string): Inputs {
     )
 
   const inputs: Inputs = {
-    validators: lines(read('validators')),
+    validators: validatorCommands(read('validators')),
     reports: lines(read('reports')),
     config: text('config'),
     'github-token': read('github-token'),

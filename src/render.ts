@@ -21,8 +21,10 @@ const OUTCOME_WORDS: Record<ValidatorRun['outcome'], string> = {
   passed: 'passed',
   failed: 'failed',
   crashed: 'crashed',
-  missing: 'missing (command not found)',
-  'timed-out': 'timed out'
+  missing: 'missing (command or script not found, or not executable)',
+  broken: 'broken (the shell or interpreter could not start it)',
+  'timed-out': 'timed out',
+  unreadable: 'unreadable (a structured document that cannot be parsed)'
 }
 
 /** How much of the findings and logs a rendering shows; the record JSON always holds everything kept. */
@@ -279,7 +281,7 @@ export function renderSummary(record: IncidentRecord, limits: RenderLimits = FUL
   return [
     `## 🔴 Contract drift: ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}) — ${scopeMarkdown(record.scope)}`,
     '| | |\n|---|---|\n' + rows.map(([k, v]) => `| **${k}** | ${v} |`).join('\n'),
-    `**Why:** ${c ? c.reason : 'A validator crashed, was missing or timed out, and no finding was reported to classify.'}`,
+    `**Why:** ${c ? c.reason : 'A validator crashed, was missing or broken, timed out, or wrote output that could not be read, and no finding was reported to classify.'}`,
     renderRecord(record, limits)
   ].join('\n\n')
 }

@@ -7,7 +7,7 @@ import type { Redactor } from './redact.js'
 import { plainText } from './markdown.js'
 import { BUCKET_NAMES, LEVEL_NAMES, renderRecord, renderSummary, renderWithin } from './render.js'
 import { renderRemediation, type RemediationCheck } from './remediation.js'
-import type { Finding, IncidentRecord, Result } from './types.js'
+import { isValidatorError, type Finding, type IncidentRecord, type Result } from './types.js'
 
 /** GitHub shows at most 10 error annotations per step; the rest would be dropped silently. */
 export const MAX_ANNOTATIONS = 10
@@ -96,13 +96,18 @@ export function buildAnnotations(
     })
     .sort((a, b) => b.score - a.score)
   const errors: Annotation[] = record.runs
-    .filter(
-      run => run.outcome === 'crashed' || run.outcome === 'missing' || run.outcome === 'timed-out'
+    .filter(run => isValidatorError(run.outcome))
+    .map(run =>
+      run.outcome === 'unreadable'
+        ? {
+            title: 'Contract drift gate: output unreadable',
+            message: `${run.command}: ${run.crash ?? run.outcome}. The gate cannot see what this output holds; the QA owner is routed.`
+          }
+        : {
+            title: `Contract drift gate: validator ${run.outcome}`,
+            message: `${run.command}: ${run.crash ?? run.outcome}. The gate cannot see while this validator does not run; the QA owner is routed.`
+          }
     )
-    .map(run => ({
-      title: `Contract drift gate: validator ${run.outcome}`,
-      message: `${run.command}: ${run.crash ?? run.outcome}. The gate cannot see while this validator does not run; the QA owner is routed.`
-    }))
   const findings: Annotation[] = scored.map(({ finding, file }) => ({
     title: `Contract drift: ${verdict}`,
     message: `${finding.tag ? `[${finding.tag}] ` : ''}${finding.message}${action}`.slice(

@@ -52,7 +52,8 @@ export function runValidator(command: string, options: RunOptions): Promise<Vali
     let timedOut = false
     let settled = false
     let exit: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null }
-    const child = spawn(findShell(options.env), ['-c', command], {
+    // `--`: a command that starts with `-` is a command, never the shell's own options.
+    const child = spawn(findShell(options.env), ['-c', '--', command], {
       cwd: options.cwd,
       env: validatorEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,12 +72,16 @@ export function runValidator(command: string, options: RunOptions): Promise<Vali
       stopGroup('SIGTERM')
       setTimeout(() => stopGroup('SIGKILL'), KILL_GRACE_MS).unref()
     }, options.timeoutSeconds * 1000)
-    const onData = (chunk: Buffer): void => {
+    // Two streams, read apart: a warning on stderr must not break a document on stdout. The
+    // echo to the log stays interleaved, as the runner would show it.
+    child.stdout.on('data', (chunk: Buffer) => {
       collector.write(chunk)
       options.echo?.(chunk)
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      collector.writeStderr(chunk)
+      options.echo?.(chunk)
+    })
     const finish = (): void => {
       if (settled) return
       settled = true
@@ -87,7 +92,7 @@ export function runValidator(command: string, options: RunOptions): Promise<Vali
         .then(resolve)
     }
     child.on('error', error => {
-      collector.write(Buffer.from(`${error.message}\n`))
+      collector.writeStderr(Buffer.from(`${error.message}\n`))
       exit = { code: 127, signal: null }
       finish()
     })

@@ -6,13 +6,14 @@ import type { Config } from './config.js'
 import { normalisePath } from './paths.js'
 import { allOwners, route } from './route.js'
 import { gradeSeverity } from './severity.js'
-import type {
-  Bucket,
-  ChangeContext,
-  Classification,
-  IncidentRecord,
-  Result,
-  ValidatorRun
+import {
+  isValidatorError,
+  type Bucket,
+  type ChangeContext,
+  type Classification,
+  type IncidentRecord,
+  type Result,
+  type ValidatorRun
 } from './types.js'
 
 export interface TriageInput {
@@ -37,15 +38,13 @@ export interface TriageInput {
   bucketOverride?: { bucket: Bucket; by: string }
 }
 
-const VALIDATOR_ERRORS = new Set(['crashed', 'missing', 'timed-out'])
-
 /** `DRIFT-<YYYYMMDD>-<6 hex>` (SPEC §3). */
 export function newIncidentId(at: Date): string {
   return `DRIFT-${at.toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`
 }
 
 export function overallResult(runs: readonly ValidatorRun[]): Result {
-  if (runs.some(run => VALIDATOR_ERRORS.has(run.outcome))) return 'error'
+  if (runs.some(run => isValidatorError(run.outcome))) return 'error'
   if (runs.some(run => run.outcome === 'failed')) return 'drift'
   return 'pass'
 }

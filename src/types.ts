@@ -21,10 +21,29 @@ export interface Finding {
 }
 
 /**
- * How a validator ended. `crashed`, `missing` and `timed-out` are validator errors:
- * the gate could not see, as opposed to `failed`, where it saw drift.
+ * How a validator ended. Every outcome but `passed` and `failed` is a validator error: the gate
+ * could not see, as opposed to `failed`, where it saw drift. `broken`: the shell or interpreter
+ * could not start the validator (a syntax error in the command, the script failing to compile
+ * or import); `unreadable`: its output or report starts as a structured document that cannot
+ * be parsed (SPEC §2).
  */
-export type Outcome = 'passed' | 'failed' | 'crashed' | 'missing' | 'timed-out'
+export type Outcome =
+  'passed' | 'failed' | 'crashed' | 'missing' | 'broken' | 'timed-out' | 'unreadable'
+
+/** Every outcome, for schemas that validate a stored run. */
+export const OUTCOMES = [
+  'passed',
+  'failed',
+  'crashed',
+  'missing',
+  'broken',
+  'timed-out',
+  'unreadable'
+] as const satisfies readonly Outcome[]
+
+/** Whether a run is a validator error (the gate could not see) rather than a verdict. */
+export const isValidatorError = (outcome: Outcome): boolean =>
+  outcome !== 'passed' && outcome !== 'failed'
 
 export interface ValidatorRun {
   command: string
@@ -40,7 +59,10 @@ export interface ValidatorRun {
   /** Head and tail of the output, already stripped of control characters. */
   excerpt: string
   outputBytes: number
-  /** The exception line of a Python traceback, when the validator crashed. */
+  /**
+   * Why it is a validator error: the exception line of a Python traceback, the signal, the
+   * shell's or interpreter's complaint, or what is wrong with an unreadable report.
+   */
   crash?: string
   /** How the output was read: `lines`, `field`, `workflow-commands`, `matchers`, `junit`, `json`. */
   format?: string

@@ -5,7 +5,8 @@ import { junitParser } from './junit.js'
 import { ByteLines, decodeLine } from './lines.js'
 import { matcherParser, type ProblemMatchers } from './matchers.js'
 import { pathResolver, type PathResolver } from './resolve.js'
-import { SNIFF_LIMIT, sniffFormat } from './sniff.js'
+import { SNIFF_LIMIT, sniffDocument, startsAsJson } from './sniff.js'
+import { PYTHON_IMPORT_FAILURE, STARTUP_TAIL_LINES, startupFailure } from './startup.js'
 import { findTargets, type TargetContext } from './targets.js'
 import type { LineParser, OutputFormat, ParserEvents, RawFinding, StreamParser } from './types.js'
 import { workflowCommandParser } from './workflow.js'
@@ -36,22 +37,31 @@ export interface ParseOptions extends TargetContext {
 }
 
 type Mode = Exclude<OutputFormat, 'auto'>
+type TextMode = Exclude<Mode, 'junit' | 'json'>
 
 const TRACEBACK = 'Traceback (most recent call last):'
-const PYTHON_MISSING_SCRIPT = /can't open file .*\[Errno 2\] No such file or directory/
+const TRACEBACK_FRAME = /^ {2}File ".*", line \d+, in (.+)$/
 const FALLBACK_LINES = 5
 const MAX_NOTES = 20
 // Output that arrives while the XML parser loads waits in memory; a few milliseconds' worth.
 const MAX_PENDING_XML = 64 * 1024 * 1024
+// A text output that starts like JSON is parsed whole to tell a cut-off document (SPEC §2).
+const MAX_WHOLE_JSON = 64 * 1024 * 1024
+// The start-up shapes look at the start of a line only.
+const TAIL_LINE_BYTES = 1024
 // 128 + n for the signals that end a process abnormally, as a shell reports them.
 const FATAL_EXIT_CODES: Record<number, string> = {
+  129: 'SIGHUP',
+  130: 'SIGINT',
+  131: 'SIGQUIT',
   132: 'SIGILL',
   133: 'SIGTRAP',
   134: 'SIGABRT',
   135: 'SIGBUS',
   136: 'SIGFPE',
   137: 'SIGKILL',
-  139: 'SIGSEGV'
+  139: 'SIGSEGV',
+  143: 'SIGTERM'
 }
 
 /** A line's bytes held for the excerpt's tail or the fallback, a view until adopted. */
@@ -71,25 +81,98 @@ function visible(buf: Buffer, start: number, end: number): boolean {
   return false
 }
 
+const isTextMode = (mode: OutputFormat | undefined): mode is TextMode =>
+  mode !== undefined && mode !== 'auto' && mode !== 'junit' && mode !== 'json'
+
 /**
- * Reads one validator's output as it streams and turns it into findings, a crash verdict and a
- * bounded excerpt: memory stays bounded by the findings kept, whatever the size of the log.
- * The format is decided from the first bytes (or given); text is scanned as bytes and only the
- * lines a parser could want are decoded.
+ * The line rules of one text stream: the parsers its format names, and the state of a Python
+ * traceback in it. stdout and stderr each have their own, so neither breaks the other's lines.
+ */
+class LineRules {
+  private readonly parsers: LineParser[] = []
+  private field: LineParser | undefined
+  private alwaysGreedy = false
+  traceback = false
+  /** Every frame of the last traceback ran at module level: it failed while importing. */
+  importOnly = true
+  exception: string | undefined
+
+  constructor(
+    mode: TextMode | 'json',
+    emit: (raw: RawFinding) => void,
+    events: ParserEvents,
+    matchers?: ProblemMatchers
+  ) {
+    if (mode === 'lines' || mode === 'field') {
+      this.field = fieldParser(emit, events.ok)
+      this.parsers.push(this.field)
+    }
+    if (mode === 'lines' || mode === 'workflow-commands')
+      this.parsers.push(workflowCommandParser(emit))
+    if ((mode === 'lines' || mode === 'matchers') && matchers) {
+      this.parsers.push(matcherParser(matchers, emit))
+      this.alwaysGreedy = true
+    }
+  }
+
+  line(text: string): void {
+    for (const parser of this.parsers) if (parser.line(text)) break
+    if (text.startsWith(TRACEBACK)) {
+      this.traceback = true
+      this.importOnly = true
+    } else if (this.traceback) {
+      const frame = TRACEBACK_FRAME.exec(text)
+      if (frame) {
+        if (frame[1] !== '<module>') this.importOnly = false
+      } else if (text !== '' && !/^\s/.test(text)) this.exception = text.slice(0, 500)
+    }
+  }
+
+  /** Only lines a parser could want are decoded: the rest of a huge log is counted, not read. */
+  wanted(buf: Buffer, start: number, end: number): boolean {
+    if (this.alwaysGreedy || this.traceback || this.field?.greedy?.()) return true
+    let i = start
+    while (i < end && ((buf[i] as number) <= 0x20 || buf[i] === 0x7f)) i++
+    if (i === end) return false
+    const byte = buf[i] as number
+    // `[tag]`, an escape sequence, `::command`, `Traceback`, or text that is not ASCII.
+    return (
+      byte === 0x5b ||
+      byte === 0x1b ||
+      byte === 0x3a ||
+      byte >= 0x80 ||
+      (byte === 0x54 && buf[i + 1] === 0x72)
+    )
+  }
+
+  end(): void {
+    for (const parser of this.parsers) parser.end()
+  }
+}
+
+/**
+ * Reads one validator's output as it streams and turns it into findings, a verdict on how it
+ * ended and a bounded excerpt: memory stays bounded by the findings kept, whatever the size of
+ * the log. stdout (or a report file) is sniffed for a structured document, wherever it starts;
+ * stderr is always text for the line rules. Text is scanned as bytes and only the lines a
+ * parser could want are decoded.
  */
 export class OutputCollector {
   private mode: Mode | undefined
+  private readonly declared: boolean
   private sniffed: Buffer | undefined
   private sniffedLength = 0
+  private sniffFrom = 0
   private readonly lines: ByteLines
-  private lineParsers: LineParser[] = []
-  private field: LineParser | undefined
-  private alwaysGreedy = false
-  private textMode = false
-  private crashWatch = false
+  private readonly errLines: ByteLines
+  /** stdout's line rules while it is text (or JSON, for a traceback); none for JUnit. */
+  private out: LineRules | undefined
+  private readonly err: LineRules
   private stream: StreamParser | undefined
   private pendingXml: Buffer[] | undefined
   private pendingXmlBytes = 0
+  private wholeJson: Buffer[] | undefined
+  private wholeJsonBytes = 0
   private loading: Promise<void> | undefined
   private closed = false
   private resolverCache: PathResolver | undefined
@@ -99,14 +182,16 @@ export class OutputCollector {
   private readonly okLines: string[] = []
   private readonly notes: string[] = []
   private noteCount = 0
+  private unreadable: string | undefined
   private readonly head: string[] = []
   private headChars = 0
   private tail: HeldLine[] = []
   private tailChars = 0
   private omittedLines = 0
-  private lastLines: HeldLine[] = []
+  /** The last visible lines of each text stream: start-up shapes, and the fallback's quote. */
+  private outTail: HeldLine[] = []
+  private errTail: HeldLine[] = []
   private bytes = 0
-  private traceback = false
   private crashReason: string | undefined
 
   constructor(
@@ -116,18 +201,33 @@ export class OutputCollector {
     this.events = {
       finding: raw => this.add(raw),
       note: text => this.note(text),
+      unreadable: text => {
+        this.note(text)
+        this.unreadable ??= text.slice(0, 500)
+      },
       ok: line => this.okLines.length < 20 && this.okLines.push(line)
     }
     this.lines = new ByteLines((buf, start, end, owned) => this.line(buf, start, end, owned))
+    this.errLines = new ByteLines((buf, start, end, owned) => this.errLine(buf, start, end, owned))
     const format = options.format ?? options.formats?.[source] ?? 'auto'
+    this.declared = format !== 'auto'
+    this.err = this.rules(isTextMode(format) ? format : 'lines')
     if (format !== 'auto') this.begin(format)
   }
 
+  /** stdout, or the content of a report file. */
   write(chunk: Uint8Array): void {
     this.bytes += chunk.length
     if (this.mode !== undefined) return this.feed(chunk)
     this.hold(chunk)
     this.decide(false)
+  }
+
+  /** stderr: text for the line rules, never part of a document on stdout. */
+  writeStderr(chunk: Uint8Array): void {
+    this.bytes += chunk.length
+    this.errLines.push(chunk)
+    this.adopt()
   }
 
   /** Resolves once no parser is loading; the stream may then be finished synchronously. */
@@ -160,10 +260,7 @@ export class OutputCollector {
   finish(exitCode: number | null, durationMs: number, signal?: string): ValidatorRun {
     this.close()
     const killedBy = signal ?? (exitCode !== null ? FATAL_EXIT_CODES[exitCode] : undefined)
-    if (killedBy && !this.crashReason) {
-      this.crashReason = `killed by ${killedBy}${exitCode !== null ? ` (exit ${exitCode})` : ''}`
-    }
-    const outcome = this.outcome(exitCode, killedBy !== undefined)
+    const outcome = this.outcome(exitCode, killedBy)
     if (outcome === 'failed' && this.findingCount === 0) this.addFallback(exitCode)
     return {
       command: this.source,
@@ -184,18 +281,27 @@ export class OutputCollector {
   /**
    * Closes the stream and says the exit code a captured report implies: red when it holds
    * findings, a traceback, unreadable structure or unrecognised text; green when it holds only
-   * OK lines or a clean JUnit/JSON report; missing when it is empty.
+   * OK lines, a clean JUnit/JSON report, or nothing (many tools print nothing on success).
+   * An empty report declared structured in `formats` is unreadable.
    */
   reportExitCode(): number {
     this.close()
-    if (this.bytes === 0) return 127
-    if (this.findingCount > 0 || this.traceback) return 1
+    if (this.bytes === 0) {
+      if (this.declared && this.structured())
+        this.events.unreadable(`the report is empty, but formats declares it ${this.mode}`)
+      return 0
+    }
+    if (this.findingCount > 0 || this.out?.traceback) return 1
     if (this.structured()) return this.noteCount > 0 || this.okLines.length === 0 ? 1 : 0
     return this.okLines.length === 0 ? 1 : 0
   }
 
   private structured(): boolean {
     return this.mode === 'junit' || this.mode === 'json'
+  }
+
+  private rules(mode: TextMode | 'json'): LineRules {
+    return new LineRules(mode, raw => this.add(raw), this.events, this.options.problemMatchers)
   }
 
   private hold(chunk: Uint8Array): void {
@@ -213,34 +319,31 @@ export class OutputCollector {
 
   private decide(final: boolean): void {
     const held = (this.sniffed ?? Buffer.alloc(0)).subarray(0, this.sniffedLength)
-    const format = sniffFormat(held.subarray(0, SNIFF_LIMIT), final)
-    if (!format) return
+    const found = sniffDocument(held.subarray(0, SNIFF_LIMIT), final, this.sniffFrom)
+    if ('from' in found) {
+      this.sniffFrom = found.from
+      return
+    }
     this.sniffed = undefined
     this.sniffedLength = 0
-    this.begin(format)
-    if (held.length > 0) this.feed(held)
+    if (found.at > 0) {
+      // A banner or a warning before the document: text for the line rules.
+      this.begin('lines')
+      this.feed(held.subarray(0, found.at))
+      this.out?.end()
+    }
+    this.begin(found.format)
+    if (found.format === 'lines' && startsAsJson(held.subarray(0, SNIFF_LIMIT))) this.wholeJson = []
+    if (held.length > found.at) this.feed(held.subarray(found.at))
   }
 
   private begin(mode: Mode): void {
     this.mode = mode
+    this.out = undefined
+    this.stream = undefined
     if (mode === 'junit') return this.startXml()
-    this.crashWatch = true
-    if (mode === 'json') {
-      this.stream = jsonParser(this.events)
-      return
-    }
-    this.textMode = true
-    const emit = (raw: RawFinding): void => this.add(raw)
-    if (mode === 'lines' || mode === 'field') {
-      this.field = fieldParser(emit, this.events.ok)
-      this.lineParsers.push(this.field)
-    }
-    if (mode === 'lines' || mode === 'workflow-commands')
-      this.lineParsers.push(workflowCommandParser(emit))
-    if ((mode === 'lines' || mode === 'matchers') && this.options.problemMatchers) {
-      this.lineParsers.push(matcherParser(this.options.problemMatchers, emit))
-      this.alwaysGreedy = true
-    }
+    this.out = this.rules(mode)
+    if (mode === 'json') this.stream = jsonParser(this.events)
   }
 
   private startXml(): void {
@@ -261,7 +364,7 @@ export class OutputCollector {
       },
       (error: unknown) => {
         this.pendingXml = undefined
-        this.note(`JUnit XML: the XML parser could not be loaded (${String(error)})`)
+        this.events.unreadable(`JUnit XML: the XML parser could not be loaded (${String(error)})`)
       }
     )
   }
@@ -269,13 +372,20 @@ export class OutputCollector {
   private feed(chunk: Uint8Array): void {
     this.lines.push(chunk)
     this.adopt()
+    if (this.wholeJson) {
+      if (this.wholeJsonBytes + chunk.length <= MAX_WHOLE_JSON)
+        this.wholeJson.push(Buffer.from(chunk))
+      this.wholeJsonBytes += chunk.length
+    }
     if (this.pendingXml) {
       if (this.pendingXmlBytes + chunk.length <= MAX_PENDING_XML) {
         this.pendingXml.push(Buffer.from(chunk))
         this.pendingXmlBytes += chunk.length
       } else if (this.pendingXmlBytes <= MAX_PENDING_XML) {
         this.pendingXmlBytes = Infinity
-        this.note('JUnit XML: output arrived faster than the XML parser loaded; the rest is unread')
+        this.events.unreadable(
+          'JUnit XML: output arrived faster than the XML parser loaded; the rest is unread'
+        )
       }
     } else this.stream?.write(chunk)
   }
@@ -285,10 +395,31 @@ export class OutputCollector {
     if (this.mode === undefined) this.decide(true)
     this.closed = true
     this.lines.end()
-    for (const parser of this.lineParsers) parser.end()
+    this.errLines.end()
+    this.out?.end()
+    this.err.end()
     if (this.pendingXml)
-      this.note('JUnit XML: the output ended while the XML parser was loading; it was not read')
+      this.events.unreadable(
+        'JUnit XML: the output ended while the XML parser was loading; it was not read'
+      )
     else this.stream?.end()
+    if (this.wholeJson) this.checkWholeJson(this.wholeJson)
+  }
+
+  /** A text output that starts like JSON must be JSON: a cut-off document is unreadable. */
+  private checkWholeJson(chunks: Buffer[]): void {
+    this.wholeJson = undefined
+    if (this.wholeJsonBytes > MAX_WHOLE_JSON) {
+      this.note(
+        `JSON: the document is over ${MAX_WHOLE_JSON / 1024 / 1024} MiB; it was read as text, not parsed whole`
+      )
+      return
+    }
+    const text = Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+    const problem = jsonProblem(text)
+    if (problem) this.events.unreadable(problem)
   }
 
   private resolver(): PathResolver {
@@ -305,23 +436,59 @@ export class OutputCollector {
     return more > 0 ? [...this.notes, `… and ${more} more`] : [...this.notes]
   }
 
-  private outcome(exitCode: number | null, killed: boolean): Outcome {
-    if (exitCode === null && !killed) return 'timed-out'
-    // A crash exits 1 like a real failure: only the traceback tells them apart (SPEC §2).
-    if (this.traceback || killed) return 'crashed'
+  /** How the run ended, and why when it is a validator error (SPEC §2), most telling first. */
+  private outcome(exitCode: number | null, killedBy: string | undefined): Outcome {
+    if (killedBy) {
+      this.crashReason = `killed by ${killedBy}${exitCode !== null ? ` (exit ${exitCode})` : ''}`
+      return 'crashed'
+    }
+    if (exitCode === null) return 'timed-out'
+    const startup =
+      startupFailure(this.decodeAll(this.errTail), exitCode) ??
+      (this.out ? startupFailure(this.decodeAll(this.outTail), exitCode) : undefined)
+    if (startup) {
+      this.crashReason = startup.reason
+      return startup.outcome
+    }
+    // A crash exits 1 like a real failure: only the traceback tells them apart.
+    const crashed = [this.err, this.out].find(rules => rules?.traceback)
+    if (crashed) {
+      if (crashed.exception) this.crashReason = crashed.exception
+      const importing = crashed.importOnly && PYTHON_IMPORT_FAILURE.test(crashed.exception ?? '')
+      return importing ? 'broken' : 'crashed'
+    }
+    if (this.unreadable) {
+      this.crashReason = this.unreadable
+      return 'unreadable'
+    }
     // ERROR lines are believed over a zero exit: a gate must not go green on a reported problem.
     if (exitCode === 0) return this.findingCount > 0 ? 'failed' : 'passed'
-    if (exitCode === 127 || exitCode === 126 || (exitCode === 2 && this.missingScript()))
-      return 'missing'
+    if (exitCode === 127 || exitCode === 126) return 'missing'
     return 'failed'
   }
 
-  private missingScript(): boolean {
-    const last = this.lastLines.map(held => decodeLine(held.buf, held.start, held.end))
-    return [...this.head, ...last].some(line => PYTHON_MISSING_SCRIPT.test(line))
+  private decodeAll(held: readonly HeldLine[]): string[] {
+    return held.map(line => decodeLine(line.buf, line.start, line.end))
   }
 
   private line(buf: Buffer, start: number, end: number, owned: boolean): void {
+    const text = this.keep(buf, start, end, owned, isTextMode(this.mode) ? this.outTail : undefined)
+    if (this.out?.wanted(buf, start, end)) this.out.line(text ?? decodeLine(buf, start, end))
+  }
+
+  private errLine(buf: Buffer, start: number, end: number, owned: boolean): void {
+    const text = this.keep(buf, start, end, owned, this.errTail)
+    if (this.err.wanted(buf, start, end)) this.err.line(text ?? decodeLine(buf, start, end))
+  }
+
+  /** Keeps a line for the excerpt, the fallback and a stream's tail; its text when decoded. */
+  private keep(
+    buf: Buffer,
+    start: number,
+    end: number,
+    owned: boolean,
+    streamTail: HeldLine[] | undefined
+  ): string | undefined {
     let text: string | undefined
     const limit = this.options.excerptChars ?? 16_000
     if (this.headChars < limit) {
@@ -329,34 +496,11 @@ export class OutputCollector {
       this.head.push(text)
       this.headChars += text.length + 1
     } else this.keepTail({ buf, start, end, owned }, limit)
-    if (this.crashWatch && this.wanted(buf, start, end)) {
-      text ??= decodeLine(buf, start, end)
-      for (const parser of this.lineParsers) if (parser.line(text)) break
-      if (text.startsWith(TRACEBACK)) this.traceback = true
-      else if (this.traceback && text !== '' && !/^\s/.test(text))
-        this.crashReason = text.slice(0, 500)
+    if (streamTail && visible(buf, start, end)) {
+      streamTail.push({ buf, start, end: Math.min(end, start + TAIL_LINE_BYTES), owned })
+      if (streamTail.length > STARTUP_TAIL_LINES) streamTail.shift()
     }
-    if (visible(buf, start, end)) {
-      this.lastLines.push({ buf, start, end, owned })
-      if (this.lastLines.length > FALLBACK_LINES) this.lastLines.shift()
-    }
-  }
-
-  /** Only lines a parser could want are decoded: the rest of a huge log is counted, not read. */
-  private wanted(buf: Buffer, start: number, end: number): boolean {
-    if (this.alwaysGreedy || this.traceback || this.field?.greedy?.()) return true
-    let i = start
-    while (i < end && ((buf[i] as number) <= 0x20 || buf[i] === 0x7f)) i++
-    if (i === end) return false
-    const byte = buf[i] as number
-    // `[tag]`, an escape sequence, `::command`, `Traceback`, or text that is not ASCII.
-    return (
-      byte === 0x5b ||
-      byte === 0x1b ||
-      byte === 0x3a ||
-      byte >= 0x80 ||
-      (byte === 0x54 && buf[i + 1] === 0x72)
-    )
+    return text
   }
 
   private keepTail(held: HeldLine, limit: number): void {
@@ -371,7 +515,7 @@ export class OutputCollector {
 
   /** Held lines that are views of the caller's chunk become copies before the chunk is gone. */
   private adopt(): void {
-    for (const list of [this.tail, this.lastLines]) {
+    for (const list of [this.tail, this.outTail, this.errTail]) {
       for (const held of list) {
         if (held.owned) continue
         held.buf = Buffer.from(held.buf.subarray(held.start, held.end))
@@ -406,14 +550,20 @@ export class OutputCollector {
     })
   }
 
-  /** An unrecognised failing output still counts: one finding carrying its last lines. */
+  /**
+   * An unrecognised failing output still counts: one finding carrying the last lines of its
+   * text, stdout's then stderr's (never a fragment of a document), whatever their interleaving.
+   */
   private addFallback(exitCode: number | null): void {
-    const last = this.lastLines
-      .map(held => decodeLine(held.buf, held.start, held.end))
-      .filter(line => line.trim() !== '')
+    const last = [
+      ...this.decodeAll(this.outTail.slice(-FALLBACK_LINES)),
+      ...this.decodeAll(this.errTail.slice(-FALLBACK_LINES))
+    ].slice(-FALLBACK_LINES)
     const said = this.structured() && this.notes.length > 0 ? this.notes.slice(0, 3) : last
-    const tail = said.join('\n') || `exited with code ${exitCode} and printed nothing`
-    this.add({ tag: '', message: tail })
+    const quiet = this.structured()
+      ? `exited with code ${exitCode}; its ${this.mode === 'junit' ? 'JUnit' : 'JSON'} output reports no failure`
+      : `exited with code ${exitCode} and printed nothing`
+    this.add({ tag: '', message: said.join('\n') || quiet })
   }
 
   private excerpt(): string {
@@ -424,6 +574,25 @@ export class OutputCollector {
     if (tail.length === 1 && (tail[0] as string).length > limit)
       tail = [(tail[0] as string).slice(-limit)]
     return [...this.head, ...gap, ...tail].join('\n').replace(/\n+$/, '')
+  }
+}
+
+/** What is wrong with a JSON text, said for a person: `JSON ends early`, or where it breaks. */
+export function jsonProblem(text: string): string | undefined {
+  try {
+    JSON.parse(text)
+    return undefined
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0] ?? ''
+    const position = /position (\d+)/.exec(message)
+    const at = position ? Number(position[1]) : undefined
+    if (
+      /end of JSON input|Unterminated string/i.test(message) ||
+      (at ?? 0) >= text.trimEnd().length
+    )
+      return 'JSON ends early: the document is cut off (truncated?)'
+    const line = at !== undefined ? text.slice(0, at).split('\n').length : undefined
+    return `JSON not valid${line ? ` at line ${line}` : ''}: ${message}`
   }
 }
 

@@ -82,6 +82,11 @@ export function jsonParser(events: ParserEvents): StreamParser {
     problems++
     events.note(message)
   }
+  // The document itself is broken (SPEC §2: an error, not drift), as opposed to a value in it.
+  const broken = (message: string): void => {
+    problems++
+    events.unreadable(`JSON ${message}`)
+  }
   const start = (at: number): Capture => ({ parts: [], size: 0, from: at, overflow: false, line })
   const flush = (capture: Capture, upto: number): void => {
     if (capture.overflow || capture.from < 0) return
@@ -100,7 +105,7 @@ export function jsonParser(events: ParserEvents): StreamParser {
     try {
       value = JSON.parse(capture.parts.join(''))
     } catch (error) {
-      return note(`${where}: not valid JSON (${(error as Error).message.split('\n')[0]})`)
+      return broken(`not valid at ${where}: ${(error as Error).message.split('\n')[0]}`)
     }
     const raw = toRawFinding(value)
     if (typeof raw === 'string') return note(`${where}: not a finding, ${raw}`)
@@ -115,8 +120,8 @@ export function jsonParser(events: ParserEvents): StreamParser {
     topKind = top = element = key = undefined
     containerDepth = 0
   }
-  const fail = (message: string): void => {
-    note(message)
+  const fail = (message: string, report = note): void => {
+    report(message)
     reset()
     skipping = true
   }
@@ -142,13 +147,13 @@ export function jsonParser(events: ParserEvents): StreamParser {
             awaitingColon = true
           }
         } else if (c === 10) {
-          note(`line ${line - 1}: not valid JSON (unterminated string)`)
+          broken(`not valid at line ${line - 1}: unterminated string`)
           reset()
         } else if (keying && keyBuf.length < 64) keyBuf += text[i]
         continue
       }
       if (c === 10 && depth > 0 && jsonLines) {
-        note(`line ${line - 1}: not valid JSON (the object does not end on its line)`)
+        broken(`not valid at line ${line - 1}: the object does not end on its line`)
         reset()
         continue
       }
@@ -204,7 +209,8 @@ export function jsonParser(events: ParserEvents): StreamParser {
         continue
       }
       if (c === 123 || c === 91) {
-        if (++depth > MAX_DEPTH) fail(`line ${line}: JSON nested deeper than ${MAX_DEPTH} levels`)
+        if (++depth > MAX_DEPTH)
+          fail(`not read from line ${line}: nested deeper than ${MAX_DEPTH} levels`, broken)
       } else if (c === 125 || c === 93) {
         depth--
         if (element && depth === containerDepth) {
@@ -237,7 +243,8 @@ export function jsonParser(events: ParserEvents): StreamParser {
     },
     end() {
       read(decoder.decode())
-      if (depth > 0 || inString) note(`line ${line}: the JSON ends inside an object (truncated?)`)
+      if (depth > 0 || inString)
+        broken(`ends early: line ${line} is inside an unfinished object (truncated?)`)
       if (findings === 0 && problems === 0) events.ok('JSON findings: none reported')
     }
   }

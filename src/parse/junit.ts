@@ -89,7 +89,7 @@ export function junitParser(
   const stop = (message: string): void => {
     if (stopped) return
     stopped = true
-    events.note(`JUnit XML: ${message}`)
+    events.unreadable(`JUnit XML: ${message}`)
   }
   const report = (found: Failure): void => {
     const current = test ?? { name: suites.at(-1)?.name ?? 'test suite', suite: suites.at(-1) }

@@ -26,8 +26,13 @@ export interface StreamParser {
 /** What a stream parser reports besides findings. */
 export interface ParserEvents {
   finding(raw: RawFinding): void
-  /** A problem reading the output (malformed input), said so a person can act on it. */
+  /** A problem reading the output (a finding skipped, text around the document), for a person. */
   note(text: string): void
+  /**
+   * The document cannot be parsed (cut off, not well-formed): the run is a validator error,
+   * not drift (SPEC §2). Said so a person can act on it, with where it broke.
+   */
+  unreadable(text: string): void
   /** A green summary line, quoted as validation proof. */
   ok(line: string): void
 }

@@ -1,0 +1,261 @@
+/**
+ * OutputCollector with two streams (SPEC §2): stdout is sniffed for a structured document
+ * wherever it starts, stderr is text for the line rules, and neither breaks the other.
+ */
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import { defaultConfig } from '../src/config.js'
+import { loadXmlParser, OutputCollector, type ParseOptions } from '../src/parse/index.js'
+import type { ValidatorRun } from '../src/types.js'
+
+const options: ParseOptions = {
+  workspace: '/work/repo',
+  checks: defaultConfig().checks,
+  runtimeTags: []
+}
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text)
+
+const JUNIT = `<?xml version="1.0" encoding="UTF-8"?>
+<testsuites>
+  <testsuite name="contract" tests="2" failures="1">
+    <testcase classname="contract" name="totals match" file="src/billing.test.ts">
+      <failure message="expected 3, got 4">AssertionError</failure>
+    </testcase>
+    <testcase classname="contract" name="currency kept" file="src/billing.test.ts"/>
+  </testsuite>
+</testsuites>
+`
+const JUNIT_GREEN = JUNIT.replace(/<failure[^]*?<\/failure>/, '')
+const FINDINGS =
+  '{\n  "findings": [\n    { "tag": "schema", "message": "field total removed" }\n  ]\n}\n'
+const WARNING = '(node:1) ExperimentalWarning: VM Modules is an experimental feature\n'
+const TRACEBACK =
+  'Traceback (most recent call last):\n  File "check.py", line 9, in main\n    rows = data["rows"]\nKeyError: \'rows\'\n'
+
+/** Runs a collector on stdout and stderr written in the order given, as chunks. */
+async function collect(
+  chunks: readonly ['out' | 'err', string][],
+  exitCode: number | null,
+  parse: ParseOptions = options
+): Promise<ValidatorRun> {
+  const collector = new OutputCollector('npm test', parse)
+  for (const [stream, text] of chunks) {
+    if (stream === 'out') collector.write(bytes(text))
+    else collector.writeStderr(bytes(text))
+  }
+  return collector.finishWhenReady(exitCode, 0)
+}
+
+const digest = (run: ValidatorRun) => ({
+  outcome: run.outcome,
+  format: run.format,
+  findings: run.findings.map(f => f.message),
+  crash: run.crash,
+  notes: run.notes
+})
+
+beforeAll(async () => {
+  await loadXmlParser()
+})
+
+describe('OutputCollector: stdout and stderr are separate streams', () => {
+  it.each<[string, ['out' | 'err', string][], number, Partial<ReturnType<typeof digest>>]>([
+    [
+      'a warning on stderr before JUnit on stdout',
+      [
+        ['err', WARNING],
+        ['out', JUNIT]
+      ],
+      1,
+      {
+        outcome: 'failed',
+        format: 'junit',
+        findings: ['contract › totals match: expected 3, got 4']
+      }
+    ],
+    [
+      'a warning on stderr in the middle of JUnit on stdout',
+      [
+        ['out', JUNIT.slice(0, 100)],
+        ['err', WARNING],
+        ['out', JUNIT.slice(100)]
+      ],
+      1,
+      {
+        outcome: 'failed',
+        format: 'junit',
+        findings: ['contract › totals match: expected 3, got 4']
+      }
+    ],
+    [
+      'a warning on stderr before a findings document on stdout',
+      [
+        ['err', WARNING],
+        ['out', FINDINGS]
+      ],
+      1,
+      { outcome: 'failed', format: 'json', findings: ['field total removed'] }
+    ],
+    [
+      'a banner on stdout before <?xml',
+      [['out', '> billing@1.0.0 test\n> vitest run --reporter=junit\n\n' + JUNIT]],
+      1,
+      {
+        outcome: 'failed',
+        format: 'junit',
+        findings: ['contract › totals match: expected 3, got 4']
+      }
+    ],
+    [
+      'an ERROR line in the banner is still a finding',
+      [['out', '[setup] ERROR: fixtures dir missing\n' + JUNIT_GREEN]],
+      1,
+      { outcome: 'failed', format: 'junit', findings: ['fixtures dir missing'] }
+    ],
+    [
+      'text on stdout before a findings document',
+      [['out', 'fixture-check 2.3.1\n' + FINDINGS]],
+      1,
+      { outcome: 'failed', format: 'json', findings: ['field total removed'] }
+    ],
+    [
+      'a traceback on stderr beside green JUnit on stdout',
+      [
+        ['out', JUNIT_GREEN],
+        ['err', TRACEBACK]
+      ],
+      1,
+      { outcome: 'crashed', format: 'junit', findings: [], crash: "KeyError: 'rows'" }
+    ],
+    [
+      'ERROR lines on stderr follow the line rules',
+      [
+        [
+          'err',
+          "[fixture-coverage] ERROR: Missing required MCP fixture packs: ['billing.oci.ingest']\n"
+        ]
+      ],
+      1,
+      {
+        outcome: 'failed',
+        findings: ["Missing required MCP fixture packs: ['billing.oci.ingest']"]
+      }
+    ],
+    [
+      'a bash syntax error on stderr',
+      [
+        ['out', '[check] OK: first\n'],
+        [
+          'err',
+          "bash: -c: line 2: syntax error near unexpected token `('\nbash: -c: line 2: `echo ('\n"
+        ]
+      ],
+      2,
+      {
+        outcome: 'broken',
+        findings: [],
+        crash: "bash: -c: line 2: syntax error near unexpected token `('"
+      }
+    ],
+    [
+      "a validator's own ModuleNotFoundError",
+      [
+        [
+          'err',
+          'Traceback (most recent call last):\n  File "scripts/check.py", line 1, in <module>\n    import yaml\nModuleNotFoundError: No module named \'yaml\'\n'
+        ]
+      ],
+      1,
+      { outcome: 'broken', findings: [], crash: "ModuleNotFoundError: No module named 'yaml'" }
+    ],
+    [
+      'a ModuleNotFoundError raised inside a function is a crash',
+      [
+        [
+          'err',
+          'Traceback (most recent call last):\n  File "check.py", line 3, in <module>\n    main()\n  File "check.py", line 2, in main\n    import plugin\nModuleNotFoundError: No module named \'plugin\'\n'
+        ]
+      ],
+      1,
+      { outcome: 'crashed', findings: [] }
+    ],
+    [
+      'a cut-off JUnit document on stdout',
+      [['out', JUNIT.slice(0, 200)]],
+      0,
+      { outcome: 'unreadable', format: 'junit', findings: [] }
+    ]
+  ])('%s', async (_case, chunks, exitCode, expected) => {
+    expect(digest(await collect(chunks, exitCode))).toMatchObject(expected)
+  })
+
+  it('reads the same findings however the two streams are chunked and interleaved', async () => {
+    const stdoutOf = fc.constantFrom(JUNIT, JUNIT_GREEN, FINDINGS, '[a] ERROR: x\n[a] OK: y\n', '')
+    const stderrOf = fc.constantFrom(WARNING, TRACEBACK, '[b] ERROR: z\n', '')
+    await fc.assert(
+      fc.asyncProperty(
+        stdoutOf,
+        stderrOf,
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 64 })), { maxLength: 40 }),
+        fc.constantFrom(0, 1, 2),
+        async (out, err, schedule, exitCode) => {
+          const whole = await collect(
+            [
+              ['err', err],
+              ['out', out]
+            ],
+            exitCode
+          )
+          const chunks: ['out' | 'err', string][] = []
+          let o = 0
+          let e = 0
+          for (const [fromOut, size] of schedule) {
+            if (fromOut && o < out.length) chunks.push(['out', out.slice(o, (o += size))])
+            else if (e < err.length) chunks.push(['err', err.slice(e, (e += size))])
+          }
+          chunks.push(['out', out.slice(o)], ['err', err.slice(e)])
+          const run = await collect(chunks, exitCode)
+          // Findings arrive in the order the streams interleave; what is found does not change.
+          const sorted = (r: ValidatorRun) => ({
+            ...digest(r),
+            findings: digest(r).findings.sort()
+          })
+          expect(sorted(run)).toEqual(sorted(whole))
+        }
+      ),
+      { numRuns: 200 }
+    )
+  })
+
+  it('keeps memory bounded on a 50 MB stderr line, and reads the next line', () => {
+    const collector = new OutputCollector('v', options)
+    const block = new Uint8Array(1024 * 1024).fill(0x41)
+    const before = process.memoryUsage().arrayBuffers
+    for (let i = 0; i < 50; i++) collector.writeStderr(block)
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(20 * 1024 * 1024)
+    collector.writeStderr(
+      bytes("\n[fixture-coverage] ERROR: Missing required MCP fixture packs: ['a']\n")
+    )
+    const run = collector.finish(1, 0)
+    expect(run.findingCount).toBe(1)
+    expect(run.excerpt.length).toBeLessThan(100_000)
+  })
+
+  it('never throws on arbitrary bytes on both streams, whatever the exit code', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.uint8Array({ maxLength: 300 }),
+        fc.constantFrom(0, 1, 2, 126, 127, null),
+        (out, err, exitCode) => {
+          const collector = new OutputCollector('v', options)
+          collector.writeStderr(err)
+          collector.write(out)
+          const run = collector.finish(exitCode, 0)
+          expect(run.findingCount).toBeGreaterThanOrEqual(run.findings.length)
+        }
+      ),
+      { numRuns: 300 }
+    )
+  })
+})
