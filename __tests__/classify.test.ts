@@ -491,3 +491,50 @@ describe('classifyFailure explanations', () => {
     expect(docs.rule).not.toBe(1)
   })
 })
+
+describe('rule 3 in a plain repository: one notes.md for test/fixtures/ (SPEC §3, §4)', () => {
+  const defaults = defaultConfig()
+  const config: Config = {
+    ...defaults,
+    paths: {
+      ...defaults.paths,
+      contract: ['api/**'],
+      fixture: ['test/fixtures/**'],
+      implementation: ['src/**']
+    }
+  }
+  const hasNotes = (dir: string): boolean => dir === 'test/fixtures'
+  it.each<[string, string[], Finding[], string, number]>([
+    [
+      'a finding in another folder of the same pack',
+      ['test/fixtures/orders/open.json'],
+      [onFile('test/fixtures/refunds/full.json')],
+      'fixture-stale',
+      3
+    ],
+    [
+      'a finding on the pack directory',
+      ['test/fixtures/orders/open.json'],
+      [onFile('test/fixtures/')],
+      'fixture-stale',
+      3
+    ],
+    [
+      'a finding on the changed file',
+      ['test/fixtures/orders/open.json'],
+      [onFile('test/fixtures/orders/open.json')],
+      'fixture-stale',
+      3
+    ],
+    [
+      'a finding outside the fixtures',
+      ['test/fixtures/orders/open.json'],
+      [onFile('api/openapi.yaml')],
+      'schema-drift',
+      6
+    ]
+  ])('%s', (_case, changed, findings, bucket, rule) => {
+    const result = classifyFailure(findings, context(config, changed), config, hasNotes)
+    expect({ bucket: result.bucket, rule: result.rule }).toEqual({ bucket, rule })
+  })
+})

@@ -5,9 +5,7 @@ import {
   globPlace,
   matchesAny,
   normalisePath,
-  packDirectory,
-  pathMatches,
-  related
+  pathMatches
 } from '../src/paths.js'
 
 const MCP = 'tests/contracts/fixtures/mcp'
@@ -109,84 +107,6 @@ describe('classify with the playbook default paths (SPEC §3, §4)', () => {
     ['.github/workflows/contract-drift.yml', 'other']
   ])('%s is %s', (path, expected) => {
     expect(classify(path, paths)).toBe(expected)
-  })
-})
-
-describe('packDirectory', () => {
-  it.each([
-    [`${MCP}/billing.aws.ingest/1.0/response.expected.json`, `${MCP}/billing.aws.ingest/1.0`],
-    [`${MCP}/billing.aws.ingest/1.0/`, `${MCP}/billing.aws.ingest/1.0`],
-    [`${MCP}/billing.aws.ingest/1.0`, `${MCP}/billing.aws.ingest/1.0`],
-    [
-      'tests/contracts/fixtures/modules.optional-fallback/1.0/output.expected.healthy.json',
-      'tests/contracts/fixtures/modules.optional-fallback/1.0'
-    ],
-    [
-      'tests/contracts/fixtures/modules.optional-fallback/1.0/',
-      'tests/contracts/fixtures/modules.optional-fallback/1.0'
-    ],
-    // not (yet) a pack: a tool or module directory without a version
-    [`${MCP}/billing.aws.ingest/`, undefined],
-    [`${MCP}/billing.aws.ingest`, undefined],
-    ['tests/contracts/fixtures/modules.optional-fallback/', undefined],
-    [`${MCP}/README.md`, undefined],
-    ['tests/contracts/fixtures/', undefined],
-    ['docs/contracts/billing.md', undefined],
-    ['other/tests/contracts/fixtures/mcp/a/1.0/x.json', undefined]
-  ])('%s → %s', (path, expected) => {
-    expect(packDirectory(path)).toBe(expected)
-  })
-})
-
-describe('related', () => {
-  it.each([
-    ['the same file', 'docs/contracts/billing.md', 'docs/contracts/billing.md', true],
-    [
-      'a pack directory and a file in it',
-      `${MCP}/billing.oci.ingest/`,
-      `${MCP}/billing.oci.ingest/1.0/request.valid.json`,
-      true
-    ],
-    [
-      'a file and the pack directory holding it',
-      `${MCP}/billing.aws.ingest/1.0/notes.md`,
-      `${MCP}/billing.aws.ingest/1.0/`,
-      true
-    ],
-    [
-      'two files of one pack',
-      `${MCP}/billing.aws.ingest/1.0/response.expected.json`,
-      `${MCP}/billing.aws.ingest/1.0/notes.md`,
-      true
-    ],
-    [
-      'two versions of one tool',
-      `${MCP}/billing.aws.ingest/1.0/notes.md`,
-      `${MCP}/billing.aws.ingest/2.0/notes.md`,
-      false
-    ],
-    [
-      'two tools',
-      `${MCP}/billing.aws.ingest/1.0/notes.md`,
-      `${MCP}/billing.gcp.ingest/1.0/notes.md`,
-      false
-    ],
-    ['names that share a prefix only', 'docs/a.md', 'docs/a.mdx', false],
-    [
-      'directories that share a prefix only',
-      `${MCP}/billing.aws/`,
-      `${MCP}/billing.aws.ingest/1.0/notes.md`,
-      false
-    ],
-    [
-      'files outside the fixtures in one directory',
-      'docs/contracts/a.md',
-      'docs/contracts/b.md',
-      false
-    ]
-  ])('%s → %s', (_case, a, b, expected) => {
-    expect(related(a, b)).toBe(expected)
-    expect(related(b, a)).toBe(expected)
   })
 })
 

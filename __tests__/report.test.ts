@@ -4,14 +4,19 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { defaultConfig } from '../src/config.js'
 import { parseOutput } from '../src/parse/index.js'
-import { annotationFile, buildAnnotations } from '../src/report.js'
+import type { RemediationCheck } from '../src/remediation.js'
+import { renderRecord, renderSummary } from '../src/render.js'
+import { annotationFile, buildAnnotations, verdict } from '../src/report.js'
 import { triage } from '../src/triage.js'
+import type { IncidentRecord } from '../src/types.js'
 
 const root = mkdtempSync(join(tmpdir(), 'cdt-report-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 for (const file of [
   'tests/contracts/fixtures/mcp/billing.aws.ingest/1.0/notes.md',
   'tests/contracts/fixtures/mcp/billing.aws.ingest/1.0/request.valid.json',
+  // billing.gcp.ingest's notes.md was deleted; the rest of the pack stays.
+  'tests/contracts/fixtures/mcp/billing.gcp.ingest/1.0/request.valid.json',
   'tests/contracts/fixtures/mcp/legacy-alias-parity/1.0/parity.rows.json',
   'docs/playbooks/x.md'
 ]) {
@@ -40,11 +45,41 @@ describe('annotationFile', () => {
       )
     ).toBe('tests/contracts/fixtures/mcp/legacy-alias-parity/1.0/parity.rows.json')
   })
-  it('does not pin a missing file on an unrelated sibling', () => {
-    expect(annotationFile(['docs/playbooks/missing.md'], root)).toBeUndefined()
-  })
-  it('gives up on a path with no existing directory above it', () => {
-    expect(annotationFile(['nowhere/at/all.json'], root)).toBeUndefined()
+  it.each<[string, string[], string[], string | undefined]>([
+    // Never a pathless annotation when the finding names a path (issue 13, point 11).
+    [
+      'a deleted file the change set lists, over its pack',
+      ['tests/contracts/fixtures/mcp/billing.aws.ingest/1.0/response.expected.json'],
+      ['tests/contracts/fixtures/mcp/billing.aws.ingest/1.0/response.expected.json'],
+      'tests/contracts/fixtures/mcp/billing.aws.ingest/1.0/response.expected.json'
+    ],
+    [
+      'a deleted notes.md: the path it names, not a sibling',
+      ['tests/contracts/fixtures/mcp/billing.gcp.ingest/1.0/notes.md'],
+      [],
+      'tests/contracts/fixtures/mcp/billing.gcp.ingest/1.0/notes.md'
+    ],
+    [
+      'a missing file: the path it names, not an unrelated sibling',
+      ['docs/playbooks/missing.md'],
+      [],
+      'docs/playbooks/missing.md'
+    ],
+    [
+      'a missing pack directory: the directory, not another pack above it',
+      ['tests/contracts/fixtures/mcp/billing.oci.ingest/'],
+      [],
+      'tests/contracts/fixtures/mcp/billing.oci.ingest'
+    ],
+    [
+      'a path with no existing directory above it',
+      ['nowhere/at/all.json'],
+      [],
+      'nowhere/at/all.json'
+    ],
+    ['no path named', [], [], undefined]
+  ])('annotates %s', (_case, targets, changed, expected) => {
+    expect(annotationFile(targets, root, '', new Set(changed))).toBe(expected)
   })
 })
 
@@ -85,5 +120,109 @@ describe('buildAnnotations', () => {
 
   it('keeps one annotation per finding, to be capped at publishing', () => {
     expect(buildAnnotations(record, root, '')).toHaveLength(15)
+  })
+})
+
+describe('verdict: one decision for the summary, the record file and the outputs', () => {
+  const green: IncidentRecord = {
+    incidentId: 'DRIFT-20261201-111111',
+    key: 'acme/contracts:pr-301',
+    scope: 'PR #301',
+    detectedAt: '2026-12-01T10:00:00Z',
+    detectedBy: 'CI',
+    result: 'pass',
+    owners: [],
+    runs: [],
+    context: { changed: [], changeSource: 'test', intent: [] }
+  }
+  const red: IncidentRecord = { ...green, result: 'drift' }
+  const filed = {
+    ...green,
+    lifecycle: { checklist: [true, true, false, true, false], history: [], failingChecks: [] }
+  } as IncidentRecord
+  const checkOf = (complete: boolean, issueNumber = 7): RemediationCheck => ({
+    incidentId: `DRIFT-20261130-00000${issueNumber}`,
+    issueNumber,
+    issueUrl: `https://github.com/acme/contracts/issues/${issueNumber}`,
+    bucket: 'schema-drift',
+    requirements: [{ what: 'Updated `notes.md`', satisfied: complete, detail: 'x' }],
+    complete
+  })
+  const own = {
+    number: 3,
+    url: 'https://github.com/acme/contracts/issues/3',
+    action: 'proved-green'
+  }
+
+  it.each<
+    [
+      string,
+      IncidentRecord,
+      RemediationCheck[],
+      typeof own | undefined,
+      string,
+      string,
+      number | undefined
+    ]
+  >([
+    ['green, no incident: none named, not a fresh ID', green, [], undefined, 'pass', '', undefined],
+    [
+      'an incomplete remediation: the incident it checked',
+      green,
+      [checkOf(true, 8), checkOf(false, 7)],
+      undefined,
+      'incomplete',
+      'DRIFT-20261130-000007',
+      7
+    ],
+    [
+      'a complete remediation: the incident it checked',
+      green,
+      [checkOf(true)],
+      undefined,
+      'pass',
+      'DRIFT-20261130-000007',
+      7
+    ],
+    [
+      'red, not filed (report mode): its own record',
+      red,
+      [checkOf(false)],
+      undefined,
+      'drift',
+      green.incidentId,
+      undefined
+    ],
+    [
+      'the scope’s own incident, green, remediating another',
+      filed,
+      [checkOf(false)],
+      own,
+      'incomplete',
+      green.incidentId,
+      3
+    ]
+  ])('%s', (_case, record, checks, incident, result, id, number) => {
+    const decided = verdict(record, checks, incident)
+    expect(decided.record.result).toBe(result)
+    expect(decided.record.incidentId).toBe(id)
+    expect(decided.incident?.number).toBe(number)
+    expect(decided.record.remediation ?? []).toEqual(checks)
+  })
+
+  it('says the same result in the summary and the record as in the outputs', () => {
+    const { record } = verdict(green, [checkOf(false)])
+    expect(renderSummary(record)).toMatch(
+      /^## 🟠 Contract drift gate: remediation incomplete — PR #301/
+    )
+    expect(renderSummary(record)).not.toContain('gate green')
+    expect(renderSummary(record)).toContain(
+      'Remediation check: DRIFT-20261130-000007 (#7) — incomplete'
+    )
+    expect(renderRecord(record)).toContain('**Incident ID:** DRIFT-20261130-000007')
+    expect(renderRecord(record)).toContain(
+      'Remediation check: DRIFT-20261130-000007 (#7) — incomplete'
+    )
+    expect(renderRecord(verdict(green, []).record)).toContain('**Incident ID:** none (no incident)')
   })
 })

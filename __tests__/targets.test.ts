@@ -184,3 +184,49 @@ describe('findTargets: paths as tools print them', () => {
     })
   })
 })
+
+describe('findTargets: pack messages point under the configured paths (SPEC §3)', () => {
+  const defaults = defaultConfig().paths
+  const plain = { ...defaults, fixture: ['test/fixtures/**'], mcp: ['test/fixtures/mcp/**'] }
+  const flat = { ...defaults, fixture: ['test/fixtures/**'], mcp: ['services/mcp/**'] }
+  it.each([
+    ['the defaults', defaults, 'tests/contracts/fixtures/mcp', 'tests/contracts/fixtures'],
+    [
+      'fixtures under test/fixtures, MCP packs among them',
+      plain,
+      'test/fixtures/mcp',
+      'test/fixtures'
+    ],
+    [
+      'fixtures under test/fixtures, no MCP folder among them',
+      flat,
+      'test/fixtures',
+      'test/fixtures'
+    ]
+  ])('%s', (_case, paths, mcp, module) => {
+    const at = { ...context, paths }
+    const targets = (message: string): string[] =>
+      findTargets('fixture-coverage', message, at).targets
+    expect(
+      targets(
+        "MCP pack 'billing.aws.ingest' version '1.0' missing required file: response.expected.json"
+      )
+    ).toEqual([`${mcp}/billing.aws.ingest/1.0/response.expected.json`])
+    expect(targets("Missing required MCP fixture packs: ['billing.oci.ingest']")).toEqual([
+      `${mcp}/billing.oci.ingest/`
+    ])
+    expect(targets("module pack 'modules.optional-fallback' version '1.0' has no notes")).toEqual([
+      `${module}/modules.optional-fallback/1.0/`
+    ])
+    expect(targets("Missing required module fixture packs: ['invoice']")).toEqual([
+      `${module}/invoice/`
+    ])
+    expect(
+      findTargets(
+        'legacy-alias-parity',
+        "rows[1] expected 'aws-billing' for canonical tool 'billing.aws.ingest'",
+        { ...at, checks: {} }
+      ).targets
+    ).toEqual([`${mcp}/billing.aws.ingest/`])
+  })
+})

@@ -1,6 +1,7 @@
 import type { Config } from './config.js'
 import { code } from './markdown.js'
-import { classify as classOf, related } from './paths.js'
+import { related, type NotesLookup, type PackLayout } from './packs.js'
+import { classify as classOf } from './paths.js'
 import type { ChangeContext, Classification, Finding, Level, PathClass } from './types.js'
 
 /** What the findings point at, by class, with the paths for the evidence. */
@@ -40,13 +41,16 @@ const list = (paths: readonly string[], max = 5): string =>
 
 /**
  * The playbook's bucket for a red run (SPEC §4): the first rule that holds, with a confidence and
- * the evidence a person can check. `findings` must not be empty.
+ * the evidence a person can check. `findings` must not be empty. `hasNotes` says where the
+ * fixture packs' `notes.md` files are; without it each file's own directory is its pack.
  */
 export function classifyFailure(
   findings: readonly Finding[],
   context: ChangeContext,
-  config: Config
+  config: Config,
+  hasNotes: NotesLookup = () => false
 ): Classification {
+  const packs: PackLayout = { fixture: config.paths.fixture, hasNotes }
   const changedOf = (cls: PathClass): string[] =>
     context.changed.filter(f => f.class === cls).map(f => f.path)
   const changed = {
@@ -80,7 +84,7 @@ export function classifyFailure(
     evidence.push(`${signals.nowhere.length} finding(s) name no file.`)
 
   const unchangedFixtures = on.fixture.filter(
-    target => !changed.fixture.some(file => related(file, target))
+    target => !changed.fixture.some(file => related(file, target, packs))
   )
   const conflict =
     changed.contract.length > 0 && changed.implementation.length > 0 && !intent
@@ -123,7 +127,7 @@ export function classifyFailure(
   }
   if (changed.fixture.length > 0 && changed.implementation.length === 0) {
     const intoChanged = findings.some(f =>
-      f.targets.some(t => changed.fixture.some(file => related(file, t)))
+      f.targets.some(t => changed.fixture.some(file => related(file, t, packs)))
     )
     if (intoChanged) {
       return result(
@@ -147,7 +151,7 @@ export function classifyFailure(
     context.changed.every(f => f.class === 'docs' || f.class === 'other')
   if (
     onlyDocs &&
-    findings.some(f => f.targets.some(t => changed.docs.some(file => related(file, t))))
+    findings.some(f => f.targets.some(t => changed.docs.some(file => related(file, t, packs))))
   ) {
     return result(
       'schema-drift',

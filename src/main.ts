@@ -16,10 +16,17 @@ import {
   type InputName,
   type Inputs
 } from './inputs.js'
-import { changeContext, findReports, parseOptions, readReport } from './pipeline.js'
+import {
+  changeContext,
+  findReports,
+  notesLookup,
+  parseOptions,
+  readReport,
+  remediationLayout
+} from './pipeline.js'
 import { createRedactor, secretsFromEnv, type Redactor } from './redact.js'
 import { code } from './markdown.js'
-import { publishReport, resultWith } from './report.js'
+import { publishReport, verdict } from './report.js'
 import { incidentReferences, type RemediationCheck } from './remediation.js'
 import { runValidator } from './run-validators.js'
 import { newIncidentId, overallResult, triage } from './triage.js'
@@ -131,7 +138,8 @@ async function checkRemediations(
       evidence.context.changed,
       evidence.runs,
       result,
-      setup.inputs.mode !== 'report'
+      setup.inputs.mode !== 'report',
+      remediationLayout(setup.config, setup.root, evidence.context.changed)
     )
   } catch (error) {
     core.warning(
@@ -351,7 +359,7 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
     runs.every(run => run.findingCount === 0 && run.outcome === 'passed')
   const layout = quiet ? { root, prefix: '' } : await setup.layout()
   let filed: FiledIncident | undefined
-  const record = await core.group('Triage', async () => {
+  const triaged = await core.group('Triage', async () => {
     const detectedAt = new Date()
     const green = runs.every(run => run.outcome === 'passed') && inputs.mode === 'report'
     const codeowners = green
@@ -378,6 +386,10 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
         incidentId: newIncidentId(detectedAt),
         workspace: root,
         ...(tracked ? { trackedFiles: tracked } : {}),
+        hasNotes: notesLookup(
+          root,
+          context.changed.map(file => file.path)
+        ),
         ...(facts.runUrl ? { runUrl: facts.runUrl } : {}),
         ...(bucketOverride ? { bucketOverride } : {})
       })
@@ -393,8 +405,14 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
     return result
   })
 
-  const remediation = await checkRemediations(setup, evidence, record.result)
-  const result = resultWith(record, remediation)
+  const remediation = await checkRemediations(setup, evidence, triaged.result)
+  // One decision for the summary, the record file and the outputs (SPEC §3).
+  const { record, incident } = verdict(
+    triaged,
+    remediation,
+    filed?.number ? { number: filed.number, url: filed.url ?? '', action: filed.action } : undefined
+  )
+  const result = record.result
   const willFail = shouldFail(result, inputs['fail-on'])
   const overflow = await core.group('Report', () =>
     publishReport(record, {
@@ -403,10 +421,7 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
       redact: setup.redact,
       env: process.env,
       willFail,
-      remediation,
-      ...(filed?.number
-        ? { incident: { number: filed.number, url: filed.url ?? '', action: filed.action } }
-        : {})
+      ...(incident ? { incident } : {})
     })
   )
   if (overflow.length > 0 && inputs.mode !== 'report' && client && facts.headSha) {

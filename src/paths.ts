@@ -2,9 +2,6 @@ import picomatch from 'picomatch'
 import type { Config } from './config.js'
 import type { PathClass } from './types.js'
 
-/** Where the field keeps fixture packs (SPEC §2). */
-export const FIXTURE_ROOT = 'tests/contracts/fixtures'
-
 const globOptions = { dot: true }
 const compiled = new Map<string, (path: string) => boolean>()
 
@@ -60,28 +57,6 @@ const classOrder = ['fixture', 'contract', 'implementation', 'docs'] as const
 /** SPEC §4: fixture, then contract, then implementation, then docs; the first match wins. */
 export function classify(path: string, paths: Config['paths']): PathClass {
   return classOrder.find(name => matchesAny(path, paths[name])) ?? 'other'
-}
-
-/** The fixture pack directory a path lies in (`…/mcp/<tool>/<version>` or `…/<module>/<version>`). */
-export function packDirectory(path: string): string | undefined {
-  if (!path.startsWith(`${FIXTURE_ROOT}/`)) return undefined
-  // A directory's trailing `/` is no path part: `…/mcp/<tool>/` is not a pack yet.
-  const rest = path
-    .slice(FIXTURE_ROOT.length + 1)
-    .replace(/\/+$/, '')
-    .split('/')
-  const depth = rest[0] === 'mcp' ? 3 : 2
-  if (rest.length < depth) return undefined
-  return [FIXTURE_ROOT, ...rest.slice(0, depth)].join('/')
-}
-
-/** Two paths concern the same thing: one contains the other, or they share a fixture pack. */
-export function related(a: string, b: string): boolean {
-  a = a.replace(/\/$/, '')
-  b = b.replace(/\/$/, '')
-  if (a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`)) return true
-  const pack = packDirectory(a)
-  return pack !== undefined && pack === packDirectory(b)
 }
 
 /** What a glob stands for as a place: itself when literal, else its literal directory with `/`. */

@@ -1,4 +1,4 @@
-import { createReadStream, readdirSync } from 'node:fs'
+import { createReadStream, existsSync, readdirSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import picomatch from 'picomatch'
@@ -11,8 +11,10 @@ import {
   type ParseOptions,
   type ProblemMatchers
 } from './parse/index.js'
+import { notesOf, type NotesLookup } from './packs.js'
+import type { RemediationLayout } from './remediation.js'
 import { classify } from './paths.js'
-import type { ChangeContext, ValidatorRun } from './types.js'
+import type { ChangeContext, ChangedFile, ValidatorRun } from './types.js'
 
 /** The config keys the parsers read (`formats`, `problem-matchers`). */
 export interface ParserConfig {
@@ -28,6 +30,7 @@ export function parseOptions(config: Config & ParserConfig, workspace: string): 
   return {
     workspace,
     checks: config.checks,
+    paths: config.paths,
     runtimeTags: config.runtime,
     ...(config.formats ? { formats: config.formats } : {}),
     ...(config['problem-matchers'] ? { problemMatchers: config['problem-matchers'] } : {}),
@@ -157,5 +160,44 @@ export function changeContext(
     changed: changes.files.map(path => ({ path, class: classify(path, config.paths) })),
     changeSource: changes.source,
     intent: findIntent({ labels: signals.labels, texts }, config.intent)
+  }
+}
+
+/**
+ * Whether a directory holds a `notes.md` at head or else at base (SPEC §3), from the checkout and
+ * the change set: a path outside the change set is the same on both sides, and a changed one
+ * exists on at least one side (a deleted file at base, an added one at head). So it is right
+ * whichever revision the checkout holds (the head in a pull request, the base in publish).
+ */
+export function notesLookup(root: string, changed: readonly string[]): NotesLookup {
+  const inChangeSet = new Set(changed)
+  const known = new Map<string, boolean>()
+  return dir => {
+    let found = known.get(dir)
+    if (found === undefined) {
+      const notes = notesOf(dir)
+      found = inChangeSet.has(notes) || existsSync(join(root, notes))
+      known.set(dir, found)
+    }
+    return found
+  }
+}
+
+// SPEC §3's default for `paths.expected`, until the configuration schema carries the key.
+const EXPECTED_FIXTURES = ['**/*.expected*.json', '**/expected*.json']
+
+/** Where a remediation's packs, `notes.md` files and expected fixtures are (SPEC §3, §5). */
+export function remediationLayout(
+  config: Config,
+  root: string,
+  changed: readonly ChangedFile[]
+): RemediationLayout {
+  return {
+    fixture: config.paths.fixture,
+    expected: (config.paths as { expected?: string[] }).expected ?? EXPECTED_FIXTURES,
+    hasNotes: notesLookup(
+      root,
+      changed.map(file => file.path)
+    )
   }
 }

@@ -1,5 +1,6 @@
 import { code } from './markdown.js'
-import { FIXTURE_ROOT, packDirectory } from './paths.js'
+import { notesOf, packOf, type PackLayout } from './packs.js'
+import { matchesAny } from './paths.js'
 import type { Bucket, ChangedFile, Result } from './types.js'
 
 /** One delta the playbook asks a remediation pull request for (3.3 required action, 3.5 step 3). */
@@ -12,6 +13,7 @@ export interface Requirement {
 export interface RemediationCheck {
   incidentId: string
   issueNumber: number
+  issueUrl?: string
   bucket: Bucket
   requirements: Requirement[]
   complete: boolean
@@ -26,8 +28,12 @@ export function incidentReferences(text: string): { ids: string[]; numbers: numb
   return { ids, numbers }
 }
 
-const isExpectedFixture = (path: string): boolean =>
-  /(^|\/)(output|response)\.expected[^/]*$|(^|\/)[^/]*\.expected\.[^/]+$/.test(path)
+/** Where packs and expected fixtures are: `paths.fixture`, `paths.expected` and the `notes.md` lookup. */
+export interface RemediationLayout extends PackLayout {
+  expected: readonly string[]
+}
+
+const isNotes = (path: string): boolean => path === 'notes.md' || path.endsWith('/notes.md')
 
 /**
  * Checks a pull request's changes against the bucket's required action (SPEC §5): schema drift
@@ -38,24 +44,32 @@ const isExpectedFixture = (path: string): boolean =>
 export function checkRemediation(input: {
   incidentId: string
   issueNumber: number
+  issueUrl?: string
   bucket: Bucket
   /** Fixture packs (or other paths) the incident's findings point at. */
   affected: readonly string[]
   changed: readonly ChangedFile[]
   result: Result
+  layout: RemediationLayout
 }): RemediationCheck {
-  const { changed } = input
+  const { changed, layout } = input
   const of = (cls: ChangedFile['class']): string[] =>
     changed.filter(f => f.class === cls).map(f => f.path)
   const contract = of('contract')
   const fixtures = of('fixture')
-  const expected = fixtures.filter(isExpectedFixture)
+  const notes = fixtures.filter(isNotes)
+  // `notes.md` has a requirement of its own: it is no fixture delta or refresh by itself.
+  const data = fixtures.filter(path => !isNotes(path))
+  const expected = data.filter(path => matchesAny(path, layout.expected))
   const implementation = of('implementation')
-  const packs = [
+  const packsOf = (paths: readonly string[]): string[] => [
     ...new Set(
-      input.affected.map(packDirectory).filter((pack): pack is string => pack !== undefined)
+      paths.map(path => packOf(path, layout)).filter((pack): pack is string => pack !== undefined)
     )
   ]
+  // The packs the incident names; when it names none, the packs this pull request edits.
+  const named = packsOf(input.affected)
+  const packs = named.length > 0 ? named : packsOf(data)
   const list = (paths: readonly string[]): string =>
     paths.length > 0 ? paths.slice(0, 5).map(code).join(', ') : 'none'
   const requirements: Requirement[] = []
@@ -67,8 +81,8 @@ export function checkRemediation(input: {
     need('Contract delta', contract.length > 0, `contract files changed: ${list(contract)}`)
     need(
       'Fixture delta in the same pull request',
-      fixtures.length > 0,
-      `fixture files changed: ${list(fixtures)}`
+      data.length > 0,
+      `fixture files changed: ${list(data)}`
     )
   } else if (input.bucket === 'fixture-stale') {
     need(
@@ -93,23 +107,26 @@ export function checkRemediation(input: {
       `expected fixture files changed: ${list(expected)}`
     )
   }
-  const notes = changed
-    .map(f => f.path)
-    .filter(path => path.endsWith('/notes.md') && path.startsWith(`${FIXTURE_ROOT}/`))
-  const missingNotes = packs.filter(pack => !notes.includes(`${pack}/notes.md`))
+  // A pack without a `notes.md` of its own (a pack directory the incident found missing) is
+  // answered by the `notes.md` the remediation creates in it.
+  const updated = (pack: string): boolean =>
+    notes.includes(notesOf(pack)) ||
+    (!layout.hasNotes(pack) && notes.some(path => pack === '' || path.startsWith(`${pack}/`)))
+  const missingNotes = packs.filter(pack => !updated(pack))
   need(
     'Updated `notes.md`',
     packs.length > 0 ? missingNotes.length === 0 : notes.length > 0,
     packs.length > 0
       ? missingNotes.length === 0
-        ? `updated: ${list(packs.map(pack => `${pack}/notes.md`))}`
-        : `not updated: ${list(missingNotes.map(pack => `${pack}/notes.md`))}`
-      : `fixture notes changed: ${list(notes)}`
+        ? `updated: ${list(packs.map(notesOf))}`
+        : `not updated: ${list(missingNotes.map(notesOf))}`
+      : `no fixture pack affected; fixture notes changed: ${list(notes)}`
   )
   need('Validator pass proof', input.result === 'pass', `validators: ${input.result}`)
   return {
     incidentId: input.incidentId,
     issueNumber: input.issueNumber,
+    ...(input.issueUrl ? { issueUrl: input.issueUrl } : {}),
     bucket: input.bucket,
     requirements,
     complete: requirements.every(r => r.satisfied)

@@ -1,4 +1,5 @@
 import { code, codeBlock, inlineText, plainText } from './markdown.js'
+import { renderRemediation } from './remediation.js'
 import { ROLE_NAMES } from './route.js'
 import type {
   Bucket,
@@ -93,22 +94,26 @@ function findingLine(finding: Finding): string {
   return `- ${code(tag + finding.message)}${where}${line}${finding.runtime ? ' · runtime' : ''}`
 }
 
+/** Every validator passed: `pass`, or `incomplete` (a remediation lacking deltas, SPEC §3). */
+const validatorsGreen = (record: IncidentRecord): boolean =>
+  record.result === 'pass' || record.result === 'incomplete'
+
 /** The ten fields of the playbook's incident record template, in its order and wording. */
 export function renderFields(record: IncidentRecord): string {
   const bucket = record.classification
     ? BUCKET_NAMES[record.classification.bucket]
-    : record.result === 'pass'
+    : validatorsGreen(record)
       ? 'none (green)'
       : 'pending (validator error: no findings to classify, needs triage)'
   const proof = record.lifecycle?.validationProof
     ? proofText(record.lifecycle.validationProof)
-    : record.result === 'pass'
+    : validatorsGreen(record)
       ? greenProof(record)
       : 'pending'
   const setBy = record.lifecycle?.bucketSetBy
   const bucketNote = setBy ? ` (set by ${code(setBy)}, over the classifier)` : ''
   const fields: [string, string][] = [
-    ['Incident ID', record.incidentId],
+    ['Incident ID', record.incidentId || 'none (no incident)'],
     ['Detected at', record.detectedAt],
     ['Detected by (CI/local)', record.detectedBy],
     ['Failing command/check', failingChecks(record)],
@@ -182,8 +187,12 @@ function renderExcerpts(record: IncidentRecord, limits: RenderLimits): string {
 
 /** The whole incident record as Markdown: fields, routing, root cause, why, findings, log, checklist. */
 export function renderRecord(record: IncidentRecord, limits: RenderLimits = FULL): string {
-  const parts = ['### Incident record', renderFields(record)]
-  if (record.result === 'pass' && !record.lifecycle) {
+  const parts = [
+    '### Incident record',
+    renderFields(record),
+    ...(record.remediation ?? []).map(renderRemediation)
+  ]
+  if (validatorsGreen(record) && !record.lifecycle) {
     parts.push('### Findings', renderFindings(record, limits) || 'none')
     return parts.join('\n\n')
   }
@@ -255,10 +264,15 @@ export function renderRecord(record: IncidentRecord, limits: RenderLimits = FULL
 /** The job summary: the verdict in the first lines, then the whole record. */
 export function renderSummary(record: IncidentRecord, limits: RenderLimits = FULL): string {
   const findings = record.runs.reduce((n, run) => n + run.findingCount, 0)
-  if (record.result === 'pass') {
+  if (validatorsGreen(record)) {
     return [
-      `## ✅ Contract drift gate green — ${scopeMarkdown(record.scope)}`,
-      `${record.runs.length} validator(s) passed.`,
+      record.result === 'pass'
+        ? `## ✅ Contract drift gate green — ${scopeMarkdown(record.scope)}`
+        : `## 🟠 Contract drift gate: remediation incomplete — ${scopeMarkdown(record.scope)}`,
+      record.result === 'pass'
+        ? `${record.runs.length} validator(s) passed.`
+        : `${record.runs.length} validator(s) passed, but this remediation pull request lacks deltas its incident needs (❌ below).`,
+      ...(record.remediation ?? []).map(renderRemediation),
       renderFindings(record, limits)
     ].join('\n\n')
   }

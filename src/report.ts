@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { randomBytes } from 'node:crypto'
 import { readdirSync, statSync, type Stats } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -6,7 +7,7 @@ import { dirname, join, relative } from 'node:path'
 import type { Redactor } from './redact.js'
 import { plainText } from './markdown.js'
 import { BUCKET_NAMES, LEVEL_NAMES, renderRecord, renderSummary, renderWithin } from './render.js'
-import { renderRemediation, type RemediationCheck } from './remediation.js'
+import type { RemediationCheck } from './remediation.js'
 import { isValidatorError, type Finding, type IncidentRecord, type Result } from './types.js'
 
 /** GitHub shows at most 10 error annotations per step; the rest would be dropped silently. */
@@ -23,23 +24,25 @@ export interface Annotation {
 }
 
 /**
- * A real file to annotate for a finding: the file it names when it exists, else a file in the
- * nearest existing directory that the message names, or the pack's `notes.md` (which the
- * playbook asks the remediation to update), so the annotation lands in the diff; a guess at an
- * unrelated sibling would mislead.
+ * The file to annotate for a finding: a file it names that exists, or that the change set lists
+ * (a deleted file: GitHub shows it in the diff under that path); else, in the directory it names
+ * or the named file's directory, the file the message names or the pack's `notes.md` (which the
+ * playbook asks the remediation to update); else the path it names itself (a directory without
+ * its `/`), so an annotation never loses the place a finding names. A guess at an unrelated
+ * sibling would mislead, so nothing is searched above that directory.
  */
 export function annotationFile(
   targets: readonly string[],
   root: string,
-  message = ''
+  message = '',
+  changed: ReadonlySet<string> = new Set()
 ): string | undefined {
   for (const target of targets) {
-    if (!target.endsWith('/') && isFile(join(root, target))) return target
+    if (!target.endsWith('/') && (changed.has(target) || isFile(join(root, target)))) return target
   }
   for (const target of targets) {
-    let dir = target.endsWith('/') ? target.slice(0, -1) : dirname(target)
-    while (dir !== '.' && dir !== '' && !isDir(join(root, dir))) dir = dirname(dir)
-    if (dir === '.' || dir === '') continue
+    const dir = target.endsWith('/') ? target.slice(0, -1) : dirname(target)
+    if (dir === '.' || dir === '' || !isDir(join(root, dir))) continue
     const files = filesUnder(join(root, dir), 3).sort()
     const base = (file: string): string => file.split('/').pop() ?? file
     const pick =
@@ -47,7 +50,7 @@ export function annotationFile(
       files.find(file => base(file) === 'notes.md')
     if (pick) return `${dir}/${pick}`
   }
-  return undefined
+  return targets[0]?.replace(/\/+$/, '') || undefined
 }
 
 /** Files below a directory, relative to it, a few levels deep and at most a few hundred. */
@@ -89,7 +92,7 @@ export function buildAnnotations(
   const scored = record.runs
     .flatMap(run => run.findings)
     .map((finding: Finding) => {
-      const file = annotationFile(finding.targets, root, finding.message)
+      const file = annotationFile(finding.targets, root, finding.message, changed)
       const exact = file !== undefined && finding.targets.includes(file)
       const score = (file && changed.has(file) ? 4 : 0) + (exact ? 2 : 0) + (file ? 1 : 0)
       return { finding, file, score }
@@ -133,13 +136,21 @@ export async function writeRecordFiles(
   redact: Redactor
 ): Promise<string> {
   await mkdir(dir, { recursive: true })
-  const base = join(dir, record.incidentId)
+  // Named for the incident; a run concerning none gets a name of its own, never another run's.
+  const base = join(dir, record.incidentId || `no-incident-${randomBytes(4).toString('hex')}`)
   await writeFile(`${base}.json`, redact(JSON.stringify(record, null, 2)))
   await writeFile(
     `${base}.md`,
     redact(renderWithin(SUMMARY_BUDGET, limits => renderRecord(record, limits)))
   )
   return `${base}.json`
+}
+
+/** The incident issue a run's outputs name: its own, or the one its remediation check is about. */
+export interface IncidentLink {
+  number: number
+  url: string
+  action: string
 }
 
 export interface ReportOptions {
@@ -149,20 +160,44 @@ export interface ReportOptions {
   env: NodeJS.ProcessEnv
   /** The step will fail: its own failure message takes one of GitHub's ten error annotations. */
   willFail: boolean
-  /** The incident issue, in issue mode. */
-  incident?: { number: number; url: string; action: string }
-  /** Checks of the incidents this pull request says it remediates (SPEC §5). */
-  remediation?: RemediationCheck[]
+  /** The incident issue the run concerns (from `verdict`). */
+  incident?: IncidentLink
 }
 
-/** `incomplete`: a remediation pull request whose validators pass but whose deltas are missing. */
-export function resultWith(
+/**
+ * The run's one decision, which the summary, the record file and the outputs all tell (SPEC §3):
+ * `incomplete` when the validators pass but a remediation the pull request claims lacks deltas
+ * (§5); the checks in the record; and the incident the run concerns. That is the scope's own
+ * when it has one, else the referenced incident the check decided about (the first incomplete
+ * one); a green run concerning no incident names none, not a fresh ID that no issue carries.
+ */
+export function verdict(
   record: IncidentRecord,
-  remediation: readonly RemediationCheck[] = []
-): Result {
-  return record.result === 'pass' && remediation.some(check => !check.complete)
-    ? 'incomplete'
-    : record.result
+  remediation: readonly RemediationCheck[],
+  incident?: IncidentLink
+): { record: IncidentRecord; incident?: IncidentLink } {
+  const result: Result =
+    record.result === 'pass' && remediation.some(check => !check.complete)
+      ? 'incomplete'
+      : record.result
+  const decided: IncidentRecord = {
+    ...record,
+    result,
+    ...(remediation.length > 0 ? { remediation: [...remediation] } : {})
+  }
+  // A red run's record is an incident even when it could not be filed (report mode, no token).
+  if (incident) return { record: decided, incident }
+  if (record.result !== 'pass' || record.lifecycle) return { record: decided }
+  const about = remediation.find(check => !check.complete) ?? remediation[0]
+  if (!about) return { record: { ...decided, incidentId: '' } }
+  return {
+    record: { ...decided, incidentId: about.incidentId },
+    incident: {
+      number: about.issueNumber,
+      url: about.issueUrl ?? '',
+      action: about.complete ? 'remediation complete' : 'remediation incomplete'
+    }
+  }
 }
 
 /**
@@ -174,8 +209,7 @@ export async function publishReport(
   options: ReportOptions
 ): Promise<Annotation[]> {
   const { redact } = options
-  const remediation = options.remediation ?? []
-  const missing: Annotation[] = remediation.flatMap(check =>
+  const missing: Annotation[] = (record.remediation ?? []).flatMap(check =>
     check.requirements
       .filter(requirement => !requirement.satisfied)
       .map(requirement => ({
@@ -185,7 +219,9 @@ export async function publishReport(
   )
   const annotations = [
     ...missing,
-    ...(record.result === 'pass' ? [] : buildAnnotations(record, options.root, options.repoPrefix))
+    ...(record.result === 'pass' || record.result === 'incomplete'
+      ? []
+      : buildAnnotations(record, options.root, options.repoPrefix))
   ]
   const room = MAX_ANNOTATIONS - (options.willFail ? 1 : 0)
   for (const annotation of annotations.slice(0, room)) {
@@ -199,10 +235,9 @@ export async function publishReport(
     annotations.length > room
       ? `\n\n_${annotations.length - room} more annotation(s) not shown: GitHub keeps ${MAX_ANNOTATIONS} error annotations per step. The findings are listed above; the record file (record-path output) holds every finding kept._`
       : ''
-  const incident =
-    (options.incident
-      ? `**Incident issue:** [#${options.incident.number}](${options.incident.url}) (${options.incident.action})\n\n`
-      : '') + remediation.map(check => `${renderRemediation(check)}\n\n`).join('')
+  const incident = options.incident
+    ? `**Incident issue:** [#${options.incident.number}](${options.incident.url}) (${options.incident.action})\n\n`
+    : ''
   const summary =
     incident +
     renderWithin(SUMMARY_BUDGET - Buffer.byteLength(note) - Buffer.byteLength(incident), limits =>
@@ -214,12 +249,12 @@ export async function publishReport(
   const recordPath = await writeRecordFiles(record, recordDirectory(options.env), redact)
   const c = record.classification
   const outputs: Record<string, string> = {
-    result: resultWith(record, remediation),
+    result: record.result,
     bucket: c?.bucket ?? '',
     confidence: c?.confidence ?? '',
     severity: record.severity ?? '',
     owners: record.owners.join(','),
-    'incident-id': record.result === 'pass' && !record.lifecycle ? '' : record.incidentId,
+    'incident-id': record.incidentId,
     'issue-number': options.incident ? String(options.incident.number) : '',
     'issue-url': options.incident?.url ?? '',
     findings: String(record.runs.reduce((n, run) => n + run.findingCount, 0)),

@@ -3,6 +3,7 @@ import { classifyFailure } from './classify.js'
 import { code } from './markdown.js'
 import type { CodeOwners } from './codeowners.js'
 import type { Config } from './config.js'
+import type { NotesLookup } from './packs.js'
 import { normalisePath } from './paths.js'
 import { allOwners, route } from './route.js'
 import { gradeSeverity } from './severity.js'
@@ -36,6 +37,8 @@ export interface TriageInput {
   runUrl?: string
   /** A `bucket:*` label a person set on the incident: it wins over the classifier (SPEC §4). */
   bucketOverride?: { bucket: Bucket; by: string }
+  /** Where the fixture packs' `notes.md` files are (SPEC §3); without it a file's directory is its pack. */
+  hasNotes?: NotesLookup
 }
 
 /** `DRIFT-<YYYYMMDD>-<6 hex>` (SPEC §3). */
@@ -114,7 +117,8 @@ export function triage(input: TriageInput): IncidentRecord {
   }
   if (result === 'pass') return record
 
-  const classified = findings.length > 0 ? classifyFailure(findings, context, config) : undefined
+  const classified =
+    findings.length > 0 ? classifyFailure(findings, context, config, input.hasNotes) : undefined
   const classification = input.bucketOverride
     ? overridden(classified, input.bucketOverride)
     : classified

@@ -1,4 +1,5 @@
 /** The playbook's words (F2-TASK-046), as the types every stage shares. */
+import type { RemediationCheck } from './remediation.js'
 
 export type Bucket = 'schema-drift' | 'fixture-stale' | 'runtime-regression'
 export type Level = 'high' | 'medium' | 'low'
@@ -144,4 +145,6 @@ export interface IncidentRecord {
   runUrl?: string
   /** Present for an incident issue: the checklist, proof and history it carries between runs. */
   lifecycle?: Lifecycle
+  /** The incidents a remediation pull request references, checked against their required actions. */
+  remediation?: RemediationCheck[]
 }

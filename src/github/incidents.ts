@@ -18,7 +18,12 @@ import {
 } from '../incident.js'
 import { code, codeBlock } from '../markdown.js'
 import { BUCKET_NAMES, incidentTitle, LEVEL_NAMES, renderRecord, renderWithin } from '../render.js'
-import { checkRemediation, incidentReferences, type RemediationCheck } from '../remediation.js'
+import {
+  checkRemediation,
+  incidentReferences,
+  type RemediationCheck,
+  type RemediationLayout
+} from '../remediation.js'
 import type {
   Bucket,
   ChangedFile,
@@ -429,7 +434,8 @@ export class IncidentFiler {
     changed: readonly ChangedFile[],
     runs: readonly ValidatorRun[],
     result: Result,
-    record: boolean
+    record: boolean,
+    layout: RemediationLayout
   ): Promise<RemediationCheck[]> {
     const refs = incidentReferences(`${pr.title}\n${pr.body}`)
     if (refs.ids.length === 0 && refs.numbers.length === 0) return []
@@ -445,10 +451,12 @@ export class IncidentFiler {
       const check = checkRemediation({
         incidentId: state.incidentId,
         issueNumber: issue.number,
+        issueUrl: issue.html_url,
         bucket,
         affected: state.runs.flatMap(run => run.findings.flatMap(finding => finding.targets)),
         changed,
-        result
+        result,
+        layout
       })
       checks.push(check)
       if (!check.complete || !record || state.lifecycle.resolutionPr) continue

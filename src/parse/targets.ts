@@ -1,9 +1,13 @@
-import { FIXTURE_ROOT, globPlace, normalisePath } from '../paths.js'
+import { defaultConfig, type Config } from '../config.js'
+import { packBases, under } from '../packs.js'
+import { globPlace, normalisePath } from '../paths.js'
 
 export interface TargetContext {
   workspace: string
   /** The config's `checks`: what a validator tag checks, for findings that name no file. */
   checks: Record<string, string[]>
+  /** The config's `paths.fixture` and `paths.mcp`: where the packs a message names live (default: the defaults'). */
+  paths?: Pick<Config['paths'], 'fixture' | 'mcp'>
 }
 
 const MAX_TARGETS = 20
@@ -20,6 +24,16 @@ const LINK_ITEM = /(?:^|\s)([^\s'"`]+):(\d+)\s+->\s+(['"`])[^'"`]*\3\s+\(resolve
 // `/` or `\` separated (Windows runners print `tests\contracts\…`, Python's repr doubles the `\`).
 const PATH_LIKE =
   /(?:^|[\s'"`([=,])((?:[A-Za-z]:)?(?:\.{0,2}[\\/]+)?(?:[\w@.+-]+[\\/]+)+[\w@.+-]+\.[A-Za-z0-9]+)(?::(\d+))?/g
+
+// Computed per configuration, not per finding: a log can hold thousands of pack messages.
+const basesByPaths = new WeakMap<object, ReturnType<typeof packBases>>()
+function basesOf(paths: NonNullable<TargetContext['paths']>): ReturnType<typeof packBases> {
+  let known = basesByPaths.get(paths)
+  if (!known) basesByPaths.set(paths, (known = packBases(paths)))
+  return known
+}
+let defaults: Config['paths'] | undefined
+const defaultPaths = (): Config['paths'] => (defaults ??= defaultConfig().paths)
 
 function quoted(list: string): string[] {
   return [...list.matchAll(/['"]([^'"]+)['"]/g)].map(m => m[1] as string)
@@ -41,17 +55,19 @@ export function findTargets(
     if (path && !targets.includes(path) && targets.length < MAX_TARGETS) targets.push(path)
   }
 
+  // Only a message that names a pack needs the bases (and, without `paths`, the defaults).
+  const bases = (): ReturnType<typeof packBases> => basesOf(context.paths ?? defaultPaths())
   const missing = MISSING_PACKS.exec(message)
   if (missing) {
-    const base = missing[1]?.toUpperCase() === 'MCP' ? `${FIXTURE_ROOT}/mcp` : FIXTURE_ROOT
-    for (const name of quoted(missing[2] as string)) add(`${base}/${name}/`)
+    const base = missing[1]?.toUpperCase() === 'MCP' ? bases().mcp : bases().module
+    for (const name of quoted(missing[2] as string)) add(under(base, `${name}/`))
   }
   const mcp = MCP_PACK.exec(message)
-  if (mcp) add(`${FIXTURE_ROOT}/mcp/${mcp[1]}/${mcp[2]}/${mcp[3] ?? ''}`)
+  if (mcp) add(under(bases().mcp, `${mcp[1]}/${mcp[2]}/${mcp[3] ?? ''}`))
   const module = MODULE_PACK.exec(message)
   if (module && !mcp) {
     const version = module[2] ?? module[4]
-    add(`${FIXTURE_ROOT}/${module[1]}/${version ? `${version}/` : ''}${module[3] ?? ''}`)
+    add(under(bases().module, `${module[1]}/${version ? `${version}/` : ''}${module[3] ?? ''}`))
   }
   const tool = CANONICAL_TOOL.exec(message)
   let text = message
@@ -76,6 +92,6 @@ export function findTargets(
     if (position) line = Number(position[1])
   }
   if (targets.length === 0) for (const glob of context.checks[tag] ?? []) add(globPlace(glob))
-  if (tool) add(`${FIXTURE_ROOT}/mcp/${tool[1]}/`)
+  if (tool) add(under(bases().mcp, `${tool[1]}/`))
   return line === undefined ? { targets } : { targets, line }
 }
