@@ -15,7 +15,8 @@ OPERATION = re.compile(r"`(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS) (/[^`\s]*)`")
 
 
 def documents():
-    return [path for path in [Path("README.md"), *sorted(Path("docs").rglob("*.md"))] if path.is_file()]
+    candidates = [Path("README.md"), *sorted(Path("docs").rglob("*.md"))]
+    return [path for path in candidates if path.is_file()]
 
 
 def main():
@@ -31,7 +32,8 @@ def main():
             for method, template in OPERATION.findall(line):
                 named += 1
                 if not has_operation(api, method, template):
-                    problems.append(f"{doc.as_posix()}:{number}: `{method} {template}` is not an operation of the API")
+                    where = f"{doc.as_posix()}:{number}"
+                    problems.append(f"{where}: `{method} {template}` is not an operation of the API")
     for problem in problems:
         print(f"[{TAG}] ERROR: {problem}")
     if problems:

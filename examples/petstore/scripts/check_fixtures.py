@@ -6,7 +6,16 @@ and the schema it breaks; exit 1 if there is any, else print one OK line and exi
 """
 import sys
 
-from openapi_subset import ContractError, check, fixture_cases, find_operation, json_schema, line_of, load_api, read_json
+from openapi_subset import (
+    ContractError,
+    check,
+    find_operation,
+    fixture_cases,
+    json_schema,
+    line_of,
+    load_api,
+    read_json,
+)
 
 TAG = "fixture-schema"
 
@@ -19,7 +28,8 @@ def problems_of_case(api, request_file, expected_file):
         return
     template, operation = find_operation(api, method, path)
     if operation is None:
-        yield request_file, line_of(request_file, "path"), f"{method} {path} is not an operation of the API"
+        message = f"{method} {path} is not an operation of the API"
+        yield request_file, line_of(request_file, "path"), message
         return
     body_schema = json_schema(operation.get("requestBody"))
     if body_schema is not None:
@@ -34,7 +44,8 @@ def problems_of_case(api, request_file, expected_file):
     responses = operation.get("responses", {})
     if status not in responses:
         declared = ", ".join(responses)
-        yield expected_file, line_of(expected_file, "status"), f"status {status} is not a response of {method} {template} (declared: {declared})"
+        message = f"status {status} is not a response of {method} {template} (declared: {declared})"
+        yield expected_file, line_of(expected_file, "status"), message
         return
     schema = json_schema(responses[status])
     if schema is not None:

@@ -21,9 +21,9 @@ def differences(expected, actual, where="body"):
     if isinstance(expected, dict) and isinstance(actual, dict):
         for key in expected.keys() | actual.keys():
             if key not in actual:
-                yield f"{where}.{key}", f"{where}.{key}: expected {expected[key]!r}, missing from the response"
+                yield f"{where}.{key}", f"{where}.{key}: expected {expected[key]!r}, not in the response"
             elif key not in expected:
-                yield where, f"{where}.{key}: not in the expected fixture, the response has {actual[key]!r}"
+                yield where, f"{where}.{key}: not in the fixture, the response has {actual[key]!r}"
             else:
                 yield from differences(expected[key], actual[key], f"{where}.{key}")
     elif isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
@@ -63,14 +63,17 @@ def main():
     for pack, case, request_file, expected_file in fixture_cases():
         started = time.perf_counter()
         outcome = run_case(request_file, expected_file)
-        cases.append((pack.name, case, expected_file.as_posix(), time.perf_counter() - started, outcome))
+        seconds = time.perf_counter() - started
+        cases.append((pack.name, case, expected_file.as_posix(), seconds, outcome))
         failures += outcome is not None and outcome[0] == "failure"
         errors += outcome is not None and outcome[0] == "error"
+    counts = f'tests="{len(cases)}" failures="{failures}" errors="{errors}"'
     out = ['<?xml version="1.0" encoding="UTF-8"?>']
-    out.append(f'<testsuites name="contract" tests="{len(cases)}" failures="{failures}" errors="{errors}">')
-    out.append(f'  <testsuite name="contract-tests" tests="{len(cases)}" failures="{failures}" errors="{errors}">')
+    out.append(f'<testsuites name="contract" {counts}>')
+    out.append(f'  <testsuite name="contract-tests" {counts}>')
     for pack, case, file, seconds, outcome in cases:
-        head = f'    <testcase classname={quoteattr(pack)} name={quoteattr(case)} file={quoteattr(file)} time="{seconds:.4f}"'
+        names = f"classname={quoteattr(pack)} name={quoteattr(case)} file={quoteattr(file)}"
+        head = f'    <testcase {names} time="{seconds:.4f}"'
         if outcome is None:
             out.append(head + "/>")
             continue

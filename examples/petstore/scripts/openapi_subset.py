@@ -234,7 +234,7 @@ def check(api, schema, value, where="body", name=None):
 
 
 def fixture_cases():
-    """(pack, case, request file, expected file) for every `<case>.request.json` under test/fixtures/."""
+    """(pack, case, request file, expected file) per `<case>.request.json` under test/fixtures/."""
     for request in sorted(FIXTURES.rglob("*.request.json")):
         case = request.name[: -len(".request.json")]
         yield request.parent, case, request, request.with_name(f"{case}.expected.json")
