@@ -1,13 +1,25 @@
 /**
  * The bundle as the runner runs it: `node dist/index.js` with INPUT_* variables, an event payload,
- * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, against every scenario in examples/.
+ * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, against every scenario in examples/ (both example layouts).
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-// @ts-expect-error -- plain JavaScript shared with `npm run demo`
-import { loadScenario, prepareScenario, runAction, scenarioNames } from '../scripts/scenarios.mjs'
+import {
+  loadScenario,
+  prepareScenario,
+  runAction,
+  scenarioNames,
+  scenarioRepository
+  // @ts-expect-error -- plain JavaScript shared with `npm run demo`
+} from '../scripts/scenarios.mjs'
 import { gitAt } from './support/emulated.js'
+import Ajv2020Module from 'ajv/dist/2020.js'
+import { parse } from 'yaml'
+
+// ajv is CommonJS: under ESM its class may sit one `default` deeper.
+const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ??
+  Ajv2020Module) as typeof Ajv2020Module.default
 
 interface Expect {
   result: string
@@ -16,6 +28,8 @@ interface Expect {
   confidence: string
   primaryRole: string
   owners: string[]
+  /** `file:line` (or `file`) of error annotations the findings must get, in any order. */
+  annotations?: string[]
 }
 interface Ran {
   code: number
@@ -33,6 +47,7 @@ interface Ran {
 }
 
 const names: string[] = scenarioNames()
+const layoutOf = (name: string): string => scenarioRepository(name)
 const workRoots: string[] = []
 
 async function run(name: string, inputs: Record<string, string> = {}): Promise<Ran> {
@@ -70,6 +85,16 @@ describe('dist/index.js on the example scenarios', () => {
     })
     expect(ran.record?.routing?.primaryRole ?? '').toBe(expected.primaryRole)
     expect(ran.record?.detectedBy).toBe('CI')
+    if (layoutOf(name) !== 'repo') {
+      // Nothing of the field's layout may leak into a repository laid out otherwise.
+      for (const said of [ran.summary, ran.stdout, JSON.stringify(ran.record ?? {})])
+        expect(said).not.toMatch(/tests\/contracts\/fixtures|services\/mcp|docs\/contracts/)
+    }
+    const annotated = ran.annotations.map(line => {
+      const where = /file=([^,:]+)(?:,line=(\d+))?/.exec(line)
+      return where ? `${where[1]}${where[2] ? `:${where[2]}` : ''}` : ''
+    })
+    expect(annotated).toEqual(expect.arrayContaining(expected.annotations ?? []))
     // fail-on: drift (the default) fails the step on drift and on error, never on pass.
     expect(ran.code).toBe(expected.result === 'pass' ? 0 : 1)
     expect(Number(ran.outputs.findings)).toBeGreaterThanOrEqual(expected.result === 'drift' ? 1 : 0)
@@ -194,6 +219,56 @@ describe('dist/index.js on the example scenarios', () => {
     expect(ran.code).toBe(1)
     expect(ran.stdout).toContain('Refusing to run validators')
     expect(ran.stdout).toContain('allow-untrusted-code')
+  })
+})
+
+describe('the second example layout (examples/petstore)', () => {
+  const petstore = names.filter(name => layoutOf(name) === 'petstore')
+
+  it('has a scenario for each bucket, both fixture-stale rules, a docs-only Low, a validator error and green', () => {
+    const seen = petstore.map(name => {
+      const { expect: e, commitMessage, pr } = loadScenario(name)
+      const intent = /Behavior-Change: intentional/.test(commitMessage ?? '') || pr?.labels?.length
+      return `${e.result} ${e.bucket || '-'} ${e.severity || '-'}${intent ? ' intent' : ''}`
+    })
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        'pass - -',
+        'drift schema-drift high',
+        'drift schema-drift low',
+        'drift fixture-stale high intent',
+        'drift fixture-stale high',
+        'drift runtime-regression high',
+        'error - high'
+      ])
+    )
+  })
+
+  it('sets only paths and owners in its configuration, which the published JSON Schema accepts', () => {
+    const config = parse(
+      readFileSync('examples/petstore/.github/contract-drift-triage.yml', 'utf8')
+    )
+    expect(Object.keys(config).sort()).toEqual(['owners', 'paths'])
+    const schema = JSON.parse(readFileSync('schema/config.schema.json', 'utf8'))
+    const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema)
+    expect(validate(config)).toBe(true)
+    // CODEOWNERS at the root, a catch-all first and an owner of its own for each area.
+    const owners = readFileSync('examples/petstore/CODEOWNERS', 'utf8')
+      .split('\n')
+      .filter(line => line.trim() !== '' && !line.startsWith('#'))
+      .map(line => line.split(/\s+/))
+    expect(owners[0]![0]).toBe('*')
+    expect(new Set(owners.map(([, owner]) => owner)).size).toBe(owners.length)
+    expect(owners.map(([pattern]) => pattern)).toEqual(
+      expect.arrayContaining(['/api/', '/test/fixtures/', '/src/', '/scripts/'])
+    )
+  })
+
+  it('refuses a scenario whose repo names no example repository, naming the file', () => {
+    expect(() => scenarioRepository('x', { repo: '../repo' })).toThrow(
+      'examples/scenarios/x/scenario.json: "repo" must name a directory of examples/'
+    )
+    expect(() => scenarioRepository('x', { repo: 'no-such-layout' })).toThrow('"no-such-layout"')
   })
 })
 

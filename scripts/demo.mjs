@@ -1,36 +1,85 @@
 // `npm run demo` (after scripts/ensure-deps.mjs): run the bundled action (dist/index.js) on every
-// example scenario as the Actions runner would, and print each incident record.
+// example scenario as the Actions runner would, and print each incident record: in full for the
+// field's layout (examples/repo), as verdicts and annotations for the other layouts.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { dirname } from 'node:path'
-import { loadScenario, prepareScenario, runAction, scenarioNames } from './scenarios.mjs'
+import {
+  loadScenario,
+  prepareScenario,
+  runAction,
+  scenarioNames,
+  scenarioRepository
+} from './scenarios.mjs'
 
+const LAYOUTS = {
+  repo: "the field's layout: Markdown contracts, fixture packs under tests/contracts/fixtures/, services/ and packages/, .github/CODEOWNERS, a full configuration",
+  petstore:
+    'a plain OpenAPI service: api/openapi.yaml, fixture packs under test/fixtures/, src/, a root CODEOWNERS, a configuration that sets only paths and owners'
+}
 const wanted = process.argv.slice(2)
 const names = wanted.length > 0 ? wanted : scenarioNames()
 const bold = text => (process.stdout.isTTY ? `\u001b[1m${text}\u001b[0m` : text)
 let mismatches = 0
 
+// The field's layout first, each layout's scenarios together.
+const byLayout = new Map([['repo', []]])
 for (const name of names) {
-  const { description, expect } = loadScenario(name)
-  const prepared = prepareScenario(name)
-  const ran = await runAction(prepared)
-  const o = ran.outputs
-  const matches =
-    o.result === expect.result &&
-    o.bucket === expect.bucket &&
-    o.severity === expect.severity &&
-    o.owners === expect.owners.join(',')
-  if (!matches) mismatches++
-  console.log(`\n${bold(`━━ ${name}`)} — ${description}`)
-  console.log(
-    `result=${o.result} bucket=${o.bucket || '-'} severity=${o.severity || '-'} confidence=${o.confidence || '-'} owners=${o.owners || '-'} findings=${o.findings} (step exit ${ran.code}) ${matches ? '✓ as the playbook demands' : '✗ NOT as expected'}`
+  const repo = scenarioRepository(name)
+  byLayout.set(repo, [...(byLayout.get(repo) ?? []), name])
+}
+const ordered = [...byLayout.values()].flat()
+// A few scenarios at a time (each is mostly a child process waiting on python3), printed in order.
+const started = new Map()
+let next = 0
+const start = () => {
+  if (next >= ordered.length) return
+  const name = ordered[next++]
+  started.set(
+    name,
+    Promise.resolve().then(async () => {
+      const prepared = prepareScenario(name)
+      return { prepared, ran: await runAction(prepared) }
+    })
   )
-  const markdown = o['record-path']
-    ? readFileSync(o['record-path'].replace(/\.json$/, '.md'), 'utf8')
-    : ''
-  const record = markdown.split('\n### Findings')[0].split('\n### Log excerpt')[0]
-  console.log(record.replace(/\*\*/g, '').trim())
-  for (const line of ran.annotations) console.log(`  annotation: ${line.slice(0, 220)}`)
-  rmSync(dirname(prepared.repo), { recursive: true, force: true })
+}
+for (let i = 0; i < Math.min(4, Math.max(2, availableParallelism())); i++) start()
+
+for (const [repo, layoutNames] of byLayout) {
+  if (layoutNames.length === 0) continue
+  console.log(`\n${bold(`━━━━ examples/${repo}`)} — ${LAYOUTS[repo] ?? 'an example repository'}`)
+  for (const name of layoutNames) {
+    const { description, expect } = loadScenario(name)
+    const { prepared, ran } = await started.get(name)
+    start()
+    const o = ran.outputs
+    const matches =
+      o.result === expect.result &&
+      o.bucket === expect.bucket &&
+      o.severity === expect.severity &&
+      o.owners === expect.owners.join(',')
+    if (!matches) mismatches++
+    console.log(`\n${bold(`━━ ${name}`)} — ${description}`)
+    console.log(
+      `result=${o.result} bucket=${o.bucket || '-'} severity=${o.severity || '-'} confidence=${o.confidence || '-'} owners=${o.owners || '-'} findings=${o.findings} (step exit ${ran.code}) ${matches ? '✓ as the playbook demands' : '✗ NOT as expected'}`
+    )
+    if (!matches)
+      console.log(
+        `expected: result=${expect.result} bucket=${expect.bucket || '-'} severity=${expect.severity || '-'} owners=${expect.owners.join(',') || '-'}`
+      )
+    if (repo === 'repo') {
+      const markdown = o['record-path']
+        ? readFileSync(o['record-path'].replace(/\.json$/, '.md'), 'utf8')
+        : ''
+      const record = markdown.split('\n### Findings')[0].split('\n### Log excerpt')[0]
+      console.log(record.replace(/\*\*/g, '').trim())
+    } else if (ran.record?.classification) {
+      const { rule, reason } = ran.record.classification
+      console.log(`Why (rule ${rule}): ${reason} ${ran.record.severityReason ?? ''}`.trim())
+    }
+    for (const line of ran.annotations) console.log(`  annotation: ${line.slice(0, 220)}`)
+    rmSync(dirname(prepared.repo), { recursive: true, force: true })
+  }
 }
 console.log(
   `\n${names.length} scenario(s) run with the bundled action; ${mismatches === 0 ? 'every one triaged as the playbook demands.' : `${mismatches} differ from their expectation.`}`

@@ -31,6 +31,29 @@ export function loadScenario(name) {
   return JSON.parse(readFileSync(join(EXAMPLES, 'scenarios', name, 'scenario.json'), 'utf8'))
 }
 
+/**
+ * The example repository a scenario starts from: its `repo` field names a directory of
+ * examples/ (default `repo`, the field's layout).
+ */
+export function scenarioRepository(name, scenario = loadScenario(name)) {
+  const repo = scenario.repo ?? 'repo'
+  if (typeof repo !== 'string' || !/^\w[\w.-]*$/.test(repo) || !existsSync(join(EXAMPLES, repo))) {
+    throw new Error(
+      `examples/scenarios/${name}/scenario.json: "repo" must name a directory of examples/ such as "repo" or "petstore", got ${JSON.stringify(repo)}.`
+    )
+  }
+  return repo
+}
+
+/** The validator commands a repository's scenarios run unless they set `inputs.validators`. */
+export function defaultValidators(repo) {
+  // examples/validators.txt predates the second layout, and the README and tests name it.
+  return readFileSync(
+    join(EXAMPLES, repo === 'repo' ? 'validators.txt' : `${repo}.validators.txt`),
+    'utf8'
+  )
+}
+
 function git(cwd, ...args) {
   return execFileSync('git', args, {
     cwd,
@@ -59,12 +82,16 @@ export function actionDefaults() {
   )
 }
 
-/** A checkout of examples/repo at base, the scenario's changes committed on top as head. */
+/**
+ * A checkout of the scenario's example repository (examples/repo unless it names another) at
+ * base, the scenario's changes committed on top as head.
+ */
 export function prepareScenario(name, workRoot = mkdtempSync(join(tmpdir(), `cdt-${name}-`))) {
   const scenario = loadScenario(name)
+  const example = scenarioRepository(name, scenario)
   const repo = join(workRoot, 'repo')
   rmSync(repo, { recursive: true, force: true })
-  cpSync(join(EXAMPLES, 'repo'), repo, { recursive: true })
+  cpSync(join(EXAMPLES, example), repo, { recursive: true })
   git(repo, 'init', '-q', '-b', 'main')
   git(repo, 'add', '-A')
   git(repo, 'commit', '-q', '-m', 'Base revision of the example repository')
@@ -112,7 +139,7 @@ export function prepareScenario(name, workRoot = mkdtempSync(join(tmpdir(), `cdt
   writeFileSync(eventPath, JSON.stringify(payload, null, 2))
   const inputs = {
     ...actionDefaults(),
-    validators: readFileSync(join(EXAMPLES, 'validators.txt'), 'utf8'),
+    validators: defaultValidators(example),
     mode: 'report',
     ...(scenario.inputs ?? {})
   }

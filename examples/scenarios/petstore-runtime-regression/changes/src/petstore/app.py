@@ -1,0 +1,50 @@
+"""The pet store's request handling, as api/openapi.yaml describes it.
+
+`handle(method, path, body)` returns `(status, body)`; the HTTP server around it is not part of
+this example. scripts/contract_test.py runs every fixture request through it.
+"""
+import re
+
+PETS = [
+    {"id": 1, "name": "Rex", "status": "available", "tag": "dog"},
+    {"id": 2, "name": "Tom", "status": "pending", "tag": "cat"},
+    {"id": 3, "name": "Polly", "status": "sold"},
+]
+FIRST_ORDER_ID = 1001
+
+
+def not_found(what):
+    return 404, {"code": 404, "message": f"{what} not found"}
+
+
+def list_pets(offset=0, limit=20):
+    return 200, [dict(pet) for pet in PETS[offset + 1 : offset + 1 + limit]]
+
+
+def get_pet(pet_id):
+    for pet in PETS:
+        if pet["id"] == pet_id:
+            return 200, dict(pet)
+    return not_found(f"pet {pet_id}")
+
+
+def place_order(order):
+    if not any(pet["id"] == order["petId"] for pet in PETS):
+        return not_found(f"pet {order['petId']}")
+    return 201, {
+        "id": FIRST_ORDER_ID,
+        "petId": order["petId"],
+        "quantity": order["quantity"],
+        "status": "placed",
+    }
+
+
+def handle(method, path, body=None):
+    if method == "GET" and path == "/pets":
+        return list_pets()
+    match = re.fullmatch(r"/pets/(\d+)", path)
+    if method == "GET" and match:
+        return get_pet(int(match.group(1)))
+    if method == "POST" and path == "/orders":
+        return place_order(body)
+    return not_found(f"{method} {path}")
