@@ -1,0 +1,478 @@
+/**
+ * SPEC §2 through the bundle: a broken command or an unreadable report is a validator error
+ * routed to QA, never drift; stdout and stderr are separate streams. Every row runs
+ * `node dist/index.js` in mode report against a repository in one of two layouts.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+// @ts-expect-error -- plain JavaScript shared with `npm run demo`
+import { actionDefaults, prepareScenario, runAction } from '../scripts/scenarios.mjs'
+import { gitAt } from './support/emulated.js'
+
+type Layout = 'example' | 'plain'
+
+interface Row {
+  name: string
+  layout: Layout
+  /** Files written into the checkout (untracked) before the run. */
+  files?: Record<string, string>
+  validators?: string
+  reports?: string
+  /** Extra config keys for the plain layout (YAML lines appended to its config). */
+  config?: string
+  expect: {
+    result: string
+    bucket: string
+    findings: number
+    primaryRole?: string
+    /** The outcome of the first run in the record. */
+    outcome?: string
+  }
+  /** Text that must appear in the job summary (what went wrong, named). */
+  summary?: string
+  /** The shell's or interpreter's words: never in a finding. */
+  notFinding?: string
+  /** Text a finding annotation must carry. */
+  finding?: string
+  /** A finding's whole message: what the document said, not a fallback quoting its lines. */
+  message?: string
+}
+
+interface Ran {
+  code: number
+  stdout: string
+  outputs: Record<string, string>
+  summary: string
+  annotations: string[]
+  record?: {
+    routing?: { primaryRole: string }
+    runs: { outcome: string; crash?: string; findings: { message: string }[] }[]
+  }
+}
+
+const roots: string[] = []
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true })
+})
+
+const PLAIN_CONFIG = `paths:
+  contract: [api/**]
+  fixture: [test/fixtures/**]
+  implementation: [src/**]
+owners:
+  contract: [api-owner]
+  fixture-module: [fixture-owner]
+  fixture-mcp: [fixture-owner]
+  implementation: [impl-owner]
+  qa: [qa-lead]
+`
+
+/** A repository outside the example's layout: an OpenAPI contract, fixtures under test/, code under src/. */
+function plainRepository(config: string): Record<string, unknown> {
+  const workRoot = mkdtempSync(join(tmpdir(), 'cdt-plain-'))
+  roots.push(workRoot)
+  const repo = join(workRoot, 'repo')
+  const write = (path: string, text: string): void => {
+    mkdirSync(dirname(join(repo, path)), { recursive: true })
+    writeFileSync(join(repo, path), text)
+  }
+  write('api/openapi.yaml', 'openapi: 3.0.3\ninfo: { title: billing, version: "1.0" }\npaths: {}\n')
+  write('test/fixtures/billing/1.0/response.expected.json', '{"total": 3}\n')
+  write('test/fixtures/billing/1.0/notes.md', '# billing 1.0\n')
+  write('src/billing.ts', 'export const total = 3\n')
+  write('CODEOWNERS', '* @qa-lead\napi/ @api-owner\n')
+  write('.github/contract-drift-triage.yml', PLAIN_CONFIG + config)
+  const git = (...args: string[]): string => gitAt(repo, ...args)
+  git('init', '-q', '-b', 'main')
+  git('add', '-A')
+  git('commit', '-qm', 'base')
+  const base = git('rev-parse', 'HEAD')
+  git('checkout', '-q', '-b', 'feature')
+  write('src/billing.ts', 'export const total = 4\n')
+  git('add', '-A')
+  git('commit', '-qm', 'count one more')
+  const head = git('rev-parse', 'HEAD')
+  const runner = join(workRoot, 'runner')
+  mkdirSync(runner)
+  const repository = { full_name: 'acme/billing' }
+  writeFileSync(
+    join(runner, 'event.json'),
+    JSON.stringify({
+      action: 'synchronize',
+      number: 7,
+      pull_request: {
+        number: 7,
+        title: 'count one more',
+        body: '',
+        labels: [],
+        base: { sha: base, ref: 'main', repo: repository },
+        head: { sha: head, ref: 'feature', repo: repository }
+      },
+      repository
+    })
+  )
+  const outputFile = join(runner, 'output.txt')
+  const summaryFile = join(runner, 'summary.md')
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+  const inputs: Record<string, string> = { ...actionDefaults(), mode: 'report' }
+  return {
+    repo,
+    outputFile,
+    summaryFile,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      CI: 'true',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: repo,
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: join(runner, 'event.json'),
+      GITHUB_REPOSITORY: 'acme/billing',
+      GITHUB_REF_NAME: '7/merge',
+      GITHUB_SHA: head,
+      GITHUB_RUN_ID: '99',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_API_URL: 'http://127.0.0.1:9',
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      RUNNER_TEMP: runner,
+      ...Object.fromEntries(
+        Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])
+      )
+    }
+  }
+}
+
+async function run(row: Row): Promise<Ran> {
+  let prepared: { repo: string; env: Record<string, string | undefined> }
+  if (row.layout === 'plain') {
+    prepared = plainRepository(row.config ?? '') as typeof prepared
+  } else {
+    prepared = prepareScenario('green')
+    roots.push(dirname(prepared.repo))
+  }
+  for (const [path, text] of Object.entries(row.files ?? {})) {
+    mkdirSync(dirname(join(prepared.repo, path)), { recursive: true })
+    writeFileSync(join(prepared.repo, path), text)
+  }
+  prepared.env.INPUT_VALIDATORS = row.validators ?? ''
+  prepared.env.INPUT_REPORTS = row.reports ?? ''
+  return runAction(prepared)
+}
+
+const ERROR_TO_QA = { result: 'error', bucket: '', findings: 0, primaryRole: 'qa' }
+const JUNIT_PASSED = `<?xml version="1.0" encoding="UTF-8"?>
+<testsuites tests="2" failures="0">
+  <testsuite name="contract" tests="2" failures="0">
+    <testcase classname="contract" name="totals match" file="src/billing.test.ts"/>
+    <testcase classname="contract" name="currency kept" file="src/billing.test.ts"/>
+  </testsuite>
+</testsuites>
+`
+const JUNIT_FAILED = `<?xml version="1.0" encoding="UTF-8"?>
+<testsuites tests="1" failures="1">
+  <testsuite name="contract" tests="1" failures="1">
+    <testcase classname="contract" name="totals match" file="src/billing.test.ts">
+      <failure message="expected total 3, got 4">AssertionError: expected total 3, got 4</failure>
+    </testcase>
+  </testsuite>
+</testsuites>
+`
+const FINDINGS_JSON = `{
+  "tool": "fixture-check",
+  "findings": [
+    { "tag": "fixture-check", "message": "response.expected.json: total expected 4, got 3", "file": "test/fixtures/billing/1.0/response.expected.json" }
+  ]
+}
+`
+const WARNING = '(node:1) ExperimentalWarning: VM Modules is an experimental feature'
+
+const brokenCommands: Row[] = [
+  {
+    name: 'a bash syntax error (unexpected token)',
+    layout: 'plain',
+    validators: 'echo "[check] OK: start"; if then fi (',
+    expect: { ...ERROR_TO_QA, outcome: 'broken' },
+    summary: 'syntax error',
+    notFinding: 'syntax error'
+  },
+  {
+    name: 'an unterminated quote (unexpected EOF)',
+    layout: 'example',
+    validators: 'python3 scripts/validate-fixture-coverage.py "--strict',
+    expect: { ...ERROR_TO_QA, outcome: 'broken' },
+    summary: 'unexpected EOF',
+    notFinding: 'unexpected EOF'
+  },
+  {
+    name: 'a command continued with a backslash runs as one command',
+    layout: 'plain',
+    files: {
+      'scripts/check.py':
+        'import sys\nif "--strict" in sys.argv:\n    print("[check] OK: strict mode, all fixtures match")\nelse:\n    print("[check] ERROR: run me with --strict"); sys.exit(1)\n'
+    },
+    validators: 'python3 scripts/check.py \\\n  --strict',
+    expect: { result: 'pass', bucket: '', findings: 0 },
+    notFinding: 'bash'
+  },
+  {
+    name: 'exit 126: a script that is not executable',
+    layout: 'plain',
+    files: { 'scripts/check.sh': '#!/bin/sh\necho "[check] OK: fine"\n' },
+    validators: './scripts/check.sh',
+    expect: { ...ERROR_TO_QA, outcome: 'missing' },
+    notFinding: 'Permission denied'
+  },
+  {
+    name: 'exit 127: a command the shell cannot find',
+    layout: 'example',
+    validators: 'validate-contracts --all',
+    expect: { ...ERROR_TO_QA, outcome: 'missing' },
+    notFinding: 'command not found'
+  },
+  {
+    name: "python3: can't open file",
+    layout: 'plain',
+    validators: 'python3 scripts/no-such-validator.py',
+    expect: { ...ERROR_TO_QA, outcome: 'missing' },
+    notFinding: "can't open file"
+  },
+  {
+    name: "ModuleNotFoundError at the validator's own import",
+    layout: 'example',
+    files: { 'scripts/needs-yaml.py': 'import yaml_not_installed_here\nprint("[x] OK: fine")\n' },
+    validators: 'python3 scripts/needs-yaml.py',
+    expect: { ...ERROR_TO_QA, outcome: 'broken' },
+    summary: 'ModuleNotFoundError',
+    notFinding: 'ModuleNotFoundError'
+  },
+  {
+    name: 'a SyntaxError compiling the validator',
+    layout: 'plain',
+    files: { 'scripts/check.py': 'import sys\ndef main(:\n    pass\n' },
+    validators: 'python3 scripts/check.py',
+    expect: { ...ERROR_TO_QA, outcome: 'broken' },
+    summary: 'SyntaxError: invalid syntax',
+    notFinding: 'SyntaxError'
+  },
+  {
+    name: "Node's Cannot find module (MODULE_NOT_FOUND, requireStack)",
+    layout: 'example',
+    files: { 'scripts/check.cjs': 'require("./no-such-helper.cjs")\n' },
+    validators: 'node scripts/check.cjs',
+    expect: { ...ERROR_TO_QA, outcome: 'broken' },
+    summary: 'Cannot find module',
+    notFinding: 'MODULE_NOT_FOUND'
+  },
+  {
+    name: 'a validator killed by a signal',
+    layout: 'plain',
+    validators: 'echo "[check] scanning"; kill -SEGV $$',
+    expect: { ...ERROR_TO_QA, outcome: 'crashed' },
+    summary: 'SIGSEGV'
+  },
+  {
+    name: "tsc's TS2307 Cannot find module (exit 2) is a finding",
+    layout: 'plain',
+    validators:
+      'echo "src/billing.ts(1,20): error TS2307: Cannot find module \'./money\' or its corresponding type declarations." >&2; exit 2',
+    expect: { result: 'drift', bucket: 'runtime-regression', findings: 1 },
+    finding: 'TS2307'
+  },
+  {
+    name: 'a JSON SyntaxError a tool reports about a checked fixture is a finding',
+    layout: 'plain',
+    validators:
+      'echo "test/fixtures/billing/1.0/response.expected.json: SyntaxError: Unexpected token } in JSON at position 12"; exit 1',
+    expect: { result: 'drift', bucket: 'runtime-regression', findings: 1 },
+    finding: 'SyntaxError: Unexpected token'
+  },
+  {
+    name: 'a nonzero exit other than 1 with findings is drift (buf exits 100)',
+    layout: 'example',
+    validators:
+      'echo "[buf-breaking] ERROR: docs/contracts/billing-ingest-contract.md field 1 changed type"; exit 100',
+    expect: { result: 'drift', bucket: 'schema-drift', findings: 1 },
+    finding: 'field 1 changed type'
+  }
+]
+
+const unreadableReports: Row[] = [
+  {
+    name: 'a cut-off JUnit file whose tests all passed',
+    layout: 'plain',
+    files: { 'reports/junit.xml': JUNIT_PASSED.slice(0, JUNIT_PASSED.indexOf('</testsuite>')) },
+    reports: 'reports/*.xml',
+    expect: { ...ERROR_TO_QA, outcome: 'unreadable' },
+    summary: 'the file ends before the XML is complete',
+    notFinding: 'XML'
+  },
+  {
+    name: 'a JUnit file that is not well-formed',
+    layout: 'example',
+    files: { 'reports/junit.xml': JUNIT_PASSED.replace('</testsuite>', '</testsuit>') },
+    reports: 'reports/junit.xml',
+    expect: { ...ERROR_TO_QA, outcome: 'unreadable' },
+    summary: 'not well-formed at line 6',
+    notFinding: 'well-formed'
+  },
+  {
+    name: 'a cut-off JSON findings document',
+    layout: 'plain',
+    files: { 'reports/findings.json': FINDINGS_JSON.slice(0, 80) },
+    reports: 'reports/findings.json',
+    expect: { ...ERROR_TO_QA, outcome: 'unreadable' },
+    summary: 'JSON ends early',
+    notFinding: 'JSON'
+  },
+  {
+    name: 'a cut-off JSON document of another shape',
+    layout: 'example',
+    files: { 'reports/lint.json': '{\n  "version": "2.1.0",\n  "runs": [\n    { "results": [' },
+    reports: 'reports/lint.json',
+    expect: { ...ERROR_TO_QA, outcome: 'unreadable' },
+    summary: 'JSON ends early',
+    notFinding: 'runs'
+  },
+  {
+    name: 'an empty file declared JUnit in formats',
+    layout: 'plain',
+    config: 'formats:\n  "reports/*.xml": junit\n',
+    files: { 'reports/junit.xml': '' },
+    reports: 'reports/*.xml',
+    expect: { ...ERROR_TO_QA, outcome: 'unreadable' },
+    summary: 'empty'
+  },
+  {
+    name: 'an empty text report has no findings',
+    layout: 'example',
+    files: { 'logs/lint.txt': '' },
+    reports: 'logs/*.txt',
+    expect: { result: 'pass', bucket: '', findings: 0 }
+  },
+  {
+    name: 'a validator printing a cut-off JUnit document',
+    layout: 'plain',
+    files: { 'reports/junit.xml': JUNIT_PASSED.slice(0, 200) },
+    validators: 'cat reports/junit.xml; exit 1',
+    expect: { ...ERROR_TO_QA, outcome: 'unreadable' },
+    summary: 'the file ends before the XML is complete'
+  }
+]
+
+const streams: Row[] = [
+  {
+    name: 'a warning on stderr before JUnit on stdout',
+    layout: 'plain',
+    files: { 'reports/junit.xml': JUNIT_FAILED },
+    validators: `echo "${WARNING}" >&2; sleep 0.2; cat reports/junit.xml; exit 1`,
+    expect: { result: 'drift', bucket: 'runtime-regression', findings: 1 },
+    finding: 'totals match: expected total 3, got 4',
+    notFinding: 'ExperimentalWarning'
+  },
+  {
+    name: 'a warning on stderr before a JSON findings document on stdout',
+    layout: 'plain',
+    files: { 'reports/findings.json': FINDINGS_JSON },
+    validators: `echo "${WARNING}" >&2; sleep 0.2; cat reports/findings.json; exit 1`,
+    expect: { result: 'drift', bucket: 'runtime-regression', findings: 1 },
+    finding: 'total expected 4, got 3',
+    message: 'response.expected.json: total expected 4, got 3',
+    notFinding: 'ExperimentalWarning'
+  },
+  {
+    name: 'text lines on stdout before <?xml',
+    layout: 'example',
+    files: { 'reports/junit.xml': JUNIT_FAILED },
+    validators:
+      'echo "> contracts@1.0.0 test"; echo "> vitest run --reporter=junit"; echo; cat reports/junit.xml; exit 1',
+    expect: { result: 'drift', bucket: 'runtime-regression', findings: 1 },
+    finding: 'totals match: expected total 3, got 4',
+    notFinding: 'vitest run'
+  },
+  {
+    name: 'text lines on stdout before a JSON findings document',
+    layout: 'plain',
+    files: { 'reports/findings.json': FINDINGS_JSON },
+    validators:
+      'echo "fixture-check 2.3.1"; echo "checking 1 pack"; cat reports/findings.json; exit 1',
+    expect: { result: 'drift', bucket: 'runtime-regression', findings: 1 },
+    finding: 'total expected 4, got 3',
+    message: 'response.expected.json: total expected 4, got 3',
+    notFinding: 'checking 1 pack'
+  },
+  {
+    name: 'a Python traceback on stderr beside passing JUnit on stdout is a crash',
+    layout: 'example',
+    files: {
+      'reports/junit.xml': JUNIT_PASSED,
+      'scripts/teardown.py':
+        'import sys\nsys.stdout.write(open("reports/junit.xml").read()); sys.stdout.flush()\nraise KeyError("session")\n'
+    },
+    validators: 'python3 scripts/teardown.py',
+    expect: { ...ERROR_TO_QA, outcome: 'crashed' },
+    summary: "KeyError: 'session'"
+  }
+]
+
+const isFinding = (line: string): boolean => /title=Contract drift%3A /.test(line)
+
+describe.each([
+  ['a broken command is an error, never drift', brokenCommands],
+  ['a truncated or malformed report is an error for that report', unreadableReports],
+  ['stdout and stderr are separate streams', streams]
+])('dist/index.js: %s', (_point, rows) => {
+  it.each(rows.map(row => [`${row.name} (${row.layout} layout)`, row] as const))(
+    '%s',
+    async (_name, row) => {
+      const ran = await run(row)
+      expect({
+        result: ran.outputs.result,
+        bucket: ran.outputs.bucket,
+        findings: Number(ran.outputs.findings)
+      }).toEqual({
+        result: row.expect.result,
+        bucket: row.expect.bucket,
+        findings: row.expect.findings
+      })
+      if (row.expect.primaryRole)
+        expect(ran.record?.routing?.primaryRole).toBe(row.expect.primaryRole)
+      if (row.expect.primaryRole === 'qa') expect(ran.outputs.owners?.split(',')[0]).toBe('qa-lead')
+      if (row.expect.outcome) expect(ran.record?.runs[0]?.outcome).toBe(row.expect.outcome)
+      if (row.expect.result === 'error' && row.expect.findings === 0) {
+        expect(ran.summary.split('\n')[0]).toContain('Validator error (High)')
+        expect(ran.annotations.filter(isFinding)).toEqual([])
+      }
+      if (row.summary) expect(ran.summary).toContain(row.summary)
+      if (row.finding)
+        expect(ran.annotations.filter(isFinding).some(line => line.includes(row.finding!))).toBe(
+          true
+        )
+      if (row.message)
+        expect(ran.record?.runs.flatMap(r => r.findings.map(f => f.message))).toContain(row.message)
+      if (row.notFinding) {
+        for (const line of ran.annotations.filter(isFinding))
+          expect(line).not.toContain(row.notFinding)
+      }
+    }
+  )
+})
+
+describe('dist/index.js: validators input', () => {
+  it('a continued line is one validator, shown as one command', async () => {
+    const ran = await run({
+      name: 'continuation',
+      layout: 'example',
+      files: { 'scripts/ok.sh': 'echo "[ok] OK: $*"\n' },
+      validators: 'bash scripts/ok.sh one \\\n  two\nbash scripts/ok.sh three',
+      expect: { result: 'pass', bucket: '', findings: 0 }
+    })
+    expect(ran.outputs.result).toBe('pass')
+    expect(ran.stdout).toContain('::group::Validator: bash scripts/ok.sh one two')
+    expect(ran.stdout).toContain('::group::Validator: bash scripts/ok.sh three')
+    expect(ran.stdout).toContain('[ok] OK: one two')
+  })
+})
