@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { defaultConfig } from '../src/config.js'
@@ -196,5 +196,15 @@ describe('notesLookup (head, else base)', () => {
     ['nowhere, at the root', '', false]
   ])('%s: %j → %s', (_case, dir, expected) => {
     expect(hasNotes(dir)).toBe(expected)
+  })
+})
+
+describe('no fixture folder is hard-wired', () => {
+  it('src/ names `tests/contracts/fixtures` only in the configuration defaults', () => {
+    const src = new URL('../src/', import.meta.url).pathname
+    const offenders = readdirSync(src, { recursive: true, encoding: 'utf8' })
+      .filter(file => file.endsWith('.ts') && file !== 'config.ts')
+      .filter(file => readFileSync(join(src, file), 'utf8').includes('tests/contracts/fixtures'))
+    expect(offenders).toEqual([])
   })
 })

@@ -1,12 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { defaultConfig } from '../src/config.js'
-import {
-  classify,
-  globPlace,
-  matchesAny,
-  normalisePath,
-  pathMatches
-} from '../src/paths.js'
+import { classify, globPlace, matchesAny, normalisePath, pathMatches } from '../src/paths.js'
 
 const MCP = 'tests/contracts/fixtures/mcp'
 

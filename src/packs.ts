@@ -25,8 +25,8 @@ export const under = (dir: string, rest: string): string => (dir ? `${dir}/${res
 export const notesOf = (pack: string): string => under(pack, 'notes.md')
 
 /**
- * The directory part of a glob before its first wildcard: `tests/contracts/fixtures` for
- * `tests/contracts/fixtures/**`, '' for `**\/fixtures/**`, the file's directory for a literal path.
+ * The directory part of a glob before its first wildcard: `test/fixtures` for `test/fixtures/**`,
+ * '' for `**\/fixtures/**`, the file's directory for a literal path.
  */
 export function literalBase(glob: string): string {
   const scan = picomatch.scan(glob)
