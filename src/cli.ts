@@ -1,6 +1,6 @@
 /** `contract-drift-triage`: the same triage on a local checkout, before pushing (Detected by: local). */
 import { realpathSync } from 'node:fs'
-import { basename, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { localChangeSet, type ChangeSet } from './changes.js'
 import { gitIn, repositoryLayout, trackedFiles } from './git.js'
@@ -8,7 +8,7 @@ import { readCodeOwners } from './codeowners.js'
 import { getErrorMessage, loadConfig } from './config.js'
 import { incidentKey } from './event.js'
 import { DEFAULT_CONFIG, DEFAULT_VALIDATORS } from './inputs.js'
-import { changeContext, findReports, parseOptions, readReport } from './pipeline.js'
+import { changeContext, findReports, notesLookup, parseOptions, readReport } from './pipeline.js'
 import { createRedactor, secretsFromEnv } from './redact.js'
 import { renderPlain } from './render.js'
 import { runValidator } from './run-validators.js'
@@ -73,15 +73,17 @@ async function main(argv: string[]): Promise<Outcome> {
   } catch {
     throw new UsageError(`Invalid --cwd '${values.cwd}': no such directory.`)
   }
+  // The change set first: a wrong --base should not wait for every validator to finish.
+  const git = gitIn(root)
+  const layout = await repositoryLayout(git, root)
+  // A path typed on the command line is the shell's, from the current directory; the default
+  // file is the repository's, at its root, as in the action (SPEC §3).
   const { config } = await loadConfig(
-    resolve(root, values.config ?? DEFAULT_CONFIG),
+    values.config !== undefined ? resolve(values.config) : join(layout.root, DEFAULT_CONFIG),
     values.config !== undefined
   ).catch(error => {
     throw new UsageError(getErrorMessage(error))
   })
-  // The change set first: a wrong --base should not wait for every validator to finish.
-  const git = gitIn(root)
-  const layout = await repositoryLayout(git, root)
   let changes: ChangeSet
   try {
     changes = await localChangeSet(git, values.base)
@@ -120,7 +122,8 @@ async function main(argv: string[]): Promise<Outcome> {
     detectedAt,
     incidentId: newIncidentId(detectedAt),
     workspace: root,
-    trackedFiles: await trackedFiles(git)
+    trackedFiles: await trackedFiles(git),
+    hasNotes: notesLookup(root, changes.files)
   })
   for (const warning of record.routing?.warnings ?? [])
     process.stderr.write(`warning: ${warning}\n`)

@@ -62,7 +62,8 @@ function buildConfigSchema() {
     fixture: globsOr(['tests/contracts/fixtures/**']),
     implementation: globsOr(['services/**/src/**', 'packages/**/src/**']),
     docs: globsOr(['docs/**', '**/*.md']),
-    mcp: globsOr(['tests/contracts/fixtures/mcp/**', 'services/mcp/**'])
+    mcp: globsOr(['tests/contracts/fixtures/mcp/**', 'services/mcp/**']),
+    expected: globsOr(['**/*.expected*.json', '**/expected*.json'])
   })
 
   const ownersSchema = z.strictObject({

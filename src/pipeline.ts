@@ -184,8 +184,6 @@ export function notesLookup(root: string, changed: readonly string[]): NotesLook
 }
 
 // SPEC §3's default for `paths.expected`, until the configuration schema carries the key.
-const EXPECTED_FIXTURES = ['**/*.expected*.json', '**/expected*.json']
-
 /** Where a remediation's packs, `notes.md` files and expected fixtures are (SPEC §3, §5). */
 export function remediationLayout(
   config: Config,
@@ -194,7 +192,7 @@ export function remediationLayout(
 ): RemediationLayout {
   return {
     fixture: config.paths.fixture,
-    expected: (config.paths as { expected?: string[] }).expected ?? EXPECTED_FIXTURES,
+    expected: config.paths.expected,
     hasNotes: notesLookup(
       root,
       changed.map(file => file.path)
