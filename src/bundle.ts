@@ -139,17 +139,29 @@ function buildBundleSchema() {
       push: z.optional(
         z.object({ before: sha, after: sha, headMessage: z.optional(text(L.body)) })
       ),
+      mergeGroup: z.optional(
+        z.object({
+          baseSha: sha,
+          headSha: sha,
+          baseRef: text(L.path),
+          headRef: text(L.path),
+          pullRequest: z.optional(pullRequestNumber()),
+          headMessage: z.optional(text(L.body))
+        })
+      ),
       headSha: sha,
       runUrl: z.optional(text(L.path))
     })
     .check(
       z.superRefine((facts, ctx) => {
         const pr = facts.scope.kind === 'pr' ? facts.scope.number : undefined
-        if (pr !== facts.pullRequest?.number)
+        // A merge queue's run is in its pull request's scope without the pull request's facts.
+        const claimed = facts.pullRequest?.number ?? facts.mergeGroup?.pullRequest
+        if (pr !== claimed)
           ctx.addIssue({
             code: 'custom',
             path: ['pullRequest'],
-            message: 'a pull request scope and its pullRequest facts must name the same number'
+            message: 'a pull request scope and its pullRequest (or mergeGroup) facts must name the same number'
           })
         // The record links the run; only a run of this repository's Actions may be linked.
         const run =
@@ -245,6 +257,7 @@ function evidenceFacts(facts: EventFacts): EventFacts {
     headSha: facts.headSha,
     ...(facts.pullRequest ? { pullRequest: { ...facts.pullRequest, merged: false } } : {}),
     ...(facts.push ? { push: facts.push } : {}),
+    ...(facts.mergeGroup ? { mergeGroup: facts.mergeGroup } : {}),
     ...(facts.runUrl ? { runUrl: facts.runUrl } : {})
   }
 }
