@@ -12,6 +12,8 @@ import {
   type IncidentState,
   type StoredRun
 } from '../src/incident.js'
+import type { Section } from '../src/incident/body.js'
+import type { RenderLimits } from '../src/render.js'
 import type { ValidatorRun } from '../src/types.js'
 
 const run = (
@@ -46,10 +48,15 @@ const state = (runs: StoredRun[]): IncidentState => ({
   seenComments: 0
 })
 
+/** A rendering that only fits when it shows little: four characters per excerpt character. */
+const wide = (limits: RenderLimits): Section[] => [
+  { id: 'log', text: 'r'.repeat(limits.excerptChars * 4) }
+]
+
 describe('incident state in the issue body', () => {
   it('round-trips through the body, after the key marker', () => {
     const s = state([storeRun(run('a', ['one']), '2026-11-27T08:00:00Z', undefined)])
-    const body = renderIssueBody(s, () => 'the record')
+    const body = renderIssueBody(s, undefined, () => [{ id: 'record', text: 'the record' }])
     expect(body.startsWith(markerFor('acme/contracts:pr-7'))).toBe(true)
     expect(readState(body)).toEqual(s)
   })
@@ -61,7 +68,7 @@ describe('incident state in the issue body', () => {
         storeRun(run(`v${i}`, huge), '2026-11-27T08:00:00Z', undefined)
       )
     )
-    const body = renderIssueBody(s, budget => 'r'.repeat(budget))
+    const body = renderIssueBody(s, undefined, wide)
     expect(body.length).toBeLessThanOrEqual(ISSUE_BODY_LIMIT)
     expect(readState(body)?.runs).toHaveLength(10)
   })
@@ -71,7 +78,7 @@ describe('incident state in the issue body', () => {
     const runs = Array.from({ length: 20 }, (_, i) =>
       storeRun(run(`validator-${i}`, many), '2026-11-27T08:00:00Z', undefined)
     )
-    const body = renderIssueBody(state(runs), budget => 'r'.repeat(budget))
+    const body = renderIssueBody(state(runs), undefined, wide)
     expect(body.length).toBeLessThanOrEqual(ISSUE_BODY_LIMIT)
     expect(readState(body)?.runs.map(r => r.findingCount)).toEqual(Array(20).fill(500))
     const comment = renderResultComment('Results from a concurrent run.', runs)

@@ -318,6 +318,36 @@ describe('what reaches the issue', () => {
     )
   })
 
+  it("keeps a person's Resolution PR, a note under Findings and a Discussion section through a changed red run", async () => {
+    await run('schema-drift-high', { pr: 164 })
+    const [issue] = open()
+    const note = 'Note from alice: the first finding is expected until the adapter ships.'
+    const discussion = '### Discussion\n\nalice: we agreed to refresh the pack on Monday.'
+    const edited = issue.body
+      .replace('- **Resolution PR:** pending', '- **Resolution PR:** #99')
+      .replace(/(### Findings\n\n[^\n]*\n(?:- [^\n]*\n)*)/, `$1${note}\n`)
+      .replace(/(\n<!-- contract-drift-triage:state=)/, `\n\n${discussion}\n$1`)
+    expect(edited).toContain(note)
+    expect(edited).toContain(discussion)
+    await fetch(`${gh.url}/repos/${REPO}/issues/${issue.number}`, {
+      method: 'PATCH',
+      headers: { authorization: `token ${ALICE_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ body: edited })
+    })
+    const changed = await run('runtime-regression', { pr: 164 })
+    expect(changed.outputs.bucket).toBe('runtime-regression')
+    const body: string = open()[0].body
+    expect(open()[0].title).toContain('Runtime regression')
+    expect(body).toContain('- **Resolution PR:** #99')
+    expect(body).not.toContain('- **Resolution PR:** pending')
+    expect(body).toContain(note)
+    expect(body).toContain(discussion)
+    // The note stays under Findings, the discussion after the record.
+    expect(body.indexOf(note)).toBeGreaterThan(body.indexOf('### Findings'))
+    expect(body.indexOf(note)).toBeLessThan(body.indexOf('### Resolution checklist'))
+    expect(body.indexOf(discussion)).toBeGreaterThan(body.indexOf('### History'))
+  })
+
   it('updates the record when its comment fails, and says so', async () => {
     await run('schema-drift-high', { pr: 199 })
     gh.fault({ method: 'POST', path: /\/comments$/, kind: '500', times: 10 })

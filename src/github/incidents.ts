@@ -17,7 +17,7 @@ import {
   type StoredRun
 } from '../incident.js'
 import { code, codeBlock } from '../markdown.js'
-import { BUCKET_NAMES, incidentTitle, LEVEL_NAMES, renderRecord, renderWithin } from '../render.js'
+import { BUCKET_NAMES, incidentTitle, LEVEL_NAMES, renderRecordSections } from '../render.js'
 import { checkRemediation, incidentReferences, type RemediationCheck } from '../remediation.js'
 import type {
   Bucket,
@@ -181,7 +181,7 @@ export class IncidentFiler {
     const created = await this.createIssue(
       {
         title: incidentTitle(record),
-        body: this.body(state, record),
+        body: this.body(state, record, undefined),
         labels,
         assignees: assigneesOf(record)
       },
@@ -235,7 +235,12 @@ export class IncidentFiler {
       const planned = await this.plan(current, mine, triage, at, reopen && attempt === 0)
       result = planned.result
       if (!planned.write) return result
-      await planned.write()
+      const edited = await planned.write()
+      if (edited) {
+        // Someone edited the issue while this run got ready to write: plan again on their text.
+        current = edited
+        continue
+      }
       current = await this.get(issue.number)
       const written = readState(current.body)
       const missing = mine.some(
@@ -257,16 +262,20 @@ export class IncidentFiler {
     triage: Triage,
     at: string,
     reopen: boolean
-  ): Promise<{ result: FiledIncident; write?: () => Promise<void> }> {
+  ): Promise<{ result: FiledIncident; write?: () => Promise<Issue | undefined> }> {
     const previous = readState(issue.body) ?? rebuiltState(issue, this.options.key)
-    const logged =
-      issue.comments > previous.seenComments ? await this.resultComments(issue.number) : []
+    // Reads made after the issue was read leave it stale by the time it is written.
+    let stale = issue.comments > previous.seenComments
+    const logged = stale ? await this.resultComments(issue.number) : []
     // An unchanged result keeps its old timestamp, so an unchanged re-run writes nothing.
     const fresh = mine.map(run => {
       const known = previous.runs.find(stored => stored.command === run.command)
       return known && sameResult(known, run) ? known : run
     })
     const runs = mergeRuns(previous.runs, logged, fresh)
+    stale ||= labelNames(issue).some(
+      name => name.startsWith('bucket:') && name !== previous.bucketLabel
+    )
     const override = await this.personBucket(issue, previous)
     const triaged = triage(runs, override)
     const green = triaged.result === 'pass'
@@ -354,7 +363,7 @@ export class IncidentFiler {
       scope: shown.scope,
       ...(close ? { closedBy: 'green' as const } : {})
     }
-    const body = this.body(state, shown)
+    const body = this.body(state, shown, issue.body)
     const labels = mergeLabels(labelNames(issue), incidentLabels(shown))
     // Re-routed (a new bucket, or a person's label): the new primary owners are assigned too.
     const assigned = new Set((issue.assignees ?? []).map(user => user.login))
@@ -383,8 +392,46 @@ export class IncidentFiler {
     return {
       result,
       write: async () => {
-        // Comments first, counted only when posted: the state must not promise a comment that
-        // never came, or results another run left there would be skipped.
+        if (!sameLabels) {
+          await ensureLabels(
+            this.options.octokit,
+            this.owner,
+            this.repo,
+            labels.filter(name => /^(bucket|severity|owner):/.test(name))
+          )
+          stale = true
+        }
+        const assignable = rerouted.length > 0 ? await this.assignable(rerouted) : []
+        stale ||= rerouted.length > 0
+        // A person's edit made since the issue was read must not be written over (SPEC §5): read
+        // it again right before writing whenever other requests came in between.
+        if (stale) {
+          const fresh = await this.get(issue.number)
+          if (
+            fresh.body !== issue.body ||
+            labelNames(fresh).sort().join() !== labelNames(issue).sort().join()
+          )
+            return fresh
+        }
+        const assignees = [
+          ...new Set([...(issue.assignees ?? []).map(user => user.login), ...assignable])
+        ].slice(0, MAX_ASSIGNEES)
+        const patch = (text: string): Promise<unknown> =>
+          this.options.octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+            owner: this.owner,
+            repo: this.repo,
+            issue_number: issue.number,
+            title,
+            body: text,
+            labels,
+            ...(assignable.length > 0 ? { assignees } : {}),
+            ...(close ? { state: 'closed' as const, state_reason: 'completed' as const } : {}),
+            ...(reopen ? { state: 'open' as const } : {})
+          })
+        // The body is written straight after it was read, then the comments: a comment that
+        // could not be posted is taken back out of the state, or results another run left in
+        // the comments would be skipped.
+        await patch(body)
         let posted = 0
         for (const text of comments) {
           try {
@@ -396,25 +443,9 @@ export class IncidentFiler {
             )
           }
         }
-        if (!sameLabels)
-          await ensureLabels(
-            this.options.octokit,
-            this.owner,
-            this.repo,
-            labels.filter(name => /^(bucket|severity|owner):/.test(name))
-          )
-        const written = { ...state, seenComments: issue.comments + posted }
-        await this.options.octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
-          owner: this.owner,
-          repo: this.repo,
-          issue_number: issue.number,
-          title,
-          body: posted === comments.length ? body : this.body(written, shown),
-          labels,
-          ...(close ? { state: 'closed' as const, state_reason: 'completed' as const } : {}),
-          ...(reopen ? { state: 'open' as const } : {})
-        })
-        if (rerouted.length > 0) await this.assign(issue.number, rerouted)
+        if (posted < comments.length)
+          await patch(this.body({ ...state, seenComments: issue.comments + posted }, shown, body))
+        return undefined
       }
     }
   }
@@ -451,7 +482,13 @@ export class IncidentFiler {
         result
       })
       checks.push(check)
-      if (!check.complete || !record || state.lifecycle.resolutionPr) continue
+      // A Resolution PR a person filled in wins over the one this pull request would record.
+      if (
+        !check.complete ||
+        !record ||
+        (readNotes(issue.body).resolutionPr ?? state.lifecycle.resolutionPr)
+      )
+        continue
       const at = this.now()
       const reference = pr.reference
       let lifecycle: Lifecycle = {
@@ -621,6 +658,8 @@ export class IncidentFiler {
     change: { state?: 'open' | 'closed'; state_reason?: 'completed' | 'not_planned' } = {}
   ): Promise<void> {
     const scope = state.scope ?? issue.title.split(' — ').pop() ?? ''
+    // What a person filled in stays theirs, whatever this rewrite is about.
+    state = { ...state, lifecycle: { ...state.lifecycle, ...readNotes(issue.body) } }
     const shown: IncidentRecord = {
       incidentId: state.incidentId,
       key: state.key,
@@ -639,7 +678,7 @@ export class IncidentFiler {
       repo: this.repo,
       issue_number: issue.number,
       title: incidentTitle(shown),
-      body: this.body({ ...state, scope }, shown),
+      body: this.body({ ...state, scope }, shown, issue.body),
       ...change
     })
   }
@@ -705,14 +744,17 @@ export class IncidentFiler {
     return { bucket: foreign.slice('bucket:'.length) as Bucket, by }
   }
 
-  private body(state: IncidentState, record: IncidentRecord): string {
-    return renderIssueBody(state, budget =>
-      renderWithin(
-        budget,
-        limits =>
-          this.options.redact(renderRecord({ ...record, lifecycle: state.lifecycle }, limits)),
-        text => text.length
-      )
+  /** The body for `state`, merged into the issue's body as it is (`previous`), people's text kept. */
+  private body(
+    state: IncidentState,
+    record: IncidentRecord,
+    previous: string | null | undefined
+  ): string {
+    return renderIssueBody(state, previous, limits =>
+      renderRecordSections({ ...record, lifecycle: state.lifecycle }, limits).map(section => ({
+        ...section,
+        text: this.options.redact(section.text)
+      }))
     )
   }
 
@@ -782,26 +824,6 @@ export class IncidentFiler {
       }
     }
     throw new Error('unreachable')
-  }
-
-  private async assign(number: number, logins: string[]): Promise<void> {
-    const assignees = await this.assignable(logins)
-    if (assignees.length === 0) return
-    try {
-      await this.options.octokit.request(
-        'POST /repos/{owner}/{repo}/issues/{issue_number}/assignees',
-        {
-          owner: this.owner,
-          repo: this.repo,
-          issue_number: number,
-          assignees
-        }
-      )
-    } catch (error) {
-      this.options.log.warning(
-        `Incident #${number}: could not assign ${assignees.join(', ')}: ${(error as Error).message}`
-      )
-    }
   }
 
   private async assignable(logins: string[]): Promise<string[]> {
