@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals'
 import {
   ISSUE_BODY_LIMIT,
   markerFor,
-  mergeRuns,
   readNotes,
   readResultComment,
   readState,
@@ -13,6 +12,7 @@ import {
   type StoredRun
 } from '../src/incident.js'
 import type { Section } from '../src/incident/body.js'
+import { latestResults } from '../src/incident/results.js'
 import type { RenderLimits } from '../src/render.js'
 import type { ValidatorRun } from '../src/types.js'
 
@@ -100,17 +100,17 @@ describe('incident state in the issue body', () => {
   })
 })
 
-describe('mergeRuns', () => {
+describe('latestResults', () => {
   it('keeps the latest result per validator, so runs of different validators add up', () => {
     const old = storeRun(run('a', ['old']), '2026-11-27T08:00:00Z', undefined)
     const other = storeRun(run('b', ['b']), '2026-11-27T08:30:00Z', undefined)
     const fresh = storeRun(run('a', [], 'passed'), '2026-11-27T09:00:00Z', undefined)
-    const merged = mergeRuns([old, other], [fresh])
+    const merged = latestResults([old, other], [fresh])
     expect(merged.map(r => [r.command, r.outcome])).toEqual([
       ['a', 'passed'],
       ['b', 'failed']
     ])
-    expect(mergeRuns([fresh], [old]).find(r => r.command === 'a')?.outcome).toBe('passed')
+    expect(latestResults([fresh], [old]).find(r => r.command === 'a')?.outcome).toBe('passed')
   })
 })
 

@@ -13,6 +13,10 @@ const RESULT = /<!-- contract-drift-triage:result=([A-Za-z0-9+/=]+) -->/
 export interface StoredRun extends ValidatorRun {
   at: string
   runUrl?: string
+  /** The job (`job-key`) that stored it; absent when an earlier version did (SPEC §5). */
+  job?: string
+  /** The head commit it was seen on. */
+  head?: string
 }
 
 /** What an incident issue carries between runs, hidden in its body. */
@@ -100,18 +104,6 @@ export function storeRun(
     at,
     ...(runUrl ? { runUrl } : {})
   }
-}
-
-/** The latest result per validator (by command): runs of different validators add up (SPEC §5). */
-export function mergeRuns(...sources: readonly (readonly StoredRun[])[]): StoredRun[] {
-  const latest = new Map<string, StoredRun>()
-  for (const runs of sources) {
-    for (const run of runs) {
-      const known = latest.get(run.command)
-      if (!known || known.at <= run.at) latest.set(run.command, run)
-    }
-  }
-  return [...latest.values()]
 }
 
 /** What a person reads as "the findings": which validator said what. */

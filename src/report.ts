@@ -145,7 +145,13 @@ export interface ReportOptions {
   /** The step will fail: its own failure message takes one of GitHub's ten error annotations. */
   willFail: boolean
   /** The incident issue, in issue mode. */
-  incident?: { number: number; url: string; action: string }
+  incident?: {
+    number: number
+    url: string
+    action: string
+    /** Results of other jobs still counted or dropped (SPEC §5), so a red step is explained. */
+    otherJobs?: string[]
+  }
   /** Checks of the incidents this pull request says it remediates (SPEC §5). */
   remediation?: RemediationCheck[]
 }
@@ -196,7 +202,8 @@ export async function publishReport(
       : ''
   const incident =
     (options.incident
-      ? `**Incident issue:** [#${options.incident.number}](${options.incident.url}) (${options.incident.action})\n\n`
+      ? `**Incident issue:** [#${options.incident.number}](${options.incident.url}) (${options.incident.action})\n\n` +
+        (options.incident.otherJobs ?? []).map(line => `${line}\n\n`).join('')
       : '') + remediation.map(check => `${renderRemediation(check)}\n\n`).join('')
   const summary =
     incident +

@@ -2,7 +2,6 @@ import {
   findingsFingerprint,
   ISSUE_BODY_LIMIT,
   markerFor,
-  mergeRuns,
   readNotes,
   readResultComment,
   readState,
@@ -18,6 +17,7 @@ import {
 } from '../incident.js'
 import { code, codeBlock } from '../markdown.js'
 import { BUCKET_NAMES, incidentTitle, LEVEL_NAMES, renderRecordSections } from '../render.js'
+import { countResults, explainResults } from '../incident/results.js'
 import { checkRemediation, incidentReferences, type RemediationCheck } from '../remediation.js'
 import type {
   Bucket,
@@ -37,6 +37,10 @@ export interface IncidentOptions {
   repository: string
   issueAuthor: string
   key: string
+  /** The job whose results this run replaces (`job-key`, SPEC §5). */
+  job: string
+  /** The head commit this run validated: other jobs' results for another one are dropped. */
+  head: string
   closeOnGreen: boolean
   requireCloseNotes: boolean
   runUrl?: string
@@ -57,6 +61,8 @@ export interface FiledIncident {
   number?: number
   url?: string
   record: IncidentRecord
+  /** Results of other jobs this run still counts or dropped, in words for the summary. */
+  otherJobs?: string[]
 }
 
 interface Issue {
@@ -97,9 +103,9 @@ export class IncidentFiler {
     runs = runs.map(run => JSON.parse(this.options.redact(JSON.stringify(run))) as ValidatorRun)
     // The issue stores trimmed results; this run's own results stay whole for triage and report.
     const whole = new Map(runs.map(run => [run.command, run]))
-    const complete = (stored: readonly ValidatorRun[]): ValidatorRun[] =>
-      stored.map(run => whole.get(run.command) ?? run)
-    const full: Triage = (merged, override) => triage(complete(merged), override)
+    const complete = (stored: readonly StoredRun[]): ValidatorRun[] =>
+      stored.map(run => (run.job === this.options.job ? (whole.get(run.command) ?? run) : run))
+    const full: Triage = (merged, override) => triage(complete(merged as StoredRun[]), override)
     return this.fileWith(runs, full)
   }
 
@@ -108,7 +114,8 @@ export class IncidentFiler {
       .now()
       .toISOString()
       .replace(/\.\d{3}Z$/, 'Z')
-    const mine = runs.map(run => storeRun(run, at, this.options.runUrl))
+    const { job, head } = this.options
+    const mine = runs.map(run => ({ ...storeRun(run, at, this.options.runUrl), job, head }))
     const red = mine.some(run => run.outcome !== 'passed')
     const open = await this.find('open')
     if (open[0]) return this.update(open[0], mine, triage, at, false)
@@ -245,7 +252,10 @@ export class IncidentFiler {
       const written = readState(current.body)
       const missing = mine.some(
         run =>
-          !written?.runs.some(stored => stored.command === run.command && sameResult(stored, run))
+          !written?.runs.some(
+            stored =>
+              stored.job === run.job && stored.command === run.command && sameResult(stored, run)
+          )
       )
       if (!missing && current.comments <= (written?.seenComments ?? 0)) return result
       await sleep(50 + Math.random() * 200 * (attempt + 1))
@@ -269,10 +279,19 @@ export class IncidentFiler {
     const logged = stale ? await this.resultComments(issue.number) : []
     // An unchanged result keeps its old timestamp, so an unchanged re-run writes nothing.
     const fresh = mine.map(run => {
-      const known = previous.runs.find(stored => stored.command === run.command)
-      return known && sameResult(known, run) ? known : run
+      const known = previous.runs.find(
+        stored => stored.job === run.job && stored.command === run.command
+      )
+      return known && known.head === run.head && sameResult(known, run) ? known : run
     })
-    const runs = mergeRuns(previous.runs, logged, fresh)
+    const counted = countResults(
+      [...previous.runs, ...logged],
+      fresh,
+      this.options.job,
+      this.options.head
+    )
+    const runs = counted.runs
+    const otherJobs = explainResults(counted)
     stale ||= labelNames(issue).some(
       name => name.startsWith('bucket:') && name !== previous.bucketLabel
     )
@@ -384,7 +403,8 @@ export class IncidentFiler {
       action,
       number: issue.number,
       url: issue.html_url,
-      record: shown
+      record: shown,
+      ...(otherJobs.length > 0 ? { otherJobs } : {})
     }
     if (body === issue.body && title === issue.title && sameLabels && !close && !reopen) {
       return { result: { ...result, action: green ? 'proved-green' : 'unchanged' } }
