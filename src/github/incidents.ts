@@ -1,5 +1,4 @@
 import {
-  findingsFingerprint,
   ISSUE_BODY_LIMIT,
   markerFor,
   readNotes,
@@ -9,15 +8,21 @@ import {
   renderResultComment,
   sameResult,
   storeRun,
-  verdictFingerprint,
   verdictOf,
   withHistory,
   type IncidentState,
   type StoredRun
 } from '../incident.js'
-import { code, codeBlock } from '../markdown.js'
-import { BUCKET_NAMES, incidentTitle, LEVEL_NAMES, renderRecordSections } from '../render.js'
-import { countResults, explainResults } from '../incident/results.js'
+import { code } from '../markdown.js'
+import { incidentTitle, renderRecordSections } from '../render.js'
+import {
+  assigneesOf,
+  nextIncident,
+  redCommands,
+  tick,
+  verdictWords,
+  type Triage
+} from '../incident/lifecycle.js'
 import { checkRemediation, incidentReferences, type RemediationCheck } from '../remediation.js'
 import type {
   Bucket,
@@ -29,7 +34,7 @@ import type {
 } from '../types.js'
 import type { Redactor } from '../redact.js'
 import type { Octokit } from './client.js'
-import { bucketLabel, ensureLabels, incidentLabels, mergeLabels } from './labels.js'
+import { bucketLabel, ensureLabels, incidentLabels } from './labels.js'
 
 export interface IncidentOptions {
   octokit: Octokit
@@ -50,11 +55,7 @@ export interface IncidentOptions {
   redact: Redactor
 }
 
-/** Triage of a set of validator runs, with a person's bucket label when there is one. */
-export type Triage = (
-  runs: ValidatorRun[],
-  bucketOverride?: { bucket: Bucket; by: string }
-) => IncidentRecord
+export type { Triage }
 
 export interface FiledIncident {
   action: 'none' | 'created' | 'updated' | 'unchanged' | 'reopened' | 'proved-green' | 'closed'
@@ -277,138 +278,45 @@ export class IncidentFiler {
     // Reads made after the issue was read leave it stale by the time it is written.
     let stale = issue.comments > previous.seenComments
     const logged = stale ? await this.resultComments(issue.number) : []
-    // An unchanged result keeps its old timestamp, so an unchanged re-run writes nothing.
-    const fresh = mine.map(run => {
-      const known = previous.runs.find(
-        stored => stored.job === run.job && stored.command === run.command
-      )
-      return known && known.head === run.head && sameResult(known, run) ? known : run
-    })
-    const counted = countResults(
-      [...previous.runs, ...logged],
-      fresh,
-      this.options.job,
-      this.options.head
-    )
-    const runs = counted.runs
-    const otherJobs = explainResults(counted)
     stale ||= labelNames(issue).some(
       name => name.startsWith('bucket:') && name !== previous.bucketLabel
     )
     const override = await this.personBucket(issue, previous)
-    const triaged = triage(runs, override)
-    const green = triaged.result === 'pass'
-    const findingsChanged = findingsFingerprint(runs) !== findingsFingerprint(previous.runs)
-    const verdictChanged =
-      !green && verdictFingerprint(verdictOf(triaged)) !== verdictFingerprint(previous.verdict)
-    let lifecycle: Lifecycle = {
-      ...withoutBucketSetter(previous.lifecycle),
-      ...readNotes(issue.body),
-      ...(override ? { bucketSetBy: override.by } : {}),
-      failingChecks: [...new Set([...previous.lifecycle.failingChecks, ...redCommands(runs)])]
-    }
-    const comments: string[] = []
-    if (green) {
-      if (findingsChanged || !lifecycle.checklist[3]) {
-        const okLines = runs.flatMap(run => run.okLines)
-        const proof = {
-          at,
-          okLines,
-          ...(this.options.runUrl ? { runUrl: this.options.runUrl } : {})
-        }
-        lifecycle = withHistory(
-          { ...lifecycle, validationProof: proof, checklist: tick(lifecycle.checklist, 3) },
-          'Validators green again: validation proof attached (checklist step 4).',
-          at,
-          this.options.runUrl
-        )
-        comments.push(
-          `✅ The validators pass again in this scope.\n\n${codeBlock(okLines.join('\n') || 'every validator exited 0')}`
-        )
-      }
-    } else {
-      if (triaged.classification)
-        lifecycle = { ...lifecycle, checklist: tick(lifecycle.checklist, 1) }
-      if (reopen || findingsChanged || verdictChanged) {
-        const relabelled = override && override.bucket !== previous.verdict?.classification?.bucket
-        const what = reopen
-          ? 'Red again after a green close: reopened'
-          : relabelled
-            ? `Reclassified by ${code(override.by)} (bucket label); owners and required action follow it`
-            : 'Updated'
-        lifecycle = withHistory(
-          lifecycle,
-          `${what}: ${verdictWords(triaged)}.`,
-          at,
-          this.options.runUrl
-        )
-        comments.push(changeComment(previous, triaged, runs, reopen))
-      }
-    }
-
-    // Green keeps showing what the incident was about, next to the proof that it is fixed.
-    const verdict = green ? previous.verdict : verdictOf(triaged)
-    const shown: IncidentRecord = {
-      ...triaged,
-      ...(green ? verdict : {}),
-      result: triaged.result,
-      incidentId: previous.incidentId,
-      detectedAt: previous.createdAt,
-      lifecycle
-    }
-    // require-close-notes: a green run does not close while root cause or prevention is pending.
-    const notesMissing = !lifecycle.rootCause || !lifecycle.preventionFollowUp
-    const close =
-      green && this.options.closeOnGreen && !(this.options.requireCloseNotes && notesMissing)
-    if (close) {
-      lifecycle = withHistory(
-        lifecycle,
-        'Closed: the validators are green (close-on-green).',
-        at,
-        this.options.runUrl
-      )
-      shown.lifecycle = lifecycle
-    }
-    const state: IncidentState = {
-      v: 1,
-      incidentId: previous.incidentId,
-      key: previous.key,
-      createdAt: previous.createdAt,
-      runs,
-      lifecycle,
-      bucketLabel: bucketLabel(shown.classification?.bucket),
-      seenComments: issue.comments + comments.length,
-      ...(verdict ? { verdict } : {}),
-      scope: shown.scope,
-      ...(close ? { closedBy: 'green' as const } : {})
-    }
-    const body = this.body(state, shown, issue.body)
-    const labels = mergeLabels(labelNames(issue), incidentLabels(shown))
-    // Re-routed (a new bucket, or a person's label): the new primary owners are assigned too.
-    const assigned = new Set((issue.assignees ?? []).map(user => user.login))
-    const rerouted =
-      !green && previous.verdict?.routing?.primaryRole !== shown.routing?.primaryRole
-        ? assigneesOf(shown).filter(login => !assigned.has(login))
-        : []
-    const title = incidentTitle(shown)
-    const sameLabels = [...labels].sort().join() === labelNames(issue).sort().join()
-    const action: FiledIncident['action'] = close
-      ? 'closed'
-      : reopen
-        ? 'reopened'
-        : green
-          ? 'proved-green'
-          : 'updated'
+    const next = nextIncident(
+      previous,
+      {
+        title: issue.title,
+        body: issue.body,
+        comments: issue.comments,
+        labels: labelNames(issue),
+        assignees: (issue.assignees ?? []).map(user => user.login)
+      },
+      {
+        mine,
+        logged,
+        job: this.options.job,
+        head: this.options.head,
+        reopen,
+        ...(override ? { override } : {}),
+        ...(this.options.runUrl ? { runUrl: this.options.runUrl } : {})
+      },
+      {
+        closeOnGreen: this.options.closeOnGreen,
+        requireCloseNotes: this.options.requireCloseNotes,
+        triage,
+        renderBody: (state, shown, previousBody) => this.body(state, shown, previousBody)
+      },
+      at
+    )
+    const { state, shown, body, title, labels, sameLabels, comments, close, rerouted } = next
     const result: FiledIncident = {
-      action,
+      action: next.action,
       number: issue.number,
       url: issue.html_url,
       record: shown,
-      ...(otherJobs.length > 0 ? { otherJobs } : {})
+      ...(next.otherJobs.length > 0 ? { otherJobs: next.otherJobs } : {})
     }
-    if (body === issue.body && title === issue.title && sameLabels && !close && !reopen) {
-      return { result: { ...result, action: green ? 'proved-green' : 'unchanged' } }
-    }
+    if (next.unchanged) return { result }
     return {
       result,
       write: async () => {
@@ -867,37 +775,6 @@ export class IncidentFiler {
   }
 }
 
-function withoutBucketSetter(lifecycle: Lifecycle): Lifecycle {
-  const copy = { ...lifecycle }
-  delete copy.bucketSetBy
-  return copy
-}
-
-function tick(checklist: Lifecycle['checklist'], index: number): Lifecycle['checklist'] {
-  const next = [...checklist] as Lifecycle['checklist']
-  next[index] = true
-  return next
-}
-
-const redCommands = (runs: readonly ValidatorRun[]): string[] =>
-  runs.filter(run => run.outcome !== 'passed').map(run => run.command)
-
-function verdictWords(record: IncidentRecord): string {
-  const bucket = record.classification
-    ? BUCKET_NAMES[record.classification.bucket]
-    : 'Validator error'
-  return `${bucket} (${LEVEL_NAMES[record.severity ?? 'high']}), result ${record.result}`
-}
-
-/** Users among the primary owners (teams cannot be assigned), at most GitHub's ten. */
-function assigneesOf(record: IncidentRecord): string[] {
-  const routing = record.routing
-  if (!routing) return []
-  return (routing.owners[routing.primaryRole] ?? [])
-    .filter(owner => !owner.includes('/'))
-    .slice(0, MAX_ASSIGNEES)
-}
-
 /** An issue whose hidden state was lost (edited by hand): start again from what it shows. */
 function rebuiltState(issue: Issue, key: string): IncidentState {
   const id = /\*\*Incident ID:\*\* (DRIFT-\d{8}-[0-9a-f]{6})/.exec(issue.body ?? '')?.[1]
@@ -912,35 +789,6 @@ function rebuiltState(issue: Issue, key: string): IncidentState {
     lifecycle: { checklist: [true, false, false, false, false], history: [], failingChecks: [] },
     seenComments: issue.comments
   }
-}
-
-function changeComment(
-  previous: IncidentState,
-  record: IncidentRecord,
-  runs: readonly StoredRun[],
-  reopen: boolean
-): string {
-  const before = new Set(
-    previous.runs.flatMap(run => run.findings.map(f => `${run.command}\u0000${f.tag}:${f.message}`))
-  )
-  const now = runs.flatMap(run =>
-    run.findings.map(f => ({ key: `${run.command}\u0000${f.tag}:${f.message}`, finding: f }))
-  )
-  const added = now.filter(entry => !before.has(entry.key))
-  const gone = before.size - (now.length - added.length)
-  const parts = [reopen ? '🔴 Red again in this scope: reopened.' : '🔴 The incident changed.']
-  parts.push(`**Now:** ${verdictWords(record)}.`)
-  if (added.length > 0) {
-    const shown = added
-      .slice(0, 20)
-      .map(
-        ({ finding }) => `- ${code(`${finding.tag ? `[${finding.tag}] ` : ''}${finding.message}`)}`
-      )
-    if (added.length > 20) shown.push(`- … and ${added.length - 20} more in the record above`)
-    parts.push(`**New findings (${added.length}):**\n${shown.join('\n')}`)
-  }
-  if (gone > 0) parts.push(`**No longer reported:** ${gone} finding(s).`)
-  return parts.join('\n\n')
 }
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
