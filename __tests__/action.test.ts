@@ -23,6 +23,7 @@ const SPEC_INPUTS = [
   'working-directory',
   'incident-repository',
   'incident-key',
+  'job-key',
   'issue-author',
   'validator-timeout',
   'close-on-green',

@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals'
 import {
   ISSUE_BODY_LIMIT,
   markerFor,
-  mergeRuns,
   readNotes,
   readResultComment,
   readState,
@@ -12,6 +11,9 @@ import {
   type IncidentState,
   type StoredRun
 } from '../src/incident.js'
+import type { Section } from '../src/incident/body.js'
+import { latestResults } from '../src/incident/results.js'
+import type { RenderLimits } from '../src/render.js'
 import type { ValidatorRun } from '../src/types.js'
 
 const run = (
@@ -46,10 +48,15 @@ const state = (runs: StoredRun[]): IncidentState => ({
   seenComments: 0
 })
 
+/** A rendering that only fits when it shows little: four characters per excerpt character. */
+const wide = (limits: RenderLimits): Section[] => [
+  { id: 'log', text: 'r'.repeat(limits.excerptChars * 4) }
+]
+
 describe('incident state in the issue body', () => {
   it('round-trips through the body, after the key marker', () => {
     const s = state([storeRun(run('a', ['one']), '2026-11-27T08:00:00Z', undefined)])
-    const body = renderIssueBody(s, () => 'the record')
+    const body = renderIssueBody(s, undefined, () => [{ id: 'record', text: 'the record' }])
     expect(body.startsWith(markerFor('acme/contracts:pr-7'))).toBe(true)
     expect(readState(body)).toEqual(s)
   })
@@ -61,7 +68,7 @@ describe('incident state in the issue body', () => {
         storeRun(run(`v${i}`, huge), '2026-11-27T08:00:00Z', undefined)
       )
     )
-    const body = renderIssueBody(s, budget => 'r'.repeat(budget))
+    const body = renderIssueBody(s, undefined, wide)
     expect(body.length).toBeLessThanOrEqual(ISSUE_BODY_LIMIT)
     expect(readState(body)?.runs).toHaveLength(10)
   })
@@ -71,7 +78,7 @@ describe('incident state in the issue body', () => {
     const runs = Array.from({ length: 20 }, (_, i) =>
       storeRun(run(`validator-${i}`, many), '2026-11-27T08:00:00Z', undefined)
     )
-    const body = renderIssueBody(state(runs), budget => 'r'.repeat(budget))
+    const body = renderIssueBody(state(runs), undefined, wide)
     expect(body.length).toBeLessThanOrEqual(ISSUE_BODY_LIMIT)
     expect(readState(body)?.runs.map(r => r.findingCount)).toEqual(Array(20).fill(500))
     const comment = renderResultComment('Results from a concurrent run.', runs)
@@ -93,17 +100,17 @@ describe('incident state in the issue body', () => {
   })
 })
 
-describe('mergeRuns', () => {
+describe('latestResults', () => {
   it('keeps the latest result per validator, so runs of different validators add up', () => {
     const old = storeRun(run('a', ['old']), '2026-11-27T08:00:00Z', undefined)
     const other = storeRun(run('b', ['b']), '2026-11-27T08:30:00Z', undefined)
     const fresh = storeRun(run('a', [], 'passed'), '2026-11-27T09:00:00Z', undefined)
-    const merged = mergeRuns([old, other], [fresh])
+    const merged = latestResults([old, other], [fresh])
     expect(merged.map(r => [r.command, r.outcome])).toEqual([
       ['a', 'passed'],
       ['b', 'failed']
     ])
-    expect(mergeRuns([fresh], [old]).find(r => r.command === 'a')?.outcome).toBe('passed')
+    expect(latestResults([fresh], [old]).find(r => r.command === 'a')?.outcome).toBe('passed')
   })
 })
 

@@ -195,6 +195,14 @@ describe('parseInputs', () => {
     expect(() => parse({ 'incident-key': 'a key with spaces' })).toThrow(/incident-key/)
   })
 
+  it('takes a job-key as one line (a matrix as JSON spans lines), at most 500 characters', () => {
+    expect(parse()['job-key']).toBe('')
+    expect(parse({ 'job-key': 'contracts-{\n  "node": 20,\n  "os": "linux"\n}' })['job-key']).toBe(
+      'contracts-{ "node": 20, "os": "linux" }'
+    )
+    expect(() => parse({ 'job-key': 'x'.repeat(501) })).toThrow(/Invalid job-key/)
+  })
+
   it('keeps an explicit issue-author', () => {
     expect(parse({ 'issue-author': 'triage-bot[bot]' })['issue-author']).toBe('triage-bot[bot]')
   })

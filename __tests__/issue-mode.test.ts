@@ -184,7 +184,10 @@ describe('many runs at once', () => {
         `echo "[check-${i}] ERROR: problem ${i} in docs/contracts/billing-ingest-contract.md"; exit 1`
     )
     const runs = await Promise.all(
-      validators.map(validator => run('green', { pr: 170, validators: validator }))
+      // Matrix legs: each its own job (SPEC §5), so their results add up.
+      validators.map((validator, i) =>
+        run('green', { pr: 170, validators: validator, inputs: { 'job-key': `leg-${i}` } })
+      )
     )
     expect(runs.every(r => r.outputs.result === 'drift')).toBe(true)
     const survivors = open()
@@ -318,6 +321,36 @@ describe('what reaches the issue', () => {
     )
   })
 
+  it("keeps a person's Resolution PR, a note under Findings and a Discussion section through a changed red run", async () => {
+    await run('schema-drift-high', { pr: 164 })
+    const [issue] = open()
+    const note = 'Note from alice: the first finding is expected until the adapter ships.'
+    const discussion = '### Discussion\n\nalice: we agreed to refresh the pack on Monday.'
+    const edited = issue.body
+      .replace('- **Resolution PR:** pending', '- **Resolution PR:** #99')
+      .replace(/(### Findings\n\n[^\n]*\n(?:- [^\n]*\n)*)/, `$1${note}\n`)
+      .replace(/(\n<!-- contract-drift-triage:state=)/, `\n\n${discussion}\n$1`)
+    expect(edited).toContain(note)
+    expect(edited).toContain(discussion)
+    await fetch(`${gh.url}/repos/${REPO}/issues/${issue.number}`, {
+      method: 'PATCH',
+      headers: { authorization: `token ${ALICE_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ body: edited })
+    })
+    const changed = await run('runtime-regression', { pr: 164 })
+    expect(changed.outputs.bucket).toBe('runtime-regression')
+    const body: string = open()[0].body
+    expect(open()[0].title).toContain('Runtime regression')
+    expect(body).toContain('- **Resolution PR:** #99')
+    expect(body).not.toContain('- **Resolution PR:** pending')
+    expect(body).toContain(note)
+    expect(body).toContain(discussion)
+    // The note stays under Findings, the discussion after the record.
+    expect(body.indexOf(note)).toBeGreaterThan(body.indexOf('### Findings'))
+    expect(body.indexOf(note)).toBeLessThan(body.indexOf('### Resolution checklist'))
+    expect(body.indexOf(discussion)).toBeGreaterThan(body.indexOf('### History'))
+  })
+
   it('updates the record when its comment fails, and says so', async () => {
     await run('schema-drift-high', { pr: 199 })
     gh.fault({ method: 'POST', path: /\/comments$/, kind: '500', times: 10 })
@@ -370,14 +403,79 @@ describe('a package of a monorepo (working-directory)', () => {
   }
   const red = `echo "[fixture-coverage] ERROR: MCP pack 'billing.aws.ingest' version '1.0' missing required file: response.expected.json"; exit 1`
 
-  it('annotates repository paths when a green run re-reports a red result waiting in the incident', async () => {
+  it("annotates repository paths when a green run counts another job's red result from the incident", async () => {
     const inputs = { 'working-directory': 'app' }
-    await run('green', { pr: 150, validators: `${red}\ntrue`, inputs, edit: asPackage })
-    const green = await run('green', { pr: 150, validators: 'true', inputs, edit: asPackage })
+    await run('green', {
+      pr: 150,
+      validators: `${red}\ntrue`,
+      inputs: { ...inputs, 'job-key': 'fixtures' },
+      edit: asPackage
+    })
+    const green = await run('green', {
+      pr: 150,
+      validators: 'true',
+      inputs: { ...inputs, 'job-key': 'smoke' },
+      edit: asPackage
+    })
     expect(green.outputs.result).toBe('drift')
     const annotated = green.annotations.filter(line => line.includes('billing.aws.ingest'))
     expect(annotated.length).toBeGreaterThan(0)
     for (const line of annotated) expect(line).toMatch(/file=app\/tests\/contracts\/fixtures\//)
+  })
+})
+
+describe('results per job (SPEC §5)', () => {
+  // A layout other than the example's: the contract at api/openapi.yaml.
+  const scripts = {
+    'scripts/spec.sh': 'echo "[spec] ERROR: field total missing in api/openapi.yaml"; exit 1\n',
+    'scripts/lint.sh': 'echo "[lint] OK: 3 files"\n'
+  }
+  const state = (): any => readState(open()[0].body)
+
+  it('lets a job that no longer runs a red validator go green, without its old annotation', async () => {
+    const red = await run('green', { pr: 210, files: scripts, validators: 'bash scripts/spec.sh' })
+    expect(red.outputs.result).toBe('drift')
+    const green = await run('green', {
+      pr: 210,
+      files: scripts,
+      validators: 'bash scripts/lint.sh'
+    })
+    expect(green.outputs.result).toBe('pass')
+    expect(green.code).toBe(0)
+    expect(green.annotations.join('\n')).not.toContain('field total missing')
+    expect(state().runs.map((r: any) => r.command)).toEqual(['bash scripts/lint.sh'])
+    expect(open()[0].body).toContain('- [x] 4. Re-run triage validators and attach green output.')
+  })
+
+  it("counts another job's red result on the same head commit, says from which job, and drops it on a new commit", async () => {
+    await run('green', {
+      pr: 211,
+      files: scripts,
+      validators: 'bash scripts/spec.sh',
+      inputs: { 'job-key': 'contracts' }
+    })
+    const other = await run('green', {
+      pr: 211,
+      files: scripts,
+      validators: 'bash scripts/lint.sh',
+      inputs: { 'job-key': 'lint' }
+    })
+    expect(other.outputs.result).toBe('drift')
+    expect(other.summary).toContain(
+      'Still counted, from job `contracts` on this head commit: `bash scripts/spec.sh` (failed, 1 finding(s)).'
+    )
+    expect(other.stdout).toContain('Still counted, from job `contracts`')
+    // A new head commit: the contracts job runs again there; its old result no longer counts.
+    const next = await run('green', {
+      pr: 211,
+      files: { ...scripts, 'api/openapi.yaml': 'openapi: 3.1.0\n' },
+      validators: 'bash scripts/lint.sh',
+      inputs: { 'job-key': 'lint' }
+    })
+    expect(next.outputs.result).toBe('pass')
+    expect(next.summary).toMatch(
+      /Dropped, from job `contracts` on an older head commit \(`[0-9a-f]{7}`\): `bash scripts\/spec.sh`/
+    )
   })
 })
 

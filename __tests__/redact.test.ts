@@ -110,9 +110,14 @@ describe('secretsFromEnv', () => {
     )
   })
 
-  it("does not take the action's own incident-key input for a secret", () => {
-    // Its value is part of the incident key: masking it would break the key and the record.
-    const env = { 'INPUT_INCIDENT-KEY': 'billing-service', INPUT_INCIDENT_KEY: 'billing-service' }
+  it("does not take the action's own incident-key and job-key inputs for secrets", () => {
+    // Their values are part of the incident key and the stored results: masking them would break both.
+    const env = {
+      'INPUT_INCIDENT-KEY': 'billing-service',
+      INPUT_INCIDENT_KEY: 'billing-service',
+      'INPUT_JOB-KEY': 'fixtures',
+      INPUT_JOB_KEY: 'fixtures'
+    }
     expect(secretsFromEnv(env)).toEqual([])
     expect(createRedactor(secretsFromEnv(env))('acme/billing:pr-140:billing-service')).toBe(
       'acme/billing:pr-140:billing-service'

@@ -1,3 +1,5 @@
+import { hasSections, mergeBody, sectionLines, type Section } from './incident/body.js'
+import { RENDER_STEPS, type RenderLimits } from './render.js'
 import type { Finding, IncidentRecord, Lifecycle, ValidatorRun } from './types.js'
 
 /** The hidden marker that identifies an incident's scope (SPEC §3). */
@@ -11,6 +13,10 @@ const RESULT = /<!-- contract-drift-triage:result=([A-Za-z0-9+/=]+) -->/
 export interface StoredRun extends ValidatorRun {
   at: string
   runUrl?: string
+  /** The job (`job-key`) that stored it; absent when an earlier version did (SPEC §5). */
+  job?: string
+  /** The head commit it was seen on. */
+  head?: string
 }
 
 /** What an incident issue carries between runs, hidden in its body. */
@@ -100,18 +106,6 @@ export function storeRun(
   }
 }
 
-/** The latest result per validator (by command): runs of different validators add up (SPEC §5). */
-export function mergeRuns(...sources: readonly (readonly StoredRun[])[]): StoredRun[] {
-  const latest = new Map<string, StoredRun>()
-  for (const runs of sources) {
-    for (const run of runs) {
-      const known = latest.get(run.command)
-      if (!known || known.at <= run.at) latest.set(run.command, run)
-    }
-  }
-  return [...latest.values()]
-}
-
 /** What a person reads as "the findings": which validator said what. */
 export function findingsFingerprint(runs: readonly ValidatorRun[]): string {
   return runs
@@ -142,22 +136,37 @@ export function verdictOf(record: IncidentRecord): Verdict {
   }
 }
 
-// The Root cause section runs to the next section this action writes, whatever a person put in it.
+// An earlier version's body: the Root cause section runs to the next section this action writes,
+// whatever a person put in it.
 const ROOT_CAUSE =
   /### Root cause\n\n([\s\S]*?)\n\n### (?:Classification|Findings|Log excerpt|Resolution checklist|History)\n/
-const PREVENTION = /^- \*\*Prevention follow-up:\*\* (.*)$/m
+const FIELD = (name: string): RegExp => new RegExp(`^- \\*\\*${name}:\\*\\* (.*)$`, 'm')
 
-/** What a person wrote into the record (root cause, prevention follow-up): kept across rewrites. */
+/**
+ * What a person wrote into the record (root cause, prevention follow-up, resolution PR): read
+ * from the body on every write, so a person's value wins over the action's `pending`.
+ */
 export function readNotes(
   body: string | null | undefined
-): Pick<Lifecycle, 'rootCause' | 'preventionFollowUp'> {
+): Pick<Lifecycle, 'rootCause' | 'preventionFollowUp' | 'resolutionPr'> {
   // GitHub stores an edit made in the browser with CRLF line endings.
   const text = (body ?? '').replace(/\r\n?/g, '\n')
-  const rootCause = ROOT_CAUSE.exec(text)?.[1]?.trim()
-  const prevention = PREVENTION.exec(text)?.[1]?.trim()
+  const sectioned = hasSections(text)
+  const record = sectioned ? (sectionLines(text, 'record') ?? []).join('\n') : text
+  const rootCause = sectioned
+    ? (sectionLines(text, 'root-cause') ?? [])
+        .filter((line, i) => !(i === 0 && line === '### Root cause'))
+        .join('\n')
+        .trim()
+    : ROOT_CAUSE.exec(text)?.[1]?.trim()
+  const prevention = FIELD('Prevention follow-up').exec(record)?.[1]?.trim()
+  const resolution = FIELD('Resolution PR').exec(record)?.[1]?.trim()
+  const filled = (value: string | undefined): value is string =>
+    value !== undefined && value !== '' && value !== 'pending'
   return {
-    ...(rootCause && rootCause !== 'pending' ? { rootCause } : {}),
-    ...(prevention && prevention !== 'pending' ? { preventionFollowUp: prevention } : {})
+    ...(filled(rootCause) ? { rootCause } : {}),
+    ...(filled(prevention) ? { preventionFollowUp: prevention } : {}),
+    ...(filled(resolution) ? { resolutionPr: resolution } : {})
   }
 }
 
@@ -176,10 +185,14 @@ export function newLifecycle(): Lifecycle {
   return { checklist: [false, false, false, false, false], history: [], failingChecks: [] }
 }
 
-/** The issue body: the key marker, the rendered record, and the state, within GitHub's limit. */
+/**
+ * The issue body: the key marker, the record's sections merged into the body as it is now (people's
+ * text kept, SPEC §5), and the state, within GitHub's limit.
+ */
 export function renderIssueBody(
   state: IncidentState,
-  renderRecordWithin: (budget: number) => string
+  previous: string | null | undefined,
+  renderSections: (limits: RenderLimits) => Section[]
 ): string {
   const marker = markerFor(state.key)
   let trimmed = state
@@ -199,9 +212,18 @@ export function renderIssueBody(
     }
     hidden = `<!-- contract-drift-triage:state=${encode(trimmed)} -->`
   }
-  // Hundreds of validators could still not fit; the record then shows its fields only.
-  const budget = Math.max(0, ISSUE_BODY_LIMIT - marker.length - hidden.length - 4)
-  return `${marker}\n${renderRecordWithin(budget)}\n\n${hidden}`
+  const merge = (sections: Section[]): string =>
+    mergeBody(previous, { marker, sections, state: hidden })
+  let body = ''
+  for (const limits of RENDER_STEPS) {
+    body = merge(renderSections(limits))
+    if (body.length <= ISSUE_BODY_LIMIT) return body
+  }
+  // Hundreds of validators (or pages a person wrote) could still not fit: the record keeps its
+  // fields only, people's text stays whole.
+  return merge(
+    renderSections({ findingsPerValidator: 0, excerptChars: 0 }).filter(s => s.id === 'record')
+  )
 }
 
 /** A comment carrying validator results for the body to absorb on the next write. */

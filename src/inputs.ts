@@ -22,6 +22,7 @@ export const INPUT_NAMES = [
   'working-directory',
   'incident-repository',
   'incident-key',
+  'job-key',
   'issue-author',
   'validator-timeout',
   'close-on-green',
@@ -43,6 +44,8 @@ export interface Inputs {
   'working-directory': string
   'incident-repository': string
   'incident-key': string
+  /** Empty: workflow file, job, step and event (`defaultJobKey`). */
+  'job-key': string
   'issue-author': string
   /** Seconds. */
   'validator-timeout': number
@@ -139,6 +142,12 @@ export function parseInputs(read: (name: InputName) => string): Inputs {
       value => /^[\w./@+-]{0,100}$/.test(value),
       'Invalid incident-key: use at most 100 letters, digits and . / @ + - _ (it becomes part of the incident key).'
     ),
+    // `${{ github.job }}-${{ toJSON(matrix) }}` spans lines: one line, spaces folded.
+    'job-key': checked(
+      'job-key',
+      value => value.length <= 500,
+      'Invalid job-key: use at most 500 characters (it names the job whose results a run replaces).'
+    ).replace(/\s+/g, ' '),
     'issue-author': text('issue-author') || 'github-actions[bot]',
     'validator-timeout': seconds,
     'close-on-green': flag('close-on-green'),

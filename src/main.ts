@@ -29,6 +29,7 @@ import { code } from './markdown.js'
 import { publishReport, verdict } from './report.js'
 import { incidentReferences, type RemediationCheck } from './remediation.js'
 import { runValidator } from './run-validators.js'
+import { defaultJobKey } from './incident/results.js'
 import { newIncidentId, overallResult, triage } from './triage.js'
 import type { ChangeContext, Result, ValidatorRun } from './types.js'
 
@@ -66,7 +67,11 @@ function scopeIn(facts: EventFacts, incidentRepository: string): string {
 }
 
 /** The one place that knows how this run files incidents. */
-async function filerFor(setup: Setup, key: string): Promise<IncidentFiler | undefined> {
+async function filerFor(
+  setup: Setup,
+  key: string,
+  head = setup.facts.headSha
+): Promise<IncidentFiler | undefined> {
   if (!setup.client) return undefined
   const { inputs, facts } = setup
   // Issue-filing code loads only in the modes that file: a report run never compiles it.
@@ -76,6 +81,8 @@ async function filerFor(setup: Setup, key: string): Promise<IncidentFiler | unde
     repository: inputs['incident-repository'] || facts.repository,
     issueAuthor: inputs['issue-author'],
     key,
+    job: inputs['job-key'] || defaultJobKey(process.env),
+    head,
     closeOnGreen: inputs['close-on-green'],
     requireCloseNotes: inputs['require-close-notes'],
     now: () => new Date(),
@@ -102,9 +109,11 @@ async function fileIncident(
   setup: Setup,
   key: string,
   runs: ValidatorRun[],
-  triageRuns: Triage
+  triageRuns: Triage,
+  head: string
 ): Promise<FiledIncident | undefined> {
-  const filer = await filerFor(setup, key)
+  // The commit the runs validated (a bundle's, under publish), not the publishing workflow's.
+  const filer = await filerFor(setup, key, head)
   if (!filer) {
     core.warning('No github-token: the incident issue was not filed. The summary holds the record.')
     return undefined
@@ -112,6 +121,7 @@ async function fileIncident(
   try {
     const filed = await filer.file(runs, triageRuns)
     core.info(`Incident: ${filed.action}${filed.number ? ` #${filed.number}` : ''}`)
+    for (const line of filed.otherJobs ?? []) core.info(line)
     return filed
   } catch (error) {
     core.warning(writeFailure(error, setup.inputs['incident-repository'] || setup.facts.repository))
@@ -395,7 +405,7 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
       })
     let result = triageRuns(runs)
     if (inputs.mode === 'issue' || inputs.mode === 'publish') {
-      filed = await fileIncident(setup, key, runs, triageRuns)
+      filed = await fileIncident(setup, key, runs, triageRuns, facts.headSha)
       if (filed) result = filed.record
     }
     core.info(
@@ -410,7 +420,14 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
   const { record, incident } = verdict(
     triaged,
     remediation,
-    filed?.number ? { number: filed.number, url: filed.url ?? '', action: filed.action } : undefined
+    filed?.number
+      ? {
+          number: filed.number,
+          url: filed.url ?? '',
+          action: filed.action,
+          otherJobs: filed.otherJobs ?? []
+        }
+      : undefined
   )
   const result = record.result
   const willFail = shouldFail(result, inputs['fail-on'])

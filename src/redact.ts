@@ -10,8 +10,9 @@ const CREDENTIALS: RegExp[] = [
   /(?<=\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+(?=@)/gi
 ]
 const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL/i
-// Named like a secret but not one: the `incident-key` input is part of the incident key itself.
-const NOT_SECRET = /^INPUT_INCIDENT[-_]KEY$/i
+// Named like a secret but not one: the `incident-key` input is part of the incident key itself,
+// the `job-key` input names the job in the summary.
+const NOT_SECRET = /^INPUT_(INCIDENT|JOB)[-_]KEY$/i
 const MASK = '***'
 
 export type Redactor = (text: string) => string

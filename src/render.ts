@@ -1,5 +1,6 @@
 import { code, codeBlock, inlineText, plainText } from './markdown.js'
 import { renderRemediation } from './remediation.js'
+import type { Section, SectionId } from './incident/body.js'
 import { ROLE_NAMES } from './route.js'
 import type {
   Bucket,
@@ -187,22 +188,38 @@ function renderExcerpts(record: IncidentRecord, limits: RenderLimits): string {
 
 /** The whole incident record as Markdown: fields, routing, root cause, why, findings, log, checklist. */
 export function renderRecord(record: IncidentRecord, limits: RenderLimits = FULL): string {
-  const parts = [
+  return renderRecordSections(record, limits)
+    .map(section => section.text)
+    .filter(text => text !== '')
+    .join('\n\n')
+}
+
+/** The record by section, as the incident body keeps each between markers (SPEC §5). */
+export function renderRecordSections(
+  record: IncidentRecord,
+  limits: RenderLimits = FULL
+): Section[] {
+  const sections: Section[] = []
+  const add = (id: SectionId, ...parts: string[]): void => {
+    sections.push({ id, text: parts.join('\n\n') })
+  }
+  add(
+    'record',
     '### Incident record',
     renderFields(record),
     ...(record.remediation ?? []).map(renderRemediation)
-  ]
+  )
   if (validatorsGreen(record) && !record.lifecycle) {
-    parts.push('### Findings', renderFindings(record, limits) || 'none')
-    return parts.join('\n\n')
+    add('findings', '### Findings', renderFindings(record, limits) || 'none')
+    return sections
   }
   const routing = record.routing
   if (routing) {
-    parts.push(
+    const parts = [
       '### Routing',
       '| Primary owner | Secondary owner | Required action |\n|---|---|---|\n' +
         `| ${roleLine(routing.primaryRole, record)} | ${roleLine(routing.secondaryRole, record)} | ${routing.requiredAction} |`
-    )
+    ]
     const extra = (Object.keys(routing.owners) as OwnerRole[]).filter(
       role => role !== routing.primaryRole && role !== routing.secondaryRole
     )
@@ -211,10 +228,12 @@ export function renderRecord(record: IncidentRecord, limits: RenderLimits = FULL
         `Also routed to ${extra.map(role => roleLine(role, record)).join('; ')} (a validator error).`
       )
     for (const warning of routing.warnings ?? []) parts.push(`> [!WARNING]\n> ${warning}`)
+    add('routing', ...parts)
   }
-  parts.push('### Root cause', record.lifecycle?.rootCause ?? 'pending')
+  add('root-cause', '### Root cause', record.lifecycle?.rootCause ?? 'pending')
   const c = record.classification
-  parts.push(
+  add(
+    'classification',
     '### Classification',
     c
       ? `**${BUCKET_NAMES[c.bucket]}**, confidence **${c.confidence}** (${c.rule === 0 ? 'set by a person' : `SPEC §4 rule ${c.rule}`}). ${c.reason}\n\n` +
@@ -222,11 +241,12 @@ export function renderRecord(record: IncidentRecord, limits: RenderLimits = FULL
       : 'No bucket: a validator could not run to completion and no other validator reported a finding, so nothing is guessed.',
     `**Severity ${LEVEL_NAMES[record.severity ?? 'high']}:** ${record.severityReason ?? ''}`
   )
-  parts.push('### Findings', renderFindings(record, limits))
+  add('findings', '### Findings', renderFindings(record, limits))
   const excerpts = renderExcerpts(record, limits)
-  if (excerpts) parts.push('### Log excerpt', excerpts)
+  if (excerpts) add('log', '### Log excerpt', excerpts)
   else if (limits.excerptChars <= 0)
-    parts.push(
+    add(
+      'log',
       '### Log excerpt',
       "Not shown here to stay within GitHub's size limit: see the run's log and the record JSON."
     )
@@ -237,28 +257,26 @@ export function renderRecord(record: IncidentRecord, limits: RenderLimits = FULL
     false,
     false
   ]
-  parts.push(
+  add(
+    'checklist',
     '### Resolution checklist',
     CHECKLIST.map((step, i) => `- [${ticked[i] ? 'x' : ' '}] ${i + 1}. ${step}`).join('\n')
   )
   const run = record.runUrl ? ` ([run](${record.runUrl}))` : ''
   const history = record.lifecycle?.history
-  if (history && history.length > 0) {
-    parts.push(
-      '### History',
-      history
-        .map(
-          entry => `- ${entry.at} — ${entry.what}${entry.runUrl ? ` ([run](${entry.runUrl}))` : ''}`
-        )
-        .join('\n')
-    )
-    return parts.join('\n\n')
-  }
-  parts.push(
+  add(
+    'history',
     '### History',
-    `- ${record.detectedAt} — detected by ${record.detectedBy}${run} in ${scopeMarkdown(record.scope)}: ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}), result \`${record.result}\`.`
+    history && history.length > 0
+      ? history
+          .map(
+            entry =>
+              `- ${entry.at} — ${entry.what}${entry.runUrl ? ` ([run](${entry.runUrl}))` : ''}`
+          )
+          .join('\n')
+      : `- ${record.detectedAt} — detected by ${record.detectedBy}${run} in ${scopeMarkdown(record.scope)}: ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}), result \`${record.result}\`.`
   )
-  return parts.join('\n\n')
+  return sections
 }
 
 /** The job summary: the verdict in the first lines, then the whole record. */
@@ -300,7 +318,8 @@ export function renderSummary(record: IncidentRecord, limits: RenderLimits = FUL
   ].join('\n\n')
 }
 
-const STEPS: RenderLimits[] = [
+/** Ever smaller renderings, tried in order until one fits a channel. */
+export const RENDER_STEPS: readonly RenderLimits[] = [
   { findingsPerValidator: Infinity, excerptChars: 16_000 },
   { findingsPerValidator: 200, excerptChars: 4_000 },
   { findingsPerValidator: 50, excerptChars: 1_000 },
@@ -319,7 +338,7 @@ export function renderWithin(
   measure: (text: string) => number = text => Buffer.byteLength(text)
 ): string {
   let text = ''
-  for (const limits of STEPS) {
+  for (const limits of RENDER_STEPS) {
     text = render(limits)
     if (measure(text) <= budget) return text
   }

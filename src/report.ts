@@ -151,6 +151,8 @@ export interface IncidentLink {
   number: number
   url: string
   action: string
+  /** Results of other jobs still counted or dropped (SPEC §5), so a red step is explained. */
+  otherJobs?: string[]
 }
 
 export interface ReportOptions {
@@ -236,7 +238,8 @@ export async function publishReport(
       ? `\n\n_${annotations.length - room} more annotation(s) not shown: GitHub keeps ${MAX_ANNOTATIONS} error annotations per step. The findings are listed above; the record file (record-path output) holds every finding kept._`
       : ''
   const incident = options.incident
-    ? `**Incident issue:** [#${options.incident.number}](${options.incident.url}) (${options.incident.action})\n\n`
+    ? `**Incident issue:** [#${options.incident.number}](${options.incident.url}) (${options.incident.action})\n\n` +
+      (options.incident.otherJobs ?? []).map(line => `${line}\n\n`).join('')
     : ''
   const summary =
     incident +

@@ -1,8 +1,6 @@
 import {
-  findingsFingerprint,
   ISSUE_BODY_LIMIT,
   markerFor,
-  mergeRuns,
   readNotes,
   readResultComment,
   readState,
@@ -10,14 +8,21 @@ import {
   renderResultComment,
   sameResult,
   storeRun,
-  verdictFingerprint,
   verdictOf,
   withHistory,
   type IncidentState,
   type StoredRun
 } from '../incident.js'
-import { code, codeBlock } from '../markdown.js'
-import { BUCKET_NAMES, incidentTitle, LEVEL_NAMES, renderRecord, renderWithin } from '../render.js'
+import { code } from '../markdown.js'
+import { incidentTitle, renderRecordSections } from '../render.js'
+import {
+  assigneesOf,
+  nextIncident,
+  redCommands,
+  tick,
+  verdictWords,
+  type Triage
+} from '../incident/lifecycle.js'
 import {
   checkRemediation,
   incidentReferences,
@@ -34,7 +39,7 @@ import type {
 } from '../types.js'
 import type { Redactor } from '../redact.js'
 import type { Octokit } from './client.js'
-import { bucketLabel, ensureLabels, incidentLabels, mergeLabels } from './labels.js'
+import { bucketLabel, ensureLabels, incidentLabels } from './labels.js'
 
 export interface IncidentOptions {
   octokit: Octokit
@@ -42,6 +47,10 @@ export interface IncidentOptions {
   repository: string
   issueAuthor: string
   key: string
+  /** The job whose results this run replaces (`job-key`, SPEC §5). */
+  job: string
+  /** The head commit this run validated: other jobs' results for another one are dropped. */
+  head: string
   closeOnGreen: boolean
   requireCloseNotes: boolean
   runUrl?: string
@@ -51,17 +60,15 @@ export interface IncidentOptions {
   redact: Redactor
 }
 
-/** Triage of a set of validator runs, with a person's bucket label when there is one. */
-export type Triage = (
-  runs: ValidatorRun[],
-  bucketOverride?: { bucket: Bucket; by: string }
-) => IncidentRecord
+export type { Triage }
 
 export interface FiledIncident {
   action: 'none' | 'created' | 'updated' | 'unchanged' | 'reopened' | 'proved-green' | 'closed'
   number?: number
   url?: string
   record: IncidentRecord
+  /** Results of other jobs this run still counts or dropped, in words for the summary. */
+  otherJobs?: string[]
 }
 
 interface Issue {
@@ -102,9 +109,9 @@ export class IncidentFiler {
     runs = runs.map(run => JSON.parse(this.options.redact(JSON.stringify(run))) as ValidatorRun)
     // The issue stores trimmed results; this run's own results stay whole for triage and report.
     const whole = new Map(runs.map(run => [run.command, run]))
-    const complete = (stored: readonly ValidatorRun[]): ValidatorRun[] =>
-      stored.map(run => whole.get(run.command) ?? run)
-    const full: Triage = (merged, override) => triage(complete(merged), override)
+    const complete = (stored: readonly StoredRun[]): ValidatorRun[] =>
+      stored.map(run => (run.job === this.options.job ? (whole.get(run.command) ?? run) : run))
+    const full: Triage = (merged, override) => triage(complete(merged as StoredRun[]), override)
     return this.fileWith(runs, full)
   }
 
@@ -113,7 +120,8 @@ export class IncidentFiler {
       .now()
       .toISOString()
       .replace(/\.\d{3}Z$/, 'Z')
-    const mine = runs.map(run => storeRun(run, at, this.options.runUrl))
+    const { job, head } = this.options
+    const mine = runs.map(run => ({ ...storeRun(run, at, this.options.runUrl), job, head }))
     const red = mine.some(run => run.outcome !== 'passed')
     const open = await this.find('open')
     if (open[0]) return this.update(open[0], mine, triage, at, false)
@@ -186,7 +194,7 @@ export class IncidentFiler {
     const created = await this.createIssue(
       {
         title: incidentTitle(record),
-        body: this.body(state, record),
+        body: this.body(state, record, undefined),
         labels,
         assignees: assigneesOf(record)
       },
@@ -240,12 +248,20 @@ export class IncidentFiler {
       const planned = await this.plan(current, mine, triage, at, reopen && attempt === 0)
       result = planned.result
       if (!planned.write) return result
-      await planned.write()
+      const edited = await planned.write()
+      if (edited) {
+        // Someone edited the issue while this run got ready to write: plan again on their text.
+        current = edited
+        continue
+      }
       current = await this.get(issue.number)
       const written = readState(current.body)
       const missing = mine.some(
         run =>
-          !written?.runs.some(stored => stored.command === run.command && sameResult(stored, run))
+          !written?.runs.some(
+            stored =>
+              stored.job === run.job && stored.command === run.command && sameResult(stored, run)
+          )
       )
       if (!missing && current.comments <= (written?.seenComments ?? 0)) return result
       await sleep(50 + Math.random() * 200 * (attempt + 1))
@@ -262,134 +278,93 @@ export class IncidentFiler {
     triage: Triage,
     at: string,
     reopen: boolean
-  ): Promise<{ result: FiledIncident; write?: () => Promise<void> }> {
+  ): Promise<{ result: FiledIncident; write?: () => Promise<Issue | undefined> }> {
     const previous = readState(issue.body) ?? rebuiltState(issue, this.options.key)
-    const logged =
-      issue.comments > previous.seenComments ? await this.resultComments(issue.number) : []
-    // An unchanged result keeps its old timestamp, so an unchanged re-run writes nothing.
-    const fresh = mine.map(run => {
-      const known = previous.runs.find(stored => stored.command === run.command)
-      return known && sameResult(known, run) ? known : run
-    })
-    const runs = mergeRuns(previous.runs, logged, fresh)
+    // Reads made after the issue was read leave it stale by the time it is written.
+    let stale = issue.comments > previous.seenComments
+    const logged = stale ? await this.resultComments(issue.number) : []
+    stale ||= labelNames(issue).some(
+      name => name.startsWith('bucket:') && name !== previous.bucketLabel
+    )
     const override = await this.personBucket(issue, previous)
-    const triaged = triage(runs, override)
-    const green = triaged.result === 'pass'
-    const findingsChanged = findingsFingerprint(runs) !== findingsFingerprint(previous.runs)
-    const verdictChanged =
-      !green && verdictFingerprint(verdictOf(triaged)) !== verdictFingerprint(previous.verdict)
-    let lifecycle: Lifecycle = {
-      ...withoutBucketSetter(previous.lifecycle),
-      ...readNotes(issue.body),
-      ...(override ? { bucketSetBy: override.by } : {}),
-      failingChecks: [...new Set([...previous.lifecycle.failingChecks, ...redCommands(runs)])]
-    }
-    const comments: string[] = []
-    if (green) {
-      if (findingsChanged || !lifecycle.checklist[3]) {
-        const okLines = runs.flatMap(run => run.okLines)
-        const proof = {
-          at,
-          okLines,
-          ...(this.options.runUrl ? { runUrl: this.options.runUrl } : {})
-        }
-        lifecycle = withHistory(
-          { ...lifecycle, validationProof: proof, checklist: tick(lifecycle.checklist, 3) },
-          'Validators green again: validation proof attached (checklist step 4).',
-          at,
-          this.options.runUrl
-        )
-        comments.push(
-          `✅ The validators pass again in this scope.\n\n${codeBlock(okLines.join('\n') || 'every validator exited 0')}`
-        )
-      }
-    } else {
-      if (triaged.classification)
-        lifecycle = { ...lifecycle, checklist: tick(lifecycle.checklist, 1) }
-      if (reopen || findingsChanged || verdictChanged) {
-        const relabelled = override && override.bucket !== previous.verdict?.classification?.bucket
-        const what = reopen
-          ? 'Red again after a green close: reopened'
-          : relabelled
-            ? `Reclassified by ${code(override.by)} (bucket label); owners and required action follow it`
-            : 'Updated'
-        lifecycle = withHistory(
-          lifecycle,
-          `${what}: ${verdictWords(triaged)}.`,
-          at,
-          this.options.runUrl
-        )
-        comments.push(changeComment(previous, triaged, runs, reopen))
-      }
-    }
-
-    // Green keeps showing what the incident was about, next to the proof that it is fixed.
-    const verdict = green ? previous.verdict : verdictOf(triaged)
-    const shown: IncidentRecord = {
-      ...triaged,
-      ...(green ? verdict : {}),
-      result: triaged.result,
-      incidentId: previous.incidentId,
-      detectedAt: previous.createdAt,
-      lifecycle
-    }
-    // require-close-notes: a green run does not close while root cause or prevention is pending.
-    const notesMissing = !lifecycle.rootCause || !lifecycle.preventionFollowUp
-    const close =
-      green && this.options.closeOnGreen && !(this.options.requireCloseNotes && notesMissing)
-    if (close) {
-      lifecycle = withHistory(
-        lifecycle,
-        'Closed: the validators are green (close-on-green).',
-        at,
-        this.options.runUrl
-      )
-      shown.lifecycle = lifecycle
-    }
-    const state: IncidentState = {
-      v: 1,
-      incidentId: previous.incidentId,
-      key: previous.key,
-      createdAt: previous.createdAt,
-      runs,
-      lifecycle,
-      bucketLabel: bucketLabel(shown.classification?.bucket),
-      seenComments: issue.comments + comments.length,
-      ...(verdict ? { verdict } : {}),
-      scope: shown.scope,
-      ...(close ? { closedBy: 'green' as const } : {})
-    }
-    const body = this.body(state, shown)
-    const labels = mergeLabels(labelNames(issue), incidentLabels(shown))
-    // Re-routed (a new bucket, or a person's label): the new primary owners are assigned too.
-    const assigned = new Set((issue.assignees ?? []).map(user => user.login))
-    const rerouted =
-      !green && previous.verdict?.routing?.primaryRole !== shown.routing?.primaryRole
-        ? assigneesOf(shown).filter(login => !assigned.has(login))
-        : []
-    const title = incidentTitle(shown)
-    const sameLabels = [...labels].sort().join() === labelNames(issue).sort().join()
-    const action: FiledIncident['action'] = close
-      ? 'closed'
-      : reopen
-        ? 'reopened'
-        : green
-          ? 'proved-green'
-          : 'updated'
+    const next = nextIncident(
+      previous,
+      {
+        title: issue.title,
+        body: issue.body,
+        comments: issue.comments,
+        labels: labelNames(issue),
+        assignees: (issue.assignees ?? []).map(user => user.login)
+      },
+      {
+        mine,
+        logged,
+        job: this.options.job,
+        head: this.options.head,
+        reopen,
+        ...(override ? { override } : {}),
+        ...(this.options.runUrl ? { runUrl: this.options.runUrl } : {})
+      },
+      {
+        closeOnGreen: this.options.closeOnGreen,
+        requireCloseNotes: this.options.requireCloseNotes,
+        triage,
+        renderBody: (state, shown, previousBody) => this.body(state, shown, previousBody)
+      },
+      at
+    )
+    const { state, shown, body, title, labels, sameLabels, comments, close, rerouted } = next
     const result: FiledIncident = {
-      action,
+      action: next.action,
       number: issue.number,
       url: issue.html_url,
-      record: shown
+      record: shown,
+      ...(next.otherJobs.length > 0 ? { otherJobs: next.otherJobs } : {})
     }
-    if (body === issue.body && title === issue.title && sameLabels && !close && !reopen) {
-      return { result: { ...result, action: green ? 'proved-green' : 'unchanged' } }
-    }
+    if (next.unchanged) return { result }
     return {
       result,
       write: async () => {
-        // Comments first, counted only when posted: the state must not promise a comment that
-        // never came, or results another run left there would be skipped.
+        if (!sameLabels) {
+          await ensureLabels(
+            this.options.octokit,
+            this.owner,
+            this.repo,
+            labels.filter(name => /^(bucket|severity|owner):/.test(name))
+          )
+          stale = true
+        }
+        const assignable = rerouted.length > 0 ? await this.assignable(rerouted) : []
+        stale ||= rerouted.length > 0
+        // A person's edit made since the issue was read must not be written over (SPEC §5): read
+        // it again right before writing whenever other requests came in between.
+        if (stale) {
+          const fresh = await this.get(issue.number)
+          if (
+            fresh.body !== issue.body ||
+            labelNames(fresh).sort().join() !== labelNames(issue).sort().join()
+          )
+            return fresh
+        }
+        const assignees = [
+          ...new Set([...(issue.assignees ?? []).map(user => user.login), ...assignable])
+        ].slice(0, MAX_ASSIGNEES)
+        const patch = (text: string): Promise<unknown> =>
+          this.options.octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+            owner: this.owner,
+            repo: this.repo,
+            issue_number: issue.number,
+            title,
+            body: text,
+            labels,
+            ...(assignable.length > 0 ? { assignees } : {}),
+            ...(close ? { state: 'closed' as const, state_reason: 'completed' as const } : {}),
+            ...(reopen ? { state: 'open' as const } : {})
+          })
+        // The body is written straight after it was read, then the comments: a comment that
+        // could not be posted is taken back out of the state, or results another run left in
+        // the comments would be skipped.
+        await patch(body)
         let posted = 0
         for (const text of comments) {
           try {
@@ -401,25 +376,9 @@ export class IncidentFiler {
             )
           }
         }
-        if (!sameLabels)
-          await ensureLabels(
-            this.options.octokit,
-            this.owner,
-            this.repo,
-            labels.filter(name => /^(bucket|severity|owner):/.test(name))
-          )
-        const written = { ...state, seenComments: issue.comments + posted }
-        await this.options.octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
-          owner: this.owner,
-          repo: this.repo,
-          issue_number: issue.number,
-          title,
-          body: posted === comments.length ? body : this.body(written, shown),
-          labels,
-          ...(close ? { state: 'closed' as const, state_reason: 'completed' as const } : {}),
-          ...(reopen ? { state: 'open' as const } : {})
-        })
-        if (rerouted.length > 0) await this.assign(issue.number, rerouted)
+        if (posted < comments.length)
+          await patch(this.body({ ...state, seenComments: issue.comments + posted }, shown, body))
+        return undefined
       }
     }
   }
@@ -459,7 +418,13 @@ export class IncidentFiler {
         layout
       })
       checks.push(check)
-      if (!check.complete || !record || state.lifecycle.resolutionPr) continue
+      // A Resolution PR a person filled in wins over the one this pull request would record.
+      if (
+        !check.complete ||
+        !record ||
+        (readNotes(issue.body).resolutionPr ?? state.lifecycle.resolutionPr)
+      )
+        continue
       const at = this.now()
       const reference = pr.reference
       let lifecycle: Lifecycle = {
@@ -629,6 +594,8 @@ export class IncidentFiler {
     change: { state?: 'open' | 'closed'; state_reason?: 'completed' | 'not_planned' } = {}
   ): Promise<void> {
     const scope = state.scope ?? issue.title.split(' — ').pop() ?? ''
+    // What a person filled in stays theirs, whatever this rewrite is about.
+    state = { ...state, lifecycle: { ...state.lifecycle, ...readNotes(issue.body) } }
     const shown: IncidentRecord = {
       incidentId: state.incidentId,
       key: state.key,
@@ -647,7 +614,7 @@ export class IncidentFiler {
       repo: this.repo,
       issue_number: issue.number,
       title: incidentTitle(shown),
-      body: this.body({ ...state, scope }, shown),
+      body: this.body({ ...state, scope }, shown, issue.body),
       ...change
     })
   }
@@ -713,14 +680,17 @@ export class IncidentFiler {
     return { bucket: foreign.slice('bucket:'.length) as Bucket, by }
   }
 
-  private body(state: IncidentState, record: IncidentRecord): string {
-    return renderIssueBody(state, budget =>
-      renderWithin(
-        budget,
-        limits =>
-          this.options.redact(renderRecord({ ...record, lifecycle: state.lifecycle }, limits)),
-        text => text.length
-      )
+  /** The body for `state`, merged into the issue's body as it is (`previous`), people's text kept. */
+  private body(
+    state: IncidentState,
+    record: IncidentRecord,
+    previous: string | null | undefined
+  ): string {
+    return renderIssueBody(state, previous, limits =>
+      renderRecordSections({ ...record, lifecycle: state.lifecycle }, limits).map(section => ({
+        ...section,
+        text: this.options.redact(section.text)
+      }))
     )
   }
 
@@ -792,26 +762,6 @@ export class IncidentFiler {
     throw new Error('unreachable')
   }
 
-  private async assign(number: number, logins: string[]): Promise<void> {
-    const assignees = await this.assignable(logins)
-    if (assignees.length === 0) return
-    try {
-      await this.options.octokit.request(
-        'POST /repos/{owner}/{repo}/issues/{issue_number}/assignees',
-        {
-          owner: this.owner,
-          repo: this.repo,
-          issue_number: number,
-          assignees
-        }
-      )
-    } catch (error) {
-      this.options.log.warning(
-        `Incident #${number}: could not assign ${assignees.join(', ')}: ${(error as Error).message}`
-      )
-    }
-  }
-
   private async assignable(logins: string[]): Promise<string[]> {
     const { octokit, log } = this.options
     const kept: string[] = []
@@ -833,37 +783,6 @@ export class IncidentFiler {
   }
 }
 
-function withoutBucketSetter(lifecycle: Lifecycle): Lifecycle {
-  const copy = { ...lifecycle }
-  delete copy.bucketSetBy
-  return copy
-}
-
-function tick(checklist: Lifecycle['checklist'], index: number): Lifecycle['checklist'] {
-  const next = [...checklist] as Lifecycle['checklist']
-  next[index] = true
-  return next
-}
-
-const redCommands = (runs: readonly ValidatorRun[]): string[] =>
-  runs.filter(run => run.outcome !== 'passed').map(run => run.command)
-
-function verdictWords(record: IncidentRecord): string {
-  const bucket = record.classification
-    ? BUCKET_NAMES[record.classification.bucket]
-    : 'Validator error'
-  return `${bucket} (${LEVEL_NAMES[record.severity ?? 'high']}), result ${record.result}`
-}
-
-/** Users among the primary owners (teams cannot be assigned), at most GitHub's ten. */
-function assigneesOf(record: IncidentRecord): string[] {
-  const routing = record.routing
-  if (!routing) return []
-  return (routing.owners[routing.primaryRole] ?? [])
-    .filter(owner => !owner.includes('/'))
-    .slice(0, MAX_ASSIGNEES)
-}
-
 /** An issue whose hidden state was lost (edited by hand): start again from what it shows. */
 function rebuiltState(issue: Issue, key: string): IncidentState {
   const id = /\*\*Incident ID:\*\* (DRIFT-\d{8}-[0-9a-f]{6})/.exec(issue.body ?? '')?.[1]
@@ -878,35 +797,6 @@ function rebuiltState(issue: Issue, key: string): IncidentState {
     lifecycle: { checklist: [true, false, false, false, false], history: [], failingChecks: [] },
     seenComments: issue.comments
   }
-}
-
-function changeComment(
-  previous: IncidentState,
-  record: IncidentRecord,
-  runs: readonly StoredRun[],
-  reopen: boolean
-): string {
-  const before = new Set(
-    previous.runs.flatMap(run => run.findings.map(f => `${run.command}\u0000${f.tag}:${f.message}`))
-  )
-  const now = runs.flatMap(run =>
-    run.findings.map(f => ({ key: `${run.command}\u0000${f.tag}:${f.message}`, finding: f }))
-  )
-  const added = now.filter(entry => !before.has(entry.key))
-  const gone = before.size - (now.length - added.length)
-  const parts = [reopen ? '🔴 Red again in this scope: reopened.' : '🔴 The incident changed.']
-  parts.push(`**Now:** ${verdictWords(record)}.`)
-  if (added.length > 0) {
-    const shown = added
-      .slice(0, 20)
-      .map(
-        ({ finding }) => `- ${code(`${finding.tag ? `[${finding.tag}] ` : ''}${finding.message}`)}`
-      )
-    if (added.length > 20) shown.push(`- … and ${added.length - 20} more in the record above`)
-    parts.push(`**New findings (${added.length}):**\n${shown.join('\n')}`)
-  }
-  if (gone > 0) parts.push(`**No longer reported:** ${gone} finding(s).`)
-  return parts.join('\n\n')
 }
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))

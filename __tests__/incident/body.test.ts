@@ -1,0 +1,322 @@
+import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import {
+  hasSections,
+  mergeBody,
+  SECTION_IDS,
+  UPGRADE_SUMMARY,
+  writtenLines,
+  type Section,
+  type SectionId
+} from '../../src/incident/body.js'
+import { readNotes } from '../../src/incident.js'
+import { renderRecordSections } from '../../src/render.js'
+import type { IncidentRecord, Lifecycle } from '../../src/types.js'
+
+const MARKER = '<!-- contract-drift-triage:key=acme/contracts:pr-7 -->'
+const STATE = '<!-- contract-drift-triage:state=c3RhdGU= -->'
+
+/** A body as the action writes it over `previous`, from section texts by id. */
+const write = (previous: string | undefined, texts: Partial<Record<SectionId, string>>): string =>
+  mergeBody(previous, {
+    marker: MARKER,
+    sections: SECTION_IDS.map(id => ({ id, text: texts[id] ?? '' })),
+    state: STATE
+  })
+
+const FIRST = {
+  record:
+    '### Incident record\n\n- **Incident ID:** DRIFT-20261127-abcdef\n- **Resolution PR:** pending',
+  findings:
+    '### Findings\n\n**`bash scripts/spec.sh`** — failed (exit 1)\n- `[spec] ERROR: old field`',
+  history: '### History\n\n- 2026-11-27T08:00:00Z — Filed.'
+}
+const CHANGED = {
+  ...FIRST,
+  findings:
+    '### Findings\n\n**`bash scripts/spec.sh`** — failed (exit 1)\n- `[spec] ERROR: new field`',
+  history: '### History\n\n- 2026-11-27T08:00:00Z — Filed.\n- 2026-11-27T09:00:00Z — Updated.'
+}
+const sectionOf = (body: string, id: SectionId): string =>
+  body
+    .split(`<!-- contract-drift-triage:begin=${id} -->\n`)[1]!
+    .split(`\n<!-- contract-drift-triage:end=${id} -->`)[0]!
+
+describe('the body the action writes', () => {
+  it('starts with the key marker, puts each section between markers and the state last', () => {
+    const body = write(undefined, FIRST)
+    expect(body.startsWith(`${MARKER}\n<!-- contract-drift-triage:begin=record -->\n`)).toBe(true)
+    expect(sectionOf(body, 'findings')).toBe(FIRST.findings)
+    expect(body).toMatch(
+      /\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:lines=[A-Za-z0-9+/=]+ -->$/
+    )
+    expect(body).not.toContain(UPGRADE_SUMMARY)
+    expect(hasSections(body)).toBe(true)
+    // One hash per distinct non-blank line it wrote.
+    expect(writtenLines(body).size).toBe(
+      new Set(Object.values(FIRST).join('\n').split('\n').filter(Boolean)).size
+    )
+  })
+
+  it('is the same body when written again with the same record', () => {
+    const body = write(undefined, FIRST)
+    expect(write(body, FIRST)).toBe(body)
+    expect(write(write(body, CHANGED), CHANGED)).toBe(write(body, CHANGED))
+  })
+})
+
+describe("a person's lines survive a rewrite", () => {
+  const first = write(undefined, FIRST)
+  it.each<[string, (body: string) => string, (after: string) => void]>([
+    [
+      'a note after a finding that goes away stays at the end of Findings',
+      body =>
+        body.replace(
+          '- `[spec] ERROR: old field`',
+          '- `[spec] ERROR: old field`\nNote: expected until Monday.'
+        ),
+      after =>
+        expect(sectionOf(after, 'findings')).toBe(
+          `${CHANGED.findings}\nNote: expected until Monday.`
+        )
+    ],
+    [
+      'a note right under the heading stays under it, with its blank lines',
+      body => body.replace('### Findings\n\n', '### Findings\n\nNote: read this first.\n\n'),
+      after =>
+        expect(sectionOf(after, 'findings')).toBe(
+          CHANGED.findings.replace('### Findings\n\n', '### Findings\n\nNote: read this first.\n\n')
+        )
+    ],
+    [
+      'a paragraph of two lines with a blank between them stays whole',
+      body =>
+        body.replace(
+          '- 2026-11-27T08:00:00Z — Filed.',
+          '- 2026-11-27T08:00:00Z — Filed.\n\nalice: first.\n\nbob: second.'
+        ),
+      after =>
+        expect(after).toContain('- 2026-11-27T08:00:00Z — Filed.\n\nalice: first.\n\nbob: second.')
+    ],
+    [
+      'a Discussion section between two sections stays there, byte for byte',
+      body =>
+        body.replace(
+          '<!-- contract-drift-triage:begin=history -->',
+          '### Discussion\r\n\r\nalice: we talked to the API team.\r\n\n<!-- contract-drift-triage:begin=history -->'
+        ),
+      after =>
+        expect(after).toContain(
+          '<!-- contract-drift-triage:end=checklist -->\n\n### Discussion\r\n\r\nalice: we talked to the API team.\r\n\n<!-- contract-drift-triage:begin=history -->'
+        )
+    ],
+    [
+      'text below the hidden state stays below it',
+      body => `${body}\n\nP.S. from alice`,
+      after => expect(after.endsWith('\n\nP.S. from alice')).toBe(true)
+    ],
+    [
+      'a finding line a person edited is theirs: kept beside the one rendered anew',
+      body => body.replace('old field`', 'old field` (known, see #12)'),
+      after => {
+        expect(after).toContain('- `[spec] ERROR: old field` (known, see #12)')
+        expect(after).toContain('- `[spec] ERROR: new field`')
+      }
+    ],
+    [
+      'a lost end marker loses nothing',
+      body =>
+        body
+          .replace('\n<!-- contract-drift-triage:end=findings -->', '')
+          .replace('old field`', 'old field`\nalice: mine'),
+      after => {
+        expect(after).toContain('alice: mine')
+        expect(sectionOf(after, 'findings')).toContain('new field')
+      }
+    ],
+    [
+      'a whole body edited in the browser (CRLF) keeps the note and drops no section',
+      body => body.replace('old field`', 'old field`\nalice: crlf note').replace(/\n/g, '\r\n'),
+      after => {
+        expect(after).toContain('alice: crlf note')
+        expect(sectionOf(after, 'findings').startsWith(CHANGED.findings)).toBe(true)
+        expect(after.match(/begin=findings/g)).toHaveLength(1)
+      }
+    ]
+  ])('%s', (_, edit, check) => {
+    const after = write(edit(first), CHANGED)
+    check(after)
+    // And the next run changes nothing more.
+    expect(write(after, CHANGED)).toBe(after)
+  })
+
+  it('puts a section the old body lacks after the one before it in the record', () => {
+    const without = write(undefined, FIRST).replace(
+      /<!-- contract-drift-triage:begin=routing -->\n<!-- contract-drift-triage:end=routing -->\n\n/,
+      ''
+    )
+    const after = write(without, { ...CHANGED, routing: '### Routing\n\n| a | b |' })
+    expect(after.indexOf('begin=routing')).toBeGreaterThan(after.indexOf('end=record'))
+    expect(after.indexOf('begin=routing')).toBeLessThan(after.indexOf('begin=root-cause'))
+  })
+})
+
+describe('a body written by an earlier version', () => {
+  const legacy = `${MARKER}\n### Incident record\n\n- **Resolution PR:** #99\n\n### Findings\n\nalice: a note\n\n<!-- contract-drift-triage:state=b2xk -->`
+  it('is kept whole once in a collapsed block, without its hidden markers, then rendered anew', () => {
+    const after = write(legacy, CHANGED)
+    expect(after).toContain(
+      `${UPGRADE_SUMMARY}\n\n### Incident record\n\n- **Resolution PR:** #99\n\n### Findings\n\nalice: a note\n\n</details>`
+    )
+    expect(after).not.toContain('b2xk')
+    expect(after.startsWith(MARKER)).toBe(true)
+    expect(sectionOf(after, 'findings')).toBe(CHANGED.findings)
+    const again = write(after, CHANGED)
+    expect(again).toBe(after)
+    expect(again.split(UPGRADE_SUMMARY)).toHaveLength(2)
+  })
+})
+
+describe('the record fields a person fills (readNotes, then rendered)', () => {
+  const lifecycle: Lifecycle = {
+    checklist: [true, true, false, false, false],
+    history: [{ at: '2026-11-27T08:00:00Z', what: 'Filed.' }],
+    failingChecks: []
+  }
+  const record = (findings: string[], lc: Lifecycle = lifecycle): IncidentRecord => ({
+    incidentId: 'DRIFT-20261127-abcdef',
+    key: 'acme/contracts:pr-7',
+    scope: 'PR #7',
+    detectedAt: '2026-11-27T08:00:00Z',
+    detectedBy: 'CI',
+    result: 'drift',
+    severity: 'high',
+    severityReason: 'x',
+    owners: [],
+    runs: [
+      {
+        command: 'bash scripts/spec.sh',
+        outcome: 'failed',
+        exitCode: 1,
+        durationMs: 1,
+        findings: findings.map(message => ({
+          source: 's',
+          tag: 'spec',
+          message,
+          targets: [],
+          runtime: false
+        })),
+        findingCount: findings.length,
+        okLines: [],
+        excerpt: '',
+        outputBytes: 1
+      }
+    ],
+    context: { changed: [], changeSource: '', intent: [] },
+    lifecycle: lc
+  })
+  /** A run as the action does it: read the person's values from the body, render, merge. */
+  const rerun = (body: string | undefined, findings: string[]): string => {
+    const sections: Section[] = renderRecordSections(
+      record(findings, { ...lifecycle, ...readNotes(body) })
+    )
+    return mergeBody(body, { marker: MARKER, sections, state: STATE })
+  }
+
+  it.each([
+    ['Resolution PR', '- **Resolution PR:** pending', '- **Resolution PR:** #99'],
+    [
+      'Prevention follow-up',
+      '- **Prevention follow-up:** pending',
+      '- **Prevention follow-up:** add a CI check for X'
+    ],
+    [
+      'Root cause',
+      '### Root cause\n\npending',
+      '### Root cause\n\nThe adapter mapped aws to gcp.\n\n#### Details\n\nSee the parity rows.'
+    ]
+  ])('%s: the person’s value wins over pending, shown once', (_, before, filled) => {
+    const first = rerun(undefined, ['old'])
+    expect(first).toContain(before)
+    const edited = first.replace(before, filled).replace(/\n/g, '\r\n')
+    const after = rerun(edited, ['new'])
+    expect(after).toContain(filled)
+    expect(after).not.toContain(before)
+    expect(after.split(filled)).toHaveLength(2)
+    expect(rerun(after, ['newer'])).toContain(filled)
+  })
+})
+
+describe('fuzz: every line a person writes survives any sequence of runs', () => {
+  // A person's line is unique and never looks like the action's text.
+  type Step =
+    | { kind: 'insert'; at: number; lines: string[] }
+    | { kind: 'edit-own'; which: number; suffix: string }
+    | { kind: 'crlf' }
+    | { kind: 'run'; findings: number[]; history: number }
+  const word = fc.stringMatching(/^[a-z][a-z ]{0,12}$/)
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({
+      kind: fc.constant('insert' as const),
+      at: fc.nat(),
+      lines: fc.array(fc.oneof(word, fc.constant('')), { minLength: 1, maxLength: 3 })
+    }),
+    fc.record({ kind: fc.constant('edit-own' as const), which: fc.nat(), suffix: word }),
+    fc.constant({ kind: 'crlf' as const }),
+    fc.record({
+      kind: fc.constant('run' as const),
+      findings: fc.array(fc.nat({ max: 6 }), { maxLength: 4 }),
+      history: fc.nat({ max: 3 })
+    })
+  )
+  const texts = (findings: number[], history: number): Partial<Record<SectionId, string>> => ({
+    record: '### Incident record\n\n- **Incident ID:** DRIFT-20261127-abcdef',
+    findings: ['### Findings', '', ...findings.map(n => `- \`[spec] ERROR: finding ${n}\``)].join(
+      '\n'
+    ),
+    log: findings.length > 0 ? '### Log excerpt\n\n```text\nlog\n```' : '',
+    history: [
+      '### History',
+      '',
+      ...Array.from({ length: history + 1 }, (_, i) => `- entry ${i}`)
+    ].join('\n')
+  })
+
+  it('holds for 300 random histories', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 25 }), steps => {
+        let body = write(undefined, texts([1, 2], 0))
+        const mine: string[] = []
+        let serial = 0
+        for (const s of steps) {
+          if (s.kind === 'insert') {
+            const lines = body.split('\n')
+            // Anywhere after the key marker, which must stay first for the issue to be found.
+            const at = 1 + (s.at % lines.length)
+            const added = s.lines.map(text => (text === '' ? '' : `person-${serial++}: ${text}`))
+            lines.splice(at, 0, ...added)
+            mine.push(...added.filter(Boolean))
+            body = lines.join('\n')
+          } else if (s.kind === 'edit-own' && mine.length > 0) {
+            const i = s.which % mine.length
+            const edited = `${mine[i]} ${s.suffix}`
+            body = body.replace(new RegExp(`^${mine[i]}(?=\\r?$)`, 'm'), edited)
+            mine[i] = edited
+          } else if (s.kind === 'crlf') {
+            body = body.replace(/\r?\n/g, '\r\n')
+          } else if (s.kind === 'run') {
+            body = write(body, texts(s.findings, s.history))
+            const lines = body.split('\n').map(line => line.replace(/\r$/, ''))
+            for (const line of mine) expect(lines).toContain(line)
+            expect(body.startsWith(MARKER)).toBe(true)
+            expect(body.split(STATE)).toHaveLength(2)
+          }
+        }
+        const final = write(body, texts([3], 1))
+        const lines = final.split('\n').map(line => line.replace(/\r$/, ''))
+        for (const line of mine) expect(lines.filter(l => l === line)).toHaveLength(1)
+      }),
+      { numRuns: 300 }
+    )
+  })
+})
