@@ -12,7 +12,8 @@ const SPEC_PATHS = {
   fixture: ['tests/contracts/fixtures/**'],
   implementation: ['services/**/src/**', 'packages/**/src/**'],
   docs: ['docs/**', '**/*.md'],
-  mcp: ['tests/contracts/fixtures/mcp/**', 'services/mcp/**']
+  mcp: ['tests/contracts/fixtures/mcp/**', 'services/mcp/**'],
+  expected: ['**/*.expected*.json', '**/expected*.json']
 }
 const SPEC_CHECKS = {
   'feature-catalog': ['src/features/feature-catalog.json'],
