@@ -161,7 +161,8 @@ function buildBundleSchema() {
           ctx.addIssue({
             code: 'custom',
             path: ['pullRequest'],
-            message: 'a pull request scope and its pullRequest (or mergeGroup) facts must name the same number'
+            message:
+              'a pull request scope and its pullRequest (or mergeGroup) facts must name the same number'
           })
         // The record links the run; only a run of this repository's Actions may be linked.
         const run =
