@@ -167,6 +167,24 @@ describe('QA from CODEOWNERS: the gate’s scripts, else the catch-all rule, nev
   })
 
   it.each(LAYOUTS.map(layout => [layout.name, layout] as const))(
+    '%s: a pull request that rewrites CODEOWNERS cannot route its own incident (read at its base)',
+    async (_name, layout) => {
+      const file = layout === LAYOUTS[0] ? '.github/CODEOWNERS' : 'CODEOWNERS'
+      const ran = await run(
+        layout.prepare({
+          base: qaFromCodeowners[layout.name]!,
+          head: { [file]: '* @org/attacker\n' }
+        })
+      )
+      expect(ran.record?.routing?.owners).toEqual({
+        contract: EXPECTED[layout.name]!.contract,
+        qa: EXPECTED[layout.name]!.script
+      })
+      expect(ran.outputs.owners).not.toContain('attacker')
+    }
+  )
+
+  it.each(LAYOUTS.map(layout => [layout.name, layout] as const))(
     '%s: no script and no catch-all rule: unassigned, with a warning in the log and the summary',
     async (_name, layout) => {
       const ran = await run(

@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
-import { CodeOwners, readCodeOwners } from '../src/codeowners.js'
+import { CodeOwners, readCodeOwners, routingCodeOwners } from '../src/codeowners.js'
+import { gitIn } from '../src/git.js'
+import { gitAt } from './support/emulated.js'
 
 // GitHub's documented CODEOWNERS semantics (docs.github.com, "About code owners").
 describe('CodeOwners patterns', () => {
@@ -149,5 +151,49 @@ describe('readCodeOwners', () => {
 
   it('returns undefined when there is no CODEOWNERS file', async () => {
     expect(await readCodeOwners(repo({ 'README.md': '# hi' }))).toBeUndefined()
+  })
+})
+
+describe('routingCodeOwners', () => {
+  /** A repository whose base commit has `base` as CODEOWNERS and whose checkout has `head`. */
+  const repository = (base: Record<string, string>, head: Record<string, string>) => {
+    const root = mkdtempSync(join(tmpdir(), 'codeowners-git-'))
+    const write = (files: Record<string, string>): void => {
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(join(root, path, '..'), { recursive: true })
+        writeFileSync(join(root, path), text)
+      }
+    }
+    write({ 'README.md': '# r\n', ...base })
+    gitAt(root, 'init', '-q', '-b', 'main')
+    gitAt(root, 'add', '-A')
+    gitAt(root, 'commit', '-qm', 'base')
+    const sha = gitAt(root, 'rev-parse', 'HEAD')
+    write(head)
+    return { root, sha, layout: { root, prefix: '' }, git: gitIn(root) }
+  }
+
+  it.each([
+    ['a pull request: the base revision wins over its own edit', 'base', ['base-owner'], 0],
+    ['a push or schedule (no base): the checkout', undefined, ['attacker'], 0],
+    ['a base the checkout lacks: the checkout, with a warning', 'f'.repeat(40), ['attacker'], 1]
+  ] as const)('%s', async (_name, base, owners, warnings) => {
+    const repo = repository({ CODEOWNERS: '* @base-owner\n' }, { CODEOWNERS: '* @attacker\n' })
+    const warned: string[] = []
+    const revision = base === 'base' ? repo.sha : base
+    const read = await routingCodeOwners(repo.layout, repo.git, revision, m => warned.push(m))
+    expect(read?.ownersOf('api/openapi.yaml')).toEqual(owners)
+    expect(warned).toHaveLength(warnings)
+  })
+
+  it("follows GitHub's order at the base too, and finds none where the base has none", async () => {
+    const repo = repository(
+      { 'docs/CODEOWNERS': '* @docs-dir\n', '.github/CODEOWNERS': '* @github-dir\n' },
+      { CODEOWNERS: '* @attacker\n' }
+    )
+    const read = await routingCodeOwners(repo.layout, repo.git, repo.sha, () => {})
+    expect(read?.ownersOf('a.txt')).toEqual(['github-dir'])
+    const bare = repository({}, { CODEOWNERS: '* @attacker\n' })
+    expect(await routingCodeOwners(bare.layout, bare.git, bare.sha, () => {})).toBeUndefined()
   })
 })

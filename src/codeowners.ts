@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import picomatch from 'picomatch'
+import type { Git } from './git.js'
 
 interface Rule {
   pattern: string
@@ -94,4 +95,50 @@ export async function readCodeOwners(
     }
   }
   return undefined
+}
+
+/**
+ * CODEOWNERS at a revision (`git show`), first found in GitHub's order; null when the checkout
+ * lacks the revision.
+ */
+async function readCodeOwnersAt(
+  git: Git,
+  revision: string,
+  prefix: string
+): Promise<CodeOwners | undefined | null> {
+  const listed = await git([
+    'ls-tree',
+    '--full-tree',
+    '--name-only',
+    revision,
+    '--',
+    ...CODEOWNERS_LOCATIONS
+  ])
+  if (listed.code !== 0) return null
+  const present = new Set(listed.stdout.split('\n'))
+  const location = CODEOWNERS_LOCATIONS.find(path => present.has(path))
+  if (!location) return undefined
+  const shown = await git(['show', `${revision}:${location}`])
+  return shown.code === 0 ? new CodeOwners(shown.stdout, prefix) : null
+}
+
+/**
+ * The CODEOWNERS that route an incident (SPEC §3): a pull request's are read at its base, as
+ * GitHub does, so a pull request that edits CODEOWNERS cannot route its own incident; a push's
+ * and a schedule's are the checkout's.
+ */
+export async function routingCodeOwners(
+  layout: { root: string; prefix: string },
+  git: Git,
+  base: string | undefined,
+  warn: (message: string) => void
+): Promise<CodeOwners | undefined> {
+  if (base) {
+    const atBase = await readCodeOwnersAt(git, base, layout.prefix)
+    if (atBase !== null) return atBase
+    warn(
+      `CODEOWNERS was read from the checkout: the pull request's base revision ${base.slice(0, 7)} is not in it, so a change to CODEOWNERS in this pull request could route its own incident. Check out with fetch-depth: 0 to read it at the base.`
+    )
+  }
+  return readCodeOwners(layout.root, layout.prefix)
 }

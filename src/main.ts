@@ -374,8 +374,16 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
     const green = runs.every(run => run.outcome === 'passed') && inputs.mode === 'report'
     const codeowners = green
       ? undefined
-      : await import('./codeowners.js').then(({ readCodeOwners }) =>
-          readCodeOwners(layout.root, layout.prefix)
+      : await import('./codeowners.js').then(({ routingCodeOwners }) =>
+          routingCodeOwners(
+            layout,
+            setup.git,
+            // publish's checkout is the trusted one (SPEC §5); a bundle's base may not be in it
+            inputs.mode === 'publish'
+              ? undefined
+              : (facts.pullRequest?.baseSha ?? facts.mergeGroup?.baseSha),
+            core.warning
+          )
         )
     // A bundle's commands are another run's claim (SPEC §4): in publish only the catch-all owns QA.
     const tracked =
