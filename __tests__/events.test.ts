@@ -166,6 +166,9 @@ describe('working-directory must lie inside the workspace', () => {
     const error = ran.stdout.split('\n').find(line => line.startsWith('::error::')) ?? ''
     expect(error).toContain(`Invalid working-directory '${given}'`)
     expect(error).toMatch(message)
+    // The summary tells the same result as the outputs.
+    expect(ran.summary).toContain('Contract drift gate: error')
+    expect(ran.summary).toContain(`Invalid working-directory '${given}'`)
   })
 })
 

@@ -25,7 +25,7 @@ import {
   remediationLayout
 } from './pipeline.js'
 import { createRedactor, secretsFromEnv, type Redactor } from './redact.js'
-import { code } from './markdown.js'
+import { code, codeBlock } from './markdown.js'
 import { publishReport, verdict } from './report.js'
 import { incidentReferences, type RemediationCheck } from './remediation.js'
 import { runValidator } from './run-validators.js'
@@ -615,7 +615,16 @@ export async function run(): Promise<void> {
     if (setup.inputs.mode === 'collect') return await collect(setup, evidence)
     await conclude(setup, evidence)
   } catch (error) {
+    const message = getErrorMessage(error)
     core.setOutput('result', 'error')
-    core.setFailed(getErrorMessage(error))
+    core.setFailed(message)
+    // The summary tells the outputs' result even when the run stopped before triage (SPEC §3).
+    if (process.env.GITHUB_STEP_SUMMARY)
+      await core.summary
+        .addRaw(
+          `### Contract drift gate: error\n\nThe run stopped before triage:\n\n${codeBlock(message)}\n`
+        )
+        .write()
+        .catch(() => undefined)
   }
 }
