@@ -206,6 +206,37 @@ describe('startupFailure: a broken command by its start-up shape (SPEC §2)', ()
       { outcome: 'broken', reason: /^SyntaxError: .* \(file:\/\/\/repo\/tools\/syn\.mjs:1\)$/ }
     ],
     [
+      "Node compiling `node -e`'s code",
+      [
+        '[eval]:1',
+        'function (',
+        '^^^^^^^^',
+        'SyntaxError: Function statements require a function name',
+        '    at makeContextifyScript (node:internal/vm:185:14)',
+        '    at node:internal/process/execution:107:22',
+        '    at [eval]-wrapper:6:24',
+        '    at runScript (node:internal/process/execution:101:62)',
+        '    at evalScript (node:internal/process/execution:133:3)',
+        '    at node:internal/main/eval_string:51:3',
+        'Node.js v20.20.2'
+      ],
+      1,
+      { outcome: 'broken', reason: /\(\[eval\]:1\)$/ }
+    ],
+    [
+      'Node compiling a script in a folder with a space, its source line blank',
+      [
+        '/home/me/my repo/tools/syn.js:2',
+        '^',
+        'SyntaxError: Unexpected end of input',
+        '    at wrapSafe (node:internal/modules/cjs/loader:1464:18)',
+        '    at node:internal/main/run_main_module:28:49',
+        'Node.js v20.20.2'
+      ],
+      1,
+      { outcome: 'broken', reason: /\(\/home\/me\/my repo\/tools\/syn\.js:2\)$/ }
+    ],
+    [
       'bash refusing an option, then its usage',
       ['bash: --bogus-opt: invalid option', ...BASH_USAGE],
       2,

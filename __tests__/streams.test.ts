@@ -213,7 +213,7 @@ describe('OutputCollector: a document ends where its root closes (SPEC §2)', ()
         outcome: 'passed',
         format: 'junit',
         findings: [],
-        okLines: ['JUnit: 1 tests, no failures or errors']
+        okLines: ['JUnit: 2 tests, no failures or errors']
       }
     ],
     [
