@@ -347,18 +347,6 @@ const brokenCommands: Row[] = [
     notFinding: '__main__'
   },
   {
-    name: "an argparse validator's own CLI rejecting its arguments",
-    layout: 'plain',
-    files: {
-      'scripts/check.py':
-        'import argparse\np = argparse.ArgumentParser()\np.add_argument("--strict", action="store_true")\np.parse_args()\nprint("[check] OK: fine")\n'
-    },
-    validators: 'python3 scripts/check.py --strcit',
-    expect: { ...ERROR_TO_QA, outcome: 'broken' },
-    summary: 'unrecognized arguments: --strcit',
-    notFinding: 'usage'
-  },
-  {
     name: "a validator's ERROR line naming a missing module is a finding",
     layout: 'example',
     validators:

@@ -35,9 +35,6 @@ const PYTHON_NOT_RUNNABLE =
 // python3 refusing its own options (exit 2): the complaint, its one-line usage, then this.
 const PYTHON_USAGE = /^usage: \S*python[\d.]*(?:\.exe)? \[option\]/
 const PYTHON_TRY_HELP = /^Try `python[\d.]* -h' for more information\.$/
-// argparse rejecting the validator's own arguments (exit 2): `usage: x.py …`, maybe wrapped
-// over indented lines, then `x.py: error: …` naming the same program.
-const ARGPARSE_ERROR = /^(\S(?:.*?\S)?): error: \S/
 // The compile location Python prints for a SyntaxError: a frame without `, in <function>`.
 const PYTHON_COMPILE_FRAME = /^ {2}File ".*", line \d+$/
 const PYTHON_COMPILE_ERROR = /^(?:SyntaxError|IndentationError|TabError): /
@@ -99,8 +96,8 @@ export function startupFailure(
 }
 
 /**
- * The shell, python3 or argparse rejecting the command line (exit 2), each by the usage it
- * prints: the complaint is the last thing said, nothing of the validator's after it.
+ * The shell or python3 rejecting its own command line (exit 2), each by the usage it prints:
+ * the complaint is the last thing said, nothing of the validator's after it.
  */
 function commandLineRefused(tail: readonly string[]): StartupFailure | undefined {
   let usage = tail.length
@@ -116,14 +113,6 @@ function commandLineRefused(tail: readonly string[]): StartupFailure | undefined
   if (PYTHON_TRY_HELP.test(tail[last] as string) && PYTHON_USAGE.test(tail[last - 1] ?? '')) {
     const complaint = tail[last - 2]
     return { outcome: 'broken', reason: `python: ${complaint ?? (tail[last - 1] as string)}` }
-  }
-  const prog = ARGPARSE_ERROR.exec(tail[last] as string)?.[1]
-  if (prog !== undefined) {
-    let i = last - 1
-    while (i >= 0 && /^\s/.test(tail[i] as string)) i--
-    const head = tail[i] ?? ''
-    if (head === `usage: ${prog}` || head.startsWith(`usage: ${prog} `))
-      return { outcome: 'broken', reason: tail[last] as string }
   }
   return undefined
 }
