@@ -268,6 +268,93 @@ const brokenCommands: Row[] = [
     notFinding: 'MODULE_NOT_FOUND'
   },
   {
+    name: 'a Node validator that fails to compile (SyntaxError in the script it runs)',
+    layout: 'plain',
+    files: { 'scripts/check.js': 'const fs = require("fs")\nfunction (\n' },
+    validators: 'node scripts/check.js',
+    expect: { ...ERROR_TO_QA, outcome: 'broken' },
+    summary: 'Function statements require a function name',
+    notFinding: 'node:internal'
+  },
+  {
+    name: 'a Node ES module validator that fails to compile',
+    layout: 'example',
+    files: { 'scripts/check.mjs': 'import fs from "node:fs"\nexport const = 1\n' },
+    validators: 'node scripts/check.mjs',
+    expect: { ...ERROR_TO_QA, outcome: 'broken' },
+    summary: 'SyntaxError',
+    notFinding: 'node:internal'
+  },
+  {
+    name: "a Node validator's own JSON SyntaxError about a fixture is a finding",
+    layout: 'plain',
+    files: {
+      'test/fixtures/billing/1.0/response.expected.json': '{"total": }\n',
+      'scripts/check.js':
+        'const fs = require("fs")\nconst f = "test/fixtures/billing/1.0/response.expected.json"\ntry { JSON.parse(fs.readFileSync(f, "utf8")) } catch (e) { console.log(`[fixture-check] ERROR: ${f}: ${e.name}: ${e.message.split("\\n")[0]}`); process.exit(1) }\n'
+    },
+    validators: 'node scripts/check.js',
+    expect: { result: 'drift', bucket: 'runtime-regression', findings: 1 },
+    finding: 'SyntaxError: Unexpected token'
+  },
+  {
+    name: "bash refusing an option (exit 2, bash's usage)",
+    layout: 'plain',
+    validators: 'bash --bogus-opt',
+    expect: { ...ERROR_TO_QA, outcome: 'broken' },
+    summary: 'bash: --bogus-opt: invalid option',
+    notFinding: 'GNU long options'
+  },
+  {
+    name: 'bash -c given an option where the command belongs',
+    layout: 'example',
+    validators: 'bash -c --strict',
+    expect: { ...ERROR_TO_QA, outcome: 'broken' },
+    summary: 'invalid option',
+    notFinding: 'Shell options'
+  },
+  {
+    name: 'node refusing an option (exit 9)',
+    layout: 'plain',
+    files: { 'scripts/check.js': 'console.log("[check] OK: fine")\n' },
+    validators: 'node --bogus-flag scripts/check.js',
+    expect: { ...ERROR_TO_QA, outcome: 'broken' },
+    summary: 'node: bad option: --bogus-flag',
+    notFinding: 'bad option'
+  },
+  {
+    name: 'python3 refusing an option (exit 2, its usage)',
+    layout: 'example',
+    validators: 'python3 -Z scripts/validate-fixture-coverage.py',
+    expect: { ...ERROR_TO_QA, outcome: 'broken' },
+    summary: 'Unknown option: -Z',
+    notFinding: 'usage'
+  },
+  {
+    name: 'python3 -m with a module that does not exist',
+    layout: 'plain',
+    validators: 'python3 -m no_such_validator_zz',
+    expect: { ...ERROR_TO_QA, outcome: 'missing' },
+    summary: 'No module named no_such_validator_zz',
+    notFinding: 'No module named'
+  },
+  {
+    name: 'python3 given a directory without __main__',
+    layout: 'example',
+    validators: 'python3 scripts',
+    expect: { ...ERROR_TO_QA, outcome: 'broken' },
+    summary: "can't find '__main__' module",
+    notFinding: '__main__'
+  },
+  {
+    name: "a validator's ERROR line naming a missing module is a finding",
+    layout: 'example',
+    validators:
+      'echo "[fixture-coverage] ERROR: module pack \'billing.aws.ingest\' imports No module named yaml"; exit 1',
+    expect: { result: 'drift', bucket: 'fixture-stale', findings: 1 },
+    finding: 'No module named yaml'
+  },
+  {
     name: 'a validator killed by a signal',
     layout: 'plain',
     validators: 'echo "[check] scanning"; kill -SEGV $$',
@@ -418,12 +505,57 @@ const streams: Row[] = [
   }
 ]
 
+const documentEnds: Row[] = [
+  {
+    name: "passing JUnit on stdout, then the runner's closing line",
+    layout: 'plain',
+    files: { 'reports/junit.xml': JUNIT_PASSED },
+    validators: 'cat reports/junit.xml; echo "Done in 2.31s."',
+    expect: { result: 'pass', bucket: '', findings: 0 }
+  },
+  {
+    name: "passing JUnit on stdout, then pytest's summary line",
+    layout: 'example',
+    files: { 'reports/junit.xml': JUNIT_PASSED },
+    validators: 'cat reports/junit.xml; echo "============ 2 passed in 0.12s ============"',
+    expect: { result: 'pass', bucket: '', findings: 0 }
+  },
+  {
+    name: 'a passing JUnit report file with a trailing line',
+    layout: 'plain',
+    files: { 'reports/junit.xml': JUNIT_PASSED + 'Done in 1s.\n' },
+    reports: 'reports/*.xml',
+    expect: { result: 'pass', bucket: '', findings: 0 }
+  },
+  {
+    name: 'failing JUnit, then a trailer: drift, not an error',
+    layout: 'example',
+    files: { 'reports/junit.xml': JUNIT_FAILED },
+    validators: 'cat reports/junit.xml; echo "Done in 2.31s."; exit 1',
+    expect: { result: 'drift', bucket: 'runtime-regression', findings: 1 },
+    finding: 'totals match: expected total 3, got 4',
+    notFinding: 'Done in'
+  },
+  {
+    name: 'a cut-off JUnit document with text after it stays unreadable',
+    layout: 'plain',
+    files: {
+      'reports/junit.xml':
+        JUNIT_PASSED.slice(0, JUNIT_PASSED.indexOf('</testsuite>')) + 'Done in 1s.\n'
+    },
+    reports: 'reports/*.xml',
+    expect: { ...ERROR_TO_QA, outcome: 'unreadable' },
+    summary: 'the file ends before the XML is complete'
+  }
+]
+
 const isFinding = (line: string): boolean => /title=Contract drift%3A /.test(line)
 
 describe.each([
   ['a broken command is an error, never drift', brokenCommands],
   ['a truncated or malformed report is an error for that report', unreadableReports],
-  ['stdout and stderr are separate streams', streams]
+  ['stdout and stderr are separate streams', streams],
+  ['a document ends where its root element closes', documentEnds]
 ])('dist/index.js: %s', (_point, rows) => {
   it.each(rows.map(row => [`${row.name} (${row.layout} layout)`, row] as const))(
     '%s',

@@ -184,13 +184,145 @@ describe('OutputCollector: stdout and stderr are separate streams', () => {
       [['out', JUNIT.slice(0, 200)]],
       0,
       { outcome: 'unreadable', format: 'junit', findings: [] }
+    ],
+    [
+      'a cut-off JUnit document on stdout, then text',
+      [['out', JUNIT.slice(0, 200) + '\nDone in 2.31s.\n']],
+      1,
+      { outcome: 'unreadable', format: 'junit', findings: [] }
     ]
   ])('%s', async (_case, chunks, exitCode, expected) => {
     expect(digest(await collect(chunks, exitCode))).toMatchObject(expected)
   })
+})
 
+describe('OutputCollector: a document ends where its root closes (SPEC §2)', () => {
+  const green = (run: ValidatorRun) => ({ ...digest(run), okLines: run.okLines })
+  it.each<[string, string, number, Partial<ReturnType<typeof green>>]>([
+    [
+      "passing JUnit, then the runner's closing line",
+      JUNIT_GREEN + 'Done in 2.31s.\n',
+      0,
+      { outcome: 'passed', format: 'junit', findings: [], notes: undefined }
+    ],
+    [
+      "passing JUnit, then pytest's summary line (no newline at the end)",
+      JUNIT_GREEN + '============ 2 passed in 0.12s ============',
+      0,
+      {
+        outcome: 'passed',
+        format: 'junit',
+        findings: [],
+        okLines: ['JUnit: 2 tests, no failures or errors']
+      }
+    ],
+    [
+      'the closing tag and the text on one line',
+      JUNIT_GREEN.trimEnd() + ' Done in 2.31s.\n',
+      0,
+      { outcome: 'passed', format: 'junit', findings: [] }
+    ],
+    [
+      'failing JUnit, then a trailer: its failure, no error',
+      JUNIT + 'Done in 2.31s.\n',
+      1,
+      {
+        outcome: 'failed',
+        format: 'junit',
+        findings: ['contract › totals match: expected 3, got 4'],
+        notes: undefined
+      }
+    ],
+    [
+      'an ERROR line after the document follows the line rules',
+      JUNIT_GREEN + '[teardown] ERROR: fixture db left dirty\n',
+      1,
+      { outcome: 'failed', format: 'junit', findings: ['fixture db left dirty'] }
+    ],
+    [
+      'a traceback after the document is a crash',
+      JUNIT_GREEN + TRACEBACK,
+      1,
+      { outcome: 'crashed', format: 'junit', findings: [], crash: "KeyError: 'rows'" }
+    ],
+    [
+      'a second JUnit document after the first is read too',
+      JUNIT_GREEN + JUNIT,
+      1,
+      {
+        outcome: 'failed',
+        format: 'junit',
+        findings: ['contract › totals match: expected 3, got 4']
+      }
+    ],
+    [
+      'a self-closing root, then text',
+      '<?xml version="1.0"?>\n<testsuites/>\nno tests collected\n',
+      0,
+      { outcome: 'passed', format: 'junit', findings: [] }
+    ],
+    [
+      'a cut-off document is still unreadable when text follows inside it',
+      JUNIT_GREEN.slice(0, JUNIT_GREEN.indexOf('</testsuite>')) + 'Done in 2.31s.\n',
+      0,
+      { outcome: 'unreadable', format: 'junit', findings: [] }
+    ],
+    [
+      'a second root element that is not JUnit is unreadable',
+      JUNIT_GREEN + '<?xml version="1.0"?>\n<coverage/>\n',
+      0,
+      { outcome: 'unreadable', format: 'junit' }
+    ]
+  ])('%s', async (_case, stdout, exitCode, expected) => {
+    expect(green(await collect([['out', stdout]], exitCode))).toMatchObject(expected)
+  })
+
+  it('reads the same whatever the chunking, the document end inside a chunk or between two', async () => {
+    const text = JUNIT + '\r\n[teardown] ERROR: fixture db left dirty\n\u00e9t\u00e9 fini\n'
+    const whole = green(await collect([['out', text]], 1))
+    expect(whole.findings).toEqual([
+      'contract › totals match: expected 3, got 4',
+      'fixture db left dirty'
+    ])
+    const encoded = bytes(text)
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 30 }),
+        async sizes => {
+          const collector = new OutputCollector('npm test', options)
+          let at = 0
+          for (const size of sizes) collector.write(encoded.subarray(at, (at += size)))
+          collector.write(encoded.subarray(at))
+          const run = await collector.finishWhenReady(1, 0)
+          expect(green(run)).toEqual(whole)
+          expect(run.excerpt).toBe(text.replace(/\r\n/g, '\n').trimEnd())
+        }
+      ),
+      { numRuns: 200 }
+    )
+  })
+
+  it('a report file: passing JUnit with a trailing line is green', async () => {
+    const collector = new OutputCollector('report: out/junit.xml', options)
+    collector.write(bytes(JUNIT_GREEN + 'Done in 1s.\n'))
+    const run = await collector.finishReport(0)
+    expect({ outcome: run.outcome, exitCode: run.exitCode }).toEqual({
+      outcome: 'passed',
+      exitCode: 0
+    })
+  })
+})
+
+describe('OutputCollector: two streams, chunked', () => {
   it('reads the same findings however the two streams are chunked and interleaved', async () => {
-    const stdoutOf = fc.constantFrom(JUNIT, JUNIT_GREEN, FINDINGS, '[a] ERROR: x\n[a] OK: y\n', '')
+    const stdoutOf = fc.constantFrom(
+      JUNIT,
+      JUNIT_GREEN,
+      JUNIT + 'Done in 2.31s.\n[a] ERROR: after\n',
+      FINDINGS,
+      '[a] ERROR: x\n[a] OK: y\n',
+      ''
+    )
     const stderrOf = fc.constantFrom(WARNING, TRACEBACK, '[b] ERROR: z\n', '')
     await fc.assert(
       fc.asyncProperty(

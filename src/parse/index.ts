@@ -153,12 +153,14 @@ class LineRules {
 /**
  * Reads one validator's output as it streams and turns it into findings, a verdict on how it
  * ended and a bounded excerpt: memory stays bounded by the findings kept, whatever the size of
- * the log. stdout (or a report file) is sniffed for a structured document, wherever it starts;
- * stderr is always text for the line rules. Text is scanned as bytes and only the lines a
+ * the log. stdout (or a report file) is sniffed for a structured document, wherever it starts,
+ * and sniffed again where one ends; stderr is always text for the line rules. Text is scanned as bytes and only the lines a
  * parser could want are decoded.
  */
 export class OutputCollector {
   private mode: Mode | undefined
+  /** The format of the output's first structured document, kept when text follows it. */
+  private document: 'junit' | 'json' | undefined
   private readonly declared: boolean
   private sniffed: Buffer | undefined
   private sniffedLength = 0
@@ -218,9 +220,7 @@ export class OutputCollector {
   /** stdout, or the content of a report file. */
   write(chunk: Uint8Array): void {
     this.bytes += chunk.length
-    if (this.mode !== undefined) return this.feed(chunk)
-    this.hold(chunk)
-    this.decide(false)
+    this.take(chunk)
   }
 
   /** stderr: text for the line rules, never part of a document on stdout. */
@@ -273,7 +273,7 @@ export class OutputCollector {
       excerpt: this.excerpt(),
       outputBytes: this.bytes,
       ...(this.crashReason ? { crash: this.crashReason } : {}),
-      ...(this.mode ? { format: this.mode } : {}),
+      ...(this.document || this.mode ? { format: this.document ?? this.mode } : {}),
       ...(this.noteCount > 0 ? { notes: this.noteList() } : {})
     }
   }
@@ -288,7 +288,7 @@ export class OutputCollector {
     this.close()
     if (this.bytes === 0) {
       if (this.declared && this.structured())
-        this.events.unreadable(`the report is empty, but formats declares it ${this.mode}`)
+        this.events.unreadable(`the report is empty, but formats declares it ${this.document}`)
       return 0
     }
     if (this.findingCount > 0 || this.out?.traceback) return 1
@@ -297,11 +297,18 @@ export class OutputCollector {
   }
 
   private structured(): boolean {
-    return this.mode === 'junit' || this.mode === 'json'
+    return this.document !== undefined
   }
 
   private rules(mode: TextMode | 'json'): LineRules {
     return new LineRules(mode, raw => this.add(raw), this.events, this.options.problemMatchers)
+  }
+
+  /** stdout's bytes to the format decided, or held while it is decided. */
+  private take(chunk: Uint8Array): void {
+    if (this.mode !== undefined) return this.feed(chunk)
+    this.hold(chunk)
+    this.decide(false)
   }
 
   private hold(chunk: Uint8Array): void {
@@ -339,6 +346,7 @@ export class OutputCollector {
 
   private begin(mode: Mode): void {
     this.mode = mode
+    if (mode === 'junit' || mode === 'json') this.document ??= mode
     this.out = undefined
     this.stream = undefined
     if (mode === 'junit') return this.startXml()
@@ -356,53 +364,86 @@ export class OutputCollector {
     this.loading = loadXmlParser().then(
       loaded => {
         const pending = this.pendingXml ?? []
+        const overflowed = this.pendingXmlBytes > MAX_PENDING_XML
         this.pendingXml = undefined
         // Finished without waiting: the run is judged already and must not change under it.
-        if (this.closed) return
+        if (this.closed || overflowed) return
         this.stream = junitParser(loaded, this.events, this.resolver())
-        for (const chunk of pending) this.stream.write(chunk)
+        // As they arrived: the document may end in one of them, and the rest be sniffed again.
+        for (const chunk of pending) this.take(chunk)
       },
       (error: unknown) => {
-        this.pendingXml = undefined
+        this.flushPendingXml()
         this.events.unreadable(`JUnit XML: the XML parser could not be loaded (${String(error)})`)
       }
     )
   }
 
   private feed(chunk: Uint8Array): void {
-    this.lines.push(chunk)
+    if (this.pendingXml) return this.waitForXml(chunk)
+    // The stream reads first: where its document ends, the rest is output of its own.
+    const used = this.stream ? this.stream.write(chunk) : chunk.length
+    const own = used < chunk.length ? chunk.subarray(0, used) : chunk
+    this.lines.push(own)
     this.adopt()
     if (this.wholeJson) {
-      if (this.wholeJsonBytes + chunk.length <= MAX_WHOLE_JSON)
-        this.wholeJson.push(Buffer.from(chunk))
-      this.wholeJsonBytes += chunk.length
+      if (this.wholeJsonBytes + own.length <= MAX_WHOLE_JSON) this.wholeJson.push(Buffer.from(own))
+      this.wholeJsonBytes += own.length
     }
-    if (this.pendingXml) {
-      if (this.pendingXmlBytes + chunk.length <= MAX_PENDING_XML) {
-        this.pendingXml.push(Buffer.from(chunk))
-        this.pendingXmlBytes += chunk.length
-      } else if (this.pendingXmlBytes <= MAX_PENDING_XML) {
-        this.pendingXmlBytes = Infinity
-        this.events.unreadable(
-          'JUnit XML: output arrived faster than the XML parser loaded; the rest is unread'
-        )
-      }
-    } else this.stream?.write(chunk)
+    if (used < chunk.length) this.afterDocument(chunk.subarray(used))
+  }
+
+  /**
+   * The document is complete (SPEC §2): what follows it is sniffed as output of its own, so
+   * text goes to the line rules (`Done in 2.31s.`, pytest's summary, an ERROR line) and
+   * another document is read too.
+   */
+  private afterDocument(rest: Uint8Array): void {
+    this.stream?.end()
+    this.stream = undefined
+    this.mode = undefined
+    this.sniffFrom = 0
+    this.hold(rest)
+    this.decide(false)
+  }
+
+  /** Output waits in arrival order while the XML parser loads; the excerpt gets it then. */
+  private waitForXml(chunk: Uint8Array): void {
+    const pending = this.pendingXml as Buffer[]
+    if (this.pendingXmlBytes + chunk.length <= MAX_PENDING_XML) {
+      pending.push(Buffer.from(chunk))
+      this.pendingXmlBytes += chunk.length
+      return
+    }
+    this.pendingXmlBytes = Infinity
+    this.events.unreadable(
+      'JUnit XML: output arrived faster than the XML parser loaded; the rest is unread'
+    )
+    this.flushPendingXml()
+    this.feed(chunk)
+  }
+
+  /** Gives up the document: what waited for the parser goes to the excerpt only. */
+  private flushPendingXml(): void {
+    const pending = this.pendingXml ?? []
+    this.pendingXml = undefined
+    for (const chunk of pending) this.lines.push(chunk)
   }
 
   private close(): void {
     if (this.closed) return
     if (this.mode === undefined) this.decide(true)
     this.closed = true
+    if (this.pendingXml) {
+      this.flushPendingXml()
+      this.events.unreadable(
+        'JUnit XML: the output ended while the XML parser was loading; it was not read'
+      )
+    } else this.stream?.end()
     this.lines.end()
     this.errLines.end()
     this.out?.end()
     this.err.end()
-    if (this.pendingXml)
-      this.events.unreadable(
-        'JUnit XML: the output ended while the XML parser was loading; it was not read'
-      )
-    else this.stream?.end()
     if (this.wholeJson) this.checkWholeJson(this.wholeJson)
   }
 
@@ -561,7 +602,7 @@ export class OutputCollector {
     ].slice(-FALLBACK_LINES)
     const said = this.structured() && this.notes.length > 0 ? this.notes.slice(0, 3) : last
     const quiet = this.structured()
-      ? `exited with code ${exitCode}; its ${this.mode === 'junit' ? 'JUnit' : 'JSON'} output reports no failure`
+      ? `exited with code ${exitCode}; its ${this.document === 'junit' ? 'JUnit' : 'JSON'} output reports no failure`
       : `exited with code ${exitCode} and printed nothing`
     this.add({ tag: '', message: said.join('\n') || quiet })
   }

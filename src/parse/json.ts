@@ -240,6 +240,7 @@ export function jsonParser(events: ParserEvents): StreamParser {
   return {
     write(chunk) {
       read(decoder.decode(chunk, { stream: true }))
+      return chunk.length
     },
     end() {
       read(decoder.decode())

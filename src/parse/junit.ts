@@ -3,6 +3,7 @@ import type { ParserEvents, StreamParser } from './types.js'
 import type { SaxModule } from './xml.js'
 
 const MAX_DEPTH = 256
+const DOCUMENT_END = Symbol('the root element closed')
 const TEXT_KEPT = 16 * 1024
 const MESSAGE_CHARS = 1500
 // `path:line` as stack traces and pytest print it: `src/a.test.ts:12:5`, `tests/x.py:47: Error`.
@@ -69,7 +70,9 @@ function lineInText(
 /**
  * JUnit XML as vitest, jest-junit and pytest write it, read as it streams: each `<failure>` and
  * `<error>` of a `<testcase>` is a runtime finding. Entities are never expanded beyond XML's
- * own, DTDs are never read, and the parser stops at the first well-formedness error.
+ * own, DTDs are never read, and the parser stops at the first well-formedness error. The
+ * document ends where its root element closes (with the rest of that line): `write` then
+ * returns how many bytes of the chunk were the document's, and the rest is not read.
  */
 export function junitParser(
   sax: SaxModule,
@@ -83,6 +86,9 @@ export function junitParser(
   let failure: Failure | undefined
   let depth = 0
   let stopped = false
+  // `line` once the root has closed, until the end of its line; `done` after that.
+  let ended: 'line' | 'done' | undefined
+  let endedAt = 0
   let pytest = false
   const counts = { tests: 0, failures: 0, errors: 0, skipped: 0 }
 
@@ -175,23 +181,46 @@ export function junitParser(
       failure = undefined
     } else if (name === 'testcase') test = undefined
     else if (name === 'testsuite') suites.pop()
+    if (depth === 0) {
+      ended = 'line'
+      endedAt = parser.position
+      // sax cannot be paused, and what follows the root is not XML: leave its loop here.
+      throw DOCUMENT_END
+    }
   }
 
   const feed = (text: string): void => {
-    if (stopped || text === '') return
+    if (stopped || ended || text === '') return
     try {
       parser.write(text)
     } catch (error) {
-      stop(`unreadable: ${(error as Error).message.split('\n')[0]}`)
+      if (error !== DOCUMENT_END) stop(`unreadable: ${(error as Error).message.split('\n')[0]}`)
     }
   }
   return {
     write(chunk) {
-      feed(decoder.decode(chunk, { stream: true }))
+      let from = 0
+      if (!ended) {
+        const before = parser.position
+        const text = decoder.decode(chunk, { stream: true })
+        feed(text)
+        if (!ended) return chunk.length
+        from = rootEnd(chunk, text.slice(0, endedAt - before))
+      }
+      if (ended === 'done') return 0
+      // Blanks and the line break after the root are the document's; any other text is not.
+      while (
+        from < chunk.length &&
+        (chunk[from] === 0x20 || chunk[from] === 9 || chunk[from] === 13)
+      )
+        from++
+      if (from === chunk.length) return from
+      ended = 'done'
+      return chunk[from] === 10 ? from + 1 : from
     },
     end() {
       feed(decoder.decode())
-      if (!stopped) {
+      if (!stopped && !ended) {
         try {
           parser.close()
         } catch (error) {
@@ -204,4 +233,17 @@ export function junitParser(
       }
     }
   }
+}
+
+/**
+ * The byte offset in `chunk` just past the root's closing `>`, given the chunk's text up to
+ * it. A `>` is byte 0x3E in UTF-8 and is never part of another character or swallowed by a
+ * decoding error, so the n-th `>` of the text is the n-th 0x3E of the bytes.
+ */
+function rootEnd(chunk: Uint8Array, text: string): number {
+  let count = 0
+  for (let i = text.indexOf('>'); i >= 0; i = text.indexOf('>', i + 1)) count++
+  let at = -1
+  while (count-- > 0) at = chunk.indexOf(0x3e, at + 1)
+  return at + 1
 }

@@ -19,7 +19,11 @@ export interface LineParser {
 
 /** A parser of a whole-document format (JUnit XML, JSON findings) reads the raw bytes. */
 export interface StreamParser {
-  write(chunk: Uint8Array): void
+  /**
+   * Reads a chunk; returns how many of its bytes were the document's. Fewer than its length
+   * when the document ended inside it: the rest is output of its own, and no more is written.
+   */
+  write(chunk: Uint8Array): number
   end(): void
 }
 
