@@ -125,10 +125,6 @@ export function defaultConfig(): Config {
   return configSchema().parse({})
 }
 
-export function getErrorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
 /** A problem with the configuration file, phrased for the person who has to fix it. */
 export class ConfigError extends Error {}
 

@@ -5,7 +5,8 @@ import { relative, resolve } from 'node:path'
 import type { FindingBundle } from './bundle.js'
 import type { ChangeSet } from './changes.js'
 import { gitIn, repositoryLayout, trackedFiles, type Git } from './git.js'
-import { getErrorMessage, loadConfig, type Config } from './config.js'
+import { loadConfig, type Config } from './config.js'
+import { failRun, getErrorMessage } from './fail.js'
 import { incidentKey, readEvent, scopeLabel, type EventFacts } from './event.js'
 import type { Octokit } from './github/client.js'
 import type { FiledIncident, IncidentFiler, Triage } from './github/incidents.js'
@@ -25,7 +26,7 @@ import {
   remediationLayout
 } from './pipeline.js'
 import { createRedactor, secretsFromEnv, type Redactor } from './redact.js'
-import { code, codeBlock } from './markdown.js'
+import { code } from './markdown.js'
 import { publishReport, verdict } from './report.js'
 import { incidentReferences, type RemediationCheck } from './remediation.js'
 import { runValidator } from './run-validators.js'
@@ -615,16 +616,6 @@ export async function run(): Promise<void> {
     if (setup.inputs.mode === 'collect') return await collect(setup, evidence)
     await conclude(setup, evidence)
   } catch (error) {
-    const message = getErrorMessage(error)
-    core.setOutput('result', 'error')
-    core.setFailed(message)
-    // The summary tells the outputs' result even when the run stopped before triage (SPEC §3).
-    if (process.env.GITHUB_STEP_SUMMARY)
-      await core.summary
-        .addRaw(
-          `### Contract drift gate: error\n\nThe run stopped before triage:\n\n${codeBlock(message)}\n`
-        )
-        .write()
-        .catch(() => undefined)
+    await failRun(error)
   }
 }
