@@ -1,4 +1,22 @@
-/** ESM TypeScript through ts-jest; the suites under __tests__ mirror src/. */
+/**
+ * ESM TypeScript through ts-jest; the suites under __tests__ mirror src/. `npm test` runs the
+ * unit, property and pure-core suites; the suites that run the bundle (dist/, the CLI,
+ * local-action) against git checkouts and the GitHub emulator are `npm run test:e2e`
+ * (jest.e2e.config.js, SPEC §7). `.ci/run` runs both.
+ */
+export const BUNDLE_SUITES = [
+  'broken-commands',
+  'bundle-layouts',
+  'cli',
+  'collect-publish',
+  'e2e',
+  'events',
+  'issue-mode',
+  'layouts',
+  'lifecycle',
+  'local-action'
+]
+
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -8,5 +26,6 @@ export default {
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testMatch: ['**/__tests__/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', ...BUNDLE_SUITES.map(name => `/__tests__/${name}\\.test\\.ts$`)],
   testTimeout: 60000
 }
