@@ -392,6 +392,11 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
         ? undefined
         : await trackedFiles(setup.git)
     const key = incidentKey(facts.repository, facts.scope, inputs['incident-key'])
+    // One lookup for every triage of this run (a filer may triage again): each pack checked once.
+    const hasNotes = notesLookup(
+      root,
+      context.changed.map(file => file.path)
+    )
     const triageRuns: Triage = (triaged, bucketOverride) =>
       triage({
         runs: triaged,
@@ -405,10 +410,7 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
         incidentId: newIncidentId(detectedAt),
         workspace: root,
         ...(tracked ? { trackedFiles: tracked } : {}),
-        hasNotes: notesLookup(
-          root,
-          context.changed.map(file => file.path)
-        ),
+        hasNotes,
         ...(facts.runUrl ? { runUrl: facts.runUrl } : {}),
         ...(bucketOverride ? { bucketOverride } : {})
       })

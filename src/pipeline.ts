@@ -183,7 +183,6 @@ export function notesLookup(root: string, changed: readonly string[]): NotesLook
   }
 }
 
-// SPEC §3's default for `paths.expected`, until the configuration schema carries the key.
 /** Where a remediation's packs, `notes.md` files and expected fixtures are (SPEC §3, §5). */
 export function remediationLayout(
   config: Config,
