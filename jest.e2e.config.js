@@ -4,5 +4,10 @@ import unit, { BUNDLE_SUITES } from './jest.config.js'
 export default {
   ...unit,
   testMatch: BUNDLE_SUITES.map(name => `**/__tests__/${name}.test.ts`),
-  testPathIgnorePatterns: ['/node_modules/']
+  testPathIgnorePatterns: ['/node_modules/'],
+  // python3 as the interpreter, not a version manager's shim (see the file)
+  globalSetup: './__tests__/support/global-setup.mjs',
+  // A bundle suite's worker mostly waits for the `node dist/index.js` it started, so one worker
+  // per core keeps the cores busy; jest's default (cores − 1) runs a 2-core machine in band.
+  maxWorkers: '100%'
 }

@@ -4,12 +4,11 @@
  * `node dist/index.js` in mode report against a repository in one of two layouts.
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { rmSync } from 'node:fs'
+import { dirname } from 'node:path'
 // @ts-expect-error -- plain JavaScript shared with `npm run demo`
-import { actionDefaults, prepareScenario, runAction } from '../scripts/scenarios.mjs'
-import { gitAt } from './support/emulated.js'
+import { prepareScenario, runAction } from '../scripts/scenarios.mjs'
+import { apply, checkout, cleanUpLayouts, type Prepared } from './support/layouts.js'
 
 type Layout = 'example' | 'plain'
 
@@ -55,6 +54,7 @@ interface Ran {
 const roots: string[] = []
 afterAll(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true })
+  cleanUpLayouts()
 })
 
 const PLAIN_CONFIG = `paths:
@@ -69,95 +69,34 @@ owners:
   qa: [qa-lead]
 `
 
-/** A repository outside the example's layout: an OpenAPI contract, fixtures under test/, code under src/. */
-function plainRepository(config: string): Record<string, unknown> {
-  const workRoot = mkdtempSync(join(tmpdir(), 'cdt-plain-'))
-  roots.push(workRoot)
-  const repo = join(workRoot, 'repo')
-  const write = (path: string, text: string): void => {
-    mkdirSync(dirname(join(repo, path)), { recursive: true })
-    writeFileSync(join(repo, path), text)
-  }
-  write('api/openapi.yaml', 'openapi: 3.0.3\ninfo: { title: billing, version: "1.0" }\npaths: {}\n')
-  write('test/fixtures/billing/1.0/response.expected.json', '{"total": 3}\n')
-  write('test/fixtures/billing/1.0/notes.md', '# billing 1.0\n')
-  write('src/billing.ts', 'export const total = 3\n')
-  write('CODEOWNERS', '* @qa-lead\napi/ @api-owner\n')
-  write('.github/contract-drift-triage.yml', PLAIN_CONFIG + config)
-  const git = (...args: string[]): string => gitAt(repo, ...args)
-  git('init', '-q', '-b', 'main')
-  git('add', '-A')
-  git('commit', '-qm', 'base')
-  const base = git('rev-parse', 'HEAD')
-  git('checkout', '-q', '-b', 'feature')
-  write('src/billing.ts', 'export const total = 4\n')
-  git('add', '-A')
-  git('commit', '-qm', 'count one more')
-  const head = git('rev-parse', 'HEAD')
-  const runner = join(workRoot, 'runner')
-  mkdirSync(runner)
-  const repository = { full_name: 'acme/billing' }
-  writeFileSync(
-    join(runner, 'event.json'),
-    JSON.stringify({
-      action: 'synchronize',
-      number: 7,
-      pull_request: {
-        number: 7,
-        title: 'count one more',
-        body: '',
-        labels: [],
-        base: { sha: base, ref: 'main', repo: repository },
-        head: { sha: head, ref: 'feature', repo: repository }
-      },
-      repository
-    })
-  )
-  const outputFile = join(runner, 'output.txt')
-  const summaryFile = join(runner, 'summary.md')
-  writeFileSync(outputFile, '')
-  writeFileSync(summaryFile, '')
-  const inputs: Record<string, string> = { ...actionDefaults(), mode: 'report' }
-  return {
-    repo,
-    outputFile,
-    summaryFile,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      CI: 'true',
-      GITHUB_ACTIONS: 'true',
-      GITHUB_WORKSPACE: repo,
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: join(runner, 'event.json'),
-      GITHUB_REPOSITORY: 'acme/billing',
-      GITHUB_REF_NAME: '7/merge',
-      GITHUB_SHA: head,
-      GITHUB_RUN_ID: '99',
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_API_URL: 'http://127.0.0.1:9',
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: summaryFile,
-      RUNNER_TEMP: runner,
-      ...Object.fromEntries(
-        Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])
-      )
-    }
-  }
+const PLAIN_FILES = {
+  'api/openapi.yaml': 'openapi: 3.0.3\ninfo: { title: billing, version: "1.0" }\npaths: {}\n',
+  'test/fixtures/billing/1.0/response.expected.json': '{"total": 3}\n',
+  'test/fixtures/billing/1.0/notes.md': '# billing 1.0\n',
+  'src/billing.ts': 'export const total = 3\n',
+  CODEOWNERS: '* @qa-lead\napi/ @api-owner\n'
 }
+
+/** A repository outside the example's layout: an OpenAPI contract, fixtures under test/, code under src/. */
+const plainRepository = (config: string): Prepared =>
+  checkout({
+    name: 'plain',
+    fill: repo =>
+      apply(repo, { ...PLAIN_FILES, '.github/contract-drift-triage.yml': PLAIN_CONFIG + config }),
+    head: { 'src/billing.ts': 'export const total = 4\n' },
+    pr: { number: 7, branch: 'feature', title: 'count one more' },
+    repository: 'acme/billing'
+  })
 
 async function run(row: Row): Promise<Ran> {
   let prepared: { repo: string; env: Record<string, string | undefined> }
   if (row.layout === 'plain') {
-    prepared = plainRepository(row.config ?? '') as typeof prepared
+    prepared = plainRepository(row.config ?? '')
   } else {
     prepared = prepareScenario('green')
     roots.push(dirname(prepared.repo))
   }
-  for (const [path, text] of Object.entries(row.files ?? {})) {
-    mkdirSync(dirname(join(prepared.repo, path)), { recursive: true })
-    writeFileSync(join(prepared.repo, path), text)
-  }
+  apply(prepared.repo, row.files)
   prepared.env.INPUT_VALIDATORS = row.validators ?? ''
   prepared.env.INPUT_REPORTS = row.reports ?? ''
   return runAction(prepared)

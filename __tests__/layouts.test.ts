@@ -6,20 +6,12 @@
  * the record file and the outputs of a run always tell the same result.
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync
-} from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { gitAt, REPO, useGitHub } from './support/emulated.js'
+import { cpSync, existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { REPO, useGitHub } from './support/emulated.js'
+import { apply, checkout, cleanUpLayouts } from './support/layouts.js'
 // @ts-expect-error -- plain JavaScript shared with `npm run demo`
-import { actionDefaults, EXAMPLES, runAction } from '../scripts/scenarios.mjs'
+import { EXAMPLES, runAction } from '../scripts/scenarios.mjs'
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the emulator and harness are plain JavaScript */
 const gh = useGitHub()
@@ -55,12 +47,7 @@ owners:
   qa: [qa-lead]
 `
 
-const write = (repo: string, files: Record<string, string>): void => {
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(repo, path)), { recursive: true })
-    writeFileSync(join(repo, path), text)
-  }
-}
+const write = apply
 
 const PACK = 'tests/contracts/fixtures/mcp/billing.aws.ingest/1.0'
 const layouts: Layout[] = [
@@ -114,77 +101,27 @@ interface Ran {
   record: any
 }
 
-const roots: string[] = []
-afterAll(() => roots.forEach(root => rmSync(root, { recursive: true, force: true })))
+afterAll(cleanUpLayouts)
 
 /** A checkout of the layout at base with the pull request's change as head, run as the runner runs the bundle. */
-async function run(layout: Layout, change: Change): Promise<Ran> {
-  const work = mkdtempSync(join(tmpdir(), 'cdt-layout-'))
-  roots.push(work)
-  const repo = join(work, 'repo')
-  mkdirSync(repo)
-  layout.base(repo)
-  const git = (...args: string[]): string => gitAt(repo, ...args)
-  git('init', '-q', '-b', 'main')
-  git('add', '-A')
-  git('commit', '-q', '-m', 'base')
-  const base = git('rev-parse', 'HEAD')
-  git('checkout', '-q', '-b', `fix/${change.pr}`)
-  write(repo, change.files ?? {})
-  for (const path of change.deleted ?? []) rmSync(join(repo, path))
-  git('add', '-A')
-  git('commit', '-q', '--allow-empty', '-m', `change ${change.pr}`)
-  const head = git('rev-parse', 'HEAD')
-
-  const runner = join(work, 'runner')
-  mkdirSync(runner)
-  const fullRepo = { full_name: REPO }
-  const event = {
-    action: 'synchronize',
-    number: change.pr,
-    pull_request: {
+function run(layout: Layout, change: Change): Promise<Ran> {
+  const deleted = Object.fromEntries((change.deleted ?? []).map(path => [path, null]))
+  const prepared = checkout({
+    name: 'layouts',
+    fill: layout.base,
+    head: { ...change.files, ...deleted },
+    pr: {
       number: change.pr,
+      branch: `fix/${change.pr}`,
       title: `Change ${change.pr}`,
-      body: change.body ?? '',
-      labels: [],
-      base: { sha: base, ref: 'main', repo: fullRepo },
-      head: { sha: head, ref: `fix/${change.pr}`, repo: fullRepo }
+      body: change.body
     },
-    repository: fullRepo
-  }
-  writeFileSync(join(runner, 'event.json'), JSON.stringify(event))
-  const outputFile = join(runner, 'output.txt')
-  const summaryFile = join(runner, 'summary.md')
-  writeFileSync(outputFile, '')
-  writeFileSync(summaryFile, '')
-  const inputs = {
-    ...actionDefaults(),
+    repository: REPO,
     validators: change.validators,
-    mode: 'issue',
-    'github-token': gh.token,
-    ...change.inputs
-  }
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: repo,
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: join(runner, 'event.json'),
-    GITHUB_REPOSITORY: REPO,
-    GITHUB_REF_NAME: `${change.pr}/merge`,
-    GITHUB_SHA: head,
-    GITHUB_RUN_ID: '4242',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: gh.url,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: runner,
-    CONTRACT_DRIFT_TRIAGE_TIME_SCALE: '0.001',
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
-  }
-  return runAction({ repo, env, outputFile, summaryFile })
+    inputs: { mode: 'issue', 'github-token': gh.token, ...change.inputs },
+    env: { GITHUB_API_URL: gh.url, CONTRACT_DRIFT_TRIAGE_TIME_SCALE: '0.001' }
+  })
+  return runAction(prepared)
 }
 
 /** A validator that reports `error` until the pull request adds `.fixed`. */

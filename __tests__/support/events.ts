@@ -1,12 +1,13 @@
 /**
  * Events off the happy path, made from a prepared scenario (`prepareScenario` or `runBundle`'s
  * `edit`): a merge queue's `merge_group` run, a push that creates a branch, and a second
- * repository layout (a package with `api/`, `test/fixtures/` and `src/`, its config at the root).
+ * repository layout (a package with `api/`, `test/fixtures/` and `src/`, its config at the root)
+ * committed by layouts.ts's `commitLayout`.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
 import { gitAt } from './emulated.js'
+import { apply, commitLayout } from './layouts.js'
 
 export const ZERO_SHA = '0'.repeat(40)
 
@@ -21,13 +22,6 @@ export interface Prepared {
 }
 
 const REPOSITORY = { full_name: 'acme/contracts', default_branch: 'main' }
-
-function write(root: string, files: Record<string, string>): void {
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true })
-    writeFileSync(join(root, path), text)
-  }
-}
 
 function setEvent(prepared: Prepared, name: string, payload: unknown, ref: string): void {
   writeFileSync(prepared.env.GITHUB_EVENT_PATH!, JSON.stringify(payload, null, 2))
@@ -164,8 +158,7 @@ export function plainLayout(prepared: Prepared, options: { config?: boolean } = 
   const { repo } = prepared
   rmSync(repo, { recursive: true, force: true })
   mkdirSync(repo)
-  gitAt(repo, 'init', '-q', '-b', 'main')
-  write(repo, {
+  apply(repo, {
     ...(options.config === false ? {} : { '.github/contract-drift-triage.yml': PLAIN_CONFIG }),
     CODEOWNERS: `* @qa-dev\n${PACKAGE}/api/ @acme/api-team\n`,
     [`${PACKAGE}/api/openapi.yaml`]: openapi(['id', 'amount']),
@@ -175,14 +168,15 @@ export function plainLayout(prepared: Prepared, options: { config?: boolean } = 
     [`${PACKAGE}/src/invoice.js`]: 'export const invoice = id => ({ id, amount: 12 })\n',
     [`${PACKAGE}/check.sh`]: CHECK
   })
-  gitAt(repo, 'add', '-A')
-  gitAt(repo, 'commit', '-q', '-m', 'Billing service')
-  prepared.base = gitAt(repo, 'rev-parse', 'HEAD')
   prepared.branch = 'feature/currency'
-  gitAt(repo, 'checkout', '-q', '-b', prepared.branch)
-  write(repo, { [`${PACKAGE}/api/openapi.yaml`]: openapi(['id', 'amount', 'currency']) })
-  gitAt(repo, 'commit', '-q', '-am', 'Require currency on invoices')
-  prepared.head = gitAt(repo, 'rev-parse', 'HEAD')
+  const { base, head } = commitLayout(
+    repo,
+    prepared.branch,
+    { [`${PACKAGE}/api/openapi.yaml`]: openapi(['id', 'amount', 'currency']) },
+    'Require currency on invoices'
+  )
+  prepared.base = base
+  prepared.head = head
   setEvent(
     prepared,
     'pull_request',

@@ -1,8 +1,11 @@
 /**
- * Repositories in two layouts for the bundle-level tests: the example's (`examples/repo`,
- * fixtures under `tests/contracts/fixtures/`) and a plain one (an OpenAPI contract under `api/`,
- * fixtures under `test/fixtures/`, code under `src/`, its own CODEOWNERS and config). Each is
- * checked out as a pull request whose head changes the contract, with the runner's env.
+ * The one harness for a repository in a layout of its own, checked out as a pull request whose
+ * head changes it, with the runner's env (`checkout`), and the two layouts the bundle-level tests
+ * share (`LAYOUTS`): the example's (`examples/repo`, fixtures under `tests/contracts/fixtures/`)
+ * and a plain one (an OpenAPI contract under `api/`, fixtures under `test/fixtures/`, code under
+ * `src/`, its own CODEOWNERS and config). Suites whose assertions name other files (layouts,
+ * broken-commands, events) pass their own files to `checkout`, or to `commitLayout` when they
+ * start from a prepared scenario.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -27,6 +30,19 @@ export interface LayoutOptions {
   inputs?: Record<string, string>
 }
 
+export interface CheckoutOptions extends LayoutOptions {
+  /** Names the temporary folder. */
+  name: string
+  /** Writes the base revision into the empty `repo` (before `base` edits). */
+  fill: (repo: string) => void
+  /** The pull request: number, branch, title and body (default #140 from `contract-change`). */
+  pr?: { number?: number; branch?: string; title?: string; body?: string }
+  /** GITHUB_REPOSITORY (default acme/contracts). */
+  repository?: string
+  /** Last word on the runner's env (the emulator's URL, say). */
+  env?: Record<string, string>
+}
+
 /** A checkout and runner environment, in the shape scripts/scenarios.mjs `runAction` takes. */
 export interface Prepared {
   repo: string
@@ -34,6 +50,9 @@ export interface Prepared {
   env: Record<string, string>
   outputFile: string
   summaryFile: string
+  base: string
+  head: string
+  branch: string
 }
 
 export interface Layout {
@@ -49,12 +68,12 @@ export interface Layout {
 
 const roots: string[] = []
 
-/** Removes every checkout `prepare` made. */
+/** Removes every checkout `checkout` made. */
 export function cleanUpLayouts(): void {
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
 }
 
-function apply(repo: string, edits: Edits | undefined): void {
+export function apply(repo: string, edits: Edits | undefined): void {
   for (const [path, edit] of Object.entries(edits ?? {})) {
     const file = join(repo, path)
     if (edit === null) {
@@ -67,48 +86,58 @@ function apply(repo: string, edits: Edits | undefined): void {
   }
 }
 
-function checkout(
-  name: string,
-  fill: (repo: string) => void,
-  change: Edits,
-  defaultValidators: string,
-  options: LayoutOptions
-): Prepared {
-  const root = mkdtempSync(join(tmpdir(), `cdt-layout-${name}-`))
-  roots.push(root)
-  const repo = join(root, 'repo')
-  mkdirSync(repo)
-  fill(repo)
-  apply(repo, options.base)
+/**
+ * Commits what is in `repo` as the base revision on `main`, then `head` on `branch` as the pull
+ * request's head commit (empty when there is nothing to change). Returns both shas.
+ */
+export function commitLayout(
+  repo: string,
+  branch: string,
+  head: Edits,
+  message = 'Change the contract'
+): { base: string; head: string } {
   const git = (...args: string[]): string => gitAt(repo, ...args)
   git('init', '-q', '-b', 'main')
   git('add', '-A')
   git('commit', '-q', '-m', 'Base revision')
   const base = git('rev-parse', 'HEAD')
-  git('checkout', '-q', '-b', 'contract-change')
-  apply(repo, change)
-  apply(repo, options.head)
+  git('checkout', '-q', '-b', branch)
+  apply(repo, head)
   git('add', '-A')
-  git('commit', '-q', '-m', 'Change the contract')
-  const head = git('rev-parse', 'HEAD')
+  git('commit', '-q', '--allow-empty', '-m', message)
+  return { base, head: git('rev-parse', 'HEAD') }
+}
+
+/** A checkout in its own temporary folder, as a pull request, with the runner's env. */
+export function checkout(options: CheckoutOptions): Prepared {
+  const root = mkdtempSync(join(tmpdir(), `cdt-layout-${options.name}-`))
+  roots.push(root)
+  const repo = join(root, 'repo')
+  mkdirSync(repo)
+  options.fill(repo)
+  apply(repo, options.base)
+  const number = options.pr?.number ?? 140
+  const branch = options.pr?.branch ?? 'contract-change'
+  const title = options.pr?.title ?? 'Change the contract'
+  const { base, head } = commitLayout(repo, branch, options.head ?? {}, title)
   for (const [path, text] of Object.entries(options.untracked ?? {})) apply(repo, { [path]: text })
 
   const runner = join(root, 'runner')
   mkdirSync(runner)
-  const repository = { full_name: 'acme/contracts' }
+  const repository = { full_name: options.repository ?? 'acme/contracts' }
   const eventPath = join(runner, 'event.json')
   writeFileSync(
     eventPath,
     JSON.stringify({
       action: 'synchronize',
-      number: 140,
+      number,
       pull_request: {
-        number: 140,
-        title: 'Change the contract',
-        body: '',
+        number,
+        title,
+        body: options.pr?.body ?? '',
         labels: [],
         base: { sha: base, ref: 'main', repo: repository },
-        head: { sha: head, ref: 'contract-change', repo: repository }
+        head: { sha: head, ref: branch, repo: repository }
       },
       repository
     })
@@ -119,7 +148,7 @@ function checkout(
   writeFileSync(summaryFile, '')
   const inputs: Record<string, string> = {
     ...actionDefaults(),
-    validators: options.validators ?? defaultValidators,
+    validators: options.validators ?? '',
     mode: 'report',
     ...options.inputs
   }
@@ -131,8 +160,8 @@ function checkout(
     GITHUB_WORKSPACE: repo,
     GITHUB_EVENT_NAME: 'pull_request',
     GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: 'acme/contracts',
-    GITHUB_REF_NAME: '140/merge',
+    GITHUB_REPOSITORY: repository.full_name,
+    GITHUB_REF_NAME: `${number}/merge`,
     GITHUB_SHA: head,
     GITHUB_RUN_ID: '4242',
     GITHUB_SERVER_URL: 'https://github.com',
@@ -143,9 +172,10 @@ function checkout(
     RUNNER_TEMP: runner,
     ...Object.fromEntries(
       Object.entries(inputs).map(([input, value]) => [`INPUT_${input.toUpperCase()}`, value])
-    )
+    ),
+    ...options.env
   }
-  return { repo, runner, env, outputFile, summaryFile }
+  return { repo, runner, env, outputFile, summaryFile, base, head, branch }
 }
 
 const fieldLine = (tag: string, message: string): string =>
@@ -161,21 +191,22 @@ export const exampleLayout: Layout = {
     'docs/contracts/billing-ingest-contract.md requires currency; no fixture has it'
   ),
   prepare: (options = {}) =>
-    checkout(
-      'example',
-      repo => cpSync(join(EXAMPLES, 'repo'), repo, { recursive: true }),
-      {
+    checkout({
+      name: 'example',
+      fill: repo => cpSync(join(EXAMPLES, 'repo'), repo, { recursive: true }),
+      validators: exampleLayout.validators,
+      ...options,
+      head: {
         'docs/contracts/billing-ingest-contract.md': readFileSync(
           join(
             EXAMPLES,
             'scenarios/schema-drift-high/changes/docs/contracts/billing-ingest-contract.md'
           ),
           'utf8'
-        )
-      },
-      exampleLayout.validators,
-      options
-    )
+        ),
+        ...options.head
+      }
+    })
 }
 
 const CHECK_SCRIPT = `#!/usr/bin/env bash
@@ -237,13 +268,13 @@ export const plainLayout: Layout = {
   validators: 'bash scripts/check-contract.sh',
   inline: fieldLine('contract-check', 'api/openapi.yaml requires currency; no fixture has it'),
   prepare: (options = {}) =>
-    checkout(
-      'plain',
-      repo => apply(repo, PLAIN_FILES),
-      { 'api/openapi.yaml': openapi('provider, amount, currency') },
-      plainLayout.validators,
-      options
-    )
+    checkout({
+      name: 'plain',
+      fill: repo => apply(repo, PLAIN_FILES),
+      validators: plainLayout.validators,
+      ...options,
+      head: { 'api/openapi.yaml': openapi('provider, amount, currency'), ...options.head }
+    })
 }
 
 export const LAYOUTS = [exampleLayout, plainLayout]
