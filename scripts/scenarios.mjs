@@ -83,15 +83,15 @@ export function actionDefaults() {
 }
 
 /**
- * A checkout of the scenario's example repository (examples/repo unless it names another) at
- * base, the scenario's changes committed on top as head.
+ * The first checkout of each scenario, kept untouched beside it (`pristine/`, removed with its
+ * work root): later checkouts of the scenario copy it, which is much cheaper than the seven git
+ * commands that made it and gives the same commits.
  */
-export function prepareScenario(name, workRoot = mkdtempSync(join(tmpdir(), `cdt-${name}-`))) {
-  const scenario = loadScenario(name)
-  const example = scenarioRepository(name, scenario)
-  const repo = join(workRoot, 'repo')
-  rmSync(repo, { recursive: true, force: true })
-  cpSync(join(EXAMPLES, example), repo, { recursive: true })
+const pristine = new Map()
+
+/** Commits the example repository as base and the scenario's changes on top as head, in `repo`. */
+function commitScenario(name, scenario, repo) {
+  cpSync(join(EXAMPLES, scenarioRepository(name, scenario)), repo, { recursive: true })
   git(repo, 'init', '-q', '-b', 'main')
   git(repo, 'add', '-A')
   git(repo, 'commit', '-q', '-m', 'Base revision of the example repository')
@@ -106,7 +106,27 @@ export function prepareScenario(name, workRoot = mkdtempSync(join(tmpdir(), `cdt
   }
   git(repo, 'add', '-A')
   git(repo, 'commit', '-q', '--allow-empty', '-m', scenario.commitMessage ?? `Scenario ${name}`)
-  const head = git(repo, 'rev-parse', 'HEAD')
+  return { base, head: git(repo, 'rev-parse', 'HEAD') }
+}
+
+/**
+ * A checkout of the scenario's example repository (examples/repo unless it names another) at
+ * base, the scenario's changes committed on top as head.
+ */
+export function prepareScenario(name, workRoot = mkdtempSync(join(tmpdir(), `cdt-${name}-`))) {
+  const scenario = loadScenario(name)
+  const example = scenarioRepository(name, scenario)
+  const repo = join(workRoot, 'repo')
+  rmSync(repo, { recursive: true, force: true })
+  let kept = pristine.get(name)
+  if (kept && existsSync(kept.repo)) {
+    cpSync(kept.repo, repo, { recursive: true })
+  } else {
+    kept = { ...commitScenario(name, scenario, repo), repo: join(workRoot, 'pristine') }
+    cpSync(repo, kept.repo, { recursive: true })
+    pristine.set(name, kept)
+  }
+  const { base, head } = kept
 
   const fullRepo = { full_name: REPOSITORY }
   const payload =
