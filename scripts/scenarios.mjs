@@ -83,7 +83,7 @@ export function actionDefaults() {
 }
 
 /**
- * The first checkout of each scenario, kept untouched beside it (`pristine/`, removed with its
+ * The first checkout of each scenario, kept untouched beside it (`pristine-<name>/`, removed with its
  * work root): later checkouts of the scenario copy it, which is much cheaper than the seven git
  * commands that made it and gives the same commits.
  */
@@ -122,7 +122,7 @@ export function prepareScenario(name, workRoot = mkdtempSync(join(tmpdir(), `cdt
   if (kept && existsSync(kept.repo)) {
     cpSync(kept.repo, repo, { recursive: true })
   } else {
-    kept = { ...commitScenario(name, scenario, repo), repo: join(workRoot, 'pristine') }
+    kept = { ...commitScenario(name, scenario, repo), repo: join(workRoot, `pristine-${name}`) }
     cpSync(repo, kept.repo, { recursive: true })
     pristine.set(name, kept)
   }
