@@ -83,9 +83,9 @@ export function actionDefaults() {
 }
 
 /**
- * The first checkout of each scenario, kept untouched beside it (`pristine-<name>/`, removed with its
- * work root): later checkouts of the scenario copy it, which is much cheaper than the seven git
- * commands that made it and gives the same commits.
+ * The first checkout of each scenario, kept untouched beside it (`pristine-<name>/`, removed
+ * with its work root): later checkouts of the scenario copy it, which is much cheaper than the
+ * seven git commands that made it and gives the same commits.
  */
 const pristine = new Map()
 
