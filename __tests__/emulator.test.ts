@@ -638,13 +638,27 @@ describe('search and rate limit', () => {
     }
   })
 
-  it('scales the lag with timeScale (60 emulator seconds = 60 ms at 0.001)', async () => {
-    await octokit.rest.issues.create({ owner, repo, title: 'fresh' })
-    const q = `repo:${full} fresh`
-    expect((await octokit.rest.search.issuesAndPullRequests({ q })).data.total_count).toBe(0)
-    await new Promise(resolve => setTimeout(resolve, 80))
-    expect((await octokit.rest.search.issuesAndPullRequests({ q })).data.total_count).toBe(1)
-    expect(emu.violations).toEqual([])
+  it('scales the lag with timeScale (120 emulator seconds = 60 s at 0.5)', async () => {
+    // the emulator's clock, not real waits: the 10 s margins hold on a loaded machine
+    const scaled = (await startEmulator({ searchLagMs: 120_000, timeScale: 0.5 })) as Emulator
+    try {
+      scaled.addRepo(full, { collaborators: [] })
+      const o = getOctokit(
+        scaled.token,
+        { baseUrl: scaled.url, ...(await octokitTestOptions(scaled)) },
+        retry,
+        throttling
+      )
+      await o.rest.issues.create({ owner, repo, title: 'fresh' })
+      const q = `repo:${full} fresh`
+      scaled.clock.advance(50_000)
+      expect((await o.rest.search.issuesAndPullRequests({ q })).data.total_count).toBe(0)
+      scaled.clock.advance(20_000) // 70 s: past the scaled lag, short of the unscaled 120 s
+      expect((await o.rest.search.issuesAndPullRequests({ q })).data.total_count).toBe(1)
+      expect(scaled.violations).toEqual([])
+    } finally {
+      await scaled.close()
+    }
   })
 
   it('answers /rate_limit', async () => {
