@@ -144,7 +144,9 @@ describe('readTrustedConfig', () => {
         configPath: CONFIG
       })
     ).rejects.toThrow(
-      new RegExp(`${CONFIG.replace(/\./g, '\\.')} in acme/contracts@main via the API is not a valid`)
+      new RegExp(
+        `${CONFIG.replace(/\./g, '\\.')} in acme/contracts@main via the API is not a valid`
+      )
     )
   })
 
@@ -190,7 +192,7 @@ describe('the contents API', () => {
 
   function octokitAnswering(answer: (path: string) => unknown): {
     octokit: Octokit
-    request: jest.Mock
+    request: { mock: { calls: unknown[][] } }
   } {
     const request = jest.fn(async (_route: string, params: { path: string }) => {
       const data = answer(params.path)
