@@ -616,9 +616,12 @@ async function publishSource(
         checkout: checkout && layout ? { ...checkout, root: layout.root } : undefined,
         workflowRepository: facts.repository,
         ...(facts.defaultBranch ? { defaultBranch: facts.defaultBranch } : {}),
-        pullRequestHeads: bundles.flatMap(bundle =>
-          bundle.facts.pullRequest ? [bundle.facts.pullRequest.headSha] : []
-        ),
+        // Where the job holds a token a fork's code must not reach (a fork's workflow_run).
+        pullRequestHeads: facts.untrusted
+          ? bundles.flatMap(bundle =>
+              bundle.facts.pullRequest ? [bundle.facts.pullRequest.headSha] : []
+            )
+          : [],
         octokit: setup.client ? await setup.client() : undefined
       },
       core.warning

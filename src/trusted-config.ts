@@ -193,7 +193,7 @@ export function trustedSource(
     /** The workflow's own repository and its default branch, from the event. */
     workflowRepository: string
     defaultBranch?: string
-    /** Heads of the pull requests this repository's bundles claim. */
+    /** Heads of the pull requests this repository's bundles claim, where a fork's code is untrusted. */
     pullRequestHeads: readonly string[]
     octokit: Octokit | undefined
   },
