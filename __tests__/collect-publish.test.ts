@@ -2,11 +2,11 @@
  * mode: collect and mode: publish end to end: matrix legs write finding bundles, a later job (or
  * a workflow_run for a fork) publishes one incident per scope, against the GitHub emulator.
  */
-import { afterAll, describe, expect, it } from '@jest/globals'
+import { afterAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { REPO, runBundle, useGitHub, type RunOptions } from './support/emulated.js'
+import { dirname, join } from 'node:path'
+import { gitAt, REPO, runBundle, useGitHub, type RunOptions } from './support/emulated.js'
 // @ts-expect-error -- plain JavaScript shared with `npm run demo`
 import { EXAMPLES } from '../scripts/scenarios.mjs'
 import { readState } from '../src/incident.js'
@@ -145,5 +145,160 @@ describe('a fork pull request: collect without secrets, publish from workflow_ru
     expect(published.code).toBe(1)
     expect(published.stdout).toMatch(/::warning::Finding bundle for PR #140 skipped/)
     expect(gh.issues(REPO).filter((issue: any) => !issue.pull_request)).toHaveLength(0)
+  })
+})
+
+describe('publish triages with the default branch’s configuration and CODEOWNERS (issue 14)', () => {
+  // The layouts' own files, with the contract owner a person, so that assigning them shows the
+  // files were read (the examples name a team there, which GitHub cannot assign).
+  const LAYOUTS = [
+    {
+      example: 'repo',
+      scenario: 'schema-drift-high',
+      codeowners: '.github/CODEOWNERS',
+      qa: 'qa-lead',
+      // Without them: the defaults match this layout, but nobody owns anything.
+      none: { bucket: 'schema-drift', owners: '' }
+    },
+    {
+      example: 'petstore',
+      scenario: 'petstore-schema-drift',
+      codeowners: 'CODEOWNERS',
+      qa: '@petstore/maintainers',
+      // Without them: api/ is no contract by the defaults (the defect the issue reports), whatever
+      // class the bundle, collected with the layout's own configuration, gave it.
+      none: { bucket: 'runtime-regression', owners: '' }
+    }
+  ]
+  const CONFIG = '.github/contract-drift-triage.yml'
+  const defaultBranch = (example: string, codeowners: string): Record<string, string> => ({
+    [CONFIG]: readFileSync(join(EXAMPLES, example, CONFIG), 'utf8').replace(
+      /^(owners:\n(?:.*\n)*?) {2}contract: .*$/m,
+      '$1  contract: [contract-lead]'
+    ),
+    [codeowners]: readFileSync(join(EXAMPLES, example, codeowners), 'utf8')
+  })
+
+  /** A workspace: empty, or a checkout of the default branch holding `files`. */
+  function workspace(files?: Record<string, string>): string {
+    const dir = mkdtempSync(join(tmpdir(), 'cdt-publish-workspace-'))
+    roots.push(dir)
+    if (!files) return dir
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true })
+      writeFileSync(join(dir, path), text)
+    }
+    gitAt(dir, 'init', '-q', '-b', 'main')
+    gitAt(dir, 'add', '-A')
+    gitAt(dir, 'commit', '-q', '-m', 'Default branch')
+    return dir
+  }
+
+  // A collect run never talks to GitHub: one bundle per scenario serves each of its tests.
+  const collected = new Map<string, Promise<string>>()
+  const collect = (scenario: string): Promise<string> => {
+    if (!collected.has(scenario))
+      collected.set(
+        scenario,
+        run(scenario, { mode: 'collect', 'github-token': '' }).then(
+          leg => leg.outputs['bundle-path']!
+        )
+      )
+    return collected.get(scenario)!
+  }
+
+  /** A fork's pull request collected without secrets, published from workflow_run in `dir`. */
+  async function publishFromFork(scenario: string, dir: string): ReturnType<typeof runBundle> {
+    const path = await collect(scenario)
+    const bundle = JSON.parse(readFileSync(path, 'utf8'))
+    const pr = bundle.facts.pullRequest
+    gh.addPullRequest(REPO, {
+      number: pr.number,
+      title: pr.title,
+      body: pr.body,
+      headSha: pr.headSha,
+      baseSha: pr.baseSha,
+      files: bundle.context.changed.map((file: { path: string }) => ({
+        filename: file.path,
+        status: 'modified'
+      }))
+    })
+    gh.resetRequests()
+    return run('green', { mode: 'publish', validators: '', bundles: path }, prepared => {
+      prepared.repo = prepared.env.GITHUB_WORKSPACE = dir
+      prepared.env.GITHUB_EVENT_NAME = 'workflow_run'
+      writeFileSync(
+        prepared.env.GITHUB_EVENT_PATH,
+        JSON.stringify({
+          action: 'completed',
+          workflow_run: {
+            head_sha: pr.headSha,
+            pull_requests: [],
+            head_repository: { full_name: 'fork/contracts' },
+            repository: { full_name: REPO }
+          },
+          repository: { full_name: REPO, default_branch: 'main' }
+        })
+      )
+    })
+  }
+
+  const contentsRequests = (): string[] =>
+    gh.requests
+      .filter((request: any) => request.route === '/repos/{owner}/{repo}/contents/{path}')
+      .map((request: any) => `${decodeURIComponent(request.path.split('/contents/')[1])}`)
+
+  beforeEach(() => {
+    gh.addRepo(REPO, {
+      collaborators: ['impl-owner', 'qa-lead', 'mcp-owner', 'fixture-owner', 'contract-lead']
+    })
+  })
+
+  describe.each(LAYOUTS)('examples/$example', ({ example, scenario, codeowners, qa, none }) => {
+    it('an empty workspace: read through the contents API at the default branch', async () => {
+      gh.addFiles(REPO, defaultBranch(example, codeowners))
+      const published = await publishFromFork(scenario, workspace())
+      expect(published.outputs.bucket).toBe('schema-drift')
+      expect(published.outputs.owners).toBe(`contract-lead,${qa}`)
+      const [incident] = gh.issues(REPO).filter((issue: any) => !issue.pull_request)
+      expect(incident.assignees.map((user: any) => user.login)).toEqual(['contract-lead'])
+      expect(incident.title).toMatch(/^\[contract-drift\] Schema drift \(High\)/)
+      const read = new RegExp(
+        `${CONFIG}\` and \`${codeowners}\` read from acme/contracts@main via the API`.replace(
+          /\./g,
+          '\\.'
+        )
+      )
+      expect(published.summary).toMatch(read)
+      expect(published.stdout).not.toMatch(/::warning::.*(playbook defaults|Could not read)/)
+      // One request a file, GitHub's CODEOWNERS order stopping at the first found.
+      expect(contentsRequests()).toEqual(
+        [CONFIG, '.github/CODEOWNERS', 'CODEOWNERS'].slice(0, codeowners === 'CODEOWNERS' ? 3 : 2)
+      )
+    })
+
+    it('a checkout of the default branch: read from it, no contents request', async () => {
+      const dir = workspace(defaultBranch(example, codeowners))
+      const published = await publishFromFork(scenario, dir)
+      expect(published.outputs.bucket).toBe('schema-drift')
+      expect(published.outputs.owners).toBe(`contract-lead,${qa}`)
+      const [incident] = gh.issues(REPO).filter((issue: any) => !issue.pull_request)
+      expect(incident.assignees.map((user: any) => user.login)).toEqual(['contract-lead'])
+      const head = gitAt(dir, 'rev-parse', 'HEAD').slice(0, 7)
+      expect(published.summary).toContain(`read from the checkout at ${head}`)
+      expect(contentsRequests()).toEqual([])
+    })
+
+    it('neither: the playbook defaults, and a warning that says how to fix it', async () => {
+      const published = await publishFromFork(scenario, workspace())
+      expect(published.outputs.bucket).toBe(none.bucket)
+      expect(published.outputs.owners).toBe(none.owners)
+      const [incident] = gh.issues(REPO).filter((issue: any) => !issue.pull_request)
+      expect(incident.assignees).toEqual([])
+      expect(published.stdout).toMatch(
+        /::warning::No configuration \(`\.github\/contract-drift-triage\.yml`\) and no CODEOWNERS in acme\/contracts@main via the API: .*playbook defaults.*check out the default branch.*`contents: read`/
+      )
+      expect(published.summary).toContain('playbook defaults (none read from acme/contracts@main')
+    })
   })
 })

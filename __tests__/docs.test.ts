@@ -275,15 +275,20 @@ describe('example workflows', () => {
       expect(permissions).toContain(line)
   })
 
-  it('the fork-safe pair: collect is read-only, publish runs on workflow_run and checks nothing out', () => {
+  it('the fork-safe pair: collect is read-only, publish runs on workflow_run and checks out only the base', () => {
     const collect = parse(read('examples/workflows/contract-drift-collect.yml'))
     expect(Object.keys(collect.on)).toEqual(['pull_request'])
     expect(Object.values(collect.permissions)).toEqual(['read'])
     const publish = parse(read('examples/workflows/contract-drift-publish.yml'))
     expect(Object.keys(publish.on)).toEqual(['workflow_run'])
     expect(publish.on.workflow_run.workflows).toEqual([collect.name])
-    const uses = steps('examples/workflows/contract-drift-publish.yml').map(step => step.uses)
-    expect(uses.some((ref: string) => ref.startsWith('actions/checkout'))).toBe(false)
+    // The default branch (no ref: the pull request's head would route its own incident),
+    // without the token left behind in .git/config for later steps.
+    const checkouts = steps('examples/workflows/contract-drift-publish.yml').filter(step =>
+      step.uses?.startsWith('actions/checkout@')
+    )
+    expect(checkouts.map(step => step.with)).toEqual([{ 'persist-credentials': false }])
+    expect(publish.permissions.contents).toBe('read')
     expect(
       steps('examples/workflows/contract-drift-collect.yml').find(
         s => s.uses && isThisAction(s.uses)

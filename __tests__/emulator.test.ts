@@ -30,6 +30,7 @@ interface Emulator {
   addToken(token: string, identity: object): void
   addPullRequest(name: string, pr: object): number
   addCommit(name: string, commit: object): void
+  addFiles(name: string, files: Record<string, string>, options?: { ref?: string }): void
   fault(spec: object): void
   clearFaults(): void
   resetRequests(): void
@@ -603,6 +604,37 @@ describe('pull requests, commits, checks', () => {
     )
     expect(status).toBe(422)
     expect(emu.violations).toEqual([expect.stringMatching(/must NOT have more than 50 items/)])
+  })
+})
+
+describe('contents', () => {
+  it('serves files of the default branch or a ref, base64 as GitHub does; 404 when absent', async () => {
+    const codeowners = `# owners\n${'* @qa-lead\n'.repeat(20)}`
+    emu.addFiles(full, { '.github/CODEOWNERS': codeowners, 'docs/CODEOWNERS': '* @docs\n' })
+    emu.addFiles(full, { '.github/CODEOWNERS': '* @release\n' }, { ref: 'release' })
+    const get = (path: string, ref?: string) =>
+      octokit.rest.repos.getContent({ owner, repo, path, ...(ref ? { ref } : {}) })
+    const { data } = await get('.github/CODEOWNERS')
+    expect(data).toMatchObject({ type: 'file', encoding: 'base64', path: '.github/CODEOWNERS' })
+    const file = data as { content: string; sha: string }
+    expect(file.content).toMatch(/^[A-Za-z0-9+/=]{60}\n/)
+    expect(Buffer.from(file.content, 'base64').toString()).toBe(codeowners)
+    expect(file.sha).toMatch(/^[0-9a-f]{40}$/)
+    const release = (await get('.github/CODEOWNERS', 'release')).data as { content: string }
+    expect(Buffer.from(release.content, 'base64').toString()).toBe('* @release\n')
+    expect(await errorStatus(get('CODEOWNERS'))).toBe(404)
+    expect(await errorStatus(get('.github/CODEOWNERS', 'no-such-branch'))).toBe(404)
+    // A directory lists its entries.
+    const listing = (await get('.github')).data as { type: string; path: string }[]
+    expect(listing.map(entry => [entry.type, entry.path])).toEqual([['file', '.github/CODEOWNERS']])
+    const root = (await get('docs')).data as { path: string }[]
+    expect(root.map(entry => entry.path)).toEqual(['docs/CODEOWNERS'])
+    // A path with raw slashes is the same file as one with %2F (octokit sends the latter).
+    const raw = await fetch(`${emu.url}/repos/${full}/contents/docs/CODEOWNERS`, {
+      headers: { authorization: `token ${emu.token}` }
+    })
+    expect(raw.status).toBe(200)
+    expect(emu.violations).toEqual([])
   })
 })
 

@@ -59,6 +59,8 @@ export { ACTIONS_BOT, MAX_BODY } from './lib.mjs'
  * @property {Map<number, any>} checkRuns
  * @property {Map<string, { sha: string, message: string, parents: string[], author: string, at: number }>} commits
  * @property {Map<string, { files: FileChange[], commits: string[], status: string }>} comparisons
+ * @property {string} defaultBranch
+ * @property {Map<string, Map<string, string>>} files   by branch, then path: the text at its tip
  * @typedef {object} FaultSpec
  * @property {string} [method]
  * @property {RegExp | string} [path]   tested against the request path (no query string, no pathPrefix); a string must equal it
@@ -256,7 +258,7 @@ export class Emulator {
 
   /**
    * @param {string} fullName owner/repo
-   * @param {{ collaborators?: string[], labels?: Array<{ name: string, color?: string, description?: string | null }> }} [init]
+   * @param {{ collaborators?: string[], labels?: Array<{ name: string, color?: string, description?: string | null }>, defaultBranch?: string }} [init]
    */
   addRepo(fullName, init = {}) {
     const [owner, name] = fullName.split('/')
@@ -276,7 +278,9 @@ export class Emulator {
       events: new Map(),
       checkRuns: new Map(),
       commits: new Map(),
-      comparisons: new Map()
+      comparisons: new Map(),
+      defaultBranch: init.defaultBranch ?? 'main',
+      files: new Map()
     }
     for (const login of init.collaborators ?? []) {
       this._account(login, 'User')
@@ -364,6 +368,21 @@ export class Emulator {
       commits: c.commits ?? [],
       status: c.status ?? 'ahead'
     })
+  }
+
+  /**
+   * Writes files at the tip of a branch (the default branch unless `ref` names another), as
+   * `GET /contents/{path}` serves them.
+   * @param {string} fullName
+   * @param {Record<string, string>} files  path → text
+   * @param {{ ref?: string }} [options]
+   */
+  addFiles(fullName, files, options = {}) {
+    const repo = this._repo(fullName)
+    const ref = options.ref ?? repo.defaultBranch
+    const tree = repo.files.get(ref) ?? new Map()
+    for (const [path, text] of Object.entries(files)) tree.set(path.replace(/^\/+/, ''), text)
+    repo.files.set(ref, tree)
   }
 
   /**

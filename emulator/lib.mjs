@@ -194,7 +194,7 @@ export function renderRepository(emu, repo) {
     watchers_count: 0,
     watchers: 0,
     size: 0,
-    default_branch: 'main',
+    default_branch: repo.defaultBranch,
     open_issues_count: open,
     open_issues: open,
     is_template: false,

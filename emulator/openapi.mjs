@@ -171,8 +171,8 @@ function deref(doc, node) {
   return n
 }
 
-/** @param {string} template */
-function templateRegex(template) {
+/** @param {string} template @param {Set<string>} [multiSegment] */
+function templateRegex(template, multiSegment = new Set()) {
   /** @type {string[]} */
   const names = []
   const source = template
@@ -181,7 +181,8 @@ function templateRegex(template) {
       const m = /^\{([^}]+)\}$/.exec(seg)
       if (m) {
         names.push(/** @type {string} */ (m[1]))
-        return '([^/]+)'
+        // `x-multi-segment` parameters (a file path) may hold slashes, sent raw or as %2F.
+        return multiSegment.has(m[1]) ? '(.+)' : '([^/]+)'
       }
       return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
     })
@@ -278,7 +279,12 @@ export function compileOperations(keys) {
       const schema = r?.content?.['application/json']?.schema
       responses.set(Number(status), schema ? ajv.compile(toJsonSchema(schema)) : null)
     }
-    const { regex, names, literal } = templateRegex(template)
+    const multi = new Set(
+      params
+        .filter((/** @type {any} */ p) => p.in === 'path' && p['x-multi-segment'])
+        .map((/** @type {any} */ p) => p.name)
+    )
+    const { regex, names, literal } = templateRegex(template, multi)
     ops.push({
       method,
       template,

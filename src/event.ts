@@ -37,6 +37,8 @@ export interface EventFacts {
   }
   headSha: string
   runUrl?: string
+  /** The repository's default branch, as the payload names it. */
+  defaultBranch?: string
   /** Why running validators here would run untrusted code with a privileged token. */
   untrusted?: string
   /** The payload's `action` (`closed`, `synchronize`, …). */
@@ -117,6 +119,9 @@ export function readEvent(env: NodeJS.ProcessEnv): EventFacts {
     repository,
     ...(runUrl ? { runUrl } : {}),
     ...(untrusted ? { untrusted } : {}),
+    ...(payload.repository?.default_branch
+      ? { defaultBranch: payload.repository.default_branch }
+      : {}),
     ...(payload.action ? { action: payload.action } : {}),
     ...(payload.sender?.login ? { sender: payload.sender.login } : {}),
     ...(typeof payload.issue?.number === 'number'

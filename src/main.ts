@@ -5,7 +5,7 @@ import { relative, resolve } from 'node:path'
 import type { FindingBundle } from './bundle.js'
 import type { ChangeSet } from './changes.js'
 import { gitIn, repositoryLayout, trackedFiles, type Git } from './git.js'
-import { loadConfig, type Config } from './config.js'
+import { defaultConfig, loadConfig, type Config } from './config.js'
 import { failRun, getErrorMessage } from './fail.js'
 import { incidentKey, readEvent, scopeLabel, type EventFacts } from './event.js'
 import type { Octokit } from './github/client.js'
@@ -25,6 +25,7 @@ import {
   readReport,
   remediationLayout
 } from './pipeline.js'
+import type { TrustedConfig } from './trusted-config.js'
 import { createRedactor, secretsFromEnv, type Redactor } from './redact.js'
 import { code } from './markdown.js'
 import { publishReport, verdict } from './report.js'
@@ -32,6 +33,7 @@ import { incidentReferences, type RemediationCheck } from './remediation.js'
 import { runValidator } from './run-validators.js'
 import { defaultJobKey } from './incident/results.js'
 import { newIncidentId, overallResult, triage } from './triage.js'
+import type { CodeOwners } from './codeowners.js'
 import type { ChangeContext, Result, ValidatorRun } from './types.js'
 
 /** Validator output goes to the log as it streams, but can never issue a workflow command. */
@@ -238,17 +240,24 @@ async function prepare(): Promise<Setup> {
   let layout: Promise<{ root: string; prefix: string }> | undefined
   const layoutOnce = (): Promise<{ root: string; prefix: string }> =>
     (layout ??= repositoryLayout(git, workspace))
-  const { config } = await core.group('Configuration', async () => {
-    // SPEC §3: the config input is relative to the repository root, wherever validators run.
-    const top = inputs['working-directory'] ? (await layoutOnce()).root : workspace
-    const file = resolve(top, inputs.config || DEFAULT_CONFIG)
-    const loaded = await loadConfig(file, inputs.config !== '' && inputs.config !== DEFAULT_CONFIG)
-    const named = relative(top, file).startsWith('..') ? file : relative(top, file)
-    core.info(
-      `Configuration: ${loaded.source === file ? named : `playbook defaults (no ${named})`}`
-    )
-    return loaded
-  })
+  // publish triages each bundle with its own repository's default branch (publishSource).
+  const { config } =
+    inputs.mode === 'publish'
+      ? { config: defaultConfig() }
+      : await core.group('Configuration', async () => {
+          // SPEC §3: the config input is relative to the repository root, wherever validators run.
+          const top = inputs['working-directory'] ? (await layoutOnce()).root : workspace
+          const file = resolve(top, inputs.config || DEFAULT_CONFIG)
+          const loaded = await loadConfig(
+            file,
+            inputs.config !== '' && inputs.config !== DEFAULT_CONFIG
+          )
+          const named = relative(top, file).startsWith('..') ? file : relative(top, file)
+          core.info(
+            `Configuration: ${loaded.source === file ? named : `playbook defaults (no ${named})`}`
+          )
+          return loaded
+        })
   const facts = readEvent(process.env)
   if (facts.mergeGroup && !facts.mergeGroup.pullRequest)
     core.warning(
@@ -360,7 +369,11 @@ function needsChangeSet(setup: Setup, runs: readonly ValidatorRun[]): boolean {
 }
 
 /** SPEC §1 steps 3–6: classify, grade, route, file the incident, annotate, summarise, output. */
-async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
+async function conclude(
+  setup: Setup,
+  evidence: Evidence,
+  trusted?: { codeowners: CodeOwners | undefined }
+): Promise<Result> {
   const { inputs, root, client } = setup
   const { facts, runs, context } = evidence
   // Only findings need the repository's layout (CODEOWNERS, annotation paths): a green report run
@@ -375,17 +388,16 @@ async function conclude(setup: Setup, evidence: Evidence): Promise<Result> {
     const green = runs.every(run => run.outcome === 'passed') && inputs.mode === 'report'
     const codeowners = green
       ? undefined
-      : await import('./codeowners.js').then(({ routingCodeOwners }) =>
-          routingCodeOwners(
-            layout,
-            setup.git,
-            // publish's checkout is the trusted one (SPEC §5); a bundle's base may not be in it
-            inputs.mode === 'publish'
-              ? undefined
-              : (facts.pullRequest?.baseSha ?? facts.mergeGroup?.baseSha),
-            core.warning
+      : trusted
+        ? trusted.codeowners
+        : await import('./codeowners.js').then(({ routingCodeOwners }) =>
+            routingCodeOwners(
+              layout,
+              setup.git,
+              facts.pullRequest?.baseSha ?? facts.mergeGroup?.baseSha,
+              core.warning
+            )
           )
-        )
     // A bundle's commands are another run's claim (SPEC §4): in publish only the catch-all owns QA.
     const tracked =
       green || inputs.mode === 'publish' || setup.config.owners.qa !== 'codeowners'
@@ -515,6 +527,7 @@ async function collect(setup: Setup, evidence: Evidence): Promise<void> {
 async function publish(setup: Setup): Promise<void> {
   const { inputs, facts, root } = setup
   const { mergeBundles, readBundles, verifyPullRequest } = await import('./bundle.js')
+  const { workspaceCheckout } = await import('./trusted-config.js')
   if (inputs.bundles.length === 0) {
     throw new Error(
       'Invalid bundles: mode publish needs bundles, newline-separated globs of finding bundles (from actions/download-artifact).'
@@ -561,14 +574,68 @@ async function publish(setup: Setup): Promise<void> {
     )
   }
   const results: Result[] = []
-  for (const scope of mergeBundles(bundles, inputs['incident-key'], {
-    paths: setup.config.paths
-  })) {
-    results.push(await conclude(setup, await trusted(setup, scope.evidence)))
+  const checkout = await workspaceCheckout(setup.git)
+  for (const [repository, own] of byRepository(bundles)) {
+    const routing = await publishSource(setup, repository, own, checkout)
+    const configured = { ...setup, config: routing.config }
+    // Changed files are classified by the repository's own paths, never by the bundle (SPEC §5).
+    for (const scope of mergeBundles(own, inputs['incident-key'], { paths: routing.config.paths }))
+      results.push(await conclude(configured, await trusted(configured, scope.evidence), routing))
   }
   // Several scopes: the outputs say the worst of them.
   const worst = (['error', 'incomplete', 'drift', 'pass'] as const).find(r => results.includes(r))
   if (results.length > 1 && worst) core.setOutput('result', worst)
+}
+
+function byRepository(bundles: readonly FindingBundle[]): Map<string, FindingBundle[]> {
+  const groups = new Map<string, FindingBundle[]>()
+  for (const bundle of bundles) {
+    const repository = bundle.facts.repository
+    groups.set(repository, [...(groups.get(repository) ?? []), bundle])
+  }
+  return groups
+}
+
+/**
+ * SPEC §5: the configuration and CODEOWNERS of the default branch of the repository the bundles
+ * come from, from a checkout of it or through the contents API; the summary says which.
+ */
+async function publishSource(
+  setup: Setup,
+  repository: string,
+  bundles: readonly FindingBundle[],
+  checkout: { head: string; repository?: string } | undefined
+): Promise<TrustedConfig> {
+  const { inputs, facts } = setup
+  const { readTrustedConfig, trustedSource } = await import('./trusted-config.js')
+  return core.group(`Configuration of ${repository}`, async () => {
+    const layout = checkout ? await setup.layout() : undefined
+    const source = trustedSource(
+      repository,
+      {
+        checkout: checkout && layout ? { ...checkout, root: layout.root } : undefined,
+        workflowRepository: facts.repository,
+        ...(facts.defaultBranch ? { defaultBranch: facts.defaultBranch } : {}),
+        // Where the job holds a token a fork's code must not reach (a fork's workflow_run).
+        pullRequestHeads: facts.untrusted
+          ? bundles.flatMap(bundle =>
+              bundle.facts.pullRequest ? [bundle.facts.pullRequest.headSha] : []
+            )
+          : [],
+        octokit: setup.client ? await setup.client() : undefined
+      },
+      core.warning
+    )
+    const read = await readTrustedConfig(repository, source, {
+      configPath: inputs.config || DEFAULT_CONFIG,
+      explicit: inputs.config !== '' && inputs.config !== DEFAULT_CONFIG,
+      prefix: layout?.prefix ?? ''
+    })
+    core.info(read.summary)
+    for (const warning of read.warnings) core.warning(warning)
+    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(`${read.summary}\n\n`).write()
+    return read
+  })
 }
 
 /** A pull request's facts and change set read through the API, not taken from the bundle. */
