@@ -125,12 +125,12 @@ class LineRules {
       this.parsers.push(inspectorParser(command, emit, events.ok))
     if (all || mode === 'ajv') this.parsers.push(ajvParser(command, emit, events.ok))
     if (all || mode === 'pact') this.parsers.push(pactParser(command, emit))
-    // Last: its shape is the loosest, and the tools above print lines it would match.
-    if (all || mode === 'compiler') this.parsers.push(compilerParser(emit))
     if ((all || mode === 'matchers') && matchers) {
       this.parsers.push(matcherParser(matchers, emit))
       this.alwaysGreedy = true
     }
+    // Last: its shape is the loosest; the tools above and a user's matchers print lines it matches.
+    if (all || mode === 'compiler') this.parsers.push(compilerParser(emit))
     for (const parser of this.parsers) if (parser.wants) this.wanting.push(parser)
   }
 

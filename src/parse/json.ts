@@ -70,6 +70,9 @@ const CONTAINERS: Record<string, { after?: string; container: JsonContainer }> =
   problems: { after: 'totals', container: 'problems' }
 }
 
+// Our own format's elements are `findings[n]` whether in a document or a bare array.
+const label = (container: JsonContainer): string => (container === 'array' ? 'findings' : container)
+
 /**
  * Reads JSON findings as they stream, one value at a time: memory holds at most the value being
  * read (1 MiB at most), never the document. Our findings, SARIF (runs[].results[]), buf's JSON
@@ -250,7 +253,7 @@ export function jsonParser(events: ParserEvents, command = ''): StreamParser {
           depth++
           continue
         }
-        if (!badElement) note(`${container}[${elementIndex++}]: not a finding object`)
+        if (!badElement) note(`${label(container)}[${elementIndex++}]: not a finding object`)
         badElement = true
         if (c === 34) inString = true
         continue
@@ -264,7 +267,7 @@ export function jsonParser(events: ParserEvents, command = ''): StreamParser {
           accept(
             element,
             i + 1,
-            `${container}[${elementIndex++}] (line ${element.line})`,
+            `${label(container)}[${elementIndex++}] (line ${element.line})`,
             container
           )
           element = undefined
