@@ -11,14 +11,15 @@ import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
-
 /** `node bench/parse.mjs --tools [MB]`: each contract tool's format at that size (issue 15). */
 function mainTools(sizeMB) {
   const dir = mkdtempSync(join(tmpdir(), 'cdt-bench-tools-'))
   try {
     process.stderr.write('bundling src/parse/index.ts with ncc…\n')
     const bundle = bundleParser(join(dir, 'bundle'))
-    console.log(`\nparse bench, contract tools' formats, ${sizeMB} MB each (bench/parse.mjs --tools)`)
+    console.log(
+      `\nparse bench, contract tools' formats, ${sizeMB} MB each (bench/parse.mjs --tools)`
+    )
     for (const name of Object.keys(TOOL_FORMATS)) {
       const log = join(dir, 'tool.log')
       writeToolLog(name, log, sizeMB * 1024 * 1024)
