@@ -305,6 +305,18 @@ describe('unknown or broken tool output still goes to the line rules', () => {
     expect(run.findings.map(f => f.message)).toEqual(['proto/acme/v1/pet.proto is wrong somehow'])
   })
 
+  it('a sentence ending in "invalid" is not ajv\'s verdict', () => {
+    const run = parseOutput(
+      'check',
+      'The manifest is invalid\nPlease update the docs\n',
+      1,
+      options
+    )
+    expect(run.findings.map(f => f.message)).toEqual([
+      'The manifest is invalid\nPlease update the docs'
+    ])
+  })
+
   it('GraphQL Inspector output without the command naming a schema: a finding with no file', () => {
     const run = parseOutput('inspector', tool('graphql-inspector/diff.txt'), 1, options)
     expect(run.findings).toHaveLength(4)

@@ -2,7 +2,8 @@ import { commandOption } from './command.js'
 import { pointerSegments } from './locate.js'
 import type { LineParser, RawFinding } from './types.js'
 
-const VERDICT = /^(\S.*) (invalid|valid)$/
+// The data file as ajv names it: a path, never a sentence that happens to end in `invalid`.
+const VERDICT = /^(\S*[/.]\S*) (invalid|valid)$/
 const MAX_ERRORS_TEXT = 1024 * 1024
 
 /**
