@@ -77,16 +77,9 @@ describe('JSON findings', () => {
   })
 
   it.each([
-    [
-      'cut off',
-      '{\n  "version": "2.1.0",\n  "runs": [',
-      'JSON ends early: the document is cut off (truncated?)'
-    ],
-    [
-      'an array cut off',
-      '[{"ruleId": "x"',
-      'JSON ends early: the document is cut off (truncated?)'
-    ],
+    // SARIF and an array of objects are documents the stream reader knows: it says where.
+    ['cut off', '{\n  "version": "2.1.0",\n  "runs": [', /^JSON ends early: .*\(truncated\?\)$/],
+    ['an array cut off', '[{"ruleId": "x"', /^JSON ends early: .*\(truncated\?\)$/],
     ['broken inside', '{\n  "a": 1,\n  "b" 2\n}\n', /^JSON not valid at line 3: /]
   ])('a JSON document of another shape that is %s is unreadable', (_case, output, crash) => {
     const run = read(output, 0)

@@ -160,7 +160,7 @@ describe('properties of every format', () => {
       ),
       { numRuns: 400 }
     )
-    expect(forced).toHaveLength(6)
+    expect(forced).toHaveLength(10)
   })
 
   // Fragments of every format, shuffled: valid, broken and in between.
@@ -193,6 +193,16 @@ describe('properties of every format', () => {
       'Traceback (most recent call last):',
       'KeyError: x',
       '\u001b[31m',
+      'proto/acme/v1/pet.proto:5:1:Field deleted.',
+      'src/pet.ts(6,36): error TS2322: no',
+      '{"version":"2.1.0","runs":[{"results":[{"level":"error","message":{"text":"t"}}',
+      '{"path":"a.proto","start_line":5,"type":"T","message":"m"}',
+      'fixtures/pet.json invalid',
+      '[{"instancePath":"/a","message":"m"}]',
+      '[log] \u2716  Field Query.pets changed type',
+      'Failures:',
+      '1) Verifying a pact between a and b - x',
+      '    1.1) has a matching body',
       ''
     ]
   )

@@ -1,6 +1,7 @@
 // Parser throughput on a 1 GB synthetic validator log, side by side with `grep -c ERROR`.
 // Prints MB/s and peak RSS against the targets (issue 4: ≥ 200 MB/s, ≤ 150 MB); asserts nothing.
 // Usage: node bench/parse.mjs [size in MB, default 1024]
+//        node bench/parse.mjs --tools [size in MB, default 256]: each contract tool's format (issue 15)
 // `npm run bench` (bench/run.mjs) reuses bundleParser, writeLog, runParse and runGrep.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs'
@@ -10,7 +11,30 @@ import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) main(Number(process.argv[2] ?? 1024))
+/** `node bench/parse.mjs --tools [MB]`: each contract tool's format at that size (issue 15). */
+function mainTools(sizeMB) {
+  const dir = mkdtempSync(join(tmpdir(), 'cdt-bench-tools-'))
+  try {
+    process.stderr.write('bundling src/parse/index.ts with ncc…\n')
+    const bundle = bundleParser(join(dir, 'bundle'))
+    console.log(
+      `\nparse bench, contract tools' formats, ${sizeMB} MB each (bench/parse.mjs --tools)`
+    )
+    for (const name of Object.keys(TOOL_FORMATS)) {
+      const log = join(dir, 'tool.log')
+      writeToolLog(name, log, sizeMB * 1024 * 1024)
+      const mb = statSync(log).size / 1024 / 1024
+      const parse = runParse(bundle, log, name)
+      const rate = mb / parse.seconds
+      console.log(
+        `  ${name.padEnd(24)} ${`${rate.toFixed(0)} MB/s`.padStart(10)}  ${rate >= 200 ? 'met' : 'MISSED'} (≥ 200)  peak RSS ${parse.peakRssMB.toFixed(0)} MB  ${parse.outcome}, ${parse.kept}/${parse.counted} findings, read as ${parse.format}`
+      )
+      rmSync(log)
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
 
 function main(sizeMB) {
   const dir = mkdtempSync(join(tmpdir(), 'cdt-bench-parse-'))
@@ -75,7 +99,8 @@ export function runGrep(log) {
 /** Field lines, noise, a traceback-free mix of long lines: what a chatty gate prints. */
 export function writeLog(path, size) {
   const lines = []
-  for (let i = 0; lines.join('\n').length < 4 * 1024 * 1024; i++) {
+  // The length is kept as it grows: joining the block on every line made writing it quadratic.
+  for (let i = 0, length = 0; length < 4 * 1024 * 1024; i++, length += lines.at(-1).length + 1) {
     if (i % 50 === 0)
       lines.push(
         `[fixture-coverage] ERROR: MCP pack 'billing.t${i}.ingest' version '1.0' missing required file: response.expected.json`
@@ -96,20 +121,113 @@ export function writeLog(path, size) {
   closeSync(fd)
 }
 
-/** Parses the log in a fresh process, so its peak RSS is the parser's alone. */
-export function runParse(bundle, log) {
+/**
+ * The contract tools' formats (issue 15), each as a synthetic output of `size` bytes: how it
+ * is written, which stream it arrives on, and the command that printed it.
+ */
+export const TOOL_FORMATS = {
+  sarif: {
+    command: 'spectral lint api/openapi.yaml -f sarif',
+    head: '{\n  "version": "2.1.0",\n  "runs": [\n    {\n      "tool": { "driver": { "name": "spectral" } },\n      "results": [\n',
+    item: i =>
+      `        { "level": "${i % 10 ? 'warning' : 'error'}", "ruleId": "operation-tags", "message": { "text": "Operation must have non-empty \\"tags\\" array." }, "locations": [ { "physicalLocation": { "artifactLocation": { "uri": "api/openapi.yaml" }, "region": { "startLine": ${i}, "startColumn": 9 } } } ] },\n`,
+    tail: '        { "level": "note", "message": { "text": "end" } }\n      ]\n    }\n  ]\n}\n'
+  },
+  'compiler (buf text)': {
+    command: 'buf breaking --against .git#branch=main',
+    item: i =>
+      i % 3
+        ? `proto/acme/v${i % 7}/pet.proto:${i}:3:Field "2" with name "name" on message "Pet" changed type from "string" to "int64".\n`
+        : `2025-11-27T09:12:30Z building image ${i} of the module set, nothing to report here\n`
+  },
+  'buf json': {
+    command: 'buf breaking --against .git#branch=main --error-format=json',
+    item: i =>
+      `{"path":"proto/acme/v1/pet.proto","start_line":${i},"start_column":3,"end_line":${i},"end_column":8,"type":"FIELD_SAME_TYPE","message":"Field \\"2\\" with name \\"name\\" on message \\"Pet\\" changed type from \\"string\\" to \\"int64\\"."}\n`
+  },
+  'spectral json': {
+    command: 'spectral lint api/openapi.yaml -f json',
+    head: '[\n',
+    item: i =>
+      `\t{\n\t\t"code": "operation-tags",\n\t\t"path": ["paths", "/pets", "get"],\n\t\t"message": "Operation must have non-empty \\"tags\\" array.",\n\t\t"severity": ${i % 10 ? 1 : 0},\n\t\t"range": { "start": { "line": ${i}, "character": 8 }, "end": { "line": ${i + 9}, "character": 50 } },\n\t\t"source": "/home/runner/work/pets/pets/api/openapi.yaml"\n\t},\n`,
+    tail: '\t{ "code": "x", "message": "end", "severity": 3, "range": { "start": { "line": 0 } } }\n]\n'
+  },
+  'check-jsonschema json': {
+    command: 'check-jsonschema --schemafile schema/pet.schema.json -o json fixtures/*.json',
+    head: '{\n  "status": "fail",\n  "successes": [],\n  "errors": [\n',
+    item: i =>
+      `    {\n      "filename": "fixtures/pet-${i}.json",\n      "path": "$.tags[${i % 5}]",\n      "message": "${i} is not of type 'string'",\n      "has_sub_errors": false\n    },\n`,
+    tail: '    { "filename": "fixtures/last.json", "path": "$", "message": "end" }\n  ],\n  "parse_errors": []\n}\n'
+  },
+  'ajv (stderr)': {
+    command: "ajv validate -s schema/pet.schema.json -d 'fixtures/*.json' --errors=json",
+    stderr: true,
+    item: i =>
+      i % 4
+        ? `  {\n    "instancePath": "/tags/${i % 5}",\n    "schemaPath": "#/properties/tags/items/type",\n    "keyword": "type",\n    "params": { "type": "string" },\n    "message": "must be string"\n  },\n`
+        : `]\nfixtures/pet-${i}.json valid\nfixtures/pet-${i}.json invalid\n[\n`,
+    head: 'fixtures/pet-0.json invalid\n[\n',
+    tail: ']\n'
+  },
+  'graphql-inspector diff': {
+    command: 'graphql-inspector diff git:origin/main:schema.graphql schema.graphql',
+    item: i =>
+      i % 2
+        ? `[log] \u2716  Field Query.pets${i} changed type from [Pet!]! to [Pet]\n`
+        : `[log] \u2714  Field Query.added${i} was added to object type Query\n`
+  },
+  'pact verifier': {
+    command: 'pact_verifier_cli --file pacts/pet-web-pet-api.json --port 8080',
+    head: 'Verifying a pact between pet-web and pet-api\n  [Using File pacts/pet-web-pet-api.json]\n',
+    item: i =>
+      i % 50
+        ? `  Given there are pets\n    a request for the pets ${i} (0s loading, 14ms verification)\n      returns a response which\n        has status code 200 (OK)\n        has a matching body (OK)\n`
+        : `\nFailures:\n\n${i}) Verifying a pact between pet-web and pet-api Given there are pets - a request for the pets ${i}\n    ${i}.1) has a matching body\n           $[0].name -> Expected 'Rex' (String) but received 7 (Integer)\n\nThere were 1 pact failures\n\n`
+  }
+}
+
+/** A synthetic output of one of TOOL_FORMATS, `size` bytes give or take a block. */
+export function writeToolLog(name, path, size) {
+  const format = TOOL_FORMATS[name]
+  const items = []
+  let length = 0
+  for (let i = 1; length < 4 * 1024 * 1024; i++) {
+    const item = format.item(i)
+    items.push(item)
+    length += item.length
+  }
+  const block = Buffer.from(items.join(''))
+  const fd = openSync(path, 'w')
+  if (format.head) writeSync(fd, format.head)
+  for (let written = 0; written < size; written += block.length) writeSync(fd, block)
+  if (format.tail) writeSync(fd, format.tail)
+  closeSync(fd)
+}
+
+/**
+ * Parses the log in a fresh process, so its peak RSS is the parser's alone. `tool` names one of
+ * TOOL_FORMATS: its command, and the stream it arrives on.
+ */
+export function runParse(bundle, log, tool) {
+  const format = tool ? TOOL_FORMATS[tool] : undefined
   const script = `
     import { createReadStream } from 'node:fs'
     const { OutputCollector } = await import(${JSON.stringify(bundle)})
-    const collector = new OutputCollector('bench', { workspace: '/work/repo', checks: {}, runtimeTags: [], maxFindings: 1000 })
+    const collector = new OutputCollector(${JSON.stringify(format?.command ?? 'bench')}, { workspace: '/work/repo', checks: {}, runtimeTags: [], maxFindings: 1000 })
     const start = process.hrtime.bigint()
-    for await (const chunk of createReadStream(${JSON.stringify(log)}, { highWaterMark: 1024 * 1024 })) collector.write(chunk)
+    for await (const chunk of createReadStream(${JSON.stringify(log)}, { highWaterMark: 1024 * 1024 })) collector.${format?.stderr ? 'writeStderr' : 'write'}(chunk)
     const run = collector.finish(1, 0)
     const seconds = Number(process.hrtime.bigint() - start) / 1e9
-    console.log(JSON.stringify({ seconds, kept: run.findings.length, counted: run.findingCount, peakRssMB: process.resourceUsage().maxRSS / 1024 }))
+    console.log(JSON.stringify({ seconds, kept: run.findings.length, counted: run.findingCount, outcome: run.outcome, format: run.format, peakRssMB: process.resourceUsage().maxRSS / 1024 }))
   `
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
     encoding: 'utf8'
   })
   return JSON.parse(out.trim().split('\n').at(-1))
+}
+
+// Last, so the tables above exist when it runs.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.argv[2] === '--tools') mainTools(Number(process.argv[3] ?? 256))
+  else main(Number(process.argv[2] ?? 1024))
 }

@@ -13,7 +13,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { bundleParser, runGrep, runParse, writeLog } from './parse.mjs'
+import { bundleParser, runGrep, runParse, TOOL_FORMATS, writeLog, writeToolLog } from './parse.mjs'
 import { cpuProfile, factoryTimesByPackage, moduleNames } from './profile.mjs'
 import {
   bundleSize,
@@ -239,6 +239,25 @@ try {
         note: `whole report run incl. the pipe; peak RSS ${fmt(summarize(ends.map(e => e.rssMB)).median)} MB; result=${ends[0].outputs.result ?? (ends[0].timedOut ? 'timed out' : '?')}`
       }
     )
+
+    // The contract tools' formats (issue 15): 256 MB of each, the same targets.
+    if (parser) {
+      for (const name of Object.keys(TOOL_FORMATS)) {
+        const toolLog = join(work, 'tool.log')
+        writeToolLog(name, toolLog, 256 * 1024 * 1024)
+        const toolMB = mb(statSync(toolLog).size)
+        const runs = []
+        for (let rep = 0; rep < plan.parseReps; rep++) runs.push(runParse(parser, toolLog, name))
+        const rate = summarize(runs.map(p => toolMB / p.seconds))
+        row(`parser throughput, ${name} (${toolMB.toFixed(0)} MB)`, rate, {
+          unit: 'MB/s',
+          target: '≥ 200 MB/s',
+          ok: rate.median >= 200,
+          note: `peak RSS ${fmt(summarize(runs.map(p => p.peakRssMB)).median)} MB; ${runs[0].outcome}, findings kept/counted ${runs[0].kept}/${runs[0].counted}`
+        })
+        rmSync(toolLog, { force: true })
+      }
+    }
 
     // ---------------------------------------------------------------- scale + requests
     log('starting the GitHub emulator…')

@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, readdirSync } from 'node:fs'
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import picomatch from 'picomatch'
@@ -34,7 +34,23 @@ export function parseOptions(config: Config & ParserConfig, workspace: string): 
     runtimeTags: config.runtime,
     ...(config.formats ? { formats: config.formats } : {}),
     ...(config['problem-matchers'] ? { problemMatchers: config['problem-matchers'] } : {}),
-    repoFiles: repositoryFiles(workspace)
+    repoFiles: repositoryFiles(workspace),
+    readFile: path => readSmallFile(workspace, path)
+  }
+}
+
+// Scanning a file for a JSON pointer reads it whole: a contract or fixture, not a data dump.
+const MAX_SCANNED_FILE = 16 * 1024 * 1024
+
+/** A repository file's text for placing a finding on its line; undefined when absent or huge. */
+function readSmallFile(root: string, path: string): string | undefined {
+  const full = resolve(root, path)
+  if (relative(root, full).startsWith('..')) return undefined
+  try {
+    if (statSync(full).size > MAX_SCANNED_FILE) return undefined
+    return readFileSync(full, 'utf8')
+  } catch {
+    return undefined
   }
 }
 

@@ -1,9 +1,14 @@
 import type { Finding, Outcome, ValidatorRun } from '../types.js'
+import { ajvParser } from './ajv.js'
+import { compilerParser } from './compiler.js'
 import { fieldParser } from './field.js'
+import { inspectorParser } from './inspector.js'
 import { jsonParser } from './json.js'
 import { junitParser } from './junit.js'
 import { ByteLines, decodeLine } from './lines.js'
+import { locateLine } from './locate.js'
 import { matcherParser, type ProblemMatchers } from './matchers.js'
+import { pactParser } from './pact.js'
 import { pathResolver, type PathResolver } from './resolve.js'
 import { SNIFF_LIMIT, sniffDocument, startsAsJson } from './sniff.js'
 import { PYTHON_IMPORT_FAILURE, STARTUP_TAIL_LINES, startupFailure } from './startup.js'
@@ -34,6 +39,11 @@ export interface ParseOptions extends TargetContext {
   problemMatchers?: ProblemMatchers
   /** The repository's files, workspace-relative; called (once) only when a path needs placing. */
   repoFiles?: () => readonly string[]
+  /**
+   * A repository file's text (workspace-relative path), to find the line a tool gave by JSON
+   * pointer or schema coordinate; undefined when it cannot be read. Without it, no line.
+   */
+  readFile?: (path: string) => string | undefined
 }
 
 type Mode = Exclude<OutputFormat, 'auto'>
@@ -90,6 +100,7 @@ const isTextMode = (mode: OutputFormat | undefined): mode is TextMode =>
  */
 class LineRules {
   private readonly parsers: LineParser[] = []
+  private readonly wanting: LineParser[] = []
   private field: LineParser | undefined
   private alwaysGreedy = false
   traceback = false
@@ -101,18 +112,26 @@ class LineRules {
     mode: TextMode | 'json',
     emit: (raw: RawFinding) => void,
     events: ParserEvents,
+    command: string,
     matchers?: ProblemMatchers
   ) {
-    if (mode === 'lines' || mode === 'field') {
+    const all = mode === 'lines'
+    if (all || mode === 'field') {
       this.field = fieldParser(emit, events.ok)
       this.parsers.push(this.field)
     }
-    if (mode === 'lines' || mode === 'workflow-commands')
-      this.parsers.push(workflowCommandParser(emit))
-    if ((mode === 'lines' || mode === 'matchers') && matchers) {
+    if (all || mode === 'workflow-commands') this.parsers.push(workflowCommandParser(emit))
+    if (all || mode === 'graphql-inspector')
+      this.parsers.push(inspectorParser(command, emit, events.ok))
+    if (all || mode === 'ajv') this.parsers.push(ajvParser(command, emit, events.ok))
+    if (all || mode === 'pact') this.parsers.push(pactParser(command, emit))
+    if ((all || mode === 'matchers') && matchers) {
       this.parsers.push(matcherParser(matchers, emit))
       this.alwaysGreedy = true
     }
+    // Last: its shape is the loosest; the tools above and a user's matchers print lines it matches.
+    if (all || mode === 'compiler') this.parsers.push(compilerParser(emit))
+    for (const parser of this.parsers) if (parser.wants) this.wanting.push(parser)
   }
 
   line(text: string): void {
@@ -130,7 +149,9 @@ class LineRules {
 
   /** Only lines a parser could want are decoded: the rest of a huge log is counted, not read. */
   wanted(buf: Buffer, start: number, end: number): boolean {
-    if (this.alwaysGreedy || this.traceback || this.field?.greedy?.()) return true
+    if (this.alwaysGreedy || this.traceback) return true
+    for (const parser of this.parsers) if (parser.greedy?.()) return true
+    for (const parser of this.wanting) if (parser.wants?.(buf, start, end)) return true
     let i = start
     while (i < end && ((buf[i] as number) <= 0x20 || buf[i] === 0x7f)) i++
     if (i === end) return false
@@ -181,6 +202,9 @@ export class OutputCollector {
   private readonly events: ParserEvents
   private readonly findings: Finding[] = []
   private findingCount = 0
+  private provisional: RawFinding[] = []
+  private provisionalCount = 0
+  private readonly texts = new Map<string, string | undefined>()
   private readonly okLines: string[] = []
   private readonly notes: string[] = []
   private noteCount = 0
@@ -259,6 +283,7 @@ export class OutputCollector {
    */
   finish(exitCode: number | null, durationMs: number, signal?: string): ValidatorRun {
     this.close()
+    if (exitCode !== 0) this.adoptProvisional()
     const killedBy = signal ?? (exitCode !== null ? FATAL_EXIT_CODES[exitCode] : undefined)
     const outcome = this.outcome(exitCode, killedBy)
     if (outcome === 'failed' && this.findingCount === 0) this.addFallback(exitCode)
@@ -291,6 +316,8 @@ export class OutputCollector {
         this.events.unreadable(`the report is empty, but formats declares it ${this.document}`)
       return 0
     }
+    // A captured report is kept because it failed: its compiler-style lines are findings.
+    this.adoptProvisional()
     if (this.findingCount > 0 || this.out?.traceback) return 1
     if (this.structured()) return this.noteCount > 0 || this.okLines.length === 0 ? 1 : 0
     return this.okLines.length === 0 ? 1 : 0
@@ -301,7 +328,13 @@ export class OutputCollector {
   }
 
   private rules(mode: TextMode | 'json'): LineRules {
-    return new LineRules(mode, raw => this.add(raw), this.events, this.options.problemMatchers)
+    return new LineRules(
+      mode,
+      raw => this.add(raw),
+      this.events,
+      this.source,
+      this.options.problemMatchers
+    )
   }
 
   /** stdout's bytes to the format decided, or held while it is decided. */
@@ -351,7 +384,7 @@ export class OutputCollector {
     this.stream = undefined
     if (mode === 'junit') return this.startXml()
     this.out = this.rules(mode)
-    if (mode === 'json') this.stream = jsonParser(this.events)
+    if (mode === 'json') this.stream = jsonParser(this.events, this.source)
   }
 
   private startXml(): void {
@@ -568,6 +601,7 @@ export class OutputCollector {
   }
 
   private add(raw: RawFinding): void {
+    if (raw.provisional) return this.holdProvisional(raw)
     this.findingCount++
     if (this.findings.length >= (this.options.maxFindings ?? 1000)) return
     const targets: string[] = []
@@ -581,6 +615,10 @@ export class OutputCollector {
       targets.push(...found.targets)
       line ??= found.line
     }
+    if (line === undefined && raw.location && targets[0]) {
+      const text = this.fileText(targets[0])
+      if (text !== undefined) line = locateLine(text, raw.location)
+    }
     this.findings.push({
       source: this.source,
       tag: raw.tag,
@@ -589,6 +627,27 @@ export class OutputCollector {
       ...(line !== undefined ? { line } : {}),
       runtime: raw.runtime === true || this.options.runtimeTags.includes(raw.tag)
     })
+  }
+
+  /** A provisional finding waits for the exit code; bounded like the findings kept. */
+  private holdProvisional(raw: RawFinding): void {
+    this.provisionalCount++
+    if (this.provisional.length < (this.options.maxFindings ?? 1000)) this.provisional.push(raw)
+  }
+
+  /** The run failed: the lines held as provisional findings are findings. */
+  private adoptProvisional(): void {
+    const held = this.provisional
+    const unkept = this.provisionalCount - held.length
+    this.provisional = []
+    this.provisionalCount = 0
+    for (const raw of held) this.add({ ...raw, provisional: false })
+    this.findingCount += unkept
+  }
+
+  private fileText(path: string): string | undefined {
+    if (!this.texts.has(path)) this.texts.set(path, this.options.readFile?.(path))
+    return this.texts.get(path)
   }
 
   /**

@@ -1,5 +1,7 @@
+import { StringDecoder } from 'node:string_decoder'
 import * as z from 'zod/mini'
 import '../zod.js'
+import { toolFinding, type JsonContainer } from './tools.js'
 import type { ParserEvents, RawFinding, StreamParser } from './types.js'
 
 /**
@@ -22,6 +24,7 @@ export const jsonFindingSchema = (): ReturnType<typeof buildFindingSchema> =>
 export type JsonFinding = z.infer<ReturnType<typeof buildFindingSchema>>
 
 const MAX_VALUE = 1024 * 1024
+const STRING_STOP = /["\\\n]/g
 const MAX_DEPTH = 256
 
 interface Capture {
@@ -32,8 +35,17 @@ interface Capture {
   line: number
 }
 
-/** Validates one parsed value as a finding; a string when it is not one. */
-export function toRawFinding(value: unknown): RawFinding | undefined | string {
+/**
+ * One parsed value as a finding, read by the shape its container gives it (a tool's problem,
+ * else our own finding); a string saying why when it is neither.
+ */
+export function toRawFinding(
+  value: unknown,
+  container: JsonContainer = 'value',
+  command = ''
+): RawFinding | undefined | string {
+  const tool = toolFinding(value, container, command)
+  if (tool !== null) return tool
   const parsed = jsonFindingSchema().safeParse(value)
   if (!parsed.success) {
     return parsed.error.issues
@@ -51,12 +63,27 @@ export function toRawFinding(value: unknown): RawFinding | undefined | string {
   }
 }
 
+// Arrays of problems inside a top-level object, and the key that must come first to tell the
+// tool (a JSON Lines object with an `errors` key is a log line, not check-jsonschema's report).
+const CONTAINERS: Record<string, { after?: string; container: JsonContainer }> = {
+  findings: { container: 'findings' },
+  errors: { after: 'status', container: 'errors' },
+  parse_errors: { after: 'status', container: 'parse_errors' },
+  problems: { after: 'totals', container: 'problems' }
+}
+
+// Our own format's elements are `findings[n]` whether in a document or a bare array.
+const label = (container: JsonContainer): string => (container === 'array' ? 'findings' : container)
+
 /**
  * Reads JSON findings as they stream, one value at a time: memory holds at most the value being
- * read (1 MiB at most), never the document. Malformed input becomes notes, not exceptions.
+ * read (1 MiB at most), never the document. Our findings, SARIF (runs[].results[]), buf's JSON
+ * Lines, Spectral's array, check-jsonschema's and Redocly's reports are read alike: the array
+ * that holds the problems is streamed. Malformed input becomes notes, not exceptions.
  */
-export function jsonParser(events: ParserEvents): StreamParser {
-  const decoder = new TextDecoder('utf-8')
+export function jsonParser(events: ParserEvents, command = ''): StreamParser {
+  // Node's own decoder: TextDecoder in streaming mode was most of the parse time.
+  const decoder = new StringDecoder('utf8')
   let line = 1
   let depth = 0
   let inString = false
@@ -68,7 +95,11 @@ export function jsonParser(events: ParserEvents): StreamParser {
   let element: Capture | undefined
   let badElement = false
   let containerDepth = 0
+  let container: JsonContainer = 'array'
   let elementIndex = 0
+  // Keys seen at the top level, and whether we are inside SARIF's `runs` array.
+  let topKeys = new Set<string>()
+  let sarifRuns = false
   let key: string | undefined
   let keyBuf = ''
   let keying = false
@@ -98,7 +129,7 @@ export function jsonParser(events: ParserEvents): StreamParser {
     } else capture.parts.push(piece)
     capture.from = -1
   }
-  const accept = (capture: Capture, upto: number, where: string): void => {
+  const accept = (capture: Capture, upto: number, where: string, kind: JsonContainer): void => {
     flush(capture, upto)
     if (capture.overflow) return note(`${where}: larger than 1 MiB, skipped`)
     let value: unknown
@@ -107,7 +138,7 @@ export function jsonParser(events: ParserEvents): StreamParser {
     } catch (error) {
       return broken(`not valid at ${where}: ${(error as Error).message.split('\n')[0]}`)
     }
-    const raw = toRawFinding(value)
+    const raw = toRawFinding(value, kind, command)
     if (typeof raw === 'string') return note(`${where}: not a finding, ${raw}`)
     if (raw) {
       findings++
@@ -119,6 +150,8 @@ export function jsonParser(events: ParserEvents): StreamParser {
     inString = escaped = keying = awaitingColon = expectValue = badElement = false
     topKind = top = element = key = undefined
     containerDepth = 0
+    topKeys = new Set()
+    sarifRuns = false
   }
   const fail = (message: string, report = note): void => {
     report(message)
@@ -138,6 +171,13 @@ export function jsonParser(events: ParserEvents): StreamParser {
         continue
       }
       if (inString) {
+        if (!escaped && !keying && c !== 92 && c !== 34 && c !== 10) {
+          // The plain run of a string value: jump to where it can end, a native search.
+          STRING_STOP.lastIndex = i
+          const stop = STRING_STOP.exec(text)
+          i = (stop ? stop.index : text.length) - 1
+          continue
+        }
         if (escaped) escaped = false
         else if (c === 92) escaped = true
         else if (c === 34) {
@@ -164,7 +204,10 @@ export function jsonParser(events: ParserEvents): StreamParser {
           depth = 1
           elementIndex = 0
           if (c === 123) top = start(i)
-          else containerDepth = 1
+          else {
+            containerDepth = 1
+            container = 'array'
+          }
         } else fail(`line ${line}: not valid JSON (unexpected text outside an object)`)
         continue
       }
@@ -172,17 +215,34 @@ export function jsonParser(events: ParserEvents): StreamParser {
         awaitingColon = false
         if (c === 58) {
           key = keyBuf
+          if (depth === 1) topKeys.add(key)
           expectValue = true
           continue
         }
       }
       if (expectValue) {
         expectValue = false
-        if (depth === 1 && key === 'findings' && c === 91) {
+        const known = depth === 1 && key !== undefined ? CONTAINERS[key] : undefined
+        if (c === 91 && known && (!known.after || topKeys.has(known.after))) {
           // A findings document: read its elements one by one, never the whole.
           top = undefined
+          container = known.container
           containerDepth = 2
           depth = 2
+          elementIndex = 0
+          continue
+        }
+        if (c === 91 && depth === 1 && key === 'runs') {
+          // SARIF: each run's `results` are the elements; the rest of a run is skipped.
+          top = undefined
+          sarifRuns = true
+          depth = 2
+          continue
+        }
+        if (c === 91 && depth === 3 && sarifRuns && key === 'results') {
+          container = 'results'
+          containerDepth = 4
+          depth = 4
           elementIndex = 0
           continue
         }
@@ -203,7 +263,7 @@ export function jsonParser(events: ParserEvents): StreamParser {
           depth++
           continue
         }
-        if (!badElement) note(`findings[${elementIndex++}]: not a finding object`)
+        if (!badElement) note(`${label(container)}[${elementIndex++}]: not a finding object`)
         badElement = true
         if (c === 34) inString = true
         continue
@@ -214,20 +274,25 @@ export function jsonParser(events: ParserEvents): StreamParser {
       } else if (c === 125 || c === 93) {
         depth--
         if (element && depth === containerDepth) {
-          accept(element, i + 1, `findings[${elementIndex++}] (line ${element.line})`)
+          accept(
+            element,
+            i + 1,
+            `${label(container)}[${elementIndex++}] (line ${element.line})`,
+            container
+          )
           element = undefined
         } else if (depth === 0) {
           const capture = top
           const oneLine = capture?.line === line
           reset()
           if (capture) {
-            accept(capture, i + 1, `line ${capture.line}`)
+            accept(capture, i + 1, `line ${capture.line}`, 'value')
             if (oneLine) jsonLines = true
           }
         }
       } else if (c === 34) {
         inString = true
-        if (depth === 1 && topKind === 'object') {
+        if ((depth === 1 && topKind === 'object') || (sarifRuns && depth === 3)) {
           keying = true
           keyBuf = ''
         }
@@ -239,11 +304,11 @@ export function jsonParser(events: ParserEvents): StreamParser {
 
   return {
     write(chunk) {
-      read(decoder.decode(chunk, { stream: true }))
+      read(decoder.write(chunk as Buffer))
       return chunk.length
     },
     end() {
-      read(decoder.decode())
+      read(decoder.end())
       if (depth > 0 || inString)
         broken(`ends early: line ${line} is inside an unfinished object (truncated?)`)
       if (findings === 0 && problems === 0) events.ok('JSON findings: none reported')

@@ -6,9 +6,18 @@ const DOCUMENT_PROBE = 4096
 const XML_START = ['<?xml', '<testsuite', '<!--', '<!DOCTYPE']
 // After text lines, only what can start nothing but a document: not a comment in a log.
 const XML_START_AFTER_TEXT = ['<?xml', '<testsuite']
-// `{ "findings": [` possibly after other scalar keys: a findings document, however it is laid out.
-const DOCUMENT_HEAD =
-  /^\{\s*(?:"(?:[^"\\]|\\.)*"\s*:\s*(?:"(?:[^"\\]|\\.)*"|-?[\d.eE+-]+|true|false|null)\s*,\s*)*"findings"\s*:\s*\[/
+// `{ "findings": [` possibly after other keys whose values are scalars, flat objects or arrays of
+// scalars: a findings document, SARIF (`runs`), check-jsonschema's (`errors`) or Redocly's
+// (`problems`) report, however it is laid out.
+const STRING = '"(?:[^"\\\\]|\\\\.)*"'
+const SCALAR = `(?:${STRING}|-?[\\d.eE+-]+|true|false|null)`
+const FLAT = `(?:${SCALAR}|\\{\\s*(?:${STRING}\\s*:\\s*${SCALAR}\\s*,?\\s*)*\\}|\\[\\s*(?:${SCALAR}\\s*,?\\s*)*\\])`
+let documentHead: RegExp | undefined
+// Built when an output first opens with `{`: a green run's start-up never pays for it.
+const DOCUMENT_HEAD = (): RegExp =>
+  (documentHead ??= new RegExp(
+    `^\\{\\s*(?:${STRING}\\s*:\\s*${FLAT}\\s*,\\s*)*"(?:findings|runs|errors|problems)"\\s*:\\s*\\[`
+  ))
 
 type Mode = Exclude<OutputFormat, 'auto'>
 
@@ -111,6 +120,7 @@ function documentAt(
     if (!complete && starts.some(start => start.startsWith(head))) return 'wait'
     return 'text'
   }
+  if (byte === 0x5b) return first ? arrayAt(bytes, at, complete) : 'text'
   if (byte !== 0x7b) return 'text'
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
   const newline = text.indexOf(10, at)
@@ -125,7 +135,17 @@ function documentAt(
     }
   }
   if (!complete && bytes.length < DOCUMENT_PROBE + at) return 'wait'
-  return DOCUMENT_HEAD.test(text.toString('utf8', at, Math.min(bytes.length, at + DOCUMENT_PROBE)))
+  return DOCUMENT_HEAD().test(
+    text.toString('utf8', at, Math.min(bytes.length, at + DOCUMENT_PROBE))
+  )
     ? 'json'
     : 'text'
+}
+
+/** An array of objects opening the output (Spectral's `-f json`) is a document. */
+function arrayAt(bytes: Uint8Array, at: number, complete: boolean): Mode | 'text' | 'wait' {
+  let next = at + 1
+  while (next < bytes.length && isBlank(bytes[next] as number)) next++
+  if (next >= bytes.length) return complete ? 'text' : 'wait'
+  return bytes[next] === 0x7b ? 'json' : 'text'
 }

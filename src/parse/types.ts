@@ -1,3 +1,5 @@
+import type { Location } from './locate.js'
+
 /** A finding as a parser reads it, before its targets are resolved. */
 export interface RawFinding {
   tag: string
@@ -5,7 +7,11 @@ export interface RawFinding {
   /** Paths the format states outright (JUnit `file`, `::error file=`), not yet normalised. */
   files?: string[]
   line?: number
+  /** Where in its first file, when the tool says it by pointer or coordinate, not by line. */
+  location?: Location
   runtime?: boolean
+  /** Counted only when the run fails: a line of a shape a green tool may print too. */
+  provisional?: boolean
 }
 
 /** A parser reads cleaned lines of one validator's output. */
@@ -15,6 +21,8 @@ export interface LineParser {
   end(): void
   /** True while the parser must see every line (a list under a header, a multi-line match). */
   greedy?(): boolean
+  /** A cheap look at a line's bytes: whether it could be this parser's (else it is not decoded). */
+  wants?(buf: Buffer, start: number, end: number): boolean
 }
 
 /** A parser of a whole-document format (JUnit XML, JSON findings) reads the raw bytes. */
@@ -48,6 +56,10 @@ export const OUTPUT_FORMATS = [
   'field',
   'workflow-commands',
   'matchers',
+  'compiler',
+  'ajv',
+  'graphql-inspector',
+  'pact',
   'junit',
   'json'
 ] as const
