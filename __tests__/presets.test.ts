@@ -6,6 +6,7 @@ import { classifyFailure } from '../src/classify.js'
 import { ConfigError, parseConfig, PRESETS, PRESET_NAMES, type Config } from '../src/config.js'
 import { OutputCollector } from '../src/parse/index.js'
 import { classify } from '../src/paths.js'
+import { route } from '../src/route.js'
 import type { ChangeContext, Finding } from '../src/types.js'
 // @ts-expect-error -- plain JavaScript, the generator `npm run readme-tables` runs
 import { presetsTable } from '../scripts/readme-tables.mjs'
@@ -149,7 +150,7 @@ const CASES: ToolCase[] = [
   {
     name: 'buf breaking (text): a breaking change in the .proto',
     preset: 'protobuf',
-    command: 'npx buf breaking --against .git#branch=main',
+    command: "npx buf breaking --against '.git#branch=origin/main'",
     output: 'buf/breaking.txt',
     exitCode: 100,
     folder: 'buf/head',
@@ -161,7 +162,7 @@ const CASES: ToolCase[] = [
   {
     name: 'buf breaking (json): generated code changed with it is still the contract',
     preset: 'protobuf',
-    command: 'npx buf breaking --against .git#branch=main --error-format=json',
+    command: "npx buf breaking --against '.git#branch=origin/main' --error-format=json",
     output: 'buf/breaking.jsonl',
     exitCode: 100,
     folder: 'buf/head',
@@ -198,7 +199,7 @@ const CASES: ToolCase[] = [
     name: 'GraphQL Inspector diff: the schema changed',
     preset: 'graphql',
     command:
-      'npx graphql-inspector diff git:origin/main:schema/schema.graphql schema/schema.graphql',
+      "npx graphql-inspector diff 'git:origin/main:schema/schema.graphql' schema/schema.graphql",
     output: 'graphql-inspector/diff.txt',
     exitCode: 1,
     folder: 'graphql-inspector',
@@ -248,7 +249,7 @@ const CASES: ToolCase[] = [
   {
     name: 'Pact verifier (written from its docs): the provider changed, the pact did not',
     preset: 'pact',
-    command: 'pact_verifier_cli --file pacts/pet-web-pet-api.json --port 8080',
+    command: 'pact_verifier_cli --file pacts/pet-web-pet-api.json --hostname localhost --port 8080',
     output: 'pact/verify.txt',
     exitCode: 1,
     folder: 'pact',
@@ -326,6 +327,28 @@ describe.each(Object.keys(layouts) as Layout[])(
       }
     })
 
+    it('the pact break goes to the implementation owner, then the contract owner', () => {
+      const pact = CASES.find(c => c.preset === 'pact') as ToolCase
+      const conf = config(
+        'preset: pact\nowners:\n  implementation: [provider-dev]\n  contract: [web-team]'
+      )
+      const { run, classification } = triage(pact, layout, conf)
+      const routing = route({
+        bucket: classification.bucket,
+        validatorError: false,
+        affected: run.findings.flatMap(f => f.targets),
+        changedImplementation: pact.changed.map(file => prefix + file),
+        validatorFiles: [],
+        config: conf,
+        codeowners: undefined
+      })
+      expect([routing.primaryRole, routing.secondaryRole, routing.owners]).toEqual([
+        'implementation',
+        'contract',
+        { implementation: ['provider-dev'], contract: ['web-team'] }
+      ])
+    })
+
     it('under the field preset the same outputs point at no contract (why presets exist)', () => {
       const buf = CASES[0] as ToolCase
       const { classification } = triage(buf, layout, config(''))
@@ -378,5 +401,39 @@ describe('what each preset makes of the files of its world (README "Presets")', 
     const table = /<!-- presets:start -->\n([^]*?)\n<!-- presets:end -->/.exec(readme)?.[1]
     expect(table).toBe(presetsTable(PRESETS, PRESET_NAMES))
     for (const name of PRESET_NAMES) expect(table).toContain(`| \`${name}\` |`)
+  })
+})
+
+describe('README "Works with": each line is a case above', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+  const section = readme.slice(readme.indexOf('## Works with'), readme.indexOf('## Configuration'))
+  const rows = section
+    .split('\n')
+    .filter(line => line.startsWith('| ') && !line.startsWith('| tool '))
+    .map(line => line.split(/(?<!\\)\|/).map(cell => cell.trim()))
+    .map(([, tool, command, preset, classifies]) => ({
+      tool,
+      command: /^`+ ?(.*?) ?`+$/.exec(command ?? '')?.[1],
+      preset: preset?.replace(/`/g, ''),
+      classifies
+    }))
+
+  it('lists a line for each tool', () => {
+    expect(rows.map(row => row.tool)).toEqual(
+      expect.arrayContaining([
+        'buf',
+        'Spectral',
+        'GraphQL Inspector',
+        'ajv-cli',
+        'check-jsonschema',
+        'Pact verifier'
+      ])
+    )
+  })
+
+  it.each(rows.map(row => [row.tool, row] as const))('%s', (_, row) => {
+    const c = CASES.find(c => c.command === row.command && c.preset === row.preset)
+    expect(c).toBeDefined()
+    expect(row.classifies).toContain(`→ ${(c as ToolCase).bucket.replace('-', ' ')}`)
   })
 })
