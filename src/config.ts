@@ -216,10 +216,18 @@ function buildConfigSchema() {
   const presetName = z.enum(PRESET_NAMES)
   // Each class is optional: what the file leaves out comes from the presets (withPresets).
   const pathsSchema = z.strictObject(
-    Object.fromEntries(PATH_KEYS.map(key => [key, z.optional(globs)])) as Record<
-      PathKey,
-      z.ZodMiniOptional<typeof globs>
-    >
+    Object.fromEntries(
+      PATH_KEYS.map(key => [
+        key,
+        z.optional(
+          globs.check(
+            z.describe(
+              `globs matched against repository-relative paths; replaces the presets' ${key} globs (without preset, the field's)`
+            )
+          )
+        )
+      ])
+    ) as Record<PathKey, z.ZodMiniOptional<typeof globs>>
   )
 
   const ownersSchema = z.strictObject({
