@@ -1,25 +1,31 @@
-import * as z from 'zod/mini'
-import '../zod.js'
+import type { JsonFinding } from './schemas.js'
 import type { ParserEvents, RawFinding, StreamParser } from './types.js'
 
+export type { JsonFinding } from './schemas.js'
+
+/** Checks one parsed value against the JSON findings schema. */
+export type FindingCheck = (value: unknown) => RawFinding | undefined | string
+
+let loaded: FindingCheck | undefined
+let loading: Promise<FindingCheck> | undefined
+
 /**
- * One finding of our JSON format (schema/findings.schema.json): a JSON Lines stream of these,
- * a `{ "findings": [...] }` document, or a bare array. Unknown keys are ignored.
+ * Loads the JSON findings schema (zod) on first need: text output, the common case, never pays
+ * for zod. The collector holds the output meanwhile, as for the XML parser.
  */
-const buildFindingSchema = () =>
-  z.object({
-    tag: z.optional(z.string().check(z.maxLength(100))),
-    message: z.string().check(z.minLength(1)),
-    file: z.optional(z.string().check(z.minLength(1))),
-    line: z.optional(z.int().check(z.minimum(1))),
-    runtime: z.optional(z.boolean()),
-    severity: z.optional(z.enum(['error', 'warning', 'notice']))
+export function loadJsonFindings(): Promise<FindingCheck> {
+  loading ??= import('./schemas.js').then(({ jsonFindingSchema }) => {
+    const schema = jsonFindingSchema()
+    loaded = value => toRawFinding(schema.safeParse(value))
+    return loaded
   })
-let findingSchema: ReturnType<typeof buildFindingSchema> | undefined
-/** Built on the first JSON finding: other formats never pay for it. */
-export const jsonFindingSchema = (): ReturnType<typeof buildFindingSchema> =>
-  (findingSchema ??= buildFindingSchema())
-export type JsonFinding = z.infer<ReturnType<typeof buildFindingSchema>>
+  return loading
+}
+
+/** The JSON findings check when it is already loaded. */
+export function jsonFindingsIfLoaded(): FindingCheck | undefined {
+  return loaded
+}
 
 const MAX_VALUE = 1024 * 1024
 const MAX_DEPTH = 256
@@ -32,9 +38,12 @@ interface Capture {
   line: number
 }
 
-/** Validates one parsed value as a finding; a string when it is not one. */
-export function toRawFinding(value: unknown): RawFinding | undefined | string {
-  const parsed = jsonFindingSchema().safeParse(value)
+/** A value checked by the schema as a finding; a string saying why when it is not one. */
+function toRawFinding(
+  parsed:
+    | { success: true; data: JsonFinding }
+    | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } }
+): RawFinding | undefined | string {
   if (!parsed.success) {
     return parsed.error.issues
       .map(issue => `${issue.path.join('.') || 'finding'}: ${issue.message}`)
@@ -55,7 +64,7 @@ export function toRawFinding(value: unknown): RawFinding | undefined | string {
  * Reads JSON findings as they stream, one value at a time: memory holds at most the value being
  * read (1 MiB at most), never the document. Malformed input becomes notes, not exceptions.
  */
-export function jsonParser(events: ParserEvents): StreamParser {
+export function jsonParser(events: ParserEvents, check: FindingCheck): StreamParser {
   const decoder = new TextDecoder('utf-8')
   let line = 1
   let depth = 0
@@ -107,7 +116,7 @@ export function jsonParser(events: ParserEvents): StreamParser {
     } catch (error) {
       return broken(`not valid at ${where}: ${(error as Error).message.split('\n')[0]}`)
     }
-    const raw = toRawFinding(value)
+    const raw = check(value)
     if (typeof raw === 'string') return note(`${where}: not a finding, ${raw}`)
     if (raw) {
       findings++
