@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
 import { classifyFailure } from '../src/classify.js'
-import { defaultConfig, parseConfig, type Config } from '../src/config.js'
+import { defaultConfig, type Config } from '../src/config.js'
+import { parseConfig } from '../src/config-file.js'
 import { classify } from '../src/paths.js'
 import type { ChangeContext, Finding } from '../src/types.js'
 

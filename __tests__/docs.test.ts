@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parse } from 'yaml'
 import { z } from 'zod'
-import { configSchema, parseConfig } from '../src/config.js'
+import { configSchema, parseConfig } from '../src/config-file.js'
 import { parseOutput } from '../src/parse/index.js'
 
 const ROOT = resolve(import.meta.dirname, '..')

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
 import { CodeOwners } from '../src/codeowners.js'
-import { defaultConfig, parseConfig, type Config } from '../src/config.js'
+import { defaultConfig, type Config } from '../src/config.js'
+import { parseConfig } from '../src/config-file.js'
 import { allOwners, route, type RouteInput } from '../src/route.js'
 
 const read = (path: string): string => readFileSync(new URL(path, import.meta.url), 'utf8')

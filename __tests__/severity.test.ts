@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
-import { defaultConfig, parseConfig, type Config } from '../src/config.js'
+import { defaultConfig, type Config } from '../src/config.js'
+import { parseConfig } from '../src/config-file.js'
 import { gradeSeverity } from '../src/severity.js'
 import type { Classification } from '../src/types.js'
 

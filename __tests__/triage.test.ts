@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
 import { CodeOwners } from '../src/codeowners.js'
-import { defaultConfig, parseConfig } from '../src/config.js'
+import { defaultConfig } from '../src/config.js'
+import { parseConfig } from '../src/config-file.js'
 import {
   newIncidentId,
   overallResult,
