@@ -608,6 +608,9 @@ async function trusted(setup: Setup, evidence: Evidence): Promise<Evidence> {
 export async function run(): Promise<void> {
   try {
     const setup = await prepare()
+    // Release readiness reads incidents only: it loads apart, and no event makes it file one.
+    if (setup.inputs.mode === 'digest')
+      return await import('./digest-mode.js').then(({ digest }) => digest(setup))
     if (await followLifecycle(setup)) return
     if (setup.inputs.mode === 'publish') return await publish(setup)
     const runs = await gather(setup)
