@@ -62,6 +62,18 @@ describe('the release verdict (SPEC §6)', () => {
     expect(digestOf(specs).ready).toBe(blocking.length === 0)
   })
 
+  it('counts an incident listed twice (pages shifting under the listing) once', () => {
+    const issue = incidentIssue({ number: 1, key: MAIN })
+    const digest = computeDigest({
+      issues: [issue, incidentIssue({ number: 2, key: MAIN }), issue],
+      issueAuthor: AUTHOR,
+      now: NOW,
+      windowDays: 30,
+      releaseBranches: () => ['main']
+    })
+    expect(digest.blocking.map(reason => reason.incident.number)).toEqual([1, 2])
+  })
+
   it('takes each source repository’s own release branches', () => {
     const digest = digestOf(
       [

@@ -108,9 +108,9 @@ export function computeDigest(input: DigestInput): Digest {
   const incidents = input.issues
     .map(issue => readIncident(issue, input.issueAuthor))
     .filter((incident): incident is DigestIncident => incident !== undefined)
-    // Listed twice (a page boundary moving under the pagination) is still one incident.
-    .filter((incident, i, all) => all.findIndex(other => other.number === incident.number) === i)
     .sort(byNumber)
+    // Listed twice (a page boundary moving under the pagination) is still one incident.
+    .filter((incident, i, all) => i === 0 || all[i - 1]?.number !== incident.number)
   const open = incidents.filter(incident => incident.open)
 
   const repositories = [...new Set(incidents.map(incident => incident.repository))].sort(compare)
