@@ -122,7 +122,7 @@ describe('parseInputs', () => {
 
   it('rejects an unknown mode listing the valid values', () => {
     expect(() => parse({ mode: 'dry-run' })).toThrow(
-      "Invalid mode 'dry-run'. Expected one of: issue, report, collect, publish."
+      "Invalid mode 'dry-run'. Expected one of: issue, report, collect, publish, digest."
     )
   })
 
