@@ -141,13 +141,7 @@ export function parseInputs(read: (name: InputName) => string): Inputs {
     reports: lines(read('reports')),
     config: text('config'),
     'github-token': read('github-token'),
-    mode: choice('mode', 'issue', [
-      'issue',
-      'report',
-      'collect',
-      'publish',
-      'digest'
-    ]),
+    mode: choice('mode', 'issue', ['issue', 'report', 'collect', 'publish', 'digest']),
     bundles: lines(read('bundles')),
     'fail-on': choice('fail-on', 'drift', ['drift', 'error', 'never']),
     'base-ref': text('base-ref'),
