@@ -95,7 +95,7 @@ export function renderDigest(digest: Digest, rows = Infinity): string {
         why === 'error'
           ? `a blind gate (validator error, ${LEVEL_NAMES[incident.severity]})`
           : verdictOf(incident)
-      } — waits at step ${waits(incident)}, ${age(incident, digest.nowMs)} old.`
+      } — waits at step ${waits(incident)}, opened ${age(incident, digest.nowMs).replace(/ d$/, ' days ago')}.`
     )
   out.push(...reasons.rest, '')
 
