@@ -9,6 +9,7 @@ export const BUNDLE_SUITES = [
   'bundle-layouts',
   'cli',
   'collect-publish',
+  'digest',
   'e2e',
   'events',
   'issue-mode',

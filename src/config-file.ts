@@ -80,8 +80,16 @@ function buildConfigSchema() {
       z
         .strictObject({
           'active-phase': z.optional(z.string().check(z.minLength(1))),
-          // Read by the release-readiness digest; accepted here so a config can name them.
-          branches: z.optional(z.array(z.string().check(z.minLength(1)))),
+          // The release-readiness digest (SPEC §6): open High or error incidents on these block.
+          branches: z.optional(
+            z
+              .array(z.string().check(z.minLength(1)))
+              .check(
+                z.describe(
+                  'release branches (globs such as release/*) for mode digest; default: each source repository’s default branch'
+                )
+              )
+          ),
           blocking: z._default(
             z.array(
               z.strictObject({

@@ -298,11 +298,11 @@ function refuseUntrusted({ inputs, facts }: Start): void {
   }
 }
 
-/** Whether this run runs validators: not a lifecycle event (issue or pull request closed), not publish. */
+/** Whether this run runs validators: not a lifecycle event (issue or pull request closed), not publish or digest. */
 function runsValidators({ inputs, facts }: Start): boolean {
   const closed =
     facts.action === 'closed' && (facts.name === 'issues' || facts.name.startsWith('pull_request'))
-  return inputs.mode !== 'publish' && !closed
+  return inputs.mode !== 'publish' && inputs.mode !== 'digest' && !closed
 }
 
 function begin({ inputs, root }: Start, command: string): StartedValidator {
@@ -701,6 +701,9 @@ export async function run(): Promise<void> {
     const command = runsValidators(begun) ? begun.inputs.validators[0] : undefined
     if (command !== undefined) first = begin(begun, command)
     const setup = await prepare(begun)
+    // Release readiness reads incidents only: it loads apart, and no event makes it file one.
+    if (setup.inputs.mode === 'digest')
+      return await import('./digest-mode.js').then(({ digest }) => digest(setup))
     if (await followLifecycle(setup)) return
     if (setup.inputs.mode === 'publish') return await publish(setup)
     const runs = await gather(setup, first)
