@@ -1,0 +1,36 @@
+/**
+ * `npm run mutate`: StrykerJS over the pure core (issue 14). Not in CI: a full run takes tens of
+ * minutes on 2 cores. Only the unit suites of `npm test` (jest.config.js) run against mutants;
+ * the bundle suites test dist/, which a mutant of src/ never reaches.
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export default {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  jest: { projectType: 'custom', configFile: 'jest.config.js', enableFindRelatedTests: true },
+  // ts-jest compiles ESM through node's VM modules.
+  testRunnerNodeArgs: ['--experimental-vm-modules', '--no-warnings'],
+  checkers: [],
+  mutate: [
+    'src/classify.ts',
+    'src/severity.ts',
+    'src/route.ts',
+    'src/triage.ts',
+    'src/render.ts',
+    'src/markdown.ts',
+    'src/redact.ts',
+    'src/incident/*.ts'
+  ],
+  coverageAnalysis: 'perTest',
+  // Type errors a mutant introduces are not behaviour; ts-jest must not fail the suite on them.
+  disableTypeChecks: 'src/**/*.ts',
+  ignoreStatic: true,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  concurrency: 2,
+  timeoutMS: 20000,
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+  thresholds: { high: 90, low: 85, break: 85 }
+}
