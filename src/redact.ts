@@ -37,7 +37,7 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   const ordered = [...values].sort((a, b) => b.length - a.length)
   return text => {
     let out = text
-    for (const value of ordered) if (out.includes(value)) out = out.split(value).join(MASK)
+    for (const value of ordered) out = out.split(value).join(MASK)
     for (const pattern of CREDENTIALS) out = out.replace(pattern, MASK)
     return out
   }
