@@ -492,6 +492,57 @@ describe('classifyFailure explanations', () => {
   })
 })
 
+const PETSTORE_CONFIG_FILE = new URL(
+  '../examples/petstore/.github/contract-drift-triage.yml',
+  import.meta.url
+)
+const petstoreConfig = (): Config =>
+  parseConfig(readFileSync(PETSTORE_CONFIG_FILE, 'utf8'), 'contract-drift-triage.yml')
+
+// An evidence line names at most five files and counts the rest: a change set of 300 files must
+// not turn the incident body into a file list.
+describe('classifyFailure evidence lists are capped at five files', () => {
+  const layouts: [string, () => Config, (i: number) => string, (i: number) => string][] = [
+    [
+      'the field (SPEC defaults)',
+      defaultConfig,
+      i => `services/mcp/src/handler_${i}.py`,
+      i => `tests/contracts/fixtures/mcp/billing.p${i}.ingest/1.0/response.expected.json`
+    ],
+    [
+      'examples/petstore',
+      petstoreConfig,
+      i => `src/handlers/pets_${i}.ts`,
+      i => `test/fixtures/pets/case_${i}.json`
+    ]
+  ]
+  const shown = (paths: string[]): string =>
+    paths
+      .slice(0, 5)
+      .map(path => `\`${path}\``)
+      .join(', ')
+  describe.each(layouts)('in %s', (_layout, configOf, impl, fixture) => {
+    it.each([
+      [5, ''],
+      [6, ' and 1 more'],
+      [12, ' and 7 more']
+    ])('%i files: the first five, then %j', (count, more) => {
+      const config = configOf()
+      const files = Array.from({ length: count }, (_, i) => impl(i))
+      const targets = Array.from({ length: count }, (_, i) => fixture(i))
+      const result = classifyFailure(
+        targets.map(target => onFile(target)),
+        context(config, files),
+        config
+      )
+      expect(result.evidence).toContain(`Changed implementation files: ${shown(files)}${more}.`)
+      expect(result.evidence).toContain(
+        `Findings point at fixture paths: ${shown(targets)}${more}.`
+      )
+    })
+  })
+})
+
 describe('rule 3 in a plain repository: one notes.md for test/fixtures/ (SPEC §3, §4)', () => {
   const defaults = defaultConfig()
   const config: Config = {
