@@ -147,6 +147,33 @@ describe('triage', () => {
     expect(record.severityReason).toContain('services/mcp/src/billing_ingest.py')
   })
 
+  // A documentation edit in the change set says nothing about what the drift touches: it must
+  // neither lower the severity (a docs path is never release-blocking) nor route to its owners.
+  it.each([
+    ['the field', example, codeowners, 'docs/playbooks/triage.md'],
+    [
+      'examples/petstore',
+      parseConfig(read('../examples/petstore/.github/contract-drift-triage.yml'), 'cfg.yml'),
+      new CodeOwners(read('../examples/petstore/CODEOWNERS')),
+      'docs/guide.md'
+    ]
+  ])('in %s, a changed doc is not an affected path', (_layout, config, owners, doc) => {
+    const nowhere: Finding = { ...finding([]), message: '[drift-check] ERROR: 3 checks failed' }
+    const record = triage(
+      input([run(COVERAGE, 'failed', [nowhere])], {
+        config,
+        codeowners: owners,
+        context: { changed: [{ path: doc, class: 'docs' }], changeSource: 'git', intent: [] }
+      })
+    )
+    expect(record.classification).toMatchObject({ bucket: 'runtime-regression', rule: 6 })
+    expect(record.severity).toBe('high')
+    expect(record.severityReason).toBe(
+      'No affected path is known, so the drift is treated as release-blocking.'
+    )
+    expect(record.routing?.owners.implementation).toEqual([])
+  })
+
   it('an error with findings is still classified, with QA among the owners', () => {
     const record = triage(
       input(
