@@ -7,7 +7,24 @@
 export default {
   packageManager: 'npm',
   testRunner: 'jest',
-  jest: { projectType: 'custom', configFile: 'jest.config.js', enableFindRelatedTests: true },
+  jest: {
+    projectType: 'custom',
+    configFile: 'jest.config.js',
+    // The score says how well the pure core's own suites pin it down: only they run, and of them
+    // only those that import the mutated file (each mutant loads every matching suite).
+    config: {
+      // Less to crawl per run, and ts-jest transpiling without a type-check per mutant (tsc does that).
+      roots: ['<rootDir>/src', '<rootDir>/__tests__'],
+      transform: {
+        '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.all.json', isolatedModules: true }]
+      },
+      testMatch: [
+        '**/__tests__/{classify,severity,route,triage,render,markdown,redact,report,safety}.test.ts',
+        '**/__tests__/incident/*.test.ts'
+      ]
+    },
+    enableFindRelatedTests: true
+  },
   // ts-jest compiles ESM through node's VM modules.
   testRunnerNodeArgs: ['--experimental-vm-modules', '--no-warnings'],
   checkers: [],

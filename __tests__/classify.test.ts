@@ -446,6 +446,32 @@ describe('classifyFailure explanations', () => {
     expect(evidence).toMatch(/1 runtime finding/)
   })
 
+  it('lists the evidence a person checks, in order: change set, changed files by class, intent, findings', () => {
+    const result = classifyFailure(
+      [onFile(AWS_PACK), runtimeFinding(), nowhere(), onFile(CONTRACT, IMPL), onFile(DOC)],
+      context(
+        config,
+        [CONTRACT, AWS_RESPONSE, IMPL, DOC, OTHER],
+        ['label `behavior-change`', 'trailer `Contract-Change: yes`']
+      ),
+      config
+    )
+    expect(result.evidence).toEqual([
+      'Change set: 5 file(s) from git diff base...head.',
+      `Changed contract files: \`${CONTRACT}\`.`,
+      `Changed fixture files: \`${AWS_RESPONSE}\`.`,
+      `Changed implementation files: \`${IMPL}\`.`,
+      `Changed docs files: \`${DOC}\`.`,
+      'Intent signalled: label `behavior-change`; trailer `Contract-Change: yes`.',
+      `Findings point at fixture paths: \`${AWS_PACK}\`.`,
+      `Findings point at contract paths: \`${CONTRACT}\`.`,
+      `Findings point at implementation paths: \`${IMPL}\`.`,
+      `Findings point at docs paths: \`${DOC}\`.`,
+      '1 runtime finding(s).',
+      '2 finding(s) name no file.'
+    ])
+  })
+
   it('says when there is no intent signal and when findings name no file', () => {
     const result = classifyFailure([nowhere()], context(config, [IMPL]), config)
     const evidence = result.evidence.join('\n')
