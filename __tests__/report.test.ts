@@ -125,6 +125,7 @@ describe('buildAnnotations', () => {
     const DELETED = 'tests/contracts/fixtures/mcp/billing.gcp.ingest/1.0/response.expected.json'
     const on = (message: string, ...targets: string[]): Finding => ({
       source: 'python3 scripts/validate.py',
+      tag: '',
       message,
       targets,
       runtime: false
