@@ -1,7 +1,7 @@
 /**
- * `npm run mutate`: StrykerJS over the pure core (issue 14). Not in CI: a full run takes tens of
- * minutes on 2 cores. Only the unit suites of `npm test` (jest.config.js) run against mutants;
- * the bundle suites test dist/, which a mutant of src/ never reaches.
+ * `npm run mutate`: StrykerJS over the pure core (issue 14); CONTRIBUTING.md's testing section.
+ * Not in CI: the whole core is about 2,100 mutants, hours on 2 shared cores. The bundle suites
+ * never run against mutants: they test dist/, which a mutant of src/ never reaches.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 export default {
@@ -16,7 +16,10 @@ export default {
       // Less to crawl per run, and ts-jest transpiling without a type-check per mutant (tsc does that).
       roots: ['<rootDir>/src', '<rootDir>/__tests__'],
       transform: {
-        '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.all.json', isolatedModules: true }]
+        '^.+\\.ts$': [
+          'ts-jest',
+          { useESM: true, tsconfig: 'tsconfig.all.json', isolatedModules: true }
+        ]
       },
       testMatch: [
         '**/__tests__/{classify,severity,route,triage,render,markdown,redact,report,safety}.test.ts',
