@@ -15,7 +15,7 @@ export function code(text: string): string {
   // Trimmed first: a trailing line break is no line break to show.
   const line = neutralHtml(text)
     .trim()
-    .replace(/\s*[\r\n]+\s*/g, ' ⏎ ')
+    .replace(/\s*[\r\n]\s*/g, ' ⏎ ')
   if (line === '') return '(empty)'
   const longest = longestBacktickRun(line)
   const ticks = '`'.repeat(longest + 1)
