@@ -66,12 +66,12 @@ describe('incident title and record', () => {
     ['title', () => incidentTitle(onBranch()), `fix/@${Z}alice-closes-#${Z}9-<b>x</b>`],
     [
       'red summary heading',
-      () => renderSummary(onBranch()).split('\n')[0],
+      () => renderSummary(onBranch()).split('\n')[0] ?? '',
       `fix/@${Z}alice-closes-#${Z}9-&lt;b&gt;x&lt;/b&gt;`
     ],
     [
       'green summary heading',
-      () => renderSummary(onBranch('pass')).split('\n')[0],
+      () => renderSummary(onBranch('pass')).split('\n')[0] ?? '',
       `fix/@${Z}alice-closes-#${Z}9-&lt;b&gt;x&lt;/b&gt;`
     ]
   ])('neutralises a branch name in the %s', (_, render, scope) => {
