@@ -24,7 +24,6 @@ export function isIncident(issue: IssueIdentity, issueAuthor: string, key: strin
   const marker = key === null ? '<!-- contract-drift-triage:key=' : markerFor(key)
   return (
     !issue.isPullRequest &&
-    
     issue.labels.includes('contract-drift') &&
     (issue.body ?? '').startsWith(marker)
   )
