@@ -5,6 +5,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { markerFor, storeRun, type IncidentState } from '../../src/incident.js'
 import {
+  bucketOverride,
   closedByPerson,
   incidentBucket,
   isIncident,
@@ -283,5 +284,54 @@ describe('incidentBucket', () => {
     [['contract-drift'], STATE, undefined]
   ])('labels %j', (labels, state, bucket) => {
     expect(incidentBucket(labels, state)).toBe(bucket)
+  })
+})
+
+describe("bucketOverride: a person's bucket label wins over the classifier", () => {
+  const labelled: IncidentState = { ...STATE, bucketLabel: 'bucket:schema-drift' }
+  const remembered: IncidentState = {
+    ...labelled,
+    bucketLabel: 'bucket:fixture-stale',
+    lifecycle: { ...STATE.lifecycle, bucketSetBy: 'alice' }
+  }
+  it.each<[string, string[], IncidentState, string | undefined, object | undefined]>([
+    [
+      'the label the action set: no override',
+      ['bucket:schema-drift'],
+      labelled,
+      undefined,
+      undefined
+    ],
+    [
+      'a label alice set',
+      ['bucket:fixture-stale'],
+      labelled,
+      'alice',
+      { bucket: 'fixture-stale', by: 'alice' }
+    ],
+    [
+      'a label the action itself set (events say so)',
+      ['bucket:fixture-stale'],
+      labelled,
+      BOT,
+      undefined
+    ],
+    [
+      'a label nobody is known to have set',
+      ['bucket:fixture-stale'],
+      labelled,
+      undefined,
+      undefined
+    ],
+    [
+      'the label alice set earlier, remembered',
+      ['bucket:fixture-stale'],
+      remembered,
+      undefined,
+      { bucket: 'fixture-stale', by: 'alice' }
+    ],
+    ['needs-triage is no bucket', ['bucket:needs-triage'], labelled, 'alice', undefined]
+  ])('%s', (_, labels, state, setter, expected) => {
+    expect(bucketOverride(labels, state, BOT, setter)).toEqual(expected)
   })
 })

@@ -12,7 +12,9 @@ import {
 } from '../incident.js'
 import { incidentTitle, renderRecordSections } from '../render.js'
 import {
+  bucketOverride,
   closedByPerson,
+  foreignBucket,
   incidentBucket,
   isIncident,
   isPersonsClose,
@@ -509,36 +511,30 @@ export class IncidentFiler {
     issue: Issue,
     state: IncidentState
   ): Promise<{ bucket: Bucket; by: string } | undefined> {
-    const buckets = labelNames(issue).filter(name =>
-      /^bucket:(schema-drift|fixture-stale|runtime-regression)$/.test(name)
-    )
-    const foreign = buckets.find(name => name !== state.bucketLabel)
-    if (!foreign) {
-      const by = state.lifecycle.bucketSetBy
-      return by && buckets[0]
-        ? { bucket: buckets[0].slice('bucket:'.length) as Bucket, by }
-        : undefined
-    }
-    const { octokit, issueAuthor } = this.options
-    const events = await octokit.paginate(
+    const labels = labelNames(issue)
+    const foreign = foreignBucket(labels, state)
+    const setter = foreign ? await this.labelSetter(issue.number, foreign) : undefined
+    return bucketOverride(labels, state, this.options.issueAuthor, setter)
+  }
+
+  /** Who last added a label, from the issue's events. */
+  private async labelSetter(number: number, label: string): Promise<string | undefined> {
+    const events = await this.options.octokit.paginate(
       'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
       {
         owner: this.owner,
         repo: this.repo,
-        issue_number: issue.number,
+        issue_number: number,
         per_page: 100
       }
     )
-    const labelled = events
+    return events
       .filter(
         event =>
           event.event === 'labeled' &&
-          (event as { label?: { name?: string } }).label?.name === foreign
+          (event as { label?: { name?: string } }).label?.name === label
       )
-      .pop()
-    const by = labelled?.actor?.login
-    if (!by || by === issueAuthor) return undefined
-    return { bucket: foreign.slice('bucket:'.length) as Bucket, by }
+      .pop()?.actor?.login
   }
 
   /** The body for `state`, merged into the issue's body as it is (`previous`), people's text kept. */

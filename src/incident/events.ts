@@ -24,6 +24,7 @@ export function isIncident(issue: IssueIdentity, issueAuthor: string, key: strin
   const marker = key === null ? '<!-- contract-drift-triage:key=' : markerFor(key)
   return (
     !issue.isPullRequest &&
+    issue.author === issueAuthor &&
     issue.labels.includes('contract-drift') &&
     (issue.body ?? '').startsWith(marker)
   )
@@ -42,9 +43,35 @@ export function incidentBucket(
   )
 }
 
+/** A `bucket:` label the action did not set: someone else's, whose setter the issue's events name. */
+export const foreignBucket = (
+  labels: readonly string[],
+  state: IncidentState
+): string | undefined => labels.find(name => BUCKET_LABEL.test(name) && name !== state.bucketLabel)
+
+/**
+ * A bucket a person chose wins over the classifier (SPEC §4): a foreign `bucket:` label set by
+ * someone other than the action (`setter`, from the issue's events), or the one a person set
+ * before and the state remembers.
+ */
+export function bucketOverride(
+  labels: readonly string[],
+  state: IncidentState,
+  issueAuthor: string,
+  setter?: string
+): { bucket: Bucket; by: string } | undefined {
+  const foreign = foreignBucket(labels, state)
+  if (!foreign) {
+    const by = state.lifecycle.bucketSetBy
+    const label = labels.find(name => BUCKET_LABEL.test(name))
+    return by && label ? { bucket: label.slice('bucket:'.length) as Bucket, by } : undefined
+  }
+  if (!setter || setter === issueAuthor) return undefined
+  return { bucket: foreign.slice('bucket:'.length) as Bucket, by: setter }
+}
+
 /** The notes playbook step 5 needs before an incident closes, in words, when still pending. */
 export function missingNotes(notes: Pick<Lifecycle, 'rootCause' | 'preventionFollowUp'>): string[] {
-  if (notes.rootCause || notes.preventionFollowUp) return []
   return [
     ...(notes.rootCause ? [] : ['a root cause (the "Root cause" section)']),
     ...(notes.preventionFollowUp ? [] : ['a prevention note (the "Prevention follow-up" field)'])
