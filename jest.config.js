@@ -27,5 +27,7 @@ export default {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testMatch: ['**/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', ...BUNDLE_SUITES.map(name => `/__tests__/${name}\\.test\\.ts$`)],
+  // `npm run mutate` copies the project into .stryker-tmp/: its copies are not this checkout's tests.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
   testTimeout: 60000
 }
