@@ -55,6 +55,30 @@ describe('incident title and record', () => {
     )
   })
 
+  // A branch name is anyone's text: the title is plain text, the summary heading Markdown.
+  const Z = '\u200b'
+  const branch = 'fix/@alice-closes-#9-<b>x</b>'
+  const onBranch = (result?: IncidentRecord['result']): IncidentRecord => ({
+    ...schemaDrift(),
+    scope: branch,
+    ...(result ? { result, runs: [] } : {})
+  })
+  it.each([
+    ['title', () => incidentTitle(onBranch()), `fix/@${Z}alice-closes-#${Z}9-<b>x</b>`],
+    [
+      'red summary heading',
+      () => renderSummary(onBranch()).split('\n')[0] ?? '',
+      `fix/@${Z}alice-closes-#${Z}9-&lt;b&gt;x&lt;/b&gt;`
+    ],
+    [
+      'green summary heading',
+      () => renderSummary(onBranch('pass')).split('\n')[0] ?? '',
+      `fix/@${Z}alice-closes-#${Z}9-&lt;b&gt;x&lt;/b&gt;`
+    ]
+  ])('neutralises a branch name in the %s', (_, render, scope) => {
+    expect(render().endsWith(` — ${scope}`)).toBe(true)
+  })
+
   it('writes the ten record fields in the playbook order and wording, pending where unknown', () => {
     const fields = [...renderRecord(schemaDrift()).matchAll(/^- \*\*(.+?):\*\* (.*)$/gm)].map(m => [
       m[1],
