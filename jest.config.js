@@ -9,6 +9,7 @@ export const BUNDLE_SUITES = [
   'bundle-layouts',
   'cli',
   'collect-publish',
+  'digest',
   'e2e',
   'events',
   'issue-mode',
@@ -27,5 +28,7 @@ export default {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testMatch: ['**/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', ...BUNDLE_SUITES.map(name => `/__tests__/${name}\\.test\\.ts$`)],
+  // `npm run mutate` copies the project into .stryker-tmp/: its copies are not this checkout's tests.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
   testTimeout: 60000
 }

@@ -28,7 +28,9 @@ const SPEC_INPUTS = [
   'validator-timeout',
   'close-on-green',
   'require-close-notes',
-  'allow-untrusted-code'
+  'allow-untrusted-code',
+  'digest-window',
+  'digest-issue'
 ]
 
 describe('action.yml', () => {
@@ -58,7 +60,11 @@ describe('action.yml', () => {
         'owners',
         'record-path',
         'result',
-        'severity'
+        'severity',
+        'ready',
+        'open-incidents',
+        'blocking-incidents',
+        'digest-url'
       ].sort()
     )
     for (const output of Object.values(action.outputs))

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
 import { classifyFailure } from '../src/classify.js'
-import { defaultConfig, parseConfig, type Config } from '../src/config.js'
+import { defaultConfig, type Config } from '../src/config.js'
+import { parseConfig } from '../src/config-file.js'
 import { classify } from '../src/paths.js'
 import type { ChangeContext, Finding } from '../src/types.js'
 
@@ -446,6 +447,32 @@ describe('classifyFailure explanations', () => {
     expect(evidence).toMatch(/1 runtime finding/)
   })
 
+  it('lists the evidence a person checks, in order: change set, changed files by class, intent, findings', () => {
+    const result = classifyFailure(
+      [onFile(AWS_PACK), runtimeFinding(), nowhere(), onFile(CONTRACT, IMPL), onFile(DOC)],
+      context(
+        config,
+        [CONTRACT, AWS_RESPONSE, IMPL, DOC, OTHER],
+        ['label `behavior-change`', 'trailer `Contract-Change: yes`']
+      ),
+      config
+    )
+    expect(result.evidence).toEqual([
+      'Change set: 5 file(s) from git diff base...head.',
+      `Changed contract files: \`${CONTRACT}\`.`,
+      `Changed fixture files: \`${AWS_RESPONSE}\`.`,
+      `Changed implementation files: \`${IMPL}\`.`,
+      `Changed docs files: \`${DOC}\`.`,
+      'Intent signalled: label `behavior-change`; trailer `Contract-Change: yes`.',
+      `Findings point at fixture paths: \`${AWS_PACK}\`.`,
+      `Findings point at contract paths: \`${CONTRACT}\`.`,
+      `Findings point at implementation paths: \`${IMPL}\`.`,
+      `Findings point at docs paths: \`${DOC}\`.`,
+      '1 runtime finding(s).',
+      '2 finding(s) name no file.'
+    ])
+  })
+
   it('says when there is no intent signal and when findings name no file', () => {
     const result = classifyFailure([nowhere()], context(config, [IMPL]), config)
     const evidence = result.evidence.join('\n')
@@ -489,6 +516,57 @@ describe('classifyFailure explanations', () => {
     // ...and the default contract globs no longer apply.
     const docs = classifyFailure([onFile(AWS_PACK)], context(config, [CONTRACT]), config)
     expect(docs.rule).not.toBe(1)
+  })
+})
+
+const PETSTORE_CONFIG_FILE = new URL(
+  '../examples/petstore/.github/contract-drift-triage.yml',
+  import.meta.url
+)
+const petstoreConfig = (): Config =>
+  parseConfig(readFileSync(PETSTORE_CONFIG_FILE, 'utf8'), 'contract-drift-triage.yml')
+
+// An evidence line names at most five files and counts the rest: a change set of 300 files must
+// not turn the incident body into a file list.
+describe('classifyFailure evidence lists are capped at five files', () => {
+  const layouts: [string, () => Config, (i: number) => string, (i: number) => string][] = [
+    [
+      'the field (SPEC defaults)',
+      defaultConfig,
+      i => `services/mcp/src/handler_${i}.py`,
+      i => `tests/contracts/fixtures/mcp/billing.p${i}.ingest/1.0/response.expected.json`
+    ],
+    [
+      'examples/petstore',
+      petstoreConfig,
+      i => `src/handlers/pets_${i}.ts`,
+      i => `test/fixtures/pets/case_${i}.json`
+    ]
+  ]
+  const shown = (paths: string[]): string =>
+    paths
+      .slice(0, 5)
+      .map(path => `\`${path}\``)
+      .join(', ')
+  describe.each(layouts)('in %s', (_layout, configOf, impl, fixture) => {
+    it.each([
+      [5, ''],
+      [6, ' and 1 more'],
+      [12, ' and 7 more']
+    ])('%i files: the first five, then %j', (count, more) => {
+      const config = configOf()
+      const files = Array.from({ length: count }, (_, i) => impl(i))
+      const targets = Array.from({ length: count }, (_, i) => fixture(i))
+      const result = classifyFailure(
+        targets.map(target => onFile(target)),
+        context(config, files),
+        config
+      )
+      expect(result.evidence).toContain(`Changed implementation files: ${shown(files)}${more}.`)
+      expect(result.evidence).toContain(
+        `Findings point at fixture paths: ${shown(targets)}${more}.`
+      )
+    })
   })
 })
 

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parse } from 'yaml'
 import { z } from 'zod'
-import { configSchema, parseConfig } from '../src/config.js'
+import { configSchema, parseConfig } from '../src/config-file.js'
 import { parseOutput } from '../src/parse/index.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -226,7 +226,7 @@ describe('example workflows', () => {
       for (const step of ours) {
         expect(INPUTS).toEqual(expect.arrayContaining(Object.keys(step.with ?? {})))
         if (step.with?.mode)
-          expect(['issue', 'report', 'collect', 'publish']).toContain(step.with.mode)
+          expect(['issue', 'report', 'collect', 'publish', 'digest']).toContain(step.with.mode)
         if (!step.id) continue
         const reads = read(file).matchAll(
           new RegExp(`steps\\.${step.id}\\.outputs\\.([\\w-]+)`, 'g')

@@ -693,6 +693,13 @@ describe('search and rate limit', () => {
     }
   })
 
+  it('answers a repository with its default branch', async () => {
+    const { data } = await octokit.rest.repos.get({ owner, repo })
+    expect(data.full_name).toBe(full)
+    expect(data.default_branch).toBe('main')
+    expect(emu.violations).toEqual([])
+  })
+
   it('answers /rate_limit', async () => {
     const { data } = await octokit.rest.rateLimit.get()
     expect(data.resources.core.limit).toBe(5000)

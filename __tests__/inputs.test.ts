@@ -29,7 +29,9 @@ describe('parseInputs', () => {
       'validator-timeout': 600,
       'close-on-green': false,
       'require-close-notes': false,
-      'allow-untrusted-code': false
+      'allow-untrusted-code': false,
+      'digest-window': 30,
+      'digest-issue': false
     })
     expect(DEFAULT_VALIDATORS).toEqual([
       'python3 scripts/validate-fixture-coverage.py',
@@ -120,7 +122,7 @@ describe('parseInputs', () => {
 
   it('rejects an unknown mode listing the valid values', () => {
     expect(() => parse({ mode: 'dry-run' })).toThrow(
-      "Invalid mode 'dry-run'. Expected one of: issue, report, collect, publish."
+      "Invalid mode 'dry-run'. Expected one of: issue, report, collect, publish, digest."
     )
   })
 
@@ -185,6 +187,23 @@ describe('parseInputs', () => {
     )
     expect(() => parse({ 'allow-untrusted-code': value })).toThrow(/Invalid allow-untrusted-code/)
   })
+
+  it('accepts mode digest with its window and issue switch', () => {
+    expect(parse({ mode: 'digest', 'digest-window': '7', 'digest-issue': 'true' })).toMatchObject({
+      mode: 'digest',
+      'digest-window': 7,
+      'digest-issue': true
+    })
+  })
+
+  it.each(['0', '-3', '1.5', 'a week', '367'])(
+    'rejects digest-window %j, naming the range',
+    value => {
+      expect(() => parse({ 'digest-window': value })).toThrow(
+        `Invalid digest-window '${value}'. Expected a whole number of days from 1 to 366.`
+      )
+    }
+  )
 
   it('reports every invalid input at once', () => {
     expect(() => parse({ mode: 'x', 'fail-on': 'y' })).toThrow(/Invalid mode[\s\S]*Invalid fail-on/)

@@ -84,42 +84,33 @@ describe('the life of an incident in one pull request', () => {
     ])
     expect(gh.comments(REPO, issue.number)).toHaveLength(1)
     expect(gh.comments(REPO, issue.number)[0].body).toContain('Runtime regression (High)')
-    // Runs of different validators add up: the record still knows the coverage finding it saw before.
-    expect(
-      readState(updated.body)!
-        .runs.map(r => r.command)
-        .sort()
-    ).toContain('python3 scripts/validate-legacy-alias-parity.py')
+    // The same job ran the same validators again: its new results replace the old ones, so the
+    // record holds exactly this run's findings, none of the first run's that are gone.
+    const stored = readState(updated.body)!.runs
+    expect(new Set(stored.map(r => r.command)).size).toBe(stored.length)
+    expect(stored.reduce((n, r) => n + r.findingCount, 0)).toBe(Number(changed.outputs.findings))
+    expect(changed.outputs.findings).not.toBe(first.outputs.findings)
     expect(readState(updated.body)!.incidentId).toBe(readState(issue.body)!.incidentId)
 
-    // Green: the proof is attached, step 4 ticked, one comment, the incident stays open.
-    const green = await run('green', { pr: 140 })
+    // Green with close-on-green: the proof is attached, step 4 ticked, one comment, closed. (Green
+    // without it, and require-close-notes, are rows of __tests__/incident/lifecycle.test.ts.)
+    const green = await run('green', { pr: 140, inputs: { 'close-on-green': 'true' } })
     expect(green.outputs.result).toBe('pass')
     expect(green.outputs['issue-number']).toBe(String(issue.number))
-    const proved = open()[0]
+    expect(open()).toHaveLength(0)
+    const proved = incidents()[0]
+    expect(proved.state_reason).toBe('completed')
     expect(proved.body).toContain('- [x] 4. Re-run triage validators and attach green output.')
     expect(proved.body).toMatch(/\*\*Validation proof:\*\* `\[fixture-coverage\] OK:/)
     expect(proved.title).toBe('[contract-drift] Runtime regression (High) — PR #140')
     expect(gh.comments(REPO, issue.number)).toHaveLength(2)
 
-    // close-on-green closes it; a later red run reopens the same incident.
-    await run('green', { pr: 140, inputs: { 'close-on-green': 'true' } })
-    expect(open()).toHaveLength(0)
-    expect(incidents()[0].state_reason).toBe('completed')
+    // A later red run reopens the same incident.
     const reopened = await run('schema-drift-high', { pr: 140 })
     expect(reopened.outputs['issue-number']).toBe(String(issue.number))
     expect(open()).toHaveLength(1)
     expect(incidents()).toHaveLength(1)
     expect(open()[0].body).toContain('reopened')
-  })
-
-  it('keeps an incident open on green while notes are missing, with require-close-notes', async () => {
-    await run('schema-drift-high', { pr: 141 })
-    await run('green', {
-      pr: 141,
-      inputs: { 'close-on-green': 'true', 'require-close-notes': 'true' }
-    })
-    expect(open()).toHaveLength(1)
   })
 })
 
@@ -195,12 +186,22 @@ describe('many runs at once', () => {
     const state = readState(survivors[0].body)!
     expect(state.runs.map(r => r.command).sort()).toEqual([...validators].sort())
     for (let i = 0; i < 20; i++) expect(survivors[0].body).toContain(`problem ${i} in`)
-    // Any duplicate filed in the race was closed, pointing at the survivor.
-    for (const duplicate of incidents().filter(
-      (issue: any) => issue.number !== survivors[0].number
-    )) {
-      expect(duplicate.state).toBe('closed')
-    }
+    // Any duplicate filed in the race was closed, pointing at the survivor, and its results were
+    // moved there: one comment on the survivor per duplicate.
+    const duplicates = incidents().filter((issue: any) => issue.number !== survivors[0].number)
+    const moved = gh
+      .comments(REPO, survivors[0].number)
+      .filter((c: any) => c.body.includes('Results from a concurrent run'))
+    expect(moved).toHaveLength(duplicates.length)
+    expect(
+      duplicates.map((issue: any) => [
+        issue.state,
+        issue.state_reason,
+        gh
+          .comments(REPO, issue.number)
+          .some((c: any) => c.body.startsWith(`Duplicate of #${survivors[0].number}`))
+      ])
+    ).toEqual(duplicates.map(() => ['closed', 'not_planned', true]))
   }, 120_000)
 })
 
@@ -298,40 +299,24 @@ describe('what reaches the issue', () => {
     }
   })
 
-  it('keeps a root cause written in the browser (CRLF), headings and all', async () => {
-    await run('schema-drift-high', { pr: 198 })
-    const [issue] = open()
-    const edited = issue.body
-      .replace(
-        '### Root cause\n\npending',
-        '### Root cause\n\nThe adapter table was wrong.\n\n### Details\n\nSee the parity rows.'
-      )
-      .replace(/\n/g, '\r\n')
-    await fetch(`${gh.url}/repos/${REPO}/issues/${issue.number}`, {
-      method: 'PATCH',
-      headers: {
-        authorization: `token ${ALICE_TOKEN}`,
-        'content-type': 'application/json'
-      },
-      body: JSON.stringify({ body: edited })
-    })
-    await run('runtime-regression', { pr: 198 })
-    expect(open()[0].body).toContain(
-      'The adapter table was wrong.\n\n### Details\n\nSee the parity rows.'
-    )
-  })
-
-  it("keeps a person's Resolution PR, a note under Findings and a Discussion section through a changed red run", async () => {
+  it("keeps a person's root cause (CRLF, headings and all), Resolution PR, a note under Findings and a Discussion section through a changed red run", async () => {
     await run('schema-drift-high', { pr: 164 })
     const [issue] = open()
     const note = 'Note from alice: the first finding is expected until the adapter ships.'
     const discussion = '### Discussion\n\nalice: we agreed to refresh the pack on Monday.'
     const edited = issue.body
       .replace('- **Resolution PR:** pending', '- **Resolution PR:** #99')
+      .replace(
+        '### Root cause\n\npending',
+        '### Root cause\n\nThe adapter table was wrong.\n\n### Details\n\nSee the parity rows.'
+      )
       .replace(/(### Findings\n\n[^\n]*\n(?:- [^\n]*\n)*)/, `$1${note}\n`)
       .replace(/(\n<!-- contract-drift-triage:state=)/, `\n\n${discussion}\n$1`)
+      // The browser sends CRLF.
+      .replace(/\n/g, '\r\n')
     expect(edited).toContain(note)
-    expect(edited).toContain(discussion)
+    expect(edited).toContain(discussion.replace(/\n/g, '\r\n'))
+    expect(edited).toContain('The adapter table was wrong.')
     await fetch(`${gh.url}/repos/${REPO}/issues/${issue.number}`, {
       method: 'PATCH',
       headers: { authorization: `token ${ALICE_TOKEN}`, 'content-type': 'application/json' },
@@ -339,12 +324,14 @@ describe('what reaches the issue', () => {
     })
     const changed = await run('runtime-regression', { pr: 164 })
     expect(changed.outputs.bucket).toBe('runtime-regression')
-    const body: string = open()[0].body
+    // People's lines keep their bytes, CRLF included; the words and their places are what count.
+    const body: string = open()[0].body.replace(/\r/g, '')
     expect(open()[0].title).toContain('Runtime regression')
     expect(body).toContain('- **Resolution PR:** #99')
     expect(body).not.toContain('- **Resolution PR:** pending')
     expect(body).toContain(note)
     expect(body).toContain(discussion)
+    expect(body).toContain('The adapter table was wrong.\n\n### Details\n\nSee the parity rows.')
     // The note stays under Findings, the discussion after the record.
     expect(body.indexOf(note)).toBeGreaterThan(body.indexOf('### Findings'))
     expect(body.indexOf(note)).toBeLessThan(body.indexOf('### Resolution checklist'))

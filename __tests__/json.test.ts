@@ -1,8 +1,14 @@
-import { describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { jsonFindingSchema, parseOutput, type ParseOptions } from '../src/parse/index.js'
+import {
+  loadJsonFindings,
+  OutputCollector,
+  parseOutput,
+  type ParseOptions
+} from '../src/parse/index.js'
+import { jsonFindingSchema } from '../src/parse/schemas.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const fixture = (name: string): string =>
@@ -11,7 +17,26 @@ const options: ParseOptions = { workspace: '/work/repo', checks: {}, runtimeTags
 const read = (output: string, exitCode = 1) =>
   parseOutput('node check.mjs', output, exitCode, options)
 
+// Runs first, before anything in this file has loaded the JSON findings schema.
+describe('JSON findings before their schema has loaded', () => {
+  it('holds the document while the schema loads, then reads every finding', async () => {
+    const collector = new OutputCollector('node check.mjs', options)
+    collector.write(new TextEncoder().encode(fixture('findings.jsonl')))
+    const run = await collector.finishWhenReady(1, 0)
+    expect(run.findings.map(finding => finding.message)).toEqual(
+      read(fixture('findings.jsonl')).findings.map(finding => finding.message)
+    )
+    expect(run.findingCount).toBeGreaterThan(0)
+    expect(run.format).toBe('json')
+  })
+})
+
 describe('JSON findings', () => {
+  // The schema loads on the first document, as in a run; parseOutput reads synchronously.
+  beforeAll(async () => {
+    await loadJsonFindings()
+  })
+
   it('JSON Lines: one finding per line; warnings are not findings; an invalid object is a note', () => {
     const run = read(fixture('findings.jsonl'))
     expect(run.format).toBe('json')

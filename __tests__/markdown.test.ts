@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { code, codeBlock } from '../src/markdown.js'
+import { code, codeBlock, inlineText, plainText } from '../src/markdown.js'
 
 /**
  * The content of `markdown` when it is exactly one CommonMark code span from its first to its last
@@ -58,7 +58,12 @@ describe('code', () => {
     ['a run of three backticks', 'a ```b``` c', '````a ```b``` c````'],
     ['a leading backtick', '`x', '`` `x ``'],
     ['line breaks', 'first line\r\n  second line\n', '`first line ⏎ second line`'],
-    ['an @-mention', 'ping @acme/contract-owners', '`ping @acme/contract-owners`']
+    ['an @-mention', 'ping @acme/contract-owners', '`ping @acme/contract-owners`'],
+    ['a trailing backtick', 'x`', '`` x` ``'],
+    ['blank lines between lines', 'first\n\n\n  second', '`first ⏎ second`'],
+    ['a comparison, which is no tag', 'a < b and 1<2', '`a < b and 1<2`'],
+    ['a processing instruction', '<?xml version="1.0"?>', '`<\u200b?xml version="1.0"?>`'],
+    ['a closing tag', 'oops</details>', '`oops<\u200b/details>`']
   ])('renders %s as one code span', (_case, input, expected) => {
     expect(code(input)).toBe(expected)
   })
@@ -129,5 +134,46 @@ describe('codeBlock', () => {
       }),
       { numRuns: 1000 }
     )
+  })
+})
+
+// What a person would see go live on GitHub if these slipped: a ping to a team, a link to issue
+// #5 or to another repository's pull request. The zero-width space keeps the text readable.
+const Z = '\u200b'
+describe('plainText', () => {
+  it.each([
+    ['a team mention', 'ping @acme/contract-owners now', `ping @${Z}acme/contract-owners now`],
+    ['a user mention inside a word', 'mail qa@example.test', `mail qa@${Z}example.test`],
+    ['a lone @', 'price @ 5', 'price @ 5'],
+    ['an issue reference', 'fixes #12 and #3', `fixes #${Z}12 and #${Z}3`],
+    ['an issue reference opening the text', '#12 first', `#${Z}12 first`],
+    ['another repository’s reference', 'see acme/billing#140', `see acme/billing#${Z}140`],
+    ['a GH- reference, in any case', 'GH-12, gh-3', `GH-${Z}12, gh-${Z}3`],
+    ['a hash that is no reference', 'a#1, #x, C#', 'a#1, #x, C#'],
+    ['a word ending in GH-', 'AGH-1', 'AGH-1'],
+    ['a github.com link', 'https://GitHub.com/acme', `https://GitHub${Z}.com/acme`],
+    [
+      'plain text',
+      'exit 1: missing response.expected.json',
+      'exit 1: missing response.expected.json'
+    ]
+  ])('defuses %s', (_case, input, expected) => {
+    expect(plainText(input)).toBe(expected)
+  })
+})
+
+describe('inlineText', () => {
+  it.each([
+    ['line breaks as one space', 'first\r\n\nsecond', 'first second'],
+    ['HTML, the ampersand first', '<b>&</b>', '&lt;b&gt;&amp;&lt;/b&gt;'],
+    [
+      'every Markdown punctuation that formats',
+      'a*b_c`d[e](f)|g!h~i\\j',
+      'a\\*b\\_c\\`d\\[e\\]\\(f\\)\\|g\\!h\\~i\\\\j'
+    ],
+    ['a mention and a reference', '@team #5', `@${Z}team #${Z}5`],
+    ['plain words', 'billing.aws.ingest 1.0', 'billing.aws.ingest 1.0']
+  ])('renders %s', (_case, input, expected) => {
+    expect(inlineText(input)).toBe(expected)
   })
 })

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
-import { parseOutput, problemMatchersSchema, type ParseOptions } from '../src/parse/index.js'
+import { parseOutput, type ParseOptions } from '../src/parse/index.js'
+import { problemMatchersSchema } from '../src/parse/schemas.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const fixture = (name: string): string =>

@@ -8,10 +8,10 @@ import {
   OUTPUT_FORMATS,
   OutputCollector,
   parseOutput,
-  problemMatchersSchema,
   type OutputFormat,
   type ParseOptions
 } from '../src/parse/index.js'
+import { problemMatchersSchema } from '../src/parse/schemas.js'
 import { sniffDocument, sniffFormat } from '../src/parse/sniff.js'
 import type { ValidatorRun } from '../src/types.js'
 

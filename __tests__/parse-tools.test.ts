@@ -1,13 +1,23 @@
-import { describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { OutputCollector, parseOutput, type ParseOptions } from '../src/parse/index.js'
+import {
+  loadJsonFindings,
+  OutputCollector,
+  parseOutput,
+  type ParseOptions
+} from '../src/parse/index.js'
 import type { ValidatorRun } from '../src/types.js'
 
 // Outputs captured from the real tools (capture.sh beside each), or written from the documented
 // format where the tool does not install here (README.md beside those).
+
+// The JSON findings schema loads on first need; the synchronous parseOutput needs it loaded.
+beforeAll(async () => {
+  await loadJsonFindings()
+})
 const tools = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'tools')
 const tool = (path: string): Buffer => readFileSync(join(tools, path))
 const capturedAt = (folder: string): string =>

@@ -1,15 +1,21 @@
-import { describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { classifyFailure } from '../src/classify.js'
-import { ConfigError, parseConfig, PRESETS, PRESET_NAMES, type Config } from '../src/config.js'
-import { OutputCollector } from '../src/parse/index.js'
+import { ConfigError, PRESETS, PRESET_NAMES, type Config } from '../src/config.js'
+import { parseConfig } from '../src/config-file.js'
+import { loadJsonFindings, OutputCollector } from '../src/parse/index.js'
 import { classify } from '../src/paths.js'
 import { route } from '../src/route.js'
 import type { ChangeContext, Finding } from '../src/types.js'
 // @ts-expect-error -- plain JavaScript, the generator `npm run readme-tables` runs
 import { presetsTable } from '../scripts/readme-tables.mjs'
+
+// The JSON findings schema loads on first need; a collector finished at once needs it loaded.
+beforeAll(async () => {
+  await loadJsonFindings()
+})
 
 const here = dirname(fileURLToPath(import.meta.url))
 const ROOT = join(here, '..')

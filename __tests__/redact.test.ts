@@ -25,6 +25,22 @@ describe('createRedactor', () => {
     expect(redact(`${secret}${secret}`)).toBe('******')
   })
 
+  it('masks the base64 form of a secret wherever its padding was dropped (a JWT, a URL)', () => {
+    const secret = 'hunter2' // 7 bytes: its base64 ends in '=='
+    const encoded = Buffer.from(secret).toString('base64')
+    expect(encoded).toMatch(/[^=]==$/)
+    const redact = createRedactor([secret])
+    expect(redact(`token=${encoded.replace(/=+$/, '')}&next`)).toBe('token=***&next')
+    expect(redact(`Basic ${encoded}`)).toBe('Basic ***==')
+  })
+
+  it('masks a secret that contains another one as a whole, leaving no part of it', () => {
+    // The shorter one masked first would leave `***-billing-db` behind.
+    const redact = createRedactor(['hunter2', 'hunter2-billing-db'])
+    expect(redact('password hunter2-billing-db, then hunter2')).toBe('password ***, then ***')
+    expect(createRedactor(['hunter2-billing-db', 'hunter2'])('hunter2-billing-db')).toBe('***')
+  })
+
   it('masks a known secret that holds regular expression characters', () => {
     expect(createRedactor(['p@$$.(w0rd)*'])('auth failed for p@$$.(w0rd)* on db')).toBe(
       'auth failed for *** on db'
@@ -122,5 +138,17 @@ describe('secretsFromEnv', () => {
     expect(createRedactor(secretsFromEnv(env))('acme/billing:pr-140:billing-service')).toBe(
       'acme/billing:pr-140:billing-service'
     )
+  })
+
+  // Six characters is the shortest value taken for a secret: `SHORT_TOKEN=12345` stays readable,
+  // a six-character password does not reach the issue.
+  it.each([
+    ['five characters: shown', '12345', 'login with 12345 failed'],
+    ['six characters: masked', 'pa55wd', 'login with *** failed'],
+    ['seven characters: masked', 'pa55wd!', 'login with *** failed']
+  ])('a secret from the environment of %s', (_case, value, expected) => {
+    const env = { DB_PASSWORD: value }
+    const redact = createRedactor(secretsFromEnv(env))
+    expect(redact(`login with ${value} failed`)).toBe(expected)
   })
 })

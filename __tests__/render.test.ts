@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { CodeOwners } from '../src/codeowners.js'
-import { defaultConfig, parseConfig } from '../src/config.js'
+import { defaultConfig } from '../src/config.js'
+import { parseConfig } from '../src/config-file.js'
 import { parseOutput } from '../src/parse/index.js'
 import { incidentTitle, renderPlain, renderRecord, renderSummary } from '../src/render.js'
 import { triage } from '../src/triage.js'
@@ -52,6 +53,30 @@ describe('incident title and record', () => {
     expect(incidentTitle(record('Traceback (most recent call last):\nKeyError: x\n', 1))).toBe(
       '[contract-drift] Validator error (High) — PR #140'
     )
+  })
+
+  // A branch name is anyone's text: the title is plain text, the summary heading Markdown.
+  const Z = '\u200b'
+  const branch = 'fix/@alice-closes-#9-<b>x</b>'
+  const onBranch = (result?: IncidentRecord['result']): IncidentRecord => ({
+    ...schemaDrift(),
+    scope: branch,
+    ...(result ? { result, runs: [] } : {})
+  })
+  it.each([
+    ['title', () => incidentTitle(onBranch()), `fix/@${Z}alice-closes-#${Z}9-<b>x</b>`],
+    [
+      'red summary heading',
+      () => renderSummary(onBranch()).split('\n')[0] ?? '',
+      `fix/@${Z}alice-closes-#${Z}9-&lt;b&gt;x&lt;/b&gt;`
+    ],
+    [
+      'green summary heading',
+      () => renderSummary(onBranch('pass')).split('\n')[0] ?? '',
+      `fix/@${Z}alice-closes-#${Z}9-&lt;b&gt;x&lt;/b&gt;`
+    ]
+  ])('neutralises a branch name in the %s', (_, render, scope) => {
+    expect(render().endsWith(` — ${scope}`)).toBe(true)
   })
 
   it('writes the ten record fields in the playbook order and wording, pending where unknown', () => {

@@ -8,7 +8,7 @@ import type { RemediationCheck } from '../src/remediation.js'
 import { renderRecord, renderSummary } from '../src/render.js'
 import { annotationFile, buildAnnotations, verdict } from '../src/report.js'
 import { triage } from '../src/triage.js'
-import type { IncidentRecord } from '../src/types.js'
+import type { Finding, IncidentRecord } from '../src/types.js'
 
 const root = mkdtempSync(join(tmpdir(), 'cdt-report-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -116,6 +116,56 @@ describe('buildAnnotations', () => {
     const [first] = buildAnnotations(record, root, 'packages/api')
     expect(first).toMatchObject({ file: 'packages/api/docs/playbooks/x.md', startLine: 7 })
     expect(first!.title).toBe('Contract drift: Schema drift (Low)')
+  })
+
+  // The first annotations are the ones a reviewer sees in the diff and the ones kept when
+  // publishing caps them: findings on files this change touched, then on any file, then the rest.
+  it('orders findings: changed files first, then named files, then a pack’s notes.md, then no file', () => {
+    const PARITY_ROWS = 'tests/contracts/fixtures/mcp/legacy-alias-parity/1.0/parity.rows.json'
+    const DELETED = 'tests/contracts/fixtures/mcp/billing.gcp.ingest/1.0/response.expected.json'
+    const on = (message: string, ...targets: string[]): Finding => ({
+      source: 'python3 scripts/validate.py',
+      tag: '',
+      message,
+      targets,
+      runtime: false
+    })
+    // Given in the reverse of the order they must come out in.
+    const findings = [
+      on('no file: 3 checks failed'),
+      on(
+        'a pack’s notes.md: response.expected.json is missing',
+        'tests/contracts/fixtures/mcp/billing.aws.ingest/1.0/response.expected.json'
+      ),
+      on('a named file, unchanged', 'docs/playbooks/x.md'),
+      on(
+        'a changed file inside a named pack: parity.rows.json row 2',
+        'tests/contracts/fixtures/mcp/legacy-alias-parity/'
+      ),
+      on('a changed file it names', DELETED)
+    ]
+    const changedRecord: IncidentRecord = {
+      ...record,
+      runs: [{ ...record.runs[0]!, findings, findingCount: findings.length }],
+      context: {
+        changed: [
+          { path: PARITY_ROWS, class: 'fixture' },
+          { path: DELETED, class: 'fixture' }
+        ],
+        changeSource: 'test',
+        intent: []
+      }
+    }
+    const annotations = buildAnnotations(changedRecord, root, '')
+    const found = (message: string): string => message.replace(/ Required action: .*$/, '')
+    const [none, notes, named, inPack, changed] = findings.map(finding => finding.message)
+    expect(annotations.map(({ message, file }) => [found(message), file])).toEqual([
+      [changed, DELETED],
+      [inPack, PARITY_ROWS],
+      [named, 'docs/playbooks/x.md'],
+      [notes, 'tests/contracts/fixtures/mcp/billing.aws.ingest/1.0/notes.md'],
+      [none, undefined]
+    ])
   })
 
   it('keeps one annotation per finding, to be capped at publishing', () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
 import { CodeOwners } from '../src/codeowners.js'
-import { defaultConfig, parseConfig, type Config } from '../src/config.js'
+import { defaultConfig, type Config } from '../src/config.js'
+import { parseConfig } from '../src/config-file.js'
 import { allOwners, route, type RouteInput } from '../src/route.js'
 
 const read = (path: string): string => readFileSync(new URL(path, import.meta.url), 'utf8')
@@ -262,5 +263,80 @@ describe('route: owner resolution', () => {
     )
     expect(routing.owners).toEqual({ contract: [], qa: [] })
     expect(allOwners(routing)).toEqual([])
+  })
+})
+
+describe('route in examples/petstore (api/, test/fixtures/, src/, no MCP side)', () => {
+  const config = parseConfig(
+    read('../examples/petstore/.github/contract-drift-triage.yml'),
+    'contract-drift-triage.yml'
+  )
+  const codeowners = new CodeOwners(read('../examples/petstore/CODEOWNERS'))
+  const SPEC = 'api/openapi.yaml'
+  const FIXTURE = 'test/fixtures/pets/list.json'
+  const IMPL = 'src/petstore/app.py'
+  const SCRIPT = 'scripts/check_fixtures.py'
+  const at = (overrides: Partial<RouteInput>): RouteInput =>
+    input({ config, codeowners, validatorFiles: [SCRIPT], ...overrides })
+
+  it.each([
+    [
+      'schema drift',
+      at({ bucket: 'schema-drift', affected: [SPEC, FIXTURE] }),
+      'contract',
+      { contract: ['@petstore/api-guild'], qa: ['qa-automation'] },
+      'Update contract + fixture pack in same PR'
+    ],
+    [
+      'a stale fixture: the module fixture owner, whatever the implementation',
+      at({ bucket: 'fixture-stale', affected: [FIXTURE, IMPL], changedImplementation: [IMPL] }),
+      'fixture-module',
+      { 'fixture-module': ['fixture-keeper'], qa: ['qa-automation'] },
+      'Refresh expected fixtures and `notes.md`'
+    ],
+    [
+      'a runtime regression with a crashed validator: QA added',
+      at({ bucket: 'runtime-regression', validatorError: true, affected: [IMPL] }),
+      'implementation',
+      {
+        implementation: ['backend-dev'],
+        contract: ['@petstore/api-guild'],
+        qa: ['qa-automation']
+      },
+      'Fix runtime path, preserve contract baseline'
+    ],
+    [
+      'a validator error without findings: QA alone',
+      at({ bucket: undefined, validatorError: true }),
+      'qa',
+      { qa: ['qa-automation'] },
+      'Make the validators run again (fix the crash, restore the missing command or the hang), then re-run the gate'
+    ]
+  ])('%s', (_case, routeInput, primaryRole, owners, requiredAction) => {
+    const routing = route(routeInput)
+    expect(routing).toMatchObject({ primaryRole, owners, requiredAction })
+    expect(routing.warnings).toBeUndefined()
+  })
+
+  it('names the scripts no CODEOWNERS rule owns when QA resolves to nobody', () => {
+    const routing = route(
+      at({
+        bucket: undefined,
+        validatorError: true,
+        validatorFiles: ['tools/check.mjs', 'tools/lint.sh'],
+        codeowners: new CodeOwners('/api/ @petstore/api-guild\n')
+      })
+    )
+    expect(routing.owners).toEqual({ qa: [] })
+    expect(routing.warnings).toEqual([
+      'QA owner unassigned: owners.qa is codeowners, but no CODEOWNERS rule owns `tools/check.mjs`, `tools/lint.sh` and CODEOWNERS has no catch-all `*` rule. Add a `*` rule to CODEOWNERS, or set owners.qa in the configuration.'
+    ])
+  })
+
+  it('gives no warning for a QA list the configuration leaves empty', () => {
+    const empty: Config = { ...config, owners: { ...config.owners, qa: [] } }
+    const routing = route(at({ bucket: undefined, validatorError: true, config: empty }))
+    expect(routing.owners).toEqual({ qa: [] })
+    expect(routing.warnings).toBeUndefined()
   })
 })

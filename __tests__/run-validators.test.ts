@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defaultConfig } from '../src/config.js'
 import { parseOptions } from '../src/pipeline.js'
-import { runValidator, validatorEnv } from '../src/run-validators.js'
+import { runValidator, startValidator, validatorEnv } from '../src/run-validators.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'cdt-run-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -144,6 +144,40 @@ describe('runValidator: processes that end abnormally or linger', () => {
     )
     expect(run.outcome).toBe('passed')
     expect(Date.now() - started).toBeLessThan(5_000)
+    await new Promise(resolve => setTimeout(resolve, 200))
+    expect(alive(Number(readFileSync(pidFile, 'utf8')))).toBe(false)
+  })
+})
+
+/** Waits until a validator has written `file` (what it printed before is then in the pipe). */
+const writtenBy = async (file: string): Promise<void> => {
+  while (!existsSync(file)) await new Promise(resolve => setTimeout(resolve, 20))
+  await new Promise(resolve => setTimeout(resolve, 200))
+}
+
+describe('startValidator: the first validator starts while the configuration loads', () => {
+  it('keeps what it printed before its output is read, and echoes it then', async () => {
+    const marker = join(dir, 'printed')
+    const started = startValidator(
+      `echo "[fixture-coverage] ERROR: Missing required MCP fixture packs: ['billing.oci.ingest']"; echo "a warning" >&2; touch ${marker}; exit 1`,
+      options()
+    )
+    await writtenBy(marker)
+    const echoed: string[] = []
+    const run = await started.collect(options().parse, chunk => echoed.push(chunk.toString()))
+    expect(run.outcome).toBe('failed')
+    expect(run.findings.map(finding => finding.message)).toEqual([
+      "Missing required MCP fixture packs: ['billing.oci.ingest']"
+    ])
+    expect(run.excerpt).toContain('a warning')
+    expect(echoed.join('')).toContain('ERROR: Missing required MCP fixture packs')
+  })
+
+  it('is stopped, with what it started, when the run fails before reading it', async () => {
+    const pidFile = join(dir, 'started.pid')
+    const started = startValidator(`(sleep 40 & echo $! > ${pidFile}); sleep 40`, options())
+    await writtenBy(pidFile)
+    started.stop()
     await new Promise(resolve => setTimeout(resolve, 200))
     expect(alive(Number(readFileSync(pidFile, 'utf8')))).toBe(false)
   })

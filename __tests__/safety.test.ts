@@ -30,7 +30,10 @@ describe('hostile inputs, each with its exact rendering', () => {
     ['see GH-7', `see GH-${Z}7`],
     ['https://github.com/acme/x/issues/5', `https://github${Z}.com/acme/x/issues/5`],
     ['a@b.c is an address', `a@${Z}b.c is an address`],
-    ['issue#4 and C# stay', 'issue#4 and C# stay']
+    ['issue#4 and C# stay', 'issue#4 and C# stay'],
+    // Not Markdown: `&#9` is no character reference in a title or an annotation, and GitHub sees
+    // `#9` after any non-word character: the property below found it on about one seed in 25.
+    ['&#9 and (#10) and "#11"', `&#${Z}9 and (#${Z}10) and "#${Z}11"`]
   ])('plainText(%j)', (input, expected) => {
     expect(plainText(input)).toBe(expected)
   })
@@ -82,16 +85,36 @@ describe('secrets (property)', () => {
 })
 
 describe('plain channels (property)', () => {
+  // A fixed seed: a property that fails on a few seeds in a hundred must fail on every run, and
+  // the string arbitrary is biased to the characters around a reference.
+  const near = fc.string({
+    unit: fc.constantFrom(
+      '&',
+      '#',
+      '@',
+      '9',
+      ';',
+      ' ',
+      '/',
+      'a',
+      '_',
+      '-',
+      '.',
+      '\n',
+      '\u200b',
+      '`'
+    )
+  })
   it('leave no mention or closing reference live in arbitrary text', () => {
     fc.assert(
-      fc.property(fc.string(), fc.string(), (before, after) => {
+      fc.property(fc.oneof(fc.string(), near), fc.oneof(fc.string(), near), (before, after) => {
         const out = plainText(`${before} @attacker Fixes #9 ${after}`)
         return (
           !/(^|[^\w])@attacker/.test(out.replace(new RegExp(`@${Z}`, 'g'), '')) &&
           !/(^|[^\w])#9/.test(out)
         )
       }),
-      { numRuns: 3000 }
+      { numRuns: 3000, seed: 20261201 }
     )
   })
 })

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
-import { defaultConfig, parseConfig, type Config } from '../src/config.js'
+import { defaultConfig, type Config } from '../src/config.js'
+import { parseConfig } from '../src/config-file.js'
 import { gradeSeverity } from '../src/severity.js'
 import type { Classification } from '../src/types.js'
 
@@ -140,5 +141,76 @@ describe('gradeSeverity with other release configurations', () => {
     )
     expect(gradeSeverity(classification(1), [OPTIONAL_FILE], overlapping).severity).toBe('medium')
     expect(gradeSeverity(classification(1), [AWS_RESPONSE], overlapping).severity).toBe('high')
+  })
+})
+
+// The reason is the line a person reads under the severity: it names the phase and the paths
+// that made it, at most three of them.
+describe('gradeSeverity reasons', () => {
+  const BLOCKING = [
+    'tests/contracts/fixtures/mcp/billing.aws.ingest/1.0/response.expected.json',
+    'tests/contracts/fixtures/mcp/billing.gcp.ingest/1.0/response.expected.json',
+    'tests/contracts/fixtures/mcp/billing.oci.ingest/1.0/response.expected.json',
+    'services/mcp/src/billing_ingest.py'
+  ]
+  const quoted = (paths: readonly string[]): string => paths.map(path => `\`${path}\``).join(', ')
+  const petstoreOptional: Config['release'] = {
+    blocking: [],
+    optional: ['test/fixtures/legacy/**']
+  }
+  const noActivePhase: Config['release'] = { ...release!, 'active-phase': undefined }
+
+  it.each<[string, string[], Config['release'], string, string]>([
+    [
+      'three release-blocking paths: all named',
+      BLOCKING.slice(0, 3),
+      release,
+      'high',
+      `Affected paths are release-blocking in active phase P06: ${quoted(BLOCKING.slice(0, 3))}.`
+    ],
+    [
+      'four release-blocking paths: three named, then …',
+      BLOCKING,
+      release,
+      'high',
+      `Affected paths are release-blocking in active phase P06: ${quoted(BLOCKING.slice(0, 3))}, ….`
+    ],
+    [
+      'petstore, only optional paths configured: the rest is not optional',
+      ['api/openapi.yaml', 'src/routes/pets.ts'],
+      petstoreOptional,
+      'high',
+      'Affected paths are not optional: `api/openapi.yaml`, `src/routes/pets.ts`.'
+    ],
+    [
+      'petstore, an optional path',
+      ['test/fixtures/legacy/pets.json'],
+      petstoreOptional,
+      'medium',
+      'Every affected path is an optional pack or outside the release-blocking paths of phase (none active).'
+    ],
+    [
+      'blocking entries but no active phase: nothing blocks',
+      [BLOCKING[0]!],
+      noActivePhase,
+      'medium',
+      'Every affected path is an optional pack or outside the release-blocking paths of phase (none active).'
+    ],
+    [
+      'a phase that blocks nothing affected',
+      [BLOCKING[0]!],
+      { ...release!, 'active-phase': 'P08' },
+      'medium',
+      'Every affected path is an optional pack or outside the release-blocking paths of phase P08.'
+    ],
+    [
+      'no affected path',
+      [],
+      release,
+      'high',
+      'No affected path is known, so the drift is treated as release-blocking.'
+    ]
+  ])('%s', (_case, affected, releaseConfig, severity, reason) => {
+    expect(gradeSeverity(classification(1), affected, releaseConfig)).toEqual({ severity, reason })
   })
 })

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
 import { CodeOwners } from '../src/codeowners.js'
-import { defaultConfig, parseConfig } from '../src/config.js'
+import { defaultConfig } from '../src/config.js'
+import { parseConfig } from '../src/config-file.js'
 import {
+  commandWords,
   newIncidentId,
   overallResult,
   triage,
@@ -147,6 +149,33 @@ describe('triage', () => {
     expect(record.severityReason).toContain('services/mcp/src/billing_ingest.py')
   })
 
+  // A documentation edit in the change set says nothing about what the drift touches: it must
+  // neither lower the severity (a docs path is never release-blocking) nor route to its owners.
+  it.each([
+    ['the field', example, codeowners, 'docs/playbooks/triage.md'],
+    [
+      'examples/petstore',
+      parseConfig(read('../examples/petstore/.github/contract-drift-triage.yml'), 'cfg.yml'),
+      new CodeOwners(read('../examples/petstore/CODEOWNERS')),
+      'docs/guide.md'
+    ]
+  ])('in %s, a changed doc is not an affected path', (_layout, config, owners, doc) => {
+    const nowhere: Finding = { ...finding([]), message: '[drift-check] ERROR: 3 checks failed' }
+    const record = triage(
+      input([run(COVERAGE, 'failed', [nowhere])], {
+        config,
+        codeowners: owners,
+        context: { changed: [{ path: doc, class: 'docs' }], changeSource: 'git', intent: [] }
+      })
+    )
+    expect(record.classification).toMatchObject({ bucket: 'runtime-regression', rule: 6 })
+    expect(record.severity).toBe('high')
+    expect(record.severityReason).toBe(
+      'No affected path is known, so the drift is treated as release-blocking.'
+    )
+    expect(record.routing?.owners.implementation).toEqual([])
+  })
+
   it('an error with findings is still classified, with QA among the owners', () => {
     const record = triage(
       input(
@@ -224,6 +253,65 @@ describe('triage', () => {
       })
     )
     expect(record.runUrl).toBe('https://github.com/acme/contracts/actions/runs/1')
+  })
+})
+
+describe('triage: a bucket label a person set wins over the classifier (SPEC §4)', () => {
+  const context: ChangeContext = {
+    changed: [{ path: CONTRACT, class: 'contract' }],
+    changeSource: 'git',
+    intent: []
+  }
+
+  it('takes the person’s bucket, says who set it and what the classifier said, and routes by it', () => {
+    const record = triage(
+      input([run(COVERAGE, 'failed', [finding([AWS_PACK])])], {
+        context,
+        bucketOverride: { bucket: 'fixture-stale', by: 'octocat' }
+      })
+    )
+    expect(record.classification).toMatchObject({
+      bucket: 'fixture-stale',
+      confidence: 'high',
+      rule: 0
+    })
+    expect(record.classification?.reason).toMatch(
+      /^A person \(`octocat`\) set the bucket label, which wins over the classifier\. The classifier said schema-drift \(confidence high, rule 1\): A contract file changed/
+    )
+    expect(record.classification?.evidence).toContain('Change set: 1 file(s) from git.')
+    expect(record.routing).toMatchObject({ primaryRole: 'fixture-mcp', secondaryRole: 'qa' })
+  })
+
+  it('says the classifier had nothing to go on for an error without findings', () => {
+    const record = triage(
+      input([run(COVERAGE, 'crashed')], {
+        context,
+        bucketOverride: { bucket: 'runtime-regression', by: 'octocat' }
+      })
+    )
+    expect(record.classification).toEqual({
+      bucket: 'runtime-regression',
+      confidence: 'high',
+      rule: 0,
+      reason:
+        'A person (`octocat`) set the bucket label, which wins over the classifier. The classifier had no findings to go on.',
+      evidence: []
+    })
+    // An error still calls QA to make the gate whole.
+    expect(Object.keys(record.routing?.owners ?? {})).toEqual(['implementation', 'contract', 'qa'])
+  })
+})
+
+describe('commandWords: a shell command’s words, as the shell would split them', () => {
+  it.each([
+    ['plain words', 'python3 scripts/x.py --strict', ['python3', 'scripts/x.py', '--strict']],
+    ['double quotes with an escaped quote', 'echo "say \\"hi\\" now"', ['echo', 'say "hi" now']],
+    ['single quotes keep backslashes', "echo 'a\\b c'", ['echo', 'a\\b c']],
+    ['an empty quoted word', 'run "" x', ['run', '', 'x']],
+    ['operators split words', 'a&&b;c|d (e) <f >g', ['a', 'b', 'c', 'd', 'e', 'f', 'g']],
+    ['a continued line, CRLF too', 'python3 \\\r\n  scripts/x.py', ['python3', 'scripts/x.py']]
+  ])('%s', (_case, command, words) => {
+    expect(commandWords(command)).toEqual(words)
   })
 })
 

@@ -6,10 +6,11 @@
 // loopback; the only download is node 24 from the npm registry, once (bench/runtime.mjs).
 // Measures a snapshot of dist/ as it is (never builds it).
 //
-//   node bench/run.mjs [--quick] [--profile] [--start]
+//   node bench/run.mjs [--quick] [--profile] [--start] [--digest]
 //     --quick    fewer repetitions and a 256 MB log (CI smoke)
 //     --profile  after the table, where the cold start goes (a throw-away ncc build names modules)
 //     --start    cold start and bundle only
+//     --digest   the release-readiness digest over 1,000 incidents only
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -35,6 +36,7 @@ import {
   LINES_PER_VALIDATOR
 } from './github.mjs'
 import { prepareScenario } from '../scripts/scenarios.mjs'
+import { DIGEST_INCIDENTS, digestRuns, seedIncidents } from './digest.mjs'
 import { fmt, mb, summarize } from './stats.mjs'
 import { runtimes } from './runtime.mjs'
 
@@ -42,6 +44,7 @@ const args = new Set(process.argv.slice(2))
 const quick = args.has('--quick')
 const profile = args.has('--profile')
 const startOnly = args.has('--start')
+const digestOnly = args.has('--digest')
 const plan = quick
   ? {
       coldRounds: 8,
@@ -84,102 +87,147 @@ try {
   log(`snapshot of dist/ (waits while it is being rebuilt)…`)
   const dist = await snapshotDist(join(work, 'dist'))
   const startedAt = new Date()
+  // Read by printProfile once the cold-start section has set them.
+  let prepared, actionMods, floorMods
+  if (digestOnly) {
+    log('starting the GitHub emulator…')
+    const emulator = await startGitHub()
+    try {
+      await digestSection(emulator, dist.entry)
+    } finally {
+      await emulator.close()
+    }
+    printTable()
+  } else {
+    // ---------------------------------------------------------------- cold start
+    log('bundling the floor (bench/floor/index.mjs) with ncc…')
+    const floor = buildFloor(join(work, 'floor'))
+    const cases = prepareColdStart(join(work, 'cold'))
+    prepared = cases['green, config'].prepared
+    // Issue 18's targets, as ratios to the floor on node 24 (the runner's runtime).
+    const targets = { 'green, config': 1.2, 'green, no config': 1.1, 'invalid input': 1.0 }
+    const what = {
+      'green, config': 'green `report` run, validator `true`, config file',
+      'green, no config': 'green `report` run, validator `true`, no config file',
+      'invalid input': 'invalid input (`mode: bogus`)'
+    }
+    for (const runtime of runtimes(log)) {
+      log(`cold start on ${runtime.name}: ${plan.coldRounds} interleaved rounds…`)
+      const cold = coldStart(runtime, cases, floor, dist.entry, { rounds: plan.coldRounds })
+      const measured = runtime.bin !== process.execPath || process.versions.node.startsWith('24.')
+      section(
+        `Cold start on ${runtime.name}${measured ? ' (the runner’s runtime: targets apply)' : ' (for the CLI’s users; targets shown for comparison)'} — ${plan.coldRounds} interleaved rounds (+2 warm-up), wall ms spawn → exit`
+      )
+      row('`node -e 0`', cold.times.node, { unit: 'ms', decimals: 1 })
+      row(
+        'floor bundle (`@actions/core`, `bash -c true`, one output; `ncc -m`)',
+        cold.times.floor,
+        {
+          unit: 'ms',
+          decimals: 1
+        }
+      )
+      for (const [name, target] of Object.entries(targets)) {
+        const expected = cases[name].expect
+        const got = cold.results[name]
+        row(`action: ${what[name]}`, cold.times[name], {
+          unit: 'ms',
+          decimals: 1,
+          note:
+            got === expected ? `result=${got}` : `**result=${got || 'none'}, expected ${expected}**`
+        })
+        row(`… / floor`, cold.overFloor[name], {
+          unit: '×',
+          decimals: 2,
+          target: `≤ ${target.toFixed(1)}×`,
+          ok: measured ? cold.overFloor[name].median <= target && got === expected : undefined,
+          note: 'median of per-round ratios'
+        })
+      }
+      row('floor / node', cold.floorOverNode, { unit: '×', decimals: 2, note: 'per-round ratio' })
+    }
 
-  // ---------------------------------------------------------------- cold start
-  log('bundling the floor (bench/floor/index.mjs) with ncc…')
-  const floor = buildFloor(join(work, 'floor'))
-  const cases = prepareColdStart(join(work, 'cold'))
-  const prepared = cases['green, config'].prepared
-  // Issue 18's targets, as ratios to the floor on node 24 (the runner's runtime).
-  const targets = { 'green, config': 1.2, 'green, no config': 1.1, 'invalid input': 1.0 }
-  const what = {
-    'green, config': 'green `report` run, validator `true`, config file',
-    'green, no config': 'green `report` run, validator `true`, no config file',
-    'invalid input': 'invalid input (`mode: bogus`)'
-  }
-  for (const runtime of runtimes(log)) {
-    log(`cold start on ${runtime.name}: ${plan.coldRounds} interleaved rounds…`)
-    const cold = coldStart(runtime, cases, floor, dist.entry, { rounds: plan.coldRounds })
-    const measured = runtime.bin !== process.execPath || process.versions.node.startsWith('24.')
-    section(
-      `Cold start on ${runtime.name}${measured ? ' (the runner’s runtime: targets apply)' : ' (for the CLI’s users; targets shown for comparison)'} — ${plan.coldRounds} interleaved rounds (+2 warm-up), wall ms spawn → exit`
+    // ---------------------------------------------------------------- bundle
+    const size = bundleSize(dist.dir)
+    log('modules executed by the action and the floor (instrumented copies)…')
+    actionMods = executedModules(
+      instrumentBundle(buildReadable(join(work, 'readable')), join(work, 'inst-action')),
+      prepared,
+      join(work, 'modules-action.json')
     )
-    row('`node -e 0`', cold.times.node, { unit: 'ms', decimals: 1 })
-    row('floor bundle (`@actions/core`, `bash -c true`, one output; `ncc -m`)', cold.times.floor, {
-      unit: 'ms',
-      decimals: 1
+    floorMods = executedModules(
+      instrumentBundle(
+        buildFloor(join(work, 'floor-readable'), { readable: true }),
+        join(work, 'inst-floor')
+      ),
+      prepared,
+      join(work, 'modules-floor.json')
+    )
+    section('Bundle (dist/ as it is now; sizes without source maps)')
+    row('`dist/` total', `${fmt(size.total)} B`, {
+      target: '≤ 900 KB (921,600 B)',
+      ok: size.total <= 900 * 1024,
+      note: `${size.files} files: action and CLI ${fmt(size.action)} B (index.js + chunks), rest licenses/package.json`
     })
-    for (const [name, target] of Object.entries(targets)) {
-      const expected = cases[name].expect
-      const got = cold.results[name]
-      row(`action: ${what[name]}`, cold.times[name], {
-        unit: 'ms',
-        decimals: 1,
-        note:
-          got === expected ? `result=${got}` : `**result=${got || 'none'}, expected ${expected}**`
-      })
-      row(`… / floor`, cold.overFloor[name], {
-        unit: '×',
-        decimals: 2,
-        target: `≤ ${target.toFixed(1)}×`,
-        ok: measured ? cold.overFloor[name].median <= target && got === expected : undefined,
-        note: 'median of per-round ratios'
-      })
-    }
-    row('floor / node', cold.floorOverNode, { unit: '×', decimals: 2, note: 'per-round ratio' })
+    row('`dist/index.js`', `${fmt(size.index)} B`, {
+      target: '≤ 600 KB (614,400 B)',
+      ok: size.index <= 600 * 1024,
+      note: `floor bundle: ${fmt(statSync(floor).size)} B`
+    })
+    row(
+      'webpack modules executed in the cold-start run',
+      `${actionMods.executed} of ${actionMods.defined}`,
+      {
+        note: `= ${actionMods.sourceFiles} of ${actionMods.definedSources} source files (concatenated ESM counted per file), ${fmt(actionMods.executedBytes / 1024)} KB of bundle source; floor: ${floorMods.executed} (${floorMods.sourceFiles} files, ${fmt(floorMods.executedBytes / 1024)} KB)`
+      }
+    )
+    row(
+      'lazy chunks loaded in the cold-start run',
+      `${actionMods.chunks.length} of ${actionMods.chunkFiles}`,
+      {
+        note: actionMods.chunks.length
+          ? `chunks ${actionMods.chunks.join(', ')}`
+          : 'octokit, XML etc. stay unloaded'
+      }
+    )
+    row('Node built-in modules loaded', `${actionMods.builtins}`, {
+      note: `floor: ${floorMods.builtins}`
+    })
+
+    // ---------------------------------------------------------------- parse
+    if (!startOnly) await throughput()
+    printTable()
+    if (profile) printProfile()
   }
 
-  // ---------------------------------------------------------------- bundle
-  const size = bundleSize(dist.dir)
-  log('modules executed by the action and the floor (instrumented copies)…')
-  const actionMods = executedModules(
-    instrumentBundle(buildReadable(join(work, 'readable')), join(work, 'inst-action')),
-    prepared,
-    join(work, 'modules-action.json')
-  )
-  const floorMods = executedModules(
-    instrumentBundle(
-      buildFloor(join(work, 'floor-readable'), { readable: true }),
-      join(work, 'inst-floor')
-    ),
-    prepared,
-    join(work, 'modules-floor.json')
-  )
-  section('Bundle (dist/ as it is now; sizes without source maps)')
-  row('`dist/` total', `${fmt(size.total)} B`, {
-    target: '≤ 900 KB (921,600 B)',
-    ok: size.total <= 900 * 1024,
-    note: `${size.files} files: action and CLI ${fmt(size.action)} B (index.js + chunks), rest licenses/package.json`
-  })
-  row('`dist/index.js`', `${fmt(size.index)} B`, {
-    target: '≤ 600 KB (614,400 B)',
-    ok: size.index <= 600 * 1024,
-    note: `floor bundle: ${fmt(statSync(floor).size)} B`
-  })
-  row(
-    'webpack modules executed in the cold-start run',
-    `${actionMods.executed} of ${actionMods.defined}`,
-    {
-      note: `= ${actionMods.sourceFiles} of ${actionMods.definedSources} source files (concatenated ESM counted per file), ${fmt(actionMods.executedBytes / 1024)} KB of bundle source; floor: ${floorMods.executed} (${floorMods.sourceFiles} files, ${fmt(floorMods.executedBytes / 1024)} KB)`
-    }
-  )
-  row(
-    'lazy chunks loaded in the cold-start run',
-    `${actionMods.chunks.length} of ${actionMods.chunkFiles}`,
-    {
-      note: actionMods.chunks.length
-        ? `chunks ${actionMods.chunks.join(', ')}`
-        : 'octokit, XML etc. stay unloaded'
-    }
-  )
-  row('Node built-in modules loaded', `${actionMods.builtins}`, {
-    note: `floor: ${floorMods.builtins}`
-  })
-
-  // ---------------------------------------------------------------- parse
-  if (!startOnly) await throughput()
-  printTable()
-  if (profile) printProfile()
+  // ---------------------------------------------------------------- release readiness
+  async function digestSection(emulator, entry) {
+    log(`digest: seeding ${fmt(DIGEST_INCIDENTS)} incidents…`)
+    await seedIncidents(emulator)
+    const reps = quick ? 2 : 4
+    const digest = await digestRuns(work, entry, emulator, reps)
+    section(
+      `Release readiness — \`mode: digest\` over ${fmt(DIGEST_INCIDENTS)} incidents (600 open, 400 closed within 45 days), digest-issue on, ${reps} runs`
+    )
+    row('digest: wall time (spawn → exit)', digest.ms, {
+      unit: 'ms',
+      target: '≤ 2,000 ms',
+      ok: digest.ms.max <= 2000
+    })
+    row('reference: green report run, validator `true`, interleaved', digest.baselineMs, {
+      unit: 'ms',
+      note: 'the machine at the same moment: node start, config, one validator'
+    })
+    row('digest: requests', digest.requests, {
+      target: '≤ 15',
+      ok: digest.requests.max <= 15,
+      note: digest.note
+    })
+    if (emulator.violations.length)
+      row('emulator: requests GitHub would reject', `${emulator.violations.length}`, {
+        note: emulator.violations.slice(0, 3).join(' | ')
+      })
+  }
 
   async function throughput() {
     section(
@@ -326,6 +374,8 @@ try {
         row('emulator: requests GitHub would reject', `${emulator.violations.length}`, {
           note: emulator.violations.slice(0, 3).join(' | ')
         })
+      emulator.violations.length = 0
+      await digestSection(emulator, dist.entry)
     } finally {
       await emulator.close()
     }

@@ -58,6 +58,9 @@ export function buildFloor(outDir, { readable = false } = {}) {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit']
   })
+  // dist/'s second pass too (compressed with terser), so the floor stays minified like dist/.
+  if (!readable)
+    execFileSync('node', ['scripts/minify-chunks.mjs', outDir], { cwd: ROOT, stdio: 'inherit' })
   const entry = readdirSync(outDir).find(name => /^index\.m?js$/.test(name))
   if (!entry) throw new Error(`ncc wrote no index.js/index.mjs to ${outDir}`)
   return join(outDir, entry)

@@ -1,6 +1,6 @@
 // Generates schema/config.schema.json — the JSON Schema editors use to complete and check
 // `.github/contract-drift-triage.yml` — from the zod schema the action validates it with
-// (src/config.ts `configSchema`), so the two cannot disagree.
+// (src/config-file.ts `configSchema`), so the two cannot disagree.
 //   npm run schema            write schema/config.schema.json
 //   npm run schema -- --check fail when the committed file differs from a fresh generation
 import { execFileSync } from 'node:child_process'
@@ -21,7 +21,7 @@ export async function generate() {
   try {
     // src/ is TypeScript: bundle the module as it ships (zod stays one shared registry, so
     // `.describe()` texts survive the bundle) and import the result.
-    execFileSync('npx', ['ncc', 'build', 'src/config.ts', '-o', dir, '-q'], {
+    execFileSync('npx', ['ncc', 'build', 'src/config-file.ts', '-o', dir, '-q'], {
       cwd: root,
       stdio: ['ignore', 'ignore', 'inherit']
     })
@@ -32,7 +32,7 @@ export async function generate() {
       $id: 'https://raw.githubusercontent.com/acme/contract-drift-triage/v1/schema/config.schema.json',
       title: 'contract-drift-triage configuration',
       description:
-        'The configuration file of the contract-drift-triage action (.github/contract-drift-triage.yml). Generated from src/config.ts by `npm run schema`; do not edit by hand.',
+        'The configuration file of the contract-drift-triage action (.github/contract-drift-triage.yml). Generated from src/config-file.ts by `npm run schema`; do not edit by hand.',
       ...Object.fromEntries(Object.entries(generated).filter(([key]) => key !== '$schema'))
     }
     return prettier.format(JSON.stringify(schema), { parser: 'json', printWidth: 100 })
@@ -52,11 +52,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     }
     if (committed !== text) {
       console.error(
-        'schema/config.schema.json does not match the zod schema in src/config.ts: run `npm run schema` and commit the result.'
+        'schema/config.schema.json does not match the zod schema in src/config-file.ts: run `npm run schema` and commit the result.'
       )
       process.exit(1)
     }
-    console.log('schema/config.schema.json matches src/config.ts')
+    console.log('schema/config.schema.json matches src/config-file.ts')
   } else {
     writeFileSync(target, text)
     console.log(`wrote ${target}`)

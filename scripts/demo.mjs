@@ -8,6 +8,7 @@ import {
   loadScenario,
   prepareScenario,
   runAction,
+  releaseReadiness,
   scenarioNames,
   scenarioRepository
 } from './scenarios.mjs'
@@ -95,7 +96,8 @@ async function incidentLife() {
   const { startEmulator } = await import('../emulator/index.mjs')
   const gh = await startEmulator({ timeScale: 0.001 })
   gh.addRepo('acme/contracts', {
-    collaborators: ['impl-owner', 'qa-lead', 'mcp-owner', 'fixture-owner']
+    // qa-automation: the petstore example's QA owner, for the release-readiness incidents below
+    collaborators: ['impl-owner', 'qa-lead', 'mcp-owner', 'fixture-owner', 'qa-automation']
   })
   console.log(
     `\n${bold('━━ The life of an incident')} — mode: issue, pull request #140, against the GitHub emulator at ${gh.url}`
@@ -201,6 +203,19 @@ async function incidentLife() {
     console.log(
       `\n--- comment by ${comment.user.login} ---\n${comment.body.replace(/<!-- contract-drift-triage:[^>]*-->/g, '').trim()}`
     )
+  }
+
+  // Release readiness over every incident (SPEC §6): three more incidents, then the digest.
+  const readiness = await releaseReadiness(gh)
+  console.log(
+    `\n${bold('━━ Release readiness')} — mode: digest after ${readiness.filed.length} more incidents (a nightly Medium on main, a blind gate on main in the petstore layout, an error on PR #150): ready=${readiness.digest.outputs.ready}, blocking=#${readiness.digest.outputs['blocking-incidents'] || '-'}, step exit code ${readiness.digest.code}\n`
+  )
+  if (readiness.issue) {
+    console.log(`# ${readiness.issue.title}  (${readiness.issue.html_url})\n`)
+    console.log(readiness.issue.body.replace(/<!-- contract-drift-triage:[^>]*-->\n?/g, '').trim())
+  } else {
+    console.log(readiness.digest.stdout.slice(-2000))
+    process.exitCode = 1
   }
   if (gh.violations.length > 0) {
     console.log(`\nEmulator saw requests GitHub would reject:\n${gh.violations.join('\n')}`)

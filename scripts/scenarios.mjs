@@ -253,3 +253,43 @@ export function runAction(prepared, entry = join(ROOT, 'dist', 'index.js')) {
     })
   })
 }
+
+/**
+ * Release readiness over the incidents in `gh` (an emulator holding acme/contracts): three more
+ * incidents filed by the bundle — a Medium one on main (nightly), a blind gate on main in the
+ * petstore layout (its own incident key), an error on a pull request — then `mode: digest` with
+ * `digest-issue: true`. Shared by `npm run demo` and `npm run screenshot -- --digest`.
+ */
+export async function releaseReadiness(gh) {
+  const run = async (scenario, inputs, edit) => {
+    const prepared = prepareScenario(scenario)
+    edit?.(prepared)
+    Object.assign(prepared.env, {
+      GITHUB_API_URL: gh.url,
+      CONTRACT_DRIFT_TRIAGE_TIME_SCALE: '0.001',
+      INPUT_MODE: 'issue',
+      'INPUT_GITHUB-TOKEN': gh.token,
+      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
+    })
+    try {
+      return await runAction(prepared)
+    } finally {
+      rmSync(dirname(prepared.repo), { recursive: true, force: true })
+    }
+  }
+  const atPullRequest = number => prepared => {
+    const event = JSON.parse(readFileSync(prepared.env.GITHUB_EVENT_PATH, 'utf8'))
+    event.number = event.pull_request.number = number
+    writeFileSync(prepared.env.GITHUB_EVENT_PATH, JSON.stringify(event))
+  }
+  const filed = [
+    await run('scheduled-drift', {}),
+    await run('petstore-broken-command', { 'incident-key': 'petstore' }),
+    await run('validator-crash', {}, atPullRequest(150))
+  ]
+  const digest = await run('green', { mode: 'digest', 'digest-issue': 'true', 'fail-on': 'drift' })
+  const issue = gh
+    .issues(REPOSITORY)
+    .find(candidate => candidate.html_url === digest.outputs['digest-url'])
+  return { filed, digest, issue }
+}

@@ -1,8 +1,9 @@
 // Renders the incident issue the action files for one example scenario as GitHub would show it,
-// and screenshots it with headless Chromium into docs/incident.png (the README's picture).
+// and screenshots it with headless Chromium into docs/incident.png (the README's picture); with
+// --digest, the release-readiness issue over the demo's incidents into docs/digest.png.
 // Run it when the issue format changes and commit the PNG; CI does not (it needs Chromium):
 //   apt-get install -y chromium   # Debian's package
-//   npm run build && npm run screenshot [-- <scenario>]   (default: runtime-regression)
+//   npm run build && npm run screenshot [-- <scenario> | -- --digest]   (default: runtime-regression)
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -10,11 +11,12 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import MarkdownIt from 'markdown-it'
 import { startEmulator } from '../emulator/index.mjs'
-import { prepareScenario, REPOSITORY, ROOT, runAction } from './scenarios.mjs'
+import { prepareScenario, releaseReadiness, REPOSITORY, ROOT, runAction } from './scenarios.mjs'
 
 const require = createRequire(import.meta.url)
-const scenario = process.argv[2] ?? 'runtime-regression'
-const output = join(ROOT, 'docs', 'incident.png')
+const digest = process.argv[2] === '--digest'
+const scenario = (!digest && process.argv[2]) || 'runtime-regression'
+const output = join(ROOT, 'docs', digest ? 'digest.png' : 'incident.png')
 const chromium = process.env.CHROMIUM ?? 'chromium'
 
 /** Files the incident for the scenario against the GitHub emulator; returns the issue. */
@@ -39,6 +41,22 @@ async function fileIncident() {
   } finally {
     await gh.close()
     rmSync(dirname(prepared.repo), { recursive: true, force: true })
+  }
+}
+
+/** The release-readiness issue over the demo's incidents (scripts/scenarios.mjs). */
+async function fileDigest() {
+  const gh = await startEmulator({ timeScale: 0.001 })
+  try {
+    gh.addRepo(REPOSITORY, {
+      collaborators: ['impl-owner', 'qa-lead', 'mcp-owner', 'fixture-owner', 'qa-automation']
+    })
+    const { digest: ran, issue } = await releaseReadiness(gh)
+    if (!issue)
+      throw new Error(`No release-readiness issue was written:\n${ran.stdout.slice(-2000)}`)
+    return issue
+  } finally {
+    await gh.close()
   }
 }
 
@@ -115,7 +133,7 @@ function chrome(dir, args) {
   )
 }
 
-const issue = await fileIncident()
+const issue = await (digest ? fileDigest() : fileIncident())
 const dir = mkdtempSync(join(tmpdir(), 'cdt-screenshot-'))
 try {
   const html = join(dir, 'incident.html')

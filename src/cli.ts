@@ -2,9 +2,8 @@
 import { realpathSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { localChangeSet, type ChangeSet } from './changes.js'
+import type { ChangeSet } from './changes.js'
 import { gitIn, repositoryLayout, trackedFiles } from './git.js'
-import { readCodeOwners } from './codeowners.js'
 import { loadConfig } from './config.js'
 import { getErrorMessage } from './fail.js'
 import { incidentKey } from './event.js'
@@ -87,6 +86,8 @@ async function main(argv: string[]): Promise<Outcome> {
   })
   let changes: ChangeSet
   try {
+    // The action's chunks of these, shared: one copy in dist/ (issue 18).
+    const { localChangeSet } = await import('./changes.js')
     changes = await localChangeSet(git, values.base)
   } catch (error) {
     throw new UsageError(getErrorMessage(error))
@@ -116,7 +117,9 @@ async function main(argv: string[]): Promise<Outcome> {
     runs,
     context: changeContext(changes, { labels: [] }, config),
     config,
-    codeowners: await readCodeOwners(layout.root, layout.prefix),
+    codeowners: await import('./codeowners.js').then(({ readCodeOwners }) =>
+      readCodeOwners(layout.root, layout.prefix)
+    ),
     key: incidentKey(repository, { kind: 'branch', name: branch }, ''),
     scope: branch,
     detectedBy: 'local',

@@ -9,6 +9,8 @@ export const DEFAULT_VALIDATORS = [
 export const DEFAULT_CONFIG = '.github/contract-drift-triage.yml'
 // Node's timers hold at most 2^31 - 1 ms; a longer one fires at once.
 const MAX_TIMEOUT = 2_147_483
+// A year of closed incidents is what GitHub's issue list serves in a few pages; more is history.
+const MAX_DIGEST_WINDOW = 366
 
 export const INPUT_NAMES = [
   'validators',
@@ -27,7 +29,9 @@ export const INPUT_NAMES = [
   'validator-timeout',
   'close-on-green',
   'require-close-notes',
-  'allow-untrusted-code'
+  'allow-untrusted-code',
+  'digest-window',
+  'digest-issue'
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 
@@ -37,7 +41,7 @@ export interface Inputs {
   reports: string[]
   config: string
   'github-token': string
-  mode: 'issue' | 'report' | 'collect' | 'publish'
+  mode: 'issue' | 'report' | 'collect' | 'publish' | 'digest'
   bundles: string[]
   'fail-on': 'drift' | 'error' | 'never'
   'base-ref': string
@@ -52,6 +56,9 @@ export interface Inputs {
   'close-on-green': boolean
   'require-close-notes': boolean
   'allow-untrusted-code': boolean
+  /** Days of closed incidents a digest counts. */
+  'digest-window': number
+  'digest-issue': boolean
 }
 
 const lines = (value: string): string[] =>
@@ -122,12 +129,19 @@ export function parseInputs(read: (name: InputName) => string): Inputs {
       `Invalid validator-timeout '${read('validator-timeout')}'. Expected a positive number of seconds, at most ${MAX_TIMEOUT}.`
     )
 
+  const windowText = text('digest-window')
+  const windowDays = windowText === '' ? 30 : Number(windowText)
+  if (!(Number.isInteger(windowDays) && windowDays >= 1 && windowDays <= MAX_DIGEST_WINDOW))
+    problems.push(
+      `Invalid digest-window '${read('digest-window')}'. Expected a whole number of days from 1 to ${MAX_DIGEST_WINDOW}.`
+    )
+
   const inputs: Inputs = {
     validators: validatorCommands(read('validators')),
     reports: lines(read('reports')),
     config: text('config'),
     'github-token': read('github-token'),
-    mode: choice('mode', 'issue', ['issue', 'report', 'collect', 'publish']),
+    mode: choice('mode', 'issue', ['issue', 'report', 'collect', 'publish', 'digest']),
     bundles: lines(read('bundles')),
     'fail-on': choice('fail-on', 'drift', ['drift', 'error', 'never']),
     'base-ref': text('base-ref'),
@@ -152,7 +166,9 @@ export function parseInputs(read: (name: InputName) => string): Inputs {
     'validator-timeout': seconds,
     'close-on-green': flag('close-on-green'),
     'require-close-notes': flag('require-close-notes'),
-    'allow-untrusted-code': flag('allow-untrusted-code')
+    'allow-untrusted-code': flag('allow-untrusted-code'),
+    'digest-window': windowDays,
+    'digest-issue': flag('digest-issue')
   }
   if (problems.length > 0) throw new Error(problems.join('\n'))
   return inputs

@@ -30,7 +30,7 @@ import { createRedactor, secretsFromEnv, type Redactor } from './redact.js'
 import { code } from './markdown.js'
 import { publishReport, verdict } from './report.js'
 import { incidentReferences, type RemediationCheck } from './remediation.js'
-import { runValidator } from './run-validators.js'
+import { startValidator, type StartedValidator } from './run-validators.js'
 import { defaultJobKey } from './incident/results.js'
 import { newIncidentId, overallResult, triage } from './triage.js'
 import type { CodeOwners } from './codeowners.js'
@@ -229,7 +229,10 @@ export interface Evidence {
   context: ChangeContext
 }
 
-async function prepare(): Promise<Setup> {
+/** What a run knows before its configuration: inputs, where it runs, the event. */
+type Start = Omit<Setup, 'config'>
+
+function start(): Start {
   const inputs = parseInputs(name => core.getInput(name as InputName))
   const workspace = resolve(process.env.GITHUB_WORKSPACE || process.cwd())
   const root = workingDirectoryIn(workspace, inputs['working-directory'])
@@ -238,15 +241,34 @@ async function prepare(): Promise<Setup> {
   for (const secret of secrets) if (secret.length >= 6) core.setSecret(secret)
   const git = gitIn(root)
   let layout: Promise<{ root: string; prefix: string }> | undefined
-  const layoutOnce = (): Promise<{ root: string; prefix: string }> =>
-    (layout ??= repositoryLayout(git, workspace))
+  const facts = readEvent(process.env)
+  let api: Promise<Octokit> | undefined
+  return {
+    inputs,
+    workspace,
+    root,
+    layout: () => (layout ??= repositoryLayout(git, workspace)),
+    redact: createRedactor(secrets),
+    facts,
+    git,
+    client: inputs['github-token']
+      ? () =>
+          (api ??= import('./github/client.js').then(({ createOctokit }) =>
+            createOctokit(inputs['github-token'], core.info)
+          ))
+      : undefined
+  }
+}
+
+async function prepare(begun: Start): Promise<Setup> {
+  const { inputs, workspace, facts } = begun
   // publish triages each bundle with its own repository's default branch (publishSource).
   const { config } =
     inputs.mode === 'publish'
       ? { config: defaultConfig() }
       : await core.group('Configuration', async () => {
           // SPEC §3: the config input is relative to the repository root, wherever validators run.
-          const top = inputs['working-directory'] ? (await layoutOnce()).root : workspace
+          const top = inputs['working-directory'] ? (await begun.layout()).root : workspace
           const file = resolve(top, inputs.config || DEFAULT_CONFIG)
           const loaded = await loadConfig(
             file,
@@ -258,33 +280,15 @@ async function prepare(): Promise<Setup> {
           )
           return loaded
         })
-  const facts = readEvent(process.env)
   if (facts.mergeGroup && !facts.mergeGroup.pullRequest)
     core.warning(
       `The merge group's head ref '${facts.mergeGroup.headRef}' names no pull request (…/pr-<number>-<sha>): its incident is the queue branch's, not the pull request's.`
     )
-  let api: Promise<Octokit> | undefined
-  return {
-    inputs,
-    workspace,
-    root,
-    layout: layoutOnce,
-    redact: createRedactor(secrets),
-    facts,
-    config,
-    git,
-    client: inputs['github-token']
-      ? () =>
-          (api ??= import('./github/client.js').then(({ createOctokit }) =>
-            createOctokit(inputs['github-token'], core.info)
-          ))
-      : undefined
-  }
+  return { ...begun, config }
 }
 
-/** SPEC §1 step 1: run the validators (or read what they wrote) into findings. */
-async function gather(setup: Setup): Promise<ValidatorRun[]> {
-  const { inputs, root, facts } = setup
+/** Validators are the pull request's code: refused where the run holds secrets (SPEC §3). */
+function refuseUntrusted({ inputs, facts }: Start): void {
   if (facts.untrusted && !inputs['allow-untrusted-code'] && inputs.validators.length > 0) {
     throw new Error(
       `Refusing to run validators: ${facts.untrusted}, and validators are the pull request's code. ` +
@@ -292,20 +296,35 @@ async function gather(setup: Setup): Promise<ValidatorRun[]> {
         'or set allow-untrusted-code: true if you accept the risk.'
     )
   }
+}
+
+/** Whether this run runs validators: not a lifecycle event (issue or pull request closed), not publish or digest. */
+function runsValidators({ inputs, facts }: Start): boolean {
+  const closed =
+    facts.action === 'closed' && (facts.name === 'issues' || facts.name.startsWith('pull_request'))
+  return inputs.mode !== 'publish' && inputs.mode !== 'digest' && !closed
+}
+
+function begin({ inputs, root }: Start, command: string): StartedValidator {
+  return startValidator(command, {
+    cwd: root,
+    timeoutSeconds: inputs['validator-timeout'],
+    env: process.env
+  })
+}
+
+/** SPEC §1 step 1: run the validators (or read what they wrote) into findings. */
+async function gather(setup: Setup, first?: StartedValidator): Promise<ValidatorRun[]> {
+  const { inputs, root } = setup
   const parse = parseOptions(setup.config, root)
   const runs: ValidatorRun[] = []
-  for (const command of inputs.validators) {
+  for (const [i, command] of inputs.validators.entries()) {
     const guard = echoGuarded()
     const run = await core.group(`Validator: ${command}`, async () => {
       guard.start()
       try {
-        return await runValidator(command, {
-          cwd: root,
-          timeoutSeconds: inputs['validator-timeout'],
-          parse,
-          env: process.env,
-          echo: guard.echo
-        })
+        const started = (i === 0 && first) || begin(setup, command)
+        return await started.collect(parse, guard.echo)
       } finally {
         guard.stop()
       }
@@ -673,11 +692,21 @@ async function trusted(setup: Setup, evidence: Evidence): Promise<Evidence> {
 
 /** The action (SPEC §1): one pipeline, entered where the mode and the event say. */
 export async function run(): Promise<void> {
+  let first: StartedValidator | undefined
   try {
-    const setup = await prepare()
+    const begun = start()
+    if (runsValidators(begun)) refuseUntrusted(begun)
+    // The first validator runs while the configuration loads: the config only says how its
+    // output is read (issue 18).
+    const command = runsValidators(begun) ? begun.inputs.validators[0] : undefined
+    if (command !== undefined) first = begin(begun, command)
+    const setup = await prepare(begun)
+    // Release readiness reads incidents only: it loads apart, and no event makes it file one.
+    if (setup.inputs.mode === 'digest')
+      return await import('./digest-mode.js').then(({ digest }) => digest(setup))
     if (await followLifecycle(setup)) return
     if (setup.inputs.mode === 'publish') return await publish(setup)
-    const runs = await gather(setup)
+    const runs = await gather(setup, first)
     const context = needsChangeSet(setup, runs)
       ? await changes(setup)
       : { changed: [], changeSource: 'not needed: every validator passed', intent: [] }
@@ -685,6 +714,7 @@ export async function run(): Promise<void> {
     if (setup.inputs.mode === 'collect') return await collect(setup, evidence)
     await conclude(setup, evidence)
   } catch (error) {
+    first?.stop()
     await failRun(error)
   }
 }

@@ -15,7 +15,7 @@ export function code(text: string): string {
   // Trimmed first: a trailing line break is no line break to show.
   const line = neutralHtml(text)
     .trim()
-    .replace(/\s*[\r\n]+\s*/g, ' ⏎ ')
+    .replace(/\s*[\r\n]\s*/g, ' ⏎ ')
   if (line === '') return '(empty)'
   const longest = longestBacktickRun(line)
   const ticks = '`'.repeat(longest + 1)
@@ -32,10 +32,11 @@ export function codeBlock(text: string): string {
 }
 
 // A zero-width space after `@` or `#` keeps the text readable while GitHub no longer sees a
-// mention or a reference in it.
+// mention or a reference in it. Any non-word character before `#` counts, `&` too: these channels
+// are not HTML, so `&#9` is text, not a character reference.
 const ZWSP = '\u200b'
 const MENTION = /@(?=[A-Za-z0-9_-])/g
-const REFERENCE = /(^|[^\w&])#(?=\d)|([\w.-]+\/[\w.-]+)#(?=\d)/g
+const REFERENCE = /(^|\W)#(?=\d)|([\w.-]+\/[\w.-]+)#(?=\d)/g
 
 /** Untrusted text for channels that are not Markdown (annotation messages, titles): no mention or reference stays live. */
 export function plainText(text: string): string {

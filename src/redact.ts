@@ -32,12 +32,13 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   for (const secret of secrets) {
     if (secret.length < 6) continue
     values.add(secret)
+    // Stryker disable next-line Regex: base64 has '=' only as its trailing padding, so /=+/ is the same
     values.add(Buffer.from(secret).toString('base64').replace(/=+$/, ''))
   }
   const ordered = [...values].sort((a, b) => b.length - a.length)
   return text => {
     let out = text
-    for (const value of ordered) if (out.includes(value)) out = out.split(value).join(MASK)
+    for (const value of ordered) out = out.split(value).join(MASK)
     for (const pattern of CREDENTIALS) out = out.replace(pattern, MASK)
     return out
   }

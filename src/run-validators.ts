@@ -40,73 +40,108 @@ export function findShell(env: NodeJS.ProcessEnv): string {
   return 'sh'
 }
 
+/** A validator started before its output can be parsed (the config is still loading). */
+export interface StartedValidator {
+  /** Parses the output (what arrived so far, then the rest as it streams) and waits for the end. */
+  collect: (parse: ParseOptions, echo?: (chunk: Buffer) => void) => Promise<ValidatorRun>
+  /** Stops it, for a run that fails before it reads the output. */
+  stop: () => void
+}
+
 /**
  * Runs one validator command through the shell, parsing its output as it streams. The command
  * runs in its own process group, stopped at the timeout and again when the shell exits, so
  * nothing it started outlives it (a process that starts its own session escapes this).
  */
 export function runValidator(command: string, options: RunOptions): Promise<ValidatorRun> {
-  const collector = new OutputCollector(command, options.parse)
+  return startValidator(command, options).collect(options.parse, options.echo)
+}
+
+/**
+ * Starts a validator now and parses its output later: the config cannot change how a validator
+ * runs, only how its output is read, so the first one starts while the config loads (issue 18).
+ * Output waits in arrival order until `collect`.
+ */
+export function startValidator(
+  command: string,
+  options: Omit<RunOptions, 'parse' | 'echo'>
+): StartedValidator {
   const started = Date.now()
-  return new Promise(resolve => {
-    let timedOut = false
-    let settled = false
-    let exit: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null }
-    // `--`: a command that starts with `-` is a command, never the shell's own options.
-    const child = spawn(findShell(options.env), ['-c', '--', command], {
-      cwd: options.cwd,
-      env: validatorEnv(options.env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: process.platform !== 'win32'
-    })
-    const stopGroup = (signal: NodeJS.Signals): void => {
-      try {
-        if (child.pid !== undefined)
-          process.kill(process.platform === 'win32' ? child.pid : -child.pid, signal)
-      } catch {
-        // already gone
-      }
-    }
-    const timer = setTimeout(() => {
-      timedOut = true
-      stopGroup('SIGTERM')
-      setTimeout(() => stopGroup('SIGKILL'), KILL_GRACE_MS).unref()
-    }, options.timeoutSeconds * 1000)
-    // Two streams, read apart: a warning on stderr must not break a document on stdout. The
-    // echo to the log stays interleaved, as the runner would show it.
-    child.stdout.on('data', (chunk: Buffer) => {
-      collector.write(chunk)
-      options.echo?.(chunk)
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      collector.writeStderr(chunk)
-      options.echo?.(chunk)
-    })
-    const finish = (): void => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      const signal = !timedOut && exit.signal ? exit.signal : undefined
-      void collector
-        .finishWhenReady(timedOut ? null : exit.code, Date.now() - started, signal)
-        .then(resolve)
-    }
-    child.on('error', error => {
-      collector.writeStderr(Buffer.from(`${error.message}\n`))
-      exit = { code: 127, signal: null }
-      finish()
-    })
-    child.on('exit', (code, signal) => {
-      exit = { code, signal }
-      // Whatever the validator left running in its group goes with it.
-      stopGroup('SIGTERM')
-      // A process that left the group may hold the pipes open forever; stop waiting for them.
-      setTimeout(() => {
-        child.stdout.destroy()
-        child.stderr.destroy()
-        finish()
-      }, CLOSE_GRACE_MS).unref()
-    })
-    child.on('close', finish)
+  const held: [stream: 'out' | 'err', chunk: Buffer][] = []
+  let sink: ((stream: 'out' | 'err', chunk: Buffer) => void) | undefined
+  const take = (stream: 'out' | 'err') => (chunk: Buffer) =>
+    sink ? sink(stream, chunk) : held.push([stream, chunk])
+  let timedOut = false
+  let exit: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null }
+  let ended: () => void = () => undefined
+  let done = false
+  const end = (): void => {
+    if (done) return
+    done = true
+    clearTimeout(timer)
+    ended()
+  }
+  // `--`: a command that starts with `-` is a command, never the shell's own options.
+  const child = spawn(findShell(options.env), ['-c', '--', command], {
+    cwd: options.cwd,
+    env: validatorEnv(options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: process.platform !== 'win32'
   })
+  const stopGroup = (signal: NodeJS.Signals): void => {
+    try {
+      if (child.pid !== undefined)
+        process.kill(process.platform === 'win32' ? child.pid : -child.pid, signal)
+    } catch {
+      // already gone
+    }
+  }
+  const timer = setTimeout(() => {
+    timedOut = true
+    stopGroup('SIGTERM')
+    setTimeout(() => stopGroup('SIGKILL'), KILL_GRACE_MS).unref()
+  }, options.timeoutSeconds * 1000)
+  // Two streams, read apart: a warning on stderr must not break a document on stdout.
+  child.stdout.on('data', take('out'))
+  child.stderr.on('data', take('err'))
+  child.on('error', error => {
+    take('err')(Buffer.from(`${error.message}\n`))
+    exit = { code: 127, signal: null }
+    end()
+  })
+  child.on('exit', (code, signal) => {
+    exit = { code, signal }
+    // Whatever the validator left running in its group goes with it.
+    stopGroup('SIGTERM')
+    // A process that left the group may hold the pipes open forever; stop waiting for them.
+    setTimeout(() => {
+      child.stdout.destroy()
+      child.stderr.destroy()
+      end()
+    }, CLOSE_GRACE_MS).unref()
+  })
+  child.on('close', end)
+  const finished = new Promise<void>(resolve => {
+    ended = resolve
+  })
+  return {
+    stop: () => {
+      if (done) return
+      clearTimeout(timer)
+      stopGroup('SIGTERM')
+    },
+    collect: async (parse, echo) => {
+      const collector = new OutputCollector(command, parse)
+      // The echo to the log stays interleaved, as the runner would show it.
+      sink = (stream, chunk) => {
+        if (stream === 'out') collector.write(chunk)
+        else collector.writeStderr(chunk)
+        echo?.(chunk)
+      }
+      for (const [stream, chunk] of held.splice(0)) sink(stream, chunk)
+      await finished
+      const signal = !timedOut && exit.signal ? exit.signal : undefined
+      return collector.finishWhenReady(timedOut ? null : exit.code, Date.now() - started, signal)
+    }
+  }
 }

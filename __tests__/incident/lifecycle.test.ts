@@ -136,10 +136,20 @@ const options = (over: Partial<LifecycleOptions> = {}, notes = ''): LifecycleOpt
 const NOTES =
   '\n- **Prevention follow-up:** a CI check\n\n### Root cause\n\nThe adapter.\n\n### Classification\n'
 const ROOT_ONLY = '\n\n### Root cause\n\nThe adapter.\n\n### Classification\n'
+const PREVENTION_ONLY = '\n- **Prevention follow-up:** a CI check\n'
 const GREEN = [stored('spec', [], 'ci', 'h1', AT)]
 
 describe('nextIncident: the transitions of SPEC §5', () => {
-  it.each<[string, IssueAsReturned, ThisRun, LifecycleOptions, Record<string, unknown>]>([
+  it.each<
+    [
+      string,
+      IssueAsReturned,
+      ThisRun,
+      LifecycleOptions,
+      Record<string, unknown>,
+      Partial<IncidentState>?
+    ]
+  >([
     [
       'the same red again: nothing to write',
       issue(),
@@ -173,6 +183,13 @@ describe('nextIncident: the transitions of SPEC §5', () => {
       issue(ROOT_ONLY),
       thisRun(GREEN),
       options({ closeOnGreen: true, requireCloseNotes: true }, ROOT_ONLY),
+      { action: 'proved-green', close: false }
+    ],
+    [
+      'green, close-on-green and require-close-notes, only a prevention note: stays open',
+      issue(PREVENTION_ONLY),
+      thisRun(GREEN),
+      options({ closeOnGreen: true, requireCloseNotes: true }, PREVENTION_ONLY),
       { action: 'proved-green', close: false }
     ],
     [
@@ -216,6 +233,18 @@ describe('nextIncident: the transitions of SPEC §5', () => {
       { action: 'updated', otherJobs: /Still counted, from job `docs`/ }
     ],
     [
+      "another job's red result the body stored on this head commit keeps the scope red",
+      issue(),
+      thisRun(GREEN),
+      options(),
+      {
+        action: 'updated',
+        counted: ['ci/spec', 'docs/lint'],
+        otherJobs: /Still counted, from job `docs`/
+      },
+      { runs: [...PREVIOUS.runs, stored('lint', ['schema: x'], 'docs', 'h1')] }
+    ],
+    [
       "another job's red result on an older head commit is dropped: green",
       issue(),
       thisRun(GREEN, {
@@ -226,8 +255,8 @@ describe('nextIncident: the transitions of SPEC §5', () => {
       options(),
       { action: 'proved-green', otherJobs: /Dropped, from job `docs` on an older head commit/ }
     ]
-  ])('%s', (_, given, run, opts, expected) => {
-    const next = nextIncident(PREVIOUS, given, run, opts, AT)
+  ])('%s', (_, given, run, opts, expected, stored = {}) => {
+    const next = nextIncident({ ...PREVIOUS, ...stored }, given, run, opts, AT)
     const seen: Record<string, unknown> = {
       action: next.action,
       unchanged: next.unchanged,
@@ -238,7 +267,8 @@ describe('nextIncident: the transitions of SPEC §5', () => {
       step4: next.state.lifecycle.checklist[3],
       rerouted: next.rerouted,
       comment: next.comments.join('\n'),
-      otherJobs: next.otherJobs.join('\n')
+      otherJobs: next.otherJobs.join('\n'),
+      counted: next.state.runs.map(r => `${r.job}/${r.command}`).sort()
     }
     for (const [name, value] of Object.entries(expected)) {
       if (value instanceof RegExp) expect(seen[name]).toMatch(value)

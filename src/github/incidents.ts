@@ -1,6 +1,5 @@
 import {
   ISSUE_BODY_LIMIT,
-  markerFor,
   readNotes,
   readResultComment,
   readState,
@@ -8,38 +7,35 @@ import {
   renderResultComment,
   sameResult,
   storeRun,
-  verdictOf,
-  withHistory,
   type IncidentState,
   type StoredRun
 } from '../incident.js'
-import { code } from '../markdown.js'
 import { incidentTitle, renderRecordSections } from '../render.js'
 import {
-  assigneesOf,
-  nextIncident,
-  redCommands,
-  tick,
-  verdictWords,
-  type Triage
-} from '../incident/lifecycle.js'
+  bucketOverride,
+  closedByPerson,
+  foreignBucket,
+  incidentBucket,
+  isIncident,
+  isPersonsClose,
+  pullRequestClosed,
+  remediated,
+  type EventStep,
+  type IssueIdentity,
+  type PersonCloseOutcome,
+  type PullRequestClosedOutcome
+} from '../incident/events.js'
+import { firstIncident, nextIncident, type Triage } from '../incident/lifecycle.js'
 import {
   checkRemediation,
   incidentReferences,
   type RemediationCheck,
   type RemediationLayout
 } from '../remediation.js'
-import type {
-  Bucket,
-  ChangedFile,
-  IncidentRecord,
-  Lifecycle,
-  Result,
-  ValidatorRun
-} from '../types.js'
+import type { Bucket, ChangedFile, IncidentRecord, Result, ValidatorRun } from '../types.js'
 import type { Redactor } from '../redact.js'
 import type { Octokit } from './client.js'
-import { bucketLabel, ensureLabels, incidentLabels } from './labels.js'
+import { ensureLabels } from './labels.js'
 
 export interface IncidentOptions {
   octokit: Octokit
@@ -90,6 +86,12 @@ const labelNames = (issue: Issue): string[] =>
   issue.labels
     .map(label => (typeof label === 'string' ? label : (label.name ?? '')))
     .filter(Boolean)
+const identity = (issue: Issue): IssueIdentity => ({
+  author: issue.user?.login,
+  labels: labelNames(issue),
+  body: issue.body,
+  isPullRequest: Boolean(issue.pull_request)
+})
 const MAX_ASSIGNEES = 10
 const VERIFY_ATTEMPTS = 5
 
@@ -139,7 +141,6 @@ export class IncidentFiler {
     key: string | null = this.options.key
   ): Promise<Issue[]> {
     const { octokit, issueAuthor } = this.options
-    const marker = key === null ? '<!-- contract-drift-triage:key=' : markerFor(key)
     const query = {
       owner: this.owner,
       repo: this.repo,
@@ -156,47 +157,19 @@ export class IncidentFiler {
         ? await octokit.paginate('GET /repos/{owner}/{repo}/issues', query)
         : (await octokit.request('GET /repos/{owner}/{repo}/issues', query)).data
     ) as Issue[]
-    // A marker pasted by someone else proves nothing: the author must be this action.
-    return issues.filter(
-      issue =>
-        !issue.pull_request &&
-        issue.user?.login === issueAuthor &&
-        (issue.body ?? '').startsWith(marker)
-    )
+    return issues.filter(issue => isIncident(identity(issue), issueAuthor, key))
   }
 
   private async create(mine: StoredRun[], triage: Triage, at: string): Promise<FiledIncident> {
     const record = triage(mine)
-    const lifecycle = withHistory(
-      {
-        checklist: [true, record.classification !== undefined, false, false, false],
-        history: [],
-        failingChecks: redCommands(mine)
-      },
-      `Filed: ${verdictWords(record)}.`,
-      at,
-      this.options.runUrl
-    )
-    const state: IncidentState = {
-      v: 1,
-      incidentId: record.incidentId,
-      key: this.options.key,
-      createdAt: record.detectedAt,
-      runs: mine,
-      lifecycle,
-      bucketLabel: bucketLabel(record.classification?.bucket),
-      seenComments: 0,
-      verdict: verdictOf(record),
-      scope: record.scope
-    }
-    const labels = incidentLabels(record)
-    await ensureLabels(this.options.octokit, this.owner, this.repo, labels)
+    const first = firstIncident(record, mine, this.options.key, at, this.options.runUrl)
+    await ensureLabels(this.options.octokit, this.owner, this.repo, first.labels)
     const created = await this.createIssue(
       {
-        title: incidentTitle(record),
-        body: this.body(state, record, undefined),
-        labels,
-        assignees: assigneesOf(record)
+        title: first.title,
+        body: this.body(first.state, record, undefined),
+        labels: first.labels,
+        assignees: first.assignees
       },
       record.incidentId
     )
@@ -230,7 +203,7 @@ export class IncidentFiler {
       action: 'created',
       number: created.number,
       url: created.html_url,
-      record: { ...record, lifecycle }
+      record: first.shown
     }
   }
 
@@ -405,7 +378,7 @@ export class IncidentFiler {
       if (!state || !(refs.ids.includes(state.incidentId) || refs.numbers.includes(issue.number)))
         continue
       found.add(state.incidentId)
-      const bucket = this.bucketOf(issue, state)
+      const bucket = incidentBucket(labelNames(issue), state)
       if (!bucket) continue
       const check = checkRemediation({
         incidentId: state.incidentId,
@@ -418,32 +391,16 @@ export class IncidentFiler {
         layout
       })
       checks.push(check)
-      // A Resolution PR a person filled in wins over the one this pull request would record.
-      if (
-        !check.complete ||
-        !record ||
-        (readNotes(issue.body).resolutionPr ?? state.lifecycle.resolutionPr)
-      )
-        continue
-      const at = this.now()
-      const reference = pr.reference
-      let lifecycle: Lifecycle = {
-        ...state.lifecycle,
-        resolutionPr: reference,
-        validationProof: {
-          at,
-          okLines: runs.flatMap(run => run.okLines),
-          ...(this.options.runUrl ? { runUrl: this.options.runUrl } : {})
-        },
-        checklist: tick(tick(state.lifecycle.checklist, 2), 3)
-      }
-      lifecycle = withHistory(
-        lifecycle,
-        `Remediation pull request ${reference} has every required delta and green validators (checklist steps 3 and 4).`,
-        at,
+      if (!check.complete || !record) continue
+      const next = remediated(
+        state,
+        issue.body,
+        pr.reference,
+        runs.flatMap(run => run.okLines),
+        this.now(),
         this.options.runUrl
       )
-      await this.rewrite(issue, { ...state, lifecycle })
+      if (next) await this.rewrite(issue, { state: next })
     }
     // A `#N` may be any issue; only an unknown incident ID is worth a word.
     for (const id of refs.ids.filter(id => !found.has(id))) {
@@ -454,145 +411,50 @@ export class IncidentFiler {
     return checks
   }
 
-  /**
-   * A person closed an incident (`issues: closed`): with root cause and prevention note it is done
-   * (step 5); without them and with `require-close-notes`, it is reopened with one comment.
-   */
-  async onClosed(
-    number: number,
-    by: string | undefined
-  ): Promise<'ignored' | 'resolved' | 'reopened' | 'noted'> {
-    if (!by || by === this.options.issueAuthor) return 'ignored'
+  /** A person closed an incident (`issues: closed`): see `closedByPerson`. */
+  async onClosed(number: number, by: string | undefined): Promise<PersonCloseOutcome> {
+    const { issueAuthor, requireCloseNotes, runUrl } = this.options
+    if (!isPersonsClose(by, issueAuthor)) return 'ignored'
     const issue = await this.get(number)
-    const state = readState(issue.body)
-    if (
-      !state ||
-      issue.user?.login !== this.options.issueAuthor ||
-      !labelNames(issue).includes('contract-drift')
+    const { outcome, step } = closedByPerson(
+      readState(issue.body),
+      { ...identity(issue), comments: issue.comments },
+      by,
+      { issueAuthor, requireCloseNotes, ...(runUrl ? { runUrl } : {}) },
+      this.now()
     )
-      return 'ignored'
-    const notes = readNotes(issue.body)
-    const missing = [
-      ...(notes.rootCause ? [] : ['a root cause (the "Root cause" section)']),
-      ...(notes.preventionFollowUp ? [] : ['a prevention note (the "Prevention follow-up" field)'])
-    ]
-    const at = this.now()
-    let lifecycle: Lifecycle = { ...state.lifecycle, ...notes }
-    if (missing.length === 0) {
-      lifecycle = withHistory(
-        { ...lifecycle, checklist: tick(lifecycle.checklist, 4) },
-        `Closed by ${code(by)} with root cause and prevention note (checklist step 5).`,
-        at,
-        this.options.runUrl
-      )
-      await this.rewrite(issue, { ...state, lifecycle })
-      return 'resolved'
-    }
-    if (!this.options.requireCloseNotes) {
-      lifecycle = withHistory(
-        lifecycle,
-        `Closed by ${code(by)} without ${missing.join(' and ')}.`,
-        at,
-        this.options.runUrl
-      )
-      await this.rewrite(issue, { ...state, lifecycle })
-      return 'noted'
-    }
-    lifecycle = withHistory(
-      lifecycle,
-      `Reopened: closed by ${code(by)} without ${missing.join(' and ')}.`,
-      at,
-      this.options.runUrl
-    )
-    await this.rewrite(
-      issue,
-      { ...state, lifecycle, seenComments: issue.comments + 1 },
-      { state: 'open' }
-    )
-    await this.comment(
-      number,
-      `Reopened: this incident needs ${missing.join(' and ')} before it closes (playbook 3.5, step 5). Fill them in the record above, then close it again.`
-    )
-    return 'reopened'
+    if (step) await this.rewrite(issue, step)
+    return outcome
   }
 
-  /**
-   * The pull request of this scope was closed (`pull_request: closed`). Unmerged, its incident
-   * closes as not planned (the drift never reached the branch); merged while red, the incident
-   * moves to the base branch's key and stays open.
-   */
+  /** The pull request of this scope was closed (`pull_request: closed`): see `pullRequestClosed`. */
   async onPullRequestClosed(
     merged: boolean,
     base: { key: string; scope: string }
-  ): Promise<'none' | 'closed' | 'moved' | 'merged-into'> {
+  ): Promise<PullRequestClosedOutcome> {
     const [issue] = await this.find('open')
     const state = issue && readState(issue.body)
     if (!issue || !state) return 'none'
-    const at = this.now()
+    // The base's own incident is looked up only when this one would move there.
     const red = state.runs.some(run => run.outcome !== 'passed')
-    if (!merged) {
-      const lifecycle = withHistory(
-        state.lifecycle,
-        'The pull request was closed unmerged: the drift never reached the branch. Closed as not planned.',
-        at,
-        this.options.runUrl
-      )
-      await this.rewrite(
-        issue,
-        { ...state, lifecycle },
-        { state: 'closed', state_reason: 'not_planned' }
-      )
-      return 'closed'
-    }
-    if (!red) return 'none'
-    const [existing] = await this.find('open', base.key)
-    if (existing) {
-      await this.comment(
-        existing.number,
-        renderResultComment(
-          `Pull request ${state.scope ?? ''} was merged while red; its incident #${issue.number} continues here.`,
-          state.runs
-        )
-      )
-      const lifecycle = withHistory(
-        state.lifecycle,
-        `Merged while red; continued in #${existing.number}.`,
-        at,
-        this.options.runUrl
-      )
-      await this.rewrite(
-        issue,
-        { ...state, lifecycle },
-        { state: 'closed', state_reason: 'not_planned' }
-      )
-      return 'merged-into'
-    }
-    const lifecycle = withHistory(
-      state.lifecycle,
-      `Merged while red: the incident moves to ${code(base.scope)} and stays open.`,
-      at,
+    const [existing] = merged && red ? await this.find('open', base.key) : []
+    const { outcome, step, continuedIn } = pullRequestClosed(
+      state,
+      merged,
+      { ...base, ...(existing ? { openIncident: existing.number } : {}) },
+      issue.number,
+      this.now(),
       this.options.runUrl
     )
-    await this.rewrite(issue, { ...state, key: base.key, scope: base.scope, lifecycle })
-    return 'moved'
-  }
-
-  private bucketOf(issue: Issue, state: IncidentState): Bucket | undefined {
-    const label = labelNames(issue).find(name =>
-      /^bucket:(schema-drift|fixture-stale|runtime-regression)$/.test(name)
-    )
-    return (
-      (label?.slice('bucket:'.length) as Bucket | undefined) ??
-      state.verdict?.classification?.bucket
-    )
+    if (existing && continuedIn)
+      await this.comment(existing.number, renderResultComment(continuedIn, state.runs))
+    if (step) await this.rewrite(issue, step)
+    return outcome
   }
 
   /** Writes a new state into an issue outside a run of its scope, keeping what it showed. */
-  private async rewrite(
-    issue: Issue,
-    state: IncidentState,
-    change: { state?: 'open' | 'closed'; state_reason?: 'completed' | 'not_planned' } = {}
-  ): Promise<void> {
+  private async rewrite(issue: Issue, step: EventStep): Promise<void> {
+    let state = step.state
     const scope = state.scope ?? issue.title.split(' — ').pop() ?? ''
     // What a person filled in stays theirs, whatever this rewrite is about.
     state = { ...state, lifecycle: { ...state.lifecycle, ...readNotes(issue.body) } }
@@ -615,8 +477,9 @@ export class IncidentFiler {
       issue_number: issue.number,
       title: incidentTitle(shown),
       body: this.body({ ...state, scope }, shown, issue.body),
-      ...change
+      ...step.issueState
     })
+    if (step.comment) await this.comment(issue.number, step.comment)
   }
 
   private now(): string {
@@ -648,36 +511,30 @@ export class IncidentFiler {
     issue: Issue,
     state: IncidentState
   ): Promise<{ bucket: Bucket; by: string } | undefined> {
-    const buckets = labelNames(issue).filter(name =>
-      /^bucket:(schema-drift|fixture-stale|runtime-regression)$/.test(name)
-    )
-    const foreign = buckets.find(name => name !== state.bucketLabel)
-    if (!foreign) {
-      const by = state.lifecycle.bucketSetBy
-      return by && buckets[0]
-        ? { bucket: buckets[0].slice('bucket:'.length) as Bucket, by }
-        : undefined
-    }
-    const { octokit, issueAuthor } = this.options
-    const events = await octokit.paginate(
+    const labels = labelNames(issue)
+    const foreign = foreignBucket(labels, state)
+    const setter = foreign ? await this.labelSetter(issue.number, foreign) : undefined
+    return bucketOverride(labels, state, this.options.issueAuthor, setter)
+  }
+
+  /** Who last added a label, from the issue's events. */
+  private async labelSetter(number: number, label: string): Promise<string | undefined> {
+    const events = await this.options.octokit.paginate(
       'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
       {
         owner: this.owner,
         repo: this.repo,
-        issue_number: issue.number,
+        issue_number: number,
         per_page: 100
       }
     )
-    const labelled = events
+    return events
       .filter(
         event =>
           event.event === 'labeled' &&
-          (event as { label?: { name?: string } }).label?.name === foreign
+          (event as { label?: { name?: string } }).label?.name === label
       )
-      .pop()
-    const by = labelled?.actor?.login
-    if (!by || by === issueAuthor) return undefined
-    return { bucket: foreign.slice('bucket:'.length) as Bucket, by }
+      .pop()?.actor?.login
   }
 
   /** The body for `state`, merged into the issue's body as it is (`previous`), people's text kept. */

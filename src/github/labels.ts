@@ -39,7 +39,11 @@ export const LABELS: Record<string, { color: string; description: string }> = {
   'owner:fixture-module': { color: '1d76db', description: 'Routed to the module fixture owner' },
   'owner:fixture-mcp': { color: '1d76db', description: 'Routed to the MCP fixture owner' },
   'owner:implementation': { color: '1d76db', description: 'Routed to the implementation owner' },
-  'owner:qa': { color: '1d76db', description: 'Routed to the QA owner' }
+  'owner:qa': { color: '1d76db', description: 'Routed to the QA owner' },
+  'contract-drift-digest': {
+    color: '0e8a16',
+    description: 'Release readiness across contract-drift incidents (contract-drift-triage)'
+  }
 }
 
 const OURS = /^(contract-drift|bucket:|severity:|owner:)/i

@@ -17,6 +17,7 @@ import { bucketLabel, incidentLabels, mergeLabels } from '../github/labels.js'
 import { code, codeBlock } from '../markdown.js'
 import { BUCKET_NAMES, incidentTitle, LEVEL_NAMES } from '../render.js'
 import type { Bucket, IncidentRecord, Lifecycle, ValidatorRun } from '../types.js'
+import { missingNotes, tick } from './events.js'
 import { countResults, explainResults } from './results.js'
 
 export type IncidentAction =
@@ -159,8 +160,10 @@ export function nextIncident(
     lifecycle
   }
   // require-close-notes: a green run does not close while root cause or prevention is pending.
-  const notesMissing = !lifecycle.rootCause || !lifecycle.preventionFollowUp
-  const close = green && options.closeOnGreen && !(options.requireCloseNotes && notesMissing)
+  const close =
+    green &&
+    options.closeOnGreen &&
+    !(options.requireCloseNotes && missingNotes(lifecycle).length > 0)
   if (close) {
     lifecycle = withHistory(
       lifecycle,
@@ -218,16 +221,55 @@ export function nextIncident(
   }
 }
 
+/** A new incident: filed (step 1), classified (step 2) unless a validator error has no findings. */
+export function firstIncident(
+  record: IncidentRecord,
+  mine: StoredRun[],
+  key: string,
+  at: string,
+  runUrl?: string
+): {
+  state: IncidentState
+  shown: IncidentRecord
+  title: string
+  labels: string[]
+  assignees: string[]
+} {
+  const lifecycle = withHistory(
+    {
+      checklist: [true, record.classification !== undefined, false, false, false],
+      history: [],
+      failingChecks: redCommands(mine)
+    },
+    `Filed: ${verdictWords(record)}.`,
+    at,
+    runUrl
+  )
+  const state: IncidentState = {
+    v: 1,
+    incidentId: record.incidentId,
+    key,
+    createdAt: record.detectedAt,
+    runs: mine,
+    lifecycle,
+    bucketLabel: bucketLabel(record.classification?.bucket),
+    seenComments: 0,
+    verdict: verdictOf(record),
+    scope: record.scope
+  }
+  return {
+    state,
+    shown: { ...record, lifecycle },
+    title: incidentTitle(record),
+    labels: incidentLabels(record),
+    assignees: assigneesOf(record)
+  }
+}
+
 function withoutBucketSetter(lifecycle: Lifecycle): Lifecycle {
   const copy = { ...lifecycle }
   delete copy.bucketSetBy
   return copy
-}
-
-export function tick(checklist: Lifecycle['checklist'], index: number): Lifecycle['checklist'] {
-  const next = [...checklist] as Lifecycle['checklist']
-  next[index] = true
-  return next
 }
 
 export const redCommands = (runs: readonly ValidatorRun[]): string[] =>

@@ -3,7 +3,7 @@ import { ajvParser } from './ajv.js'
 import { compilerParser } from './compiler.js'
 import { fieldParser } from './field.js'
 import { inspectorParser } from './inspector.js'
-import { jsonParser } from './json.js'
+import { jsonFindingsIfLoaded, jsonParser, loadJsonFindings } from './json.js'
 import { junitParser } from './junit.js'
 import { ByteLines, decodeLine } from './lines.js'
 import { locateLine } from './locate.js'
@@ -19,10 +19,9 @@ import { loadXmlParser, xmlParserIfLoaded } from './xml.js'
 
 export type { RawFinding, LineParser, StreamParser, OutputFormat } from './types.js'
 export { OUTPUT_FORMATS } from './types.js'
-export { problemMatchersSchema, type ProblemMatchers } from './matchers.js'
-export { jsonFindingSchema, type JsonFinding } from './json.js'
-export { formatsSchema, type Formats } from './config.js'
+export type { Formats, JsonFinding, ProblemMatchers } from './schemas.js'
 export { loadXmlParser } from './xml.js'
+export { loadJsonFindings } from './json.js'
 
 export interface ParseOptions extends TargetContext {
   /** Validator tags whose findings are runtime findings (config `runtime`). */
@@ -53,8 +52,11 @@ const TRACEBACK = 'Traceback (most recent call last):'
 const TRACEBACK_FRAME = /^ {2}File ".*", line \d+, in (.+)$/
 const FALLBACK_LINES = 5
 const MAX_NOTES = 20
-// Output that arrives while the XML parser loads waits in memory; a few milliseconds' worth.
-const MAX_PENDING_XML = 64 * 1024 * 1024
+// Output that arrives while a document's parser loads waits in memory; a few milliseconds' worth.
+const MAX_PENDING = 64 * 1024 * 1024
+// What loads on a structured document's first byte: neither is compiled for text output.
+const LOADED_PARSER = { junit: 'the XML parser', json: 'the JSON findings schema' } as const
+const DOCUMENT = { junit: 'JUnit XML', json: 'JSON' } as const
 // A text output that starts like JSON is parsed whole to tell a cut-off document (SPEC §2).
 const MAX_WHOLE_JSON = 64 * 1024 * 1024
 // The start-up shapes look at the start of a line only.
@@ -192,8 +194,10 @@ export class OutputCollector {
   private out: LineRules | undefined
   private readonly err: LineRules
   private stream: StreamParser | undefined
-  private pendingXml: Buffer[] | undefined
-  private pendingXmlBytes = 0
+  /** Output held while the parser of `document` loads. */
+  private pending: Buffer[] | undefined
+  private pendingBytes = 0
+  private pendingDocument: 'junit' | 'json' = 'junit'
   private wholeJson: Buffer[] | undefined
   private wholeJsonBytes = 0
   private loading: Promise<void> | undefined
@@ -382,38 +386,48 @@ export class OutputCollector {
     if (mode === 'junit' || mode === 'json') this.document ??= mode
     this.out = undefined
     this.stream = undefined
-    if (mode === 'junit') return this.startXml()
-    this.out = this.rules(mode)
-    if (mode === 'json') this.stream = jsonParser(this.events, this.source)
+    if (mode !== 'junit') this.out = this.rules(mode)
+    if (mode === 'junit' || mode === 'json') this.startDocument(mode)
   }
 
-  private startXml(): void {
-    const sax = xmlParserIfLoaded()
-    if (sax) {
-      this.stream = junitParser(sax, this.events, this.resolver())
-      return
+  /** The document's stream parser when its code is loaded (xml.ts, json.ts). */
+  private parserFor(mode: 'junit' | 'json'): StreamParser | undefined {
+    if (mode === 'junit') {
+      const sax = xmlParserIfLoaded()
+      return sax && junitParser(sax, this.events, this.resolver())
     }
-    this.pendingXml = []
-    this.loading = loadXmlParser().then(
-      loaded => {
-        const pending = this.pendingXml ?? []
-        const overflowed = this.pendingXmlBytes > MAX_PENDING_XML
-        this.pendingXml = undefined
+    const check = jsonFindingsIfLoaded()
+    return check && jsonParser(this.events, check, this.source)
+  }
+
+  private startDocument(mode: 'junit' | 'json'): void {
+    this.stream = this.parserFor(mode)
+    if (this.stream) return
+    this.pending = []
+    this.pendingDocument = mode
+    const load: Promise<unknown> = mode === 'junit' ? loadXmlParser() : loadJsonFindings()
+    this.loading = load.then(
+      () => {
+        const pending = this.pending ?? []
+        const overflowed = this.pendingBytes > MAX_PENDING
+        this.pending = undefined
         // Finished without waiting: the run is judged already and must not change under it.
         if (this.closed || overflowed) return
-        this.stream = junitParser(loaded, this.events, this.resolver())
+        this.stream = this.parserFor(mode)
         // As they arrived: the document may end in one of them, and the rest be sniffed again.
         for (const chunk of pending) this.take(chunk)
       },
       (error: unknown) => {
-        this.flushPendingXml()
-        this.events.unreadable(`JUnit XML: the XML parser could not be loaded (${String(error)})`)
+        this.flushPending()
+        this.events.unreadable(
+          `${DOCUMENT[mode]}: ${LOADED_PARSER[mode]} could not be loaded (${String(error)})`
+        )
       }
     )
   }
 
   private feed(chunk: Uint8Array): void {
-    if (this.pendingXml) return this.waitForXml(chunk)
+    if (this.pending) return this.waitForParser(chunk)
     // The stream reads first: where its document ends, the rest is output of its own.
     const used = this.stream ? this.stream.write(chunk) : chunk.length
     const own = used < chunk.length ? chunk.subarray(0, used) : chunk
@@ -440,26 +454,27 @@ export class OutputCollector {
     this.decide(false)
   }
 
-  /** Output waits in arrival order while the XML parser loads; the excerpt gets it then. */
-  private waitForXml(chunk: Uint8Array): void {
-    const pending = this.pendingXml as Buffer[]
-    if (this.pendingXmlBytes + chunk.length <= MAX_PENDING_XML) {
+  /** Output waits in arrival order while the document's parser loads; the excerpt gets it then. */
+  private waitForParser(chunk: Uint8Array): void {
+    const pending = this.pending as Buffer[]
+    if (this.pendingBytes + chunk.length <= MAX_PENDING) {
       pending.push(Buffer.from(chunk))
-      this.pendingXmlBytes += chunk.length
+      this.pendingBytes += chunk.length
       return
     }
-    this.pendingXmlBytes = Infinity
+    this.pendingBytes = Infinity
+    const mode = this.pendingDocument
     this.events.unreadable(
-      'JUnit XML: output arrived faster than the XML parser loaded; the rest is unread'
+      `${DOCUMENT[mode]}: output arrived faster than ${LOADED_PARSER[mode]} loaded; the rest is unread`
     )
-    this.flushPendingXml()
+    this.flushPending()
     this.feed(chunk)
   }
 
   /** Gives up the document: what waited for the parser goes to the excerpt only. */
-  private flushPendingXml(): void {
-    const pending = this.pendingXml ?? []
-    this.pendingXml = undefined
+  private flushPending(): void {
+    const pending = this.pending ?? []
+    this.pending = undefined
     for (const chunk of pending) this.lines.push(chunk)
   }
 
@@ -467,10 +482,11 @@ export class OutputCollector {
     if (this.closed) return
     if (this.mode === undefined) this.decide(true)
     this.closed = true
-    if (this.pendingXml) {
-      this.flushPendingXml()
+    if (this.pending) {
+      this.flushPending()
+      const mode = this.pendingDocument
       this.events.unreadable(
-        'JUnit XML: the output ended while the XML parser was loading; it was not read'
+        `${DOCUMENT[mode]}: the output ended while ${LOADED_PARSER[mode]} was loading; it was not read`
       )
     } else this.stream?.end()
     this.lines.end()
@@ -696,7 +712,7 @@ export function jsonProblem(text: string): string | undefined {
   }
 }
 
-/** Parses a whole output at once (tests); XML needs loadXmlParser() first, or parseOutputAsync. */
+/** Parses a whole output at once (tests); JUnit and JSON need loadXmlParser()/loadJsonFindings() first, or parseOutputAsync. */
 export function parseOutput(
   source: string,
   output: string | Uint8Array,

@@ -1,27 +1,33 @@
 import { StringDecoder } from 'node:string_decoder'
-import * as z from 'zod/mini'
-import '../zod.js'
+import type { JsonFinding } from './schemas.js'
 import { toolFinding, type JsonContainer } from './tools.js'
 import type { ParserEvents, RawFinding, StreamParser } from './types.js'
 
+export type { JsonFinding } from './schemas.js'
+
+/** Checks one parsed value against the JSON findings schema. */
+export type FindingCheck = (value: unknown) => RawFinding | undefined | string
+
+let loaded: FindingCheck | undefined
+let loading: Promise<FindingCheck> | undefined
+
 /**
- * One finding of our JSON format (schema/findings.schema.json): a JSON Lines stream of these,
- * a `{ "findings": [...] }` document, or a bare array. Unknown keys are ignored.
+ * Loads the JSON findings schema (zod) on first need: text output, the common case, never pays
+ * for zod. The collector holds the output meanwhile, as for the XML parser.
  */
-const buildFindingSchema = () =>
-  z.object({
-    tag: z.optional(z.string().check(z.maxLength(100))),
-    message: z.string().check(z.minLength(1)),
-    file: z.optional(z.string().check(z.minLength(1))),
-    line: z.optional(z.int().check(z.minimum(1))),
-    runtime: z.optional(z.boolean()),
-    severity: z.optional(z.enum(['error', 'warning', 'notice']))
+export function loadJsonFindings(): Promise<FindingCheck> {
+  loading ??= import('./schemas.js').then(({ jsonFindingSchema }) => {
+    const schema = jsonFindingSchema()
+    loaded = value => toRawFinding(schema.safeParse(value))
+    return loaded
   })
-let findingSchema: ReturnType<typeof buildFindingSchema> | undefined
-/** Built on the first JSON finding: other formats never pay for it. */
-export const jsonFindingSchema = (): ReturnType<typeof buildFindingSchema> =>
-  (findingSchema ??= buildFindingSchema())
-export type JsonFinding = z.infer<ReturnType<typeof buildFindingSchema>>
+  return loading
+}
+
+/** The JSON findings check when it is already loaded. */
+export function jsonFindingsIfLoaded(): FindingCheck | undefined {
+  return loaded
+}
 
 const MAX_VALUE = 1024 * 1024
 const STRING_STOP = /["\\\n]/g
@@ -35,18 +41,12 @@ interface Capture {
   line: number
 }
 
-/**
- * One parsed value as a finding, read by the shape its container gives it (a tool's problem,
- * else our own finding); a string saying why when it is neither.
- */
-export function toRawFinding(
-  value: unknown,
-  container: JsonContainer = 'value',
-  command = ''
+/** A value checked by the schema as a finding; a string saying why when it is not one. */
+function toRawFinding(
+  parsed:
+    | { success: true; data: JsonFinding }
+    | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } }
 ): RawFinding | undefined | string {
-  const tool = toolFinding(value, container, command)
-  if (tool !== null) return tool
-  const parsed = jsonFindingSchema().safeParse(value)
   if (!parsed.success) {
     return parsed.error.issues
       .map(issue => `${issue.path.join('.') || 'finding'}: ${issue.message}`)
@@ -81,7 +81,7 @@ const label = (container: JsonContainer): string => (container === 'array' ? 'fi
  * Lines, Spectral's array, check-jsonschema's and Redocly's reports are read alike: the array
  * that holds the problems is streamed. Malformed input becomes notes, not exceptions.
  */
-export function jsonParser(events: ParserEvents, command = ''): StreamParser {
+export function jsonParser(events: ParserEvents, check: FindingCheck, command = ''): StreamParser {
   // Node's own decoder: TextDecoder in streaming mode was most of the parse time.
   const decoder = new StringDecoder('utf8')
   let line = 1
@@ -138,7 +138,9 @@ export function jsonParser(events: ParserEvents, command = ''): StreamParser {
     } catch (error) {
       return broken(`not valid at ${where}: ${(error as Error).message.split('\n')[0]}`)
     }
-    const raw = toRawFinding(value, kind, command)
+    // A tool's problem by the shape of its container, else our own finding format.
+    const tool = toolFinding(value, kind, command)
+    const raw = tool !== null ? tool : check(value)
     if (typeof raw === 'string') return note(`${where}: not a finding, ${raw}`)
     if (raw) {
       findings++

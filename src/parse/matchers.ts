@@ -1,74 +1,8 @@
-import * as z from 'zod/mini'
-import '../zod.js'
+import type { ProblemMatchers } from './schemas.js'
 import type { LineParser, RawFinding } from './types.js'
 
-const isRegExp = (source: string): boolean => {
-  try {
-    new RegExp(source)
-    return true
-  } catch {
-    return false
-  }
-}
+export type { ProblemMatchers } from './schemas.js'
 
-function buildProblemMatchersSchema() {
-  const group = z.optional(z.int().check(z.minimum(0), z.maximum(99)))
-  const patternSchema = z.strictObject({
-    regexp: z.string().check(z.minLength(1), z.refine(isRegExp, 'not a valid regular expression')),
-    file: group,
-    fromPath: group,
-    line: group,
-    column: group,
-    severity: group,
-    code: group,
-    message: group,
-    loop: z.optional(z.boolean())
-  })
-  const matcherSchema = z
-    .strictObject({
-      owner: z.string().check(z.minLength(1)),
-      severity: z.optional(z.enum(['error', 'warning'])),
-      pattern: z.array(patternSchema).check(z.minLength(1))
-    })
-    .check(
-      z.superRefine((matcher, ctx) => {
-        matcher.pattern.forEach((pattern, i) => {
-          const last = i === matcher.pattern.length - 1
-          if (pattern.loop && (!last || matcher.pattern.length === 1))
-            ctx.addIssue({
-              code: 'custom',
-              path: ['pattern', i, 'loop'],
-              message: 'loop is only allowed on the last pattern of a multi-line matcher'
-            })
-          if (last && pattern.message === undefined)
-            ctx.addIssue({
-              code: 'custom',
-              path: ['pattern', i, 'message'],
-              message: 'the last pattern must name the message group'
-            })
-        })
-      })
-    )
-  return z
-    .strictObject({
-      $schema: z.optional(z.string()),
-      problemMatcher: z.array(matcherSchema).check(z.minLength(1))
-    })
-    .check(
-      z.describe('GitHub problem-matcher JSON: { problemMatcher: [{ owner, pattern: [...] }] }')
-    )
-}
-let problemMatchers: ReturnType<typeof buildProblemMatchersSchema> | undefined
-
-/**
- * User-defined patterns in GitHub's problem-matcher JSON format
- * (https://github.com/actions/toolkit/blob/main/docs/problem-matchers.md), so teams reuse what
- * they know. Config key `problem-matchers`. Built on first use, not at import.
- */
-export const problemMatchersSchema = (): ReturnType<typeof buildProblemMatchersSchema> =>
-  (problemMatchers ??= buildProblemMatchersSchema())
-
-export type ProblemMatchers = z.infer<ReturnType<typeof buildProblemMatchersSchema>>
 type Matcher = ProblemMatchers['problemMatcher'][number]
 type Pattern = Matcher['pattern'][number]
 
