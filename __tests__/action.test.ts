@@ -18,6 +18,7 @@ const SPEC_INPUTS = [
   'github-token',
   'mode',
   'bundles',
+  'bundle-repositories',
   'fail-on',
   'base-ref',
   'working-directory',

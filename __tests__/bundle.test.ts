@@ -8,6 +8,7 @@ import {
   createBundle,
   mergeBundles,
   readBundles,
+  verifyHead,
   verifyPullRequest,
   writeBundle,
   type FindingBundle
@@ -150,7 +151,7 @@ describe('collect', () => {
 
     const path = await writeBundle(bundle, join(dir, 'collect'))
     expect(basename(path)).toMatch(/^contract-drift-bundle-[0-9a-f]{16}\.json$/)
-    const read = await readBundles(['collect/*.json'], dir, REPO)
+    const read = await readBundles(['collect/*.json'], dir, [REPO])
     expect(read.rejected).toEqual([])
     expect(read.notes).toEqual([])
     expect(read.bundles).toEqual([bundle])
@@ -187,7 +188,7 @@ describe('publish from a matrix', () => {
         root
       )
 
-    const read = await readBundles(['*.json'], root, REPO)
+    const read = await readBundles(['*.json'], root, [REPO])
     expect(read.bundles).toHaveLength(7)
     expect(read.rejected).toEqual([
       { path: 'truncated-leg.json', reason: expect.stringMatching(/^not JSON: /) }
@@ -263,23 +264,35 @@ describe('publish from a matrix', () => {
 })
 
 describe('untrusted bundles', () => {
-  it('rejects a bundle that claims another repository', async () => {
+  it.each([
+    [['Acme/Contracts'], ['Acme/Contracts']],
+    [['acme/petstore', 'Acme/Contracts'], ['Acme/Contracts']]
+  ])(
+    'bundle-repositories %j: a bundle from an unlisted repository is rejected, naming it and the input',
+    async (repositories, kept) => {
+      const root = await withFixtures('other-repository.json', 'pr-140-fixture-coverage.json')
+      const read = await readBundles(['*.json'], root, repositories)
+      // The listed spelling, which the incident key is built from.
+      expect(read.bundles.map(b => b.facts.repository)).toEqual(kept)
+      expect(read.rejected).toEqual([
+        {
+          path: 'other-repository.json',
+          reason: `comes from mallory/contracts, which bundle-repositories does not list (it accepts ${repositories.join(', ')}). To publish mallory/contracts's incidents here, add mallory/contracts to bundle-repositories.`
+        }
+      ])
+    }
+  )
+
+  it('accepts a bundle from each listed repository', async () => {
     const root = await withFixtures('other-repository.json', 'pr-140-fixture-coverage.json')
-    const read = await readBundles(['*.json'], root, 'Acme/Contracts')
-    // The publishing repository's spelling, which the incident key is built from.
-    expect(read.bundles.map(b => b.facts.repository)).toEqual(['Acme/Contracts'])
-    expect(read.rejected).toEqual([
-      {
-        path: 'other-repository.json',
-        reason:
-          'claims the repository mallory/contracts; this workflow publishes for Acme/Contracts'
-      }
-    ])
+    const read = await readBundles(['*.json'], root, [REPO, 'Mallory/Contracts'])
+    expect(read.rejected).toEqual([])
+    expect(read.bundles.map(b => b.facts.repository).sort()).toEqual(['Mallory/Contracts', REPO])
   })
 
   it('drops absolute and escaping paths from targets and changed files, and says so', async () => {
     const root = await withFixtures('escaping-paths.json')
-    const read = await readBundles([join(root, '*.json')], '/', REPO)
+    const read = await readBundles([join(root, '*.json')], '/', [REPO])
     const [bundle] = read.bundles as [FindingBundle]
     const [run] = bundle.runs as [ValidatorRun]
     expect(run.findings[0]?.targets).toEqual([
@@ -309,7 +322,7 @@ describe('untrusted bundles', () => {
     expect((await stat(huge)).size).toBe(200 * 1024 * 1024)
 
     const started = Date.now()
-    const read = await readBundles(['*.json'], root, REPO)
+    const read = await readBundles(['*.json'], root, [REPO])
     expect(Date.now() - started).toBeLessThan(2000)
     expect(read.bundles).toHaveLength(1)
     expect(read.rejected).toEqual([
@@ -319,7 +332,7 @@ describe('untrusted bundles', () => {
 
   it('neutralises a planted incident marker wherever the bundle text reaches the issue', async () => {
     const root = await withFixtures('planted-marker.json')
-    const read = await readBundles(['*.json'], root, REPO)
+    const read = await readBundles(['*.json'], root, [REPO])
     const [bundle] = read.bundles as [FindingBundle]
     const planted = '<!-- contract-drift-triage:key=acme/contracts:branch-main -->'
 
@@ -358,7 +371,7 @@ describe('untrusted bundles', () => {
 
   it('rejects another schema version and says which one this action reads', async () => {
     const root = await withFixtures('version-2.json')
-    const read = await readBundles(['*.json'], root, REPO)
+    const read = await readBundles(['*.json'], root, [REPO])
     expect(read.bundles).toEqual([])
     expect(read.rejected[0]?.reason).toBe(
       'bundle version 2; this action reads version 1. Use the same release of contract-drift-triage to collect and to publish.'
@@ -403,7 +416,7 @@ describe('untrusted bundles', () => {
       mutate(bundle)
       await writeFile(join(root, `${name}.json`), JSON.stringify(bundle))
     }
-    const read = await readBundles(['*.json'], root, REPO)
+    const read = await readBundles(['*.json'], root, [REPO])
     expect(read.bundles).toEqual([])
     for (const [name, , reason] of cases)
       expect(read.rejected.find(r => r.path === `${name}.json`)?.reason).toMatch(reason)
@@ -424,6 +437,7 @@ describe('verifyPullRequest', () => {
       headRef: 'oci-ingest',
       headRepo: 'fork-owner/contracts'
     })
+    gh.setBranch(REPO, 'main', HEAD)
     octokit = getOctokit(gh.token, { baseUrl: gh.url })
   })
   afterAll(async () => {
@@ -465,5 +479,39 @@ describe('verifyPullRequest', () => {
       "a fork's run cannot publish for the branch main of acme/contracts"
     )
     expect(await verifyPullRequest(octokit, REPO, branch, HEAD)).toBeUndefined()
+  })
+  const OTHER = 'c0ffee0000000000000000000000000000000001'
+  const branch: EventFacts = {
+    name: 'push',
+    repository: REPO,
+    scope: { kind: 'branch', name: 'main' },
+    headSha: HEAD
+  }
+  // Another repository's bundle (bundle-repositories): its claimed commit against its head now.
+  it.each([
+    ['its pull request’s head', facts, undefined],
+    [
+      'not its pull request’s head',
+      { ...facts, headSha: OTHER },
+      'the bundle was made at c0ffee0, but pull request #140 of acme/contracts is at 9f2c4e1 (a newer push publishes its own bundle)'
+    ],
+    [
+      'an unknown pull request',
+      { ...facts, scope: { kind: 'pr', number: 999 } },
+      'pull request #999 does not exist in acme/contracts'
+    ],
+    ['its branch’s tip', branch, undefined],
+    [
+      'not its branch’s tip',
+      { ...branch, headSha: OTHER },
+      'the bundle was made at c0ffee0, but the branch main of acme/contracts is at 9f2c4e1 (a newer push publishes its own bundle)'
+    ],
+    [
+      'an unknown branch',
+      { ...branch, scope: { kind: 'branch', name: 'gone' } },
+      'the branch gone does not exist in acme/contracts'
+    ]
+  ] as [string, EventFacts, string | undefined][])('verifyHead: %s', async (_, claimed, reason) => {
+    expect(await verifyHead(octokit, claimed)).toBe(reason)
   })
 })

@@ -302,3 +302,152 @@ describe('publish triages with the default branch’s configuration and CODEOWNE
     })
   })
 })
+
+describe('one publish in an incident repository for many repositories (bundle-repositories)', () => {
+  const INCIDENTS = 'acme/incidents'
+  const CONFIG = '.github/contract-drift-triage.yml'
+  // Each source repository's contract owner is its own person: an incident assigned to them was
+  // routed by that repository's default branch, not by the other's or by the playbook defaults.
+  const SOURCES = [
+    {
+      repository: 'acme/contracts',
+      example: 'repo',
+      scenario: 'schema-drift-high',
+      codeowners: '.github/CODEOWNERS',
+      lead: 'contract-lead',
+      qa: 'qa-lead'
+    },
+    {
+      repository: 'acme/petstore',
+      example: 'petstore',
+      scenario: 'petstore-schema-drift',
+      codeowners: 'CODEOWNERS',
+      lead: 'api-lead',
+      qa: '@petstore/maintainers'
+    }
+  ]
+  const UNLISTED = { ...SOURCES[0]!, repository: 'acme/unlisted' }
+
+  const defaultBranch = (source: (typeof SOURCES)[number]): Record<string, string> => ({
+    [CONFIG]: readFileSync(join(EXAMPLES, source.example, CONFIG), 'utf8').replace(
+      /^(owners:\n(?:.*\n)*?) {2}contract: .*$/m,
+      `$1  contract: [${source.lead}]`
+    ),
+    [source.codeowners]: readFileSync(join(EXAMPLES, source.example, source.codeowners), 'utf8')
+  })
+
+  /** A collect run in `repository`'s own workflow: its bundle. One per repository serves each test. */
+  const collected = new Map<string, Promise<string>>()
+  const collect = (source: { repository: string; scenario: string }): Promise<string> => {
+    if (!collected.has(source.repository))
+      collected.set(
+        source.repository,
+        run(source.scenario, { mode: 'collect', 'github-token': '' }, prepared => {
+          prepared.env.GITHUB_REPOSITORY = source.repository
+        }).then(leg => {
+          expect(leg.outputs.result).toBe('drift')
+          return leg.outputs['bundle-path']!
+        })
+      )
+    return collected.get(source.repository)!
+  }
+
+  /** The incident repository's scheduled publish, its bundles downloaded into one folder. */
+  async function publish(
+    sources: { repository: string; scenario: string }[],
+    headSha: (repository: string, collectedSha: string) => string = (_, sha) => sha
+  ): ReturnType<typeof runBundle> {
+    const downloads = mkdtempSync(join(tmpdir(), 'cdt-downloads-'))
+    const workspace = mkdtempSync(join(tmpdir(), 'cdt-incidents-workspace-'))
+    roots.push(downloads, workspace)
+    for (const source of sources) {
+      const path = await collect(source)
+      const bundle = JSON.parse(readFileSync(path, 'utf8'))
+      const pr = bundle.facts.pullRequest
+      copyFileSync(path, join(downloads, `${source.repository.replace('/', '-')}.json`))
+      gh.addPullRequest(source.repository, {
+        number: pr.number,
+        title: pr.title,
+        body: pr.body,
+        headSha: headSha(source.repository, pr.headSha),
+        baseSha: pr.baseSha,
+        files: bundle.context.changed.map((file: { path: string }) => ({
+          filename: file.path,
+          status: 'modified'
+        }))
+      })
+    }
+    return run(
+      'green',
+      {
+        mode: 'publish',
+        validators: '',
+        bundles: `${downloads}/*.json`,
+        'bundle-repositories': SOURCES.map(source => source.repository).join(', ')
+      },
+      prepared => {
+        prepared.repo = prepared.env.GITHUB_WORKSPACE = workspace
+        prepared.env.GITHUB_REPOSITORY = INCIDENTS
+        prepared.env.GITHUB_EVENT_NAME = 'schedule'
+        writeFileSync(
+          prepared.env.GITHUB_EVENT_PATH,
+          JSON.stringify({
+            schedule: '17 * * * *',
+            repository: { full_name: INCIDENTS, default_branch: 'main' }
+          })
+        )
+      }
+    )
+  }
+
+  const incidents = (): any[] => gh.issues(INCIDENTS).filter((issue: any) => !issue.pull_request)
+
+  beforeEach(() => {
+    const people = SOURCES.flatMap(source => [source.lead, source.qa]).filter(
+      login => !login.startsWith('@')
+    )
+    gh.addRepo(INCIDENTS, { collaborators: people })
+    for (const source of [...SOURCES, UNLISTED]) {
+      gh.addRepo(source.repository, { collaborators: people })
+      gh.addFiles(source.repository, defaultBranch(source))
+    }
+  })
+
+  it('files one incident per repository in the incident repository, each routed by its own default branch', async () => {
+    const published = await publish([...SOURCES, UNLISTED])
+    expect(published.code).toBe(1)
+    const filed = incidents()
+    expect(filed).toHaveLength(2)
+    for (const source of SOURCES) {
+      const bundle = JSON.parse(readFileSync(await collect(source), 'utf8'))
+      const number = bundle.facts.pullRequest.number
+      const incident = filed.find(
+        (issue: any) => readState(issue.body)?.key === `${source.repository}:pr-${number}`
+      )
+      expect(incident?.title).toBe(
+        `[contract-drift] Schema drift (High) — ${source.repository}#${number}`
+      )
+      expect(incident.assignees.map((user: any) => user.login)).toEqual([source.lead])
+      expect(published.summary).toContain(
+        `\`${CONFIG}\` and \`${source.codeowners}\` read from ${source.repository}@its default branch via the API`
+      )
+    }
+    // Nothing is filed in the source repositories.
+    for (const source of SOURCES) expect(gh.issues(source.repository)).toHaveLength(1)
+    expect(published.stdout).toMatch(
+      /::warning::Finding bundle .*acme-unlisted\.json skipped: comes from acme\/unlisted, which bundle-repositories does not list .*add acme\/unlisted to bundle-repositories/
+    )
+  })
+
+  it('rejects a bundle whose head commit is not its repository’s pull request head', async () => {
+    const published = await publish(SOURCES, (repository, sha) =>
+      repository === 'acme/petstore' ? 'c'.repeat(40) : sha
+    )
+    expect(published.stdout).toMatch(
+      /::warning::Finding bundle for acme\/petstore PR #202 skipped: the bundle was made at [0-9a-f]{7}, but pull request #202 of acme\/petstore is at ccccccc/
+    )
+    expect(incidents().map((issue: any) => readState(issue.body)?.key)).toEqual([
+      'acme/contracts:pr-140'
+    ])
+  })
+})

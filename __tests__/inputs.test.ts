@@ -166,6 +166,25 @@ describe('parseInputs', () => {
   )
 
   it.each([
+    ['', []],
+    ['acme/contracts', ['acme/contracts']],
+    ['acme/contracts, acme/petstore', ['acme/contracts', 'acme/petstore']],
+    ['acme/contracts\n  acme/petstore\n\nacme/contracts\n', ['acme/contracts', 'acme/petstore']]
+  ])('reads bundle-repositories %j one a line or comma-separated', (value, expected) => {
+    expect(parse({ 'bundle-repositories': value })['bundle-repositories']).toEqual(expected)
+  })
+
+  it.each([
+    ['acme', "'acme'"],
+    ['acme/contracts, https://github.com/acme/petstore', "'https://github.com/acme/petstore'"],
+    ['acme/x/y\nacme/', "'acme/x/y', 'acme/'"]
+  ])('rejects bundle-repositories %j, naming each bad entry', (value, named) => {
+    expect(() => parse({ 'bundle-repositories': value })).toThrow(
+      `Invalid bundle-repositories ${named}. Expected {owner}/{repo}, one a line or comma-separated.`
+    )
+  })
+
+  it.each([
     ['true', true],
     ['false', false],
     ['True', true],

@@ -61,6 +61,7 @@ export { ACTIONS_BOT, MAX_BODY } from './lib.mjs'
  * @property {Map<string, { files: FileChange[], commits: string[], status: string }>} comparisons
  * @property {string} defaultBranch
  * @property {Map<string, Map<string, string>>} files   by branch, then path: the text at its tip
+ * @property {Map<string, string>} branches   branch name → the sha at its tip (`setBranch`)
  * @typedef {object} FaultSpec
  * @property {string} [method]
  * @property {RegExp | string} [path]   tested against the request path (no query string, no pathPrefix); a string must equal it
@@ -280,7 +281,8 @@ export class Emulator {
       commits: new Map(),
       comparisons: new Map(),
       defaultBranch: init.defaultBranch ?? 'main',
-      files: new Map()
+      files: new Map(),
+      branches: new Map()
     }
     for (const login of init.collaborators ?? []) {
       this._account(login, 'User')
@@ -383,6 +385,14 @@ export class Emulator {
     const tree = repo.files.get(ref) ?? new Map()
     for (const [path, text] of Object.entries(files)) tree.set(path.replace(/^\/+/, ''), text)
     repo.files.set(ref, tree)
+  }
+
+  /**
+   * Points a branch at a commit, as `GET /branches/{branch}` answers.
+   * @param {string} fullName @param {string} branch @param {string} sha
+   */
+  setBranch(fullName, branch, sha) {
+    this._repo(fullName).branches.set(branch, sha)
   }
 
   /**

@@ -484,14 +484,15 @@ function confineBundle(parsed: ParsedBundle): { bundle: FindingBundle; notes: st
 
 /**
  * publish: reads bundle files matching the globs (relative to root, or absolute), validates each,
- * and returns the good ones and why others were rejected. `expectedRepository` is the publishing
- * workflow's own repository (`GITHUB_REPOSITORY`): a bundle claiming another one is rejected, as
- * is one whose run URL is not on `serverUrl` (`GITHUB_SERVER_URL`).
+ * and returns the good ones and why others were rejected. `repositories` are those whose bundles
+ * this workflow publishes (`bundle-repositories`, by default `GITHUB_REPOSITORY`): a bundle
+ * claiming another one is rejected, as is one whose run URL is not on `serverUrl`
+ * (`GITHUB_SERVER_URL`).
  */
 export async function readBundles(
   globs: readonly string[],
   root: string,
-  expectedRepository: string,
+  repositories: readonly string[],
   options: { serverUrl?: string } = {}
 ): Promise<ReadBundles> {
   const server = (options.serverUrl || 'https://github.com').replace(/\/+$/, '').toLowerCase()
@@ -516,10 +517,11 @@ export async function readBundles(
       continue
     }
     const claimed = parsed.data.facts.repository
-    if (claimed.toLowerCase() !== expectedRepository.toLowerCase()) {
+    const listed = repositories.find(r => r.toLowerCase() === claimed.toLowerCase())
+    if (listed === undefined) {
       result.rejected.push({
         path,
-        reason: `claims the repository ${claimed}; this workflow publishes for ${expectedRepository}`
+        reason: `comes from ${claimed}, which bundle-repositories does not list (it accepts ${repositories.join(', ')}). To publish ${claimed}'s incidents here, add ${claimed} to bundle-repositories.`
       })
       continue
     }
@@ -529,7 +531,7 @@ export async function readBundles(
       continue
     }
     // The incident key is built from it: one spelling, whatever case the bundle used.
-    parsed.data.facts.repository = expectedRepository
+    parsed.data.facts.repository = listed
     const { bundle, notes } = confineBundle(parsed.data)
     result.bundles.push(bundle)
     for (const note of notes) result.notes.push({ path, note })
@@ -586,6 +588,31 @@ export function mergeBundles(
   })
 }
 
+/** The head commit of a repository's pull request through the API, or why it is unknown. */
+async function pullRequestHead(
+  octokit: Octokit,
+  repository: string,
+  number: number
+): Promise<{ sha: string } | { problem: string }> {
+  const [owner, repo] = repository.split('/') as [string, string]
+  try {
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+      owner,
+      repo,
+      pull_number: number
+    })
+    return { sha: data.head.sha }
+  } catch (error) {
+    const status = (error as { status?: number }).status
+    return {
+      problem:
+        status === 404
+          ? `pull request #${number} does not exist in ${repository}`
+          : `pull request #${number} of ${repository} could not be checked: ${(error as Error).message}`
+    }
+  }
+}
+
 /**
  * workflow_run: `workflow_run.pull_requests` is empty for a fork, so the pull request a bundle
  * claims is accepted only when the API confirms that its head SHA is the triggering run's.
@@ -608,22 +635,44 @@ export async function verifyPullRequest(
       ? `a fork's run cannot publish for the branch ${facts.scope.name} of ${repository}`
       : undefined
   const number = facts.scope.number
+  const head = await pullRequestHead(octokit, repository, number)
+  if ('problem' in head) return head.problem
+  if (head.sha !== workflowRunHeadSha)
+    return `pull request #${number}'s head is ${head.sha.slice(0, 7)}, not the triggering run's head ${workflowRunHeadSha.slice(0, 7)} (a newer push publishes its own bundle)`
+  return undefined
+}
+
+/**
+ * A bundle of another repository (`bundle-repositories`): no run of this workflow vouches for it,
+ * so the commit it claims must be that repository's head now — its pull request's head, or its
+ * branch's tip — through the API. Returns undefined when the bundle may publish, else why not.
+ */
+export async function verifyHead(octokit: Octokit, facts: EventFacts): Promise<string | undefined> {
+  const { repository, scope } = facts
+  const claimed = facts.headSha.slice(0, 7) || 'an unknown commit'
+  if (scope.kind === 'pr') {
+    const head = await pullRequestHead(octokit, repository, scope.number)
+    if ('problem' in head) return head.problem
+    return head.sha === facts.headSha
+      ? undefined
+      : `the bundle was made at ${claimed}, but pull request #${scope.number} of ${repository} is at ${head.sha.slice(0, 7)} (a newer push publishes its own bundle)`
+  }
   const [owner, repo] = repository.split('/') as [string, string]
-  let headSha: string
+  let tip: string
   try {
-    const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}/branches/{branch}', {
       owner,
       repo,
-      pull_number: number
+      branch: scope.name
     })
-    headSha = data.head.sha
+    tip = data.commit.sha
   } catch (error) {
     const status = (error as { status?: number }).status
     return status === 404
-      ? `pull request #${number} does not exist in ${repository}`
-      : `pull request #${number} of ${repository} could not be checked: ${(error as Error).message}`
+      ? `the branch ${scope.name} does not exist in ${repository}`
+      : `the branch ${scope.name} of ${repository} could not be checked: ${(error as Error).message}`
   }
-  if (headSha !== workflowRunHeadSha)
-    return `pull request #${number}'s head is ${headSha.slice(0, 7)}, not the triggering run's head ${workflowRunHeadSha.slice(0, 7)} (a newer push publishes its own bundle)`
-  return undefined
+  return tip === facts.headSha
+    ? undefined
+    : `the bundle was made at ${claimed}, but the branch ${scope.name} of ${repository} is at ${tip.slice(0, 7)} (a newer push publishes its own bundle)`
 }

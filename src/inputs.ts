@@ -19,6 +19,7 @@ export const INPUT_NAMES = [
   'github-token',
   'mode',
   'bundles',
+  'bundle-repositories',
   'fail-on',
   'base-ref',
   'working-directory',
@@ -43,6 +44,8 @@ export interface Inputs {
   'github-token': string
   mode: 'issue' | 'report' | 'collect' | 'publish' | 'digest'
   bundles: string[]
+  /** `owner/name`s whose bundles publish accepts; empty means the workflow's own repository. */
+  'bundle-repositories': string[]
   'fail-on': 'drift' | 'error' | 'never'
   'base-ref': string
   'working-directory': string
@@ -60,6 +63,8 @@ export interface Inputs {
   'digest-window': number
   'digest-issue': boolean
 }
+
+const REPOSITORY = /^[\w.-]+\/[\w.-]+$/
 
 const lines = (value: string): string[] =>
   value
@@ -122,6 +127,14 @@ export function parseInputs(read: (name: InputName) => string): Inputs {
     return value
   }
 
+  // A YAML list in one line reads best with commas; a block scalar with one a line.
+  const bundleRepositories = [...new Set(lines(read('bundle-repositories').replace(/,/g, '\n')))]
+  const badRepositories = bundleRepositories.filter(value => !REPOSITORY.test(value))
+  if (badRepositories.length > 0)
+    problems.push(
+      `Invalid bundle-repositories '${badRepositories.join("', '")}'. Expected {owner}/{repo}, one a line or comma-separated.`
+    )
+
   const timeout = text('validator-timeout')
   const seconds = timeout === '' ? 600 : Number(timeout)
   if (!(Number.isFinite(seconds) && seconds > 0 && seconds <= MAX_TIMEOUT))
@@ -143,12 +156,13 @@ export function parseInputs(read: (name: InputName) => string): Inputs {
     'github-token': read('github-token'),
     mode: choice('mode', 'issue', ['issue', 'report', 'collect', 'publish', 'digest']),
     bundles: lines(read('bundles')),
+    'bundle-repositories': bundleRepositories,
     'fail-on': choice('fail-on', 'drift', ['drift', 'error', 'never']),
     'base-ref': text('base-ref'),
     'working-directory': text('working-directory'),
     'incident-repository': checked(
       'incident-repository',
-      value => value === '' || /^[\w.-]+\/[\w.-]+$/.test(value),
+      value => value === '' || REPOSITORY.test(value),
       "Invalid incident-repository '{value}'. Expected format {owner}/{repo}."
     ),
     'incident-key': checked(

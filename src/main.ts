@@ -146,7 +146,10 @@ async function checkRemediations(
     return await filer.remediate(
       {
         ...pr,
-        reference: scopeIn(evidence.facts, setup.inputs['incident-repository']).replace(/^PR /, '')
+        reference: scopeIn(
+          evidence.facts,
+          setup.inputs['incident-repository'] || setup.facts.repository
+        ).replace(/^PR /, '')
       },
       evidence.context.changed,
       evidence.runs,
@@ -435,7 +438,7 @@ async function conclude(
         config: setup.config,
         codeowners,
         key,
-        scope: scopeIn(facts, inputs['incident-repository']),
+        scope: scopeIn(facts, inputs['incident-repository'] || setup.facts.repository),
         detectedBy: 'CI',
         detectedAt,
         incidentId: newIncidentId(detectedAt),
@@ -545,15 +548,18 @@ async function collect(setup: Setup, evidence: Evidence): Promise<void> {
  */
 async function publish(setup: Setup): Promise<void> {
   const { inputs, facts, root } = setup
-  const { mergeBundles, readBundles, verifyPullRequest } = await import('./bundle.js')
+  const { mergeBundles, readBundles, verifyHead, verifyPullRequest } = await import('./bundle.js')
   const { workspaceCheckout } = await import('./trusted-config.js')
   if (inputs.bundles.length === 0) {
     throw new Error(
       'Invalid bundles: mode publish needs bundles, newline-separated globs of finding bundles (from actions/download-artifact).'
     )
   }
+  const accepted = inputs['bundle-repositories'].length
+    ? inputs['bundle-repositories']
+    : [facts.repository]
   let bundles = await core.group('Bundles', async () => {
-    const read = await readBundles(inputs.bundles, root, facts.repository, {
+    const read = await readBundles(inputs.bundles, root, accepted, {
       ...(process.env.GITHUB_SERVER_URL ? { serverUrl: process.env.GITHUB_SERVER_URL } : {})
     })
     for (const glob of read.unmatched) core.warning(`No file matches the bundles glob '${glob}'.`)
@@ -563,26 +569,34 @@ async function publish(setup: Setup): Promise<void> {
     core.info(`${read.bundles.length} finding bundle(s) accepted, ${read.rejected.length} rejected`)
     return read.bundles
   })
-  if (facts.name === 'workflow_run') {
+  const own = (bundle: FindingBundle): boolean =>
+    bundle.facts.repository.toLowerCase() === facts.repository.toLowerCase()
+  // This workflow's own bundles come from its own jobs, or a workflow_run vouches for them;
+  // another repository's are only what its head is now, through the API.
+  if (facts.name === 'workflow_run' || !bundles.every(own)) {
     if (!setup.client) {
       throw new Error(
-        'mode publish under workflow_run needs github-token to confirm the pull request a bundle claims.'
+        'mode publish needs github-token to confirm the commit a bundle claims (under workflow_run, or for bundle-repositories other than this one).'
       )
     }
     const octokit = await setup.client()
     const kept: FindingBundle[] = []
     for (const bundle of bundles) {
-      const reason = await verifyPullRequest(
-        octokit,
-        facts.repository,
-        bundle.facts,
-        facts.workflowRunHeadSha ?? '',
-        {
-          fromFork: Boolean(facts.untrusted)
-        }
-      )
+      const reason = !own(bundle)
+        ? await verifyHead(octokit, bundle.facts)
+        : facts.name === 'workflow_run'
+          ? await verifyPullRequest(
+              octokit,
+              facts.repository,
+              bundle.facts,
+              facts.workflowRunHeadSha ?? '',
+              { fromFork: Boolean(facts.untrusted) }
+            )
+          : undefined
       if (reason)
-        core.warning(`Finding bundle for ${scopeLabel(bundle.facts.scope)} skipped: ${reason}`)
+        core.warning(
+          `Finding bundle for ${own(bundle) ? '' : `${bundle.facts.repository} `}${scopeLabel(bundle.facts.scope)} skipped: ${reason}`
+        )
       else kept.push(bundle)
     }
     bundles = kept

@@ -7,7 +7,7 @@ import { renderFile } from './pulls.mjs'
 /** @typedef {import('../index.mjs').Repo} Repo */
 
 /** A commit as compare lists it; an unknown sha gets a made-up message. @param {Emulator} emu @param {Repo} repo @param {string} sha */
-function renderCommit(emu, repo, sha) {
+export function renderCommit(emu, repo, sha) {
   const c = repo.commits.get(sha) ?? {
     sha,
     message: `commit ${sha.slice(0, 7)}`,
