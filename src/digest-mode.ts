@@ -24,7 +24,7 @@ async function releaseBranches(
     for (const repository of repositories) branches.set(repository, configured)
     return branches
   }
-  const { defaultBranch } = await import('./github/digest.js')
+  const { defaultBranch } = await import(/* webpackChunkName: "incidents" */ './github/digest.js')
   const octokit = await (setup.client as NonNullable<Setup['client']>)()
   for (const repository of repositories) {
     try {
@@ -49,7 +49,9 @@ export async function digest(setup: Setup, now = new Date()): Promise<void> {
       `mode digest reads the incident issues of ${repository}: set github-token (issues: read; issues: write with digest-issue: true).`
     )
   const octokit = await setup.client()
-  const { listIncidents, upsertDigestIssue } = await import('./github/digest.js')
+  const { listIncidents, upsertDigestIssue } = await import(
+    /* webpackChunkName: "incidents" */ './github/digest.js'
+  )
   let computed: Digest
   try {
     computed = await core.group('Incidents', async () => {

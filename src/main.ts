@@ -77,8 +77,12 @@ async function filerFor(
 ): Promise<IncidentFiler | undefined> {
   if (!setup.client) return undefined
   const { inputs, facts } = setup
-  // Issue-filing code loads only in the modes that file: a report run never compiles it.
-  const { IncidentFiler } = await import('./github/incidents.js')
+  // Issue-filing code loads only in the modes that file: a report run never compiles it. One
+  // chunk with mode digest's code, which reads the same incident records: apart, each chunk
+  // would carry its own copy of incident.ts (issue 18's size target).
+  const { IncidentFiler } = await import(
+    /* webpackChunkName: "incidents" */ './github/incidents.js'
+  )
   return new IncidentFiler({
     octokit: await setup.client(),
     repository: inputs['incident-repository'] || facts.repository,
@@ -717,7 +721,9 @@ export async function run(): Promise<void> {
     const setup = await prepare(begun)
     // Release readiness reads incidents only: it loads apart, and no event makes it file one.
     if (setup.inputs.mode === 'digest')
-      return await import('./digest-mode.js').then(({ digest }) => digest(setup))
+      return await import(/* webpackChunkName: "incidents" */ './digest-mode.js').then(
+        ({ digest }) => digest(setup)
+      )
     if (await followLifecycle(setup)) return
     if (setup.inputs.mode === 'publish') return await publish(setup)
     const runs = await gather(setup, first)

@@ -5,9 +5,8 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { CODEOWNERS_LOCATIONS, CodeOwners } from './codeowners.js'
+import type { CodeOwners } from './codeowners.js'
 import { ConfigError, defaultConfig, type Config } from './config.js'
-import { parseConfig } from './config-file.js'
 import type { Git } from './git.js'
 import type { Octokit } from './github/client.js'
 import { code } from './markdown.js'
@@ -79,10 +78,14 @@ export async function readTrustedConfig(
     throw new ConfigError(
       `The config input names ${options.configPath}, which ${source.where} does not have. Check the 'config' input, or remove it to use the playbook defaults.`
     )
-  const config =
-    configText === undefined
-      ? defaultConfig()
-      : parseConfig(configText, `${options.configPath} in ${source.where}`)
+  // Imported, not bundled in: config.ts and main.ts load these by import() too, so each stays
+  // in one chunk instead of a copy in this one (issue 18's size target).
+  let config = defaultConfig()
+  if (configText !== undefined) {
+    const { parseConfig } = await import('./config-file.js')
+    config = parseConfig(configText, `${options.configPath} in ${source.where}`)
+  }
+  const { CODEOWNERS_LOCATIONS, CodeOwners } = await import('./codeowners.js')
   let codeowners: { path: string; owners: CodeOwners } | undefined
   // GitHub's order, the first found; a location that could not be read stops the search, since
   // a later one would route by a file GitHub does not use.
