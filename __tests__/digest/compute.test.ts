@@ -183,6 +183,15 @@ describe('the numbers behind it', () => {
     expect(renderDigest(later)).toBe(renderDigest(digest))
   })
 
+  it('lines counts up on the right and names, scopes and steps on the left', () => {
+    const lines = renderDigest(digest).split('\n')
+    const alignment = (head: string): string | undefined =>
+      lines[lines.findIndex(line => line.startsWith(head)) + 1]
+    expect(alignment('| Bucket | High |')).toBe('|---|---:|---:|---:|---:|')
+    expect(alignment('| Incident | Scope |')).toMatch(/^\|---\|---\|---\|---\|/)
+    expect(alignment('| Week of |')).toBe('|---|---:|---:|')
+  })
+
   it('links every blocking reason to its incident', () => {
     const text = renderDigest(digestOf([{ number: 1, key: MAIN }]))
     expect(text).toContain('🔴 Blocked — Release readiness — all phases')

@@ -41,9 +41,15 @@ function duration(ms: number): string {
   return `${(ms / DAY).toFixed(1)} d`
 }
 
+// Counts and durations line up on the right; names, scopes and steps read from the left.
+const NUMBER = /^(\d[\d.,]*( [a-z]+)?|—)$/
 const table = (head: readonly string[], rows: readonly (readonly string[])[]): string[] => [
   `| ${head.join(' | ')} |`,
-  `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+  `|${head
+    .map((_, i) =>
+      rows.length > 0 && rows.every(row => NUMBER.test(row[i] ?? '')) ? '---:' : '---'
+    )
+    .join('|')}|`,
   ...rows.map(row => `| ${row.join(' | ')} |`)
 ]
 
