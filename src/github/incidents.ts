@@ -93,7 +93,8 @@ const identity = (issue: Issue): IssueIdentity => ({
   isPullRequest: Boolean(issue.pull_request)
 })
 const MAX_ASSIGNEES = 10
-const VERIFY_ATTEMPTS = 5
+// Twenty matrix legs finishing together on a busy runner need more than a few rounds to settle.
+const VERIFY_ATTEMPTS = 10
 
 /** Files, updates, proves green, reopens or closes the one incident of a scope (SPEC §3, §5). */
 export class IncidentFiler {
@@ -237,10 +238,11 @@ export class IncidentFiler {
           )
       )
       if (!missing && current.comments <= (written?.seenComments ?? 0)) return result
-      await sleep(50 + Math.random() * 200 * (attempt + 1))
+      // Growing, jittered waits spread the writers out instead of lining them up again.
+      await sleep(100 + Math.random() * Math.min(3000, 150 * 2 ** attempt))
     }
     this.options.log.warning(
-      `Incident #${issue.number} kept changing under concurrent runs; its comments hold every result.`
+      `Incident #${issue.number} kept changing under concurrent runs (${VERIFY_ATTEMPTS} attempts): this run's results may be missing from its record until the next run in this scope; this job's summary holds them.`
     )
     return result as FiledIncident
   }
