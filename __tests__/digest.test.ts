@@ -4,6 +4,8 @@
  * release gate reads them.
  */
 import { describe, expect, it } from '@jest/globals'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import {
   ALICE_TOKEN,
   REPO,
@@ -37,6 +39,17 @@ const writes = (): string[] =>
   gh.requests.filter((r: any) => r.method !== 'GET').map((r: any) => `${r.method} ${r.route}`)
 
 describe('the release gate', () => {
+  it('runs no validator: it reads incidents only', async () => {
+    const ran: any = await runBundle(gh, 'green', {
+      validators: 'touch digest-ran-a-validator',
+      inputs: { mode: 'digest', 'fail-on': 'never' }
+    })
+    expect(ran.outputs.result).toBe('pass')
+    // Give a stray validator the time a touch takes, then look for its trace.
+    await new Promise(resolve => setTimeout(resolve, 500))
+    expect(existsSync(join(ran.prepared.repo, 'digest-ran-a-validator'))).toBe(false)
+  })
+
   it('passes with only Medium and pull-request incidents, fails once a release-branch incident is High or blind, passes again when they close', async () => {
     // The petstore example routes QA to qa-automation: a collaborator here, so it can be assigned.
     gh.addRepo(REPO, {
