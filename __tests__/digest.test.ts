@@ -192,6 +192,17 @@ describe('the release-readiness issue (digest-issue: true)', () => {
     expect(writes()).toEqual(['PATCH /repos/{owner}/{repo}/issues/{issue_number}'])
     expect(digests()).toHaveLength(1)
     expect(digests()[0].body).toContain('PR #151')
+
+    // A release manager's note below the digest is theirs: kept when the digest changes.
+    const note = '\n\nRelease manager: the blind gate on PR #151 is waived for P06.'
+    await asAlice('PATCH', `/repos/${REPO}/issues/${issue.number}`, {
+      body: `${digests()[0].body}${note}`
+    })
+    await file('schema-drift-high', { pr: 152 })
+    await gate({ 'digest-issue': 'true' })
+    const kept = digests()[0].body
+    expect(kept).toContain('PR #152')
+    expect(kept.endsWith(`<!-- /contract-drift-triage:digest -->${note}`)).toBe(true)
   }, 180_000)
 
   it('is never written in report mode', async () => {

@@ -98,7 +98,7 @@ export async function digest(setup: Setup, now = new Date()): Promise<void> {
     try {
       const written = await upsertDigestIssue(octokit, repository, inputs['issue-author'], {
         title: computed.title,
-        body: digestIssueBody(computed, ISSUE_BODY_LIMIT)
+        body: kept => digestIssueBody(computed, ISSUE_BODY_LIMIT, kept)
       })
       url = written.url
       core.info(`Release-readiness issue #${written.number}: ${written.action}`)

@@ -213,6 +213,17 @@ export function renderDigestWithin(digest: Digest, limit: number): string {
 }
 
 /** The release-readiness issue's body: the marker first, as incidents carry theirs. */
-export function digestIssueBody(digest: Digest, limit: number): string {
-  return `${DIGEST_MARKER}\n${renderDigestWithin(digest, limit - DIGEST_MARKER.length - 1)}`
+export function digestIssueBody(digest: Digest, limit: number, kept = ''): string {
+  const end = `\n${DIGEST_END}${kept}`
+  return `${DIGEST_MARKER}\n${renderDigestWithin(digest, limit - DIGEST_MARKER.length - 1 - end.length)}${end}`
+}
+
+/** Where the digest ends: what people write below it is theirs, kept when the digest is rewritten. */
+export const DIGEST_END = '<!-- /contract-drift-triage:digest -->'
+
+/** The people's part of a digest issue's body: everything after the end marker, byte for byte. */
+export function peoplesPart(body: string | null | undefined): string {
+  const text = body ?? ''
+  const at = text.indexOf(DIGEST_END)
+  return at < 0 ? '' : text.slice(at + DIGEST_END.length)
 }

@@ -3,7 +3,7 @@
  * requests as pagination allows, and keep the one digest issue up to date in place.
  */
 import type { ListedIssue } from '../digest/incidents.js'
-import { DIGEST_MARKER } from '../digest/render.js'
+import { DIGEST_MARKER, peoplesPart } from '../digest/render.js'
 import type { Octokit } from './client.js'
 import { ensureLabels } from './labels.js'
 
@@ -92,7 +92,8 @@ export async function upsertDigestIssue(
   octokit: Octokit,
   repository: string,
   issueAuthor: string,
-  content: { title: string; body: string }
+  // The body given what people wrote below the digest, so that their words are kept.
+  content: { title: string; body: (kept: string) => string }
 ): Promise<DigestIssue> {
   const [owner, repo] = repository.split('/') as [string, string]
   const listed = (
@@ -114,13 +115,15 @@ export async function upsertDigestIssue(
       (issue.body ?? '').startsWith(DIGEST_MARKER)
   )
   if (mine) {
-    if (mine.title === content.title && mine.body === content.body)
+    const body = content.body(peoplesPart(mine.body))
+    if (mine.title === content.title && mine.body === body)
       return { action: 'unchanged', number: mine.number, url: mine.html_url }
     await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
       owner,
       repo,
       issue_number: mine.number,
-      ...content
+      title: content.title,
+      body
     })
     return { action: 'updated', number: mine.number, url: mine.html_url }
   }
@@ -128,7 +131,8 @@ export async function upsertDigestIssue(
   const { data } = await octokit.request('POST /repos/{owner}/{repo}/issues', {
     owner,
     repo,
-    ...content,
+    title: content.title,
+    body: content.body(''),
     labels: [DIGEST_LABEL]
   })
   return { action: 'created', number: data.number, url: data.html_url }
