@@ -3,8 +3,13 @@
  * name, license id and copyright line still there (scripts/group-licenses.mjs, issue 18).
  */
 import { describe, expect, it } from '@jest/globals'
-// @ts-expect-error -- plain JavaScript run by `npm run build`
-import { groupLicenses, parseLicenses } from '../scripts/group-licenses.mjs'
+import {
+  bundledPackages,
+  groupLicenses,
+  licenseEntry,
+  parseLicenses
+  // @ts-expect-error -- plain JavaScript run by `npm run build`
+} from '../scripts/group-licenses.mjs'
 
 const MIT = (width: number): string =>
   [
@@ -64,5 +69,48 @@ describe('groupLicenses', () => {
 
   it('refuses a file that is not ncc output', () => {
     expect(() => groupLicenses('just some text\n', isPackage)).toThrow(/licenses\.txt/)
+  })
+
+  it('adds the bundled packages ncc left out, in name order, from their own license files', () => {
+    const input = entry('c', 'MIT', `Copyright (c) 2019 C\n\n${MIT(70)}`)
+    const output = groupLicenses(input, isPackage, ['a', 'c'], (name: string) =>
+      entry(name, 'MIT', `Copyright (c) 2024 ${name} people\n\n${MIT(90)}`)
+    )
+    expect(output).toMatch(
+      /^a\nMIT\nCopyright \(c\) 2024 a people\n\nc\nMIT\nCopyright \(c\) 2019 C\n/
+    )
+    expect(count(output, 'Permission is hereby granted')).toBe(1)
+    expect(count(output, 'Copyright (c) 2019 C')).toBe(1)
+  })
+})
+
+describe('the packages a bundle holds', () => {
+  it('come from the module paths of ncc stats, nested modules included', () => {
+    const stats = {
+      modules: [
+        { name: './src/main.ts' },
+        { name: './node_modules/@actions/core/lib/core.js' },
+        {
+          name: './node_modules/undici/index.js + 3 modules',
+          modules: [{ name: './node_modules/@octokit/core/dist-src/index.js' }]
+        },
+        { name: './node_modules/@actions/github/node_modules/@octokit/request/dist-src/index.js' }
+      ]
+    }
+    expect(bundledPackages(stats)).toEqual([
+      '@actions/core',
+      '@octokit/core',
+      '@octokit/request',
+      'undici'
+    ])
+  })
+
+  it("take a package's license text from its LICENSE file", () => {
+    expect(licenseEntry('@actions/core')).toMatch(
+      /^@actions\/core\nMIT\n[\s\S]*Permission is hereby granted/
+    )
+    expect(() => licenseEntry('@actions/core', '__tests__/__fixtures__')).toThrow(
+      /package\.json|LICENSE/
+    )
   })
 })

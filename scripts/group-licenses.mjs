@@ -3,9 +3,11 @@
 // notices of every package that uses it; a package keeps its name, license id and its own lines
 // before the permission text (title, copyright), so every notice stays. Texts that differ only in
 // line wrapping count as the same text; anything else in the wording makes its own group.
+// ncc leaves out the packages of the entry file (@actions/core, undici…): every package that
+// ncc's stats.json (`--stats-out`, in the same directory) names is added from node_modules.
 //   node scripts/group-licenses.mjs [file]   (default dist/licenses.txt)
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
 // Where a license's shared text begins; what comes before it is the package's own notice.
@@ -45,9 +47,35 @@ export function parseLicenses(text, isPackage = installed) {
   })
 }
 
-export function groupLicenses(text, isPackage = installed) {
+/** The packages whose code a bundle holds, from the module paths of ncc's stats.json. */
+export function bundledPackages(stats) {
+  const names = new Set()
+  const visit = module => {
+    const name = module.name?.match(/.*node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1]
+    if (name) names.add(name)
+    for (const inner of module.modules ?? []) visit(inner)
+  }
+  for (const module of stats.modules ?? []) visit(module)
+  return [...names].sort()
+}
+
+/** A package's entry as ncc writes it: name, license id, the text of its license file. */
+export function licenseEntry(name, root = 'node_modules') {
+  const dir = join(root, name)
+  const { license = 'UNKNOWN' } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+  const file = readdirSync(dir).find(file => /^(licen[cs]e|copying)(\.|$)/i.test(file))
+  if (!file) throw new Error(`${name}: no LICENSE file in ${dir}; add its notice by hand.`)
+  return `${name}\n${license}\n${readFileSync(join(dir, file), 'utf8').trim()}\n`
+}
+
+export function groupLicenses(text, isPackage = installed, bundled = [], entryOf = licenseEntry) {
+  const entries = parseLicenses(text, isPackage)
+  const listed = new Set(entries.map(entry => entry.name))
+  for (const name of bundled.filter(name => !listed.has(name)))
+    entries.push(...parseLicenses(entryOf(name), candidate => candidate === name))
+  entries.sort((a, b) => (a.name < b.name ? -1 : 1))
   const groups = new Map()
-  for (const entry of parseLicenses(text, isPackage)) {
+  for (const entry of entries) {
     // An entry without a recognised permission text stays whole, in a group of its own.
     const key = entry.text === '' ? `\0${entry.name}` : entry.text.replace(/\s+/g, ' ')
     groups.set(key, [...(groups.get(key) ?? []), entry])
@@ -71,5 +99,7 @@ export function groupLicenses(text, isPackage = installed) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const file = process.argv[2] ?? join('dist', 'licenses.txt')
-  writeFileSync(file, groupLicenses(readFileSync(file, 'utf8')))
+  const stats = join(dirname(file), 'stats.json')
+  const bundled = existsSync(stats) ? bundledPackages(JSON.parse(readFileSync(stats, 'utf8'))) : []
+  writeFileSync(file, groupLicenses(readFileSync(file, 'utf8'), installed, bundled))
 }
