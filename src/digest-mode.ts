@@ -103,8 +103,11 @@ export async function digest(setup: Setup, now = new Date()): Promise<void> {
       url = written.url
       core.info(`Release-readiness issue #${written.number}: ${written.action}`)
     } catch (error) {
+      const status = (error as { status?: number }).status
+      const advice =
+        status === 403 || status === 404 ? " Grant issues: write to the workflow's token;" : ''
       core.warning(
-        `Could not write the release-readiness issue in ${repository}: ${getErrorMessage(error)}. Grant issues: write to the workflow's token; the summary and outputs hold the digest.`
+        `Could not write the release-readiness issue in ${repository}: ${getErrorMessage(error)}.${advice} The summary and outputs hold the digest.`
       )
     }
   }

@@ -210,6 +210,32 @@ describe('the numbers behind it', () => {
     expect(body.length).toBeLessThanOrEqual(65_536)
     expect(body).toContain('… and')
   })
+
+  it.each([
+    { kept: 10_000, digest: 'shortened' },
+    { kept: 64_000, digest: 'headline' },
+    { kept: 65_400, digest: 'none' }
+  ])(
+    "never cuts people's $kept characters below the digest (digest: $digest)",
+    ({ kept, digest }) => {
+      const many = Array.from({ length: 1000 }, (_, i) => ({ number: i + 1, key: MAIN }))
+      const people = `\n\nRelease notes from the release manager.${'x'.repeat(kept - 40)}`.slice(
+        0,
+        kept
+      )
+      const body = (): string => digestIssueBody(digestOf(many), 65_536, people)
+      if (digest === 'none') {
+        expect(body).toThrow(
+          /takes 65,400 of the 65,536 characters .* Move that text into a comment/
+        )
+        return
+      }
+      expect(body().length).toBeLessThanOrEqual(65_536)
+      expect(body().endsWith(people)).toBe(true)
+      expect(body()).toContain('🔴 Blocked')
+      expect(body().includes('the job summary of this run holds it')).toBe(digest === 'headline')
+    }
+  )
 })
 
 describe('readIncident', () => {

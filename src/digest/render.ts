@@ -204,18 +204,28 @@ export function renderDigest(digest: Digest, rows = Infinity): string {
 
 /** The longest rendering that fits `limit` characters (GitHub's issue body limit, say). */
 export function renderDigestWithin(digest: Digest, limit: number): string {
-  let text = ''
   for (const rows of [Infinity, 200, 50, 10, 0]) {
-    text = renderDigest(digest, rows)
+    const text = renderDigest(digest, rows)
     if (text.length <= limit) return text
   }
-  return text.slice(0, limit)
+  const headline = `${renderDigest(digest, 0).split('\n', 1)[0]}\n\n${NO_ROOM}`
+  return headline.length <= limit ? headline : ''
 }
 
-/** The release-readiness issue's body: the marker first, as incidents carry theirs. */
+const NO_ROOM = 'The whole digest does not fit here; the job summary of this run holds it.'
+
+/**
+ * The release-readiness issue's body: the marker first, as incidents carry theirs. `kept` is what
+ * people wrote below the digest; it is never cut, so when it leaves no room this throws.
+ */
 export function digestIssueBody(digest: Digest, limit: number, kept = ''): string {
   const end = `\n${DIGEST_END}${kept}`
-  return `${DIGEST_MARKER}\n${renderDigestWithin(digest, limit - DIGEST_MARKER.length - 1 - end.length)}${end}`
+  const text = renderDigestWithin(digest, limit - DIGEST_MARKER.length - 1 - end.length)
+  if (text === '')
+    throw new Error(
+      `the text people wrote below the digest's end marker takes ${kept.length.toLocaleString('en-US')} of the ${limit.toLocaleString('en-US')} characters an issue body may hold, leaving no room for the digest. Move that text into a comment; nothing was changed`
+    )
+  return `${DIGEST_MARKER}\n${text}${end}`
 }
 
 /** Where the digest ends: what people write below it is theirs, kept when the digest is rewritten. */
