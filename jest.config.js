@@ -11,6 +11,7 @@ export const BUNDLE_SUITES = [
   'collect-publish',
   'digest',
   'e2e',
+  'ecosystems',
   'events',
   'issue-mode',
   'layouts',

@@ -384,6 +384,40 @@ const cases: Case[] = [
     rule: 6,
     confidence: 'medium'
   },
+  // A runtime finding names what the code was checked against (a pact, an expected fixture),
+  // which nothing changed: it blames the code, whatever class that file has.
+  {
+    name: 'nothing changed, runtime finding naming a contract (a pact)',
+    changed: [],
+    findings: [runtimeFinding(CONTRACT)],
+    bucket: 'runtime-regression',
+    rule: 6,
+    confidence: 'medium'
+  },
+  {
+    name: 'nothing changed, runtime finding naming an expected fixture (a JUnit file)',
+    changed: [],
+    findings: [runtimeFinding(AWS_RESPONSE)],
+    bucket: 'runtime-regression',
+    rule: 6,
+    confidence: 'medium'
+  },
+  {
+    name: 'unrelated change set, runtime finding naming a contract',
+    changed: [OTHER],
+    findings: [runtimeFinding(CONTRACT)],
+    bucket: 'runtime-regression',
+    rule: 6,
+    confidence: 'medium'
+  },
+  {
+    name: 'nothing changed, a check on a contract beside a runtime finding on it: contracts first',
+    changed: [],
+    findings: [runtimeFinding(CONTRACT), onFile(CONTRACT)],
+    bucket: 'schema-drift',
+    rule: 6,
+    confidence: 'medium'
+  },
   {
     name: 'unrelated change set, finding on a fixture',
     changed: [OTHER],

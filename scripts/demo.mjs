@@ -18,8 +18,23 @@ const LAYOUTS = {
   petstore:
     'a plain OpenAPI service: api/openapi.yaml, fixture packs under test/fixtures/, src/, a root CODEOWNERS, a configuration that sets only paths and owners'
 }
+const TOOLS = {
+  'ecosystems/buf':
+    'buf lint, buf breaking and buf convert on protos under proto/ (preset: protobuf)',
+  'ecosystems/spectral':
+    'Spectral with a ruleset on api/openapi.yaml and the examples it references (preset: openapi)',
+  'ecosystems/graphql':
+    "GraphQL Inspector's diff against main and validate of the client's operations (preset: graphql)",
+  'ecosystems/jsonschema': 'ajv-cli on data files under fixtures/ (preset: jsonschema)',
+  'ecosystems/pact':
+    'a pact replayed against a tiny provider, printed as the Pact verifier prints (preset: pact; the verifier itself cannot install here)'
+}
 const wanted = process.argv.slice(2)
-const names = wanted.length > 0 ? wanted : scenarioNames()
+// `ecosystems` stands for every scenario of the contract tools' repositories (examples/ecosystems/).
+const names =
+  wanted.length > 0
+    ? wanted.flatMap(name => (name === 'ecosystems' ? scenarioNames('ecosystems') : [name]))
+    : scenarioNames()
 const bold = text => (process.stdout.isTTY ? `\u001b[1m${text}\u001b[0m` : text)
 let mismatches = 0
 
@@ -48,7 +63,9 @@ for (let i = 0; i < Math.min(4, Math.max(2, availableParallelism())); i++) start
 
 for (const [repo, layoutNames] of byLayout) {
   if (layoutNames.length === 0) continue
-  console.log(`\n${bold(`━━━━ examples/${repo}`)} — ${LAYOUTS[repo] ?? 'an example repository'}`)
+  console.log(
+    `\n${bold(`━━━━ examples/${repo}`)} — ${LAYOUTS[repo] ?? TOOLS[repo] ?? 'an example repository'}`
+  )
   for (const name of layoutNames) {
     const { description, expect } = loadScenario(name)
     const { prepared, ran } = await started.get(name)

@@ -13,7 +13,7 @@ import {
   writeFileSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { delimiter, dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 
@@ -21,25 +21,47 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const EXAMPLES = join(ROOT, 'examples')
 export const REPOSITORY = 'acme/contracts'
 
-export function scenarioNames() {
-  return readdirSync(join(EXAMPLES, 'scenarios'))
-    .filter(name => existsSync(join(EXAMPLES, 'scenarios', name, 'scenario.json')))
+/**
+ * The sets of scenarios, each a folder of `<name>/scenario.json`: the two layouts' (what
+ * `npm run demo` runs by default) and the contract tools' (`npm run demo -- ecosystems`), whose
+ * example repositories are examples/ecosystems/<tool>/. Names are unique across sets.
+ */
+export const SCENARIO_SETS = {
+  examples: join(EXAMPLES, 'scenarios'),
+  ecosystems: join(EXAMPLES, 'ecosystems', 'scenarios')
+}
+
+export function scenarioNames(set = 'examples') {
+  const dir = SCENARIO_SETS[set]
+  return readdirSync(dir)
+    .filter(name => existsSync(join(dir, name, 'scenario.json')))
     .sort()
 }
 
+/** The folder holding a scenario's scenario.json, changes/ and delete.txt. */
+export function scenarioDir(name) {
+  const dirs = Object.values(SCENARIO_SETS).map(dir => join(dir, name))
+  return dirs.find(dir => existsSync(join(dir, 'scenario.json'))) ?? dirs[0]
+}
+
 export function loadScenario(name) {
-  return JSON.parse(readFileSync(join(EXAMPLES, 'scenarios', name, 'scenario.json'), 'utf8'))
+  return JSON.parse(readFileSync(join(scenarioDir(name), 'scenario.json'), 'utf8'))
 }
 
 /**
  * The example repository a scenario starts from: its `repo` field names a directory of
- * examples/ (default `repo`, the field's layout).
+ * examples/ (default `repo`, the field's layout), or a tool's under examples/ecosystems/.
  */
 export function scenarioRepository(name, scenario = loadScenario(name)) {
   const repo = scenario.repo ?? 'repo'
-  if (typeof repo !== 'string' || !/^\w[\w.-]*$/.test(repo) || !existsSync(join(EXAMPLES, repo))) {
+  if (
+    typeof repo !== 'string' ||
+    !/^(?:ecosystems\/)?\w[\w.-]*$/.test(repo) ||
+    !existsSync(join(EXAMPLES, repo))
+  ) {
+    const file = relative(ROOT, join(scenarioDir(name), 'scenario.json'))
     throw new Error(
-      `examples/scenarios/${name}/scenario.json: "repo" must name a directory of examples/ such as "repo" or "petstore", got ${JSON.stringify(repo)}.`
+      `${file}: "repo" must name a directory of examples/ such as "repo", "petstore" or "ecosystems/buf", got ${JSON.stringify(repo)}.`
     )
   }
   return repo
@@ -96,10 +118,10 @@ function commitScenario(name, scenario, repo) {
   git(repo, 'add', '-A')
   git(repo, 'commit', '-q', '-m', 'Base revision of the example repository')
   const base = git(repo, 'rev-parse', 'HEAD')
-  const changes = join(EXAMPLES, 'scenarios', name, 'changes')
+  const changes = join(scenarioDir(name), 'changes')
   if (scenario.event === 'pull_request') git(repo, 'checkout', '-q', '-b', `scenario/${name}`)
   if (existsSync(changes)) cpSync(changes, repo, { recursive: true })
-  const deletions = join(EXAMPLES, 'scenarios', name, 'delete.txt')
+  const deletions = join(scenarioDir(name), 'delete.txt')
   if (existsSync(deletions)) {
     for (const path of readFileSync(deletions, 'utf8').split('\n').filter(Boolean))
       rmSync(join(repo, path), { force: true, recursive: true })
@@ -168,7 +190,8 @@ export function prepareScenario(name, workRoot = mkdtempSync(join(tmpdir(), `cdt
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
   const env = {
-    PATH: process.env.PATH,
+    // The contract tools of the devDependencies, as a workflow that ran `npm ci` has them.
+    PATH: [join(ROOT, 'node_modules', '.bin'), process.env.PATH].join(delimiter),
     HOME: process.env.HOME,
     CI: 'true',
     GITHUB_ACTIONS: 'true',

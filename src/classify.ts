@@ -160,16 +160,22 @@ export function classifyFailure(
       'medium'
     )
   }
-  // Rule 6: nothing in the change set explains the failure; the findings decide.
+  // Rule 6: nothing in the change set explains the failure; the findings decide. A runtime
+  // finding names what the code was checked against (a pact, an expected fixture), and that
+  // is as it was in this scope: it blames the code, so only the other findings point.
   const scope =
     context.changed.length === 0
       ? 'Nothing changed in this scope'
       : 'The change set does not explain the failure'
-  if (on.contract.length > 0)
+  const pointing = findingSignals(
+    findings.filter(f => !f.runtime),
+    config.paths
+  ).byClass
+  if (pointing.contract.length > 0)
     return result('schema-drift', 6, `${scope}; the findings point at contracts.`, 'medium')
-  if (on.fixture.length > 0)
+  if (pointing.fixture.length > 0)
     return result('fixture-stale', 6, `${scope}; the findings point at fixtures.`, 'medium')
-  if (signals.runtime.length > 0 || on.implementation.length > 0) {
+  if (signals.runtime.length > 0 || pointing.implementation.length > 0) {
     return result(
       'runtime-regression',
       6,
@@ -177,7 +183,7 @@ export function classifyFailure(
       'medium'
     )
   }
-  if (on.docs.length > 0)
+  if (pointing.docs.length > 0)
     return result('schema-drift', 6, `${scope}; the findings point at documentation.`, 'medium')
   return {
     bucket: 'runtime-regression',
