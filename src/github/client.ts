@@ -51,18 +51,15 @@ async function runnerDefaults(
   const baseUrl = env.GITHUB_API_URL || 'https://api.github.com'
   const { HttpClient } = await import('@actions/http-client')
   const dispatcher = new HttpClient().getAgentDispatcher(baseUrl)
+  // undici's own fetch, as the toolkit's: node's built-in one carries an undici of its own version
+  const proxied = dispatcher && (await import('undici')).fetch
   const orchestration = env.ACTIONS_ORCHESTRATION_ID?.trim().replace(/[^a-z0-9_.-]/gi, '_')
   return {
     auth: `token ${token}`,
     baseUrl,
     ...(orchestration ? { userAgent: `actions_orchestration_id/${orchestration}` } : {}),
-    request: dispatcher
-      ? {
-          fetch: async (url: string, options: object): Promise<unknown> => {
-            const { fetch } = await import('undici')
-            return fetch(url, { ...options, dispatcher })
-          }
-        }
+    request: proxied
+      ? { fetch: (url: string, options: object) => proxied(url, { ...options, dispatcher }) }
       : {}
   }
 }
