@@ -1,6 +1,8 @@
-import type { getOctokit } from '@actions/github'
+import type { Octokit as Core } from '@octokit/core'
+import type { paginateRest } from '@octokit/plugin-paginate-rest'
 
-export type Octokit = ReturnType<typeof getOctokit>
+/** What the action calls: `request` and `paginate` (no endpoint methods: their table is ~82 KB). */
+export type Octokit = Core & ReturnType<typeof paginateRest>
 
 const MAX_RETRIES = 3
 /** Waits GitHub asks for beyond this are not worth holding a runner for: give up and degrade. */
@@ -26,11 +28,47 @@ export async function createOctokit(
   log: (message: string) => void,
   env: NodeJS.ProcessEnv = process.env
 ): Promise<Octokit> {
-  const [{ getOctokit: build }, { retry }, { throttling }] = await Promise.all([
-    import('@actions/github'),
+  const [{ Octokit: Client }, { paginateRest }, { retry }, { throttling }] = await Promise.all([
+    import('@octokit/core'),
+    import('@octokit/plugin-paginate-rest'),
     import('@octokit/plugin-retry'),
     import('@octokit/plugin-throttling')
   ])
+  const Built = Client.plugin(paginateRest, retry, throttling)
+  return new Built({ ...(await runnerDefaults(token, env)), ...(await limits(log, env)) })
+}
+
+/**
+ * What `@actions/github`'s `getOctokit` adds to octokit, without its endpoint methods (importing
+ * any of `@actions/github` bundles their table): the API of GitHub Enterprise (`GITHUB_API_URL`),
+ * the runner's proxy (`https_proxy`, `no_proxy`, read by `@actions/http-client` as the toolkit
+ * does) and the run's orchestration id in the user agent.
+ */
+async function runnerDefaults(
+  token: string,
+  env: NodeJS.ProcessEnv
+): Promise<{ auth: string; baseUrl: string; userAgent?: string; request: object }> {
+  const baseUrl = env.GITHUB_API_URL || 'https://api.github.com'
+  const { HttpClient } = await import('@actions/http-client')
+  const dispatcher = new HttpClient().getAgentDispatcher(baseUrl)
+  // undici's own fetch, as the toolkit's: node's built-in one carries an undici of its own version
+  const proxied = dispatcher && (await import('undici')).fetch
+  const orchestration = env.ACTIONS_ORCHESTRATION_ID?.trim().replace(/[^a-z0-9_.-]/gi, '_')
+  return {
+    auth: `token ${token}`,
+    baseUrl,
+    ...(orchestration ? { userAgent: `actions_orchestration_id/${orchestration}` } : {}),
+    request: proxied
+      ? { fetch: (url: string, options: object) => proxied(url, { ...options, dispatcher }) }
+      : {}
+  }
+}
+
+/** The retry and throttling plugins' options: bounded retries and waits, scaled in tests. */
+async function limits(
+  log: (message: string) => void,
+  env: NodeJS.ProcessEnv
+): Promise<Record<string, unknown>> {
   const onLimit =
     (kind: string) =>
     (
@@ -47,20 +85,15 @@ export async function createOctokit(
     }
   const scale = timeScale(env)
   const pacing = scale === 1 ? {} : await scaledPacing(scale)
-  return build(
-    token,
-    {
-      throttle: {
-        onRateLimit: onLimit('primary'),
-        onSecondaryRateLimit: onLimit('secondary'),
-        retryAfterBaseValue: 1000 * scale,
-        ...pacing
-      },
-      retry: { retries: MAX_RETRIES, retryAfterBaseValue: 1000 * scale }
+  return {
+    throttle: {
+      onRateLimit: onLimit('primary'),
+      onSecondaryRateLimit: onLimit('secondary'),
+      retryAfterBaseValue: 1000 * scale,
+      ...pacing
     },
-    retry,
-    throttling
-  )
+    retry: { retries: MAX_RETRIES, retryAfterBaseValue: 1000 * scale }
+  }
 }
 
 /** The throttling plugin's request groups with their spacing scaled (its defaults, times `scale`). */

@@ -2,6 +2,7 @@
  * The GitHub side of the release-readiness digest (SPEC §6): list the incidents in as few
  * requests as pagination allows, and keep the one digest issue up to date in place.
  */
+import type { PaginatingEndpoints } from '@octokit/plugin-paginate-rest'
 import type { ListedIssue } from '../digest/incidents.js'
 import { DIGEST_MARKER, peoplesPart } from '../digest/render.js'
 import type { Octokit } from './client.js'
@@ -40,7 +41,7 @@ export async function listIncidents(
   return [...open, ...closed]
 }
 
-type IssuesQuery = NonNullable<Parameters<Octokit['rest']['issues']['listForRepo']>[0]>
+type IssuesQuery = PaginatingEndpoints['GET /repos/{owner}/{repo}/issues']['parameters']
 
 /**
  * Every page of a list: the first says how many there are (its `last` link), the others are read
