@@ -230,6 +230,8 @@ export class OutputCollector {
   ) {
     this.events = {
       finding: raw => this.add(raw),
+      full: provisional =>
+        (provisional ? this.provisional : this.findings).length >= (options.maxFindings ?? 1000),
       note: text => this.note(text),
       unreadable: text => {
         this.note(text)

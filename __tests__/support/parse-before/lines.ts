@@ -1,0 +1,164 @@
+/** The longest line kept; the rest of a longer line is dropped, so one 50 MB line costs 64 KiB. */
+export const MAX_LINE = 64 * 1024
+// Enough bytes for MAX_LINE UTF-16 units whatever the encoding (at most 3 bytes per unit).
+const MAX_LINE_BYTES = MAX_LINE * 3 + 3
+
+// CSI and OSC escape sequences (colours, hyperlinks, titles), then C0 controls other than tab.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?/g
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\u0080-\u009f]/g
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const ANY_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/
+
+/** Removes terminal escapes and control characters a log may carry. */
+export function cleanLine(text: string): string {
+  if (!ANY_CONTROL.test(text)) return text
+  return text.replace(ANSI, '').replace(CONTROL, '')
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
+}
+
+/**
+ * One line's bytes as cleaned text. Invalid UTF-8 becomes U+FFFD; a line break never sits
+ * inside a UTF-8 sequence, so decoding line by line reads the same as decoding the stream.
+ */
+export function decodeLine(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  const text = asBuffer(bytes).toString('utf8', start, Math.min(end, start + MAX_LINE_BYTES))
+  return cleanLine(text.length > MAX_LINE ? text.slice(0, MAX_LINE) : text)
+}
+
+/**
+ * Receives the raw bytes of one line (at most MAX_LINE_BYTES of it). `owned` is true when the
+ * bytes are a private copy; otherwise they are a view of the caller's chunk.
+ */
+export type ByteLineHandler = (bytes: Buffer, start: number, end: number, owned: boolean) => void
+
+/**
+ * Cuts a byte stream into lines without decoding it: CR, LF and CRLF all end a line, a leading
+ * UTF-8 byte-order mark is dropped, and the lines do not depend on how the stream was chunked.
+ * Scanning bytes lets callers decode only the lines that can matter.
+ */
+export class ByteLines {
+  private carry: Buffer | undefined
+  private carryLength = 0
+  private pendingCR = false
+  private started = false
+  private bom = 0
+
+  constructor(private readonly onLine: ByteLineHandler) {}
+
+  push(chunk: Uint8Array): void {
+    const bytes = asBuffer(chunk)
+    const size = bytes.length
+    let pos = 0
+    if (size === 0) return
+    if (!this.started) pos = this.skipBom(bytes)
+    if (pos >= size) return
+    if (this.pendingCR) {
+      this.pendingCR = false
+      if (bytes[pos] === 10) pos++
+    }
+    let lf = bytes.indexOf(10, pos)
+    let cr = bytes.indexOf(13, pos)
+    while (pos < size) {
+      if (lf !== -1 && lf < pos) lf = bytes.indexOf(10, pos)
+      if (cr !== -1 && cr < pos) cr = bytes.indexOf(13, pos)
+      const brk = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr)
+      if (brk === -1) {
+        this.hold(bytes, pos, size)
+        return
+      }
+      this.deliver(bytes, pos, brk)
+      if (bytes[brk] === 13) {
+        if (brk + 1 === size) {
+          this.pendingCR = true
+          return
+        }
+        pos = bytes[brk + 1] === 10 ? brk + 2 : brk + 1
+      } else pos = brk + 1
+    }
+  }
+
+  end(): void {
+    if (this.carry) this.release()
+    // A BOM prefix that never completed is ordinary (invalid) text.
+    if (!this.started && this.bom > 0) {
+      this.started = true
+      this.onLine(Buffer.from([0xef, 0xbb, 0xbf].slice(0, this.bom)), 0, this.bom, true)
+    }
+  }
+
+  private skipBom(bytes: Buffer): number {
+    const BOM = [0xef, 0xbb, 0xbf]
+    let i = 0
+    while (this.bom < 3 && i < bytes.length && bytes[i] === BOM[this.bom]) {
+      this.bom++
+      i++
+    }
+    if (this.bom === 3) {
+      this.started = true
+      return i
+    }
+    if (i < bytes.length) {
+      // Not a BOM after all: what looked like its start is the line's first bytes.
+      this.started = true
+      if (this.bom > 0) this.hold(Buffer.from(BOM.slice(0, this.bom)), 0, this.bom)
+      return i
+    }
+    return i
+  }
+
+  private hold(bytes: Buffer, start: number, end: number): void {
+    const room = MAX_LINE_BYTES - this.carryLength
+    const take = Math.min(room, end - start)
+    if (!this.carry) {
+      this.carry = Buffer.allocUnsafe(Math.max(Math.min(MAX_LINE_BYTES, (end - start) * 2), 256))
+      this.carryLength = 0
+    }
+    if (take <= 0) return
+    if (this.carry.length < this.carryLength + take) {
+      const grown = Buffer.allocUnsafe(
+        Math.min(MAX_LINE_BYTES, Math.max(this.carry.length * 2, this.carryLength + take))
+      )
+      this.carry.copy(grown, 0, 0, this.carryLength)
+      this.carry = grown
+    }
+    bytes.copy(this.carry, this.carryLength, start, start + take)
+    this.carryLength += take
+  }
+
+  private deliver(bytes: Buffer, start: number, end: number): void {
+    if (this.carry) {
+      this.hold(bytes, start, end)
+      this.release()
+    } else this.onLine(bytes, start, Math.min(end, start + MAX_LINE_BYTES), false)
+  }
+
+  private release(): void {
+    const carry = this.carry as Buffer
+    const length = this.carryLength
+    this.carry = undefined
+    this.carryLength = 0
+    this.onLine(carry, 0, length, true)
+  }
+}
+
+/** Turns a byte stream into cleaned lines (see ByteLines and decodeLine). */
+export class LineSplitter {
+  private readonly lines: ByteLines
+
+  constructor(onLine: (line: string) => void) {
+    this.lines = new ByteLines((bytes, start, end) => onLine(decodeLine(bytes, start, end)))
+  }
+
+  push(chunk: Uint8Array): void {
+    this.lines.push(chunk)
+  }
+
+  end(): void {
+    this.lines.end()
+  }
+}
