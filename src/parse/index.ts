@@ -191,6 +191,8 @@ class LineRules {
   private readonly wanting: LineParser[] = []
   private field: LineParser | undefined
   private alwaysGreedy = false
+  /** A parser must see every line: asked after each line read, where it can change. */
+  private greedy = false
   traceback = false
   /** Every frame of the last traceback ran at module level: it failed while importing. */
   importOnly = true
@@ -225,6 +227,7 @@ class LineRules {
 
   line(text: string): void {
     for (const parser of this.parsers) if (parser.line(text)) break
+    this.greedy = this.parsers.some(parser => parser.greedy?.())
     if (text.startsWith(TRACEBACK)) {
       this.traceback = true
       this.importOnly = true
@@ -238,8 +241,7 @@ class LineRules {
 
   /** Only lines a parser could want are decoded: the rest of a huge log is counted, not read. */
   wanted(buf: Buffer, start: number, end: number): boolean {
-    if (this.alwaysGreedy || this.traceback) return true
-    for (const parser of this.parsers) if (parser.greedy?.()) return true
+    if (this.alwaysGreedy || this.traceback || this.greedy) return true
     for (const parser of this.wanting) if (parser.wants?.(buf, start, end)) return true
     let i = start
     while (i < end && ((buf[i] as number) <= 0x20 || buf[i] === 0x7f)) i++
@@ -257,6 +259,7 @@ class LineRules {
 
   end(): void {
     for (const parser of this.parsers) parser.end()
+    this.greedy = this.parsers.some(parser => parser.greedy?.())
   }
 }
 

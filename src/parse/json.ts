@@ -1,4 +1,5 @@
 import type { JsonFinding } from './schemas.js'
+import { sameBytes } from './peek.js'
 import { countsAsFinding, toolFinding, type JsonContainer } from './tools.js'
 import { COUNTED, type ParserEvents, type RawFinding, type StreamParser } from './types.js'
 
@@ -98,10 +99,14 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
   let container: JsonContainer = 'array'
   let elementIndex = 0
   // Keys seen at the top level, and whether we are inside SARIF's `runs` array.
-  let topKeys = new Set<string>()
+  // Of the top level's keys only two are ever asked about (CONTAINERS' `after`).
+  let sawStatus = false
+  let sawTotals = false
   let sarifRuns = false
-  let key: string | undefined
-  let keyBuf = ''
+  // The last key's first 64 bytes, made a string only when an array follows it.
+  const keyBytes = Buffer.alloc(64)
+  let keyLength = 0
+  let hasKey = false
   let keying = false
   let awaitingColon = false
   let expectValue = false
@@ -178,9 +183,9 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
   const reset = (): void => {
     depth = 0
     inString = escaped = keying = awaitingColon = expectValue = badElement = false
-    topKind = top = element = key = undefined
+    topKind = top = element = undefined
+    hasKey = sawStatus = sawTotals = false
     containerDepth = 0
-    topKeys = new Set()
     sarifRuns = false
   }
   const fail = (message: string, report = note): void => {
@@ -210,8 +215,9 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
             if (d === 34 || d === 92 || d === 10) break
             stop++
           }
-          if (keying && keyBuf.length < 64)
-            keyBuf += buf.toString('latin1', i, Math.min(stop, i + 64 - keyBuf.length))
+          if (keying)
+            for (let k = i; k < stop && keyLength < 64; k++)
+              keyBytes[keyLength++] = buf[k] as number
           i = stop - 1
           continue
         }
@@ -251,16 +257,24 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
       if (awaitingColon) {
         awaitingColon = false
         if (c === 58) {
-          key = keyBuf
-          if (depth === 1) topKeys.add(key)
+          hasKey = true
+          if (depth === 1) {
+            sawStatus ||= sameBytes(keyBytes, 0, keyLength, 'status')
+            sawTotals ||= sameBytes(keyBytes, 0, keyLength, 'totals')
+          }
           expectValue = true
           continue
         }
       }
       if (expectValue) {
         expectValue = false
+        const key = c === 91 && hasKey ? keyBytes.toString('latin1', 0, keyLength) : undefined
         const known = depth === 1 && key !== undefined ? CONTAINERS[key] : undefined
-        if (c === 91 && known && (!known.after || topKeys.has(known.after))) {
+        const after = known?.after
+        if (
+          known &&
+          (!after || (after === 'status' ? sawStatus : after === 'totals' && sawTotals))
+        ) {
           // A findings document: read its elements one by one, never the whole.
           top = undefined
           container = known.container
@@ -269,14 +283,14 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
           elementIndex = 0
           continue
         }
-        if (c === 91 && depth === 1 && key === 'runs') {
+        if (depth === 1 && key === 'runs') {
           // SARIF: each run's `results` are the elements; the rest of a run is skipped.
           top = undefined
           sarifRuns = true
           depth = 2
           continue
         }
-        if (c === 91 && depth === 3 && sarifRuns && key === 'results') {
+        if (depth === 3 && sarifRuns && key === 'results') {
           container = 'results'
           containerDepth = 4
           depth = 4
@@ -326,7 +340,7 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
         inString = true
         if ((depth === 1 && topKind === 'object') || (sarifRuns && depth === 3)) {
           keying = true
-          keyBuf = ''
+          keyLength = 0
         }
       }
     }
