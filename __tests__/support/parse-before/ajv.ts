@@ -1,5 +1,5 @@
-import { commandOption } from './command.js'
-import { pointerSegments } from './locate.js'
+import { commandOption } from '../../../src/parse/command.js'
+import { pointerSegments } from '../../../src/parse/locate.js'
 import type { LineParser, RawFinding } from './types.js'
 
 // The data file as ajv names it: a path, never a sentence that happens to end in `invalid`.

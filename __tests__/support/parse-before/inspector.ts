@@ -1,4 +1,4 @@
-import { commandOperands } from './command.js'
+import { commandOperands } from '../../../src/parse/command.js'
 import type { LineParser, RawFinding } from './types.js'
 
 // `[log] ✖  Field Query.pets changed type…` (older versions prefix `[log]`); ✖ marks a

@@ -1,9 +1,9 @@
 import { StringDecoder } from 'node:string_decoder'
-import type { JsonFinding } from './schemas.js'
+import type { JsonFinding } from '../../../src/parse/schemas.js'
 import { toolFinding, type JsonContainer } from './tools.js'
 import type { ParserEvents, RawFinding, StreamParser } from './types.js'
 
-export type { JsonFinding } from './schemas.js'
+export type { JsonFinding } from '../../../src/parse/schemas.js'
 
 /** Checks one parsed value against the JSON findings schema. */
 export type FindingCheck = (value: unknown) => RawFinding | undefined | string
@@ -16,7 +16,7 @@ let loading: Promise<FindingCheck> | undefined
  * for zod. The collector holds the output meanwhile, as for the XML parser.
  */
 export function loadJsonFindings(): Promise<FindingCheck> {
-  loading ??= import('./schemas.js').then(({ jsonFindingSchema }) => {
+  loading ??= import('../../../src/parse/schemas.js').then(({ jsonFindingSchema }) => {
     const schema = jsonFindingSchema()
     loaded = value => toRawFinding(schema.safeParse(value))
     return loaded

@@ -1,4 +1,4 @@
-import { commandOption } from './command.js'
+import { commandOption } from '../../../src/parse/command.js'
 import type { LineParser, RawFinding } from './types.js'
 
 const BETWEEN = /^\s*Verifying a pact between (.+?) and (.+?)\s*$/

@@ -1,5 +1,5 @@
-import { jsonPathSegments, pointerSegments } from './locate.js'
-import { commandOption } from './command.js'
+import { jsonPathSegments, pointerSegments } from '../../../src/parse/locate.js'
+import { commandOption } from '../../../src/parse/command.js'
 import type { RawFinding } from './types.js'
 
 /**

@@ -1,4 +1,4 @@
-import type { Location } from './locate.js'
+import type { Location } from '../../../src/parse/locate.js'
 
 /** A finding as a parser reads it, before its targets are resolved. */
 export interface RawFinding {
