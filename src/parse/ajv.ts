@@ -1,6 +1,6 @@
 import { commandOption } from './command.js'
 import { pointerSegments } from './locate.js'
-import type { LineParser, RawFinding } from './types.js'
+import { COUNTED, type LineParser, type RawFinding } from './types.js'
 
 // The data file as ajv names it: a path, never a sentence that happens to end in `invalid`.
 const VERDICT = /^(\S*[/.]\S*) (invalid|valid)$/
@@ -14,7 +14,8 @@ const MAX_ERRORS_TEXT = 1024 * 1024
 export function ajvParser(
   command: string,
   emit: (finding: RawFinding) => void,
-  ok: (line: string) => void
+  ok: (line: string) => void,
+  full?: () => boolean
 ): LineParser {
   const schema = commandOption(command, ['-s', '--schema'])
   let file: string | undefined
@@ -25,6 +26,8 @@ export function ajvParser(
   let reported = 0
   const found = (message: string, pointer?: string): void => {
     reported++
+    // Past the findings kept it is only counted.
+    if (full?.()) return emit(COUNTED)
     emit({
       tag: 'ajv',
       message: `${file}: ${message}${schema ? ` (schema ${schema})` : ''}`,
@@ -60,10 +63,14 @@ export function ajvParser(
     if (element.length === 0 && text.trim() === '') return
     element.push(text)
     size += text.length
-    if (!/^ {2}\},?$/.test(text) && size <= MAX_ERRORS_TEXT) return
-    const value = parse(element.join('\n').replace(/,$/, ''))
-    if (value === undefined) found("not valid against the schema (ajv's error list is cut off)")
-    else error(value)
+    if (!(text.startsWith('  }') && /^ {2}\},?$/.test(text)) && size <= MAX_ERRORS_TEXT) return
+    // Each element is one finding, read or not: past the findings kept it is only counted.
+    if (full?.()) found('')
+    else {
+      const value = parse(element.join('\n').replace(/,$/, ''))
+      if (value === undefined) found("not valid against the schema (ajv's error list is cut off)")
+      else error(value)
+    }
     element = []
     size = 0
   }
@@ -94,7 +101,7 @@ export function ajvParser(
         }
         close()
       }
-      const verdict = VERDICT.exec(text)
+      const verdict = text.endsWith('valid') ? VERDICT.exec(text) : null
       if (!verdict) return false
       if (verdict[2] === 'valid') ok(text)
       else file = verdict[1]

@@ -1,4 +1,4 @@
-import type { LineParser, RawFinding } from './types.js'
+import { COUNTED, COUNTED_PROVISIONAL, type LineParser, type RawFinding } from './types.js'
 
 // `path:line[:col]:[ level:] message` (buf, protoc, Spectral `-f text`, tsc `--pretty`) and
 // tsc's `path(line,col): error TS…`. The path has an extension and no blanks, so timestamps,
@@ -11,13 +11,21 @@ const PROBE_BYTES = 512
  * Compiler-style lines. One with `error` is a finding; one without a level (buf prints none) is
  * a finding only when the run fails, so a green run's warnings of that shape never turn it red.
  */
-export function compilerParser(emit: (finding: RawFinding) => void): LineParser {
+export function compilerParser(
+  emit: (finding: RawFinding) => void,
+  full?: (provisional: boolean) => boolean
+): LineParser {
   return {
     line(text) {
       const match = COMPILER_LINE.exec(text)
       if (!match) return false
       const [, path, line, , parenLine, , level, message] = match as unknown as string[]
       if (level && level !== 'error' && level !== 'fatal') return true
+      // Past the findings kept it is only counted.
+      if (full?.(!level)) {
+        emit(level ? COUNTED : COUNTED_PROVISIONAL)
+        return true
+      }
       const at = Number(line ?? parenLine)
       emit({
         tag: '',

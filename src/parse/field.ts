@@ -28,6 +28,8 @@ export function fieldParser(
         return true
       }
       closeHeader()
+      // Most lines of a tool's output have no `[` at all: no need to trim them.
+      if (!text.includes('[')) return false
       const trimmed = text.trim()
       if (trimmed[0] !== '[') return false
       const match = FIELD_LINE.exec(trimmed)

@@ -84,6 +84,92 @@ interface HeldLine {
   owned: boolean
 }
 
+/**
+ * Lines held for the excerpt's tail or a stream's last lines, oldest first: a ring, so that
+ * holding a line of a huge log allocates nothing. Views of the caller's chunk until adopted.
+ */
+class HeldLines {
+  private bufs: Buffer[] = new Array<Buffer>(64)
+  private starts = new Float64Array(64)
+  private ends = new Float64Array(64)
+  private owned: boolean[] = new Array<boolean>(64).fill(true)
+  private first = 0
+  size = 0
+
+  push(buf: Buffer, start: number, end: number, owned: boolean): void {
+    if (this.size === this.bufs.length) this.grow()
+    const at = (this.first + this.size) & (this.bufs.length - 1)
+    this.bufs[at] = buf
+    this.starts[at] = start
+    this.ends[at] = end
+    this.owned[at] = owned
+    this.size++
+  }
+
+  /** Drops the oldest line; returns its length in bytes. */
+  shift(): number {
+    const at = this.first
+    const length = (this.ends[at] as number) - (this.starts[at] as number)
+    this.bufs[at] = EMPTY
+    this.first = (at + 1) & (this.bufs.length - 1)
+    this.size--
+    return length
+  }
+
+  /** The lines that are views of the caller's chunk become copies before the chunk is gone. */
+  adopt(): void {
+    const mask = this.bufs.length - 1
+    for (let k = 0; k < this.size; k++) {
+      const at = (this.first + k) & mask
+      if (this.owned[at]) continue
+      const start = this.starts[at] as number
+      const end = this.ends[at] as number
+      this.bufs[at] = Buffer.from((this.bufs[at] as Buffer).subarray(start, end))
+      this.starts[at] = 0
+      this.ends[at] = end - start
+      this.owned[at] = true
+    }
+  }
+
+  /** The last `count` lines (all by default), oldest first. */
+  lines(count = this.size): HeldLine[] {
+    const mask = this.bufs.length - 1
+    const held: HeldLine[] = []
+    for (let k = Math.max(0, this.size - count); k < this.size; k++) {
+      const at = (this.first + k) & mask
+      held.push({
+        buf: this.bufs[at] as Buffer,
+        start: this.starts[at] as number,
+        end: this.ends[at] as number,
+        owned: this.owned[at] as boolean
+      })
+    }
+    return held
+  }
+
+  private grow(): void {
+    const capacity = this.bufs.length * 2
+    const bufs = new Array<Buffer>(capacity)
+    const starts = new Float64Array(capacity)
+    const ends = new Float64Array(capacity)
+    const owned = new Array<boolean>(capacity).fill(true)
+    const mask = this.bufs.length - 1
+    for (let k = 0; k < this.size; k++) {
+      const at = (this.first + k) & mask
+      bufs[k] = this.bufs[at] as Buffer
+      starts[k] = this.starts[at] as number
+      ends[k] = this.ends[at] as number
+      owned[k] = this.owned[at] as boolean
+    }
+    this.bufs = bufs
+    this.starts = starts
+    this.ends = ends
+    this.owned = owned
+    this.first = 0
+  }
+}
+const EMPTY = Buffer.alloc(0)
+
 /** Whether a line holds anything but blanks and control bytes. */
 function visible(buf: Buffer, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
@@ -105,6 +191,8 @@ class LineRules {
   private readonly wanting: LineParser[] = []
   private field: LineParser | undefined
   private alwaysGreedy = false
+  /** A parser must see every line: asked after each line read, where it can change. */
+  private greedy = false
   traceback = false
   /** Every frame of the last traceback ran at module level: it failed while importing. */
   importOnly = true
@@ -123,21 +211,23 @@ class LineRules {
       this.parsers.push(this.field)
     }
     if (all || mode === 'workflow-commands') this.parsers.push(workflowCommandParser(emit))
+    const full = events.full
     if (all || mode === 'graphql-inspector')
-      this.parsers.push(inspectorParser(command, emit, events.ok))
-    if (all || mode === 'ajv') this.parsers.push(ajvParser(command, emit, events.ok))
+      this.parsers.push(inspectorParser(command, emit, events.ok, full))
+    if (all || mode === 'ajv') this.parsers.push(ajvParser(command, emit, events.ok, full))
     if (all || mode === 'pact') this.parsers.push(pactParser(command, emit))
     if ((all || mode === 'matchers') && matchers) {
       this.parsers.push(matcherParser(matchers, emit))
       this.alwaysGreedy = true
     }
     // Last: its shape is the loosest; the tools above and a user's matchers print lines it matches.
-    if (all || mode === 'compiler') this.parsers.push(compilerParser(emit))
+    if (all || mode === 'compiler') this.parsers.push(compilerParser(emit, full))
     for (const parser of this.parsers) if (parser.wants) this.wanting.push(parser)
   }
 
   line(text: string): void {
     for (const parser of this.parsers) if (parser.line(text)) break
+    this.greedy = this.parsers.some(parser => parser.greedy?.())
     if (text.startsWith(TRACEBACK)) {
       this.traceback = true
       this.importOnly = true
@@ -151,8 +241,7 @@ class LineRules {
 
   /** Only lines a parser could want are decoded: the rest of a huge log is counted, not read. */
   wanted(buf: Buffer, start: number, end: number): boolean {
-    if (this.alwaysGreedy || this.traceback) return true
-    for (const parser of this.parsers) if (parser.greedy?.()) return true
+    if (this.alwaysGreedy || this.traceback || this.greedy) return true
     for (const parser of this.wanting) if (parser.wants?.(buf, start, end)) return true
     let i = start
     while (i < end && ((buf[i] as number) <= 0x20 || buf[i] === 0x7f)) i++
@@ -170,6 +259,7 @@ class LineRules {
 
   end(): void {
     for (const parser of this.parsers) parser.end()
+    this.greedy = this.parsers.some(parser => parser.greedy?.())
   }
 }
 
@@ -215,12 +305,13 @@ export class OutputCollector {
   private unreadable: string | undefined
   private readonly head: string[] = []
   private headChars = 0
-  private tail: HeldLine[] = []
+  private readonly tail = new HeldLines()
   private tailChars = 0
   private omittedLines = 0
+  private readonly excerptChars: number
   /** The last visible lines of each text stream: start-up shapes, and the fallback's quote. */
-  private outTail: HeldLine[] = []
-  private errTail: HeldLine[] = []
+  private readonly outTail = new HeldLines()
+  private readonly errTail = new HeldLines()
   private bytes = 0
   private crashReason: string | undefined
 
@@ -228,8 +319,11 @@ export class OutputCollector {
     private readonly source: string,
     private readonly options: ParseOptions
   ) {
+    this.excerptChars = options.excerptChars ?? 16_000
     this.events = {
       finding: raw => this.add(raw),
+      full: provisional =>
+        (provisional ? this.provisional : this.findings).length >= (options.maxFindings ?? 1000),
       note: text => this.note(text),
       unreadable: text => {
         this.note(text)
@@ -534,8 +628,8 @@ export class OutputCollector {
     }
     if (exitCode === null) return 'timed-out'
     const startup =
-      startupFailure(this.decodeAll(this.errTail), exitCode) ??
-      (this.out ? startupFailure(this.decodeAll(this.outTail), exitCode) : undefined)
+      startupFailure(this.decodeAll(this.errTail.lines()), exitCode) ??
+      (this.out ? startupFailure(this.decodeAll(this.outTail.lines()), exitCode) : undefined)
     if (startup) {
       this.crashReason = startup.reason
       return startup.outcome
@@ -577,43 +671,35 @@ export class OutputCollector {
     start: number,
     end: number,
     owned: boolean,
-    streamTail: HeldLine[] | undefined
+    streamTail: HeldLines | undefined
   ): string | undefined {
     let text: string | undefined
-    const limit = this.options.excerptChars ?? 16_000
-    if (this.headChars < limit) {
+    if (this.headChars < this.excerptChars) {
       text = decodeLine(buf, start, end)
       this.head.push(text)
       this.headChars += text.length + 1
-    } else this.keepTail({ buf, start, end, owned }, limit)
+    } else this.keepTail(buf, start, end, owned)
     if (streamTail && visible(buf, start, end)) {
-      streamTail.push({ buf, start, end: Math.min(end, start + TAIL_LINE_BYTES), owned })
-      if (streamTail.length > STARTUP_TAIL_LINES) streamTail.shift()
+      streamTail.push(buf, start, Math.min(end, start + TAIL_LINE_BYTES), owned)
+      if (streamTail.size > STARTUP_TAIL_LINES) streamTail.shift()
     }
     return text
   }
 
-  private keepTail(held: HeldLine, limit: number): void {
-    this.tail.push(held)
-    this.tailChars += held.end - held.start + 1
-    while (this.tailChars > limit && this.tail.length > 1) {
-      const first = this.tail.shift() as HeldLine
-      this.tailChars -= first.end - first.start + 1
+  private keepTail(buf: Buffer, start: number, end: number, owned: boolean): void {
+    this.tail.push(buf, start, end, owned)
+    this.tailChars += end - start + 1
+    while (this.tailChars > this.excerptChars && this.tail.size > 1) {
+      this.tailChars -= this.tail.shift() + 1
       this.omittedLines++
     }
   }
 
   /** Held lines that are views of the caller's chunk become copies before the chunk is gone. */
   private adopt(): void {
-    for (const list of [this.tail, this.outTail, this.errTail]) {
-      for (const held of list) {
-        if (held.owned) continue
-        held.buf = Buffer.from(held.buf.subarray(held.start, held.end))
-        held.end -= held.start
-        held.start = 0
-        held.owned = true
-      }
-    }
+    this.tail.adopt()
+    this.outTail.adopt()
+    this.errTail.adopt()
   }
 
   private add(raw: RawFinding): void {
@@ -672,8 +758,8 @@ export class OutputCollector {
    */
   private addFallback(exitCode: number | null): void {
     const last = [
-      ...this.decodeAll(this.outTail.slice(-FALLBACK_LINES)),
-      ...this.decodeAll(this.errTail.slice(-FALLBACK_LINES))
+      ...this.decodeAll(this.outTail.lines(FALLBACK_LINES)),
+      ...this.decodeAll(this.errTail.lines(FALLBACK_LINES))
     ].slice(-FALLBACK_LINES)
     const said = this.structured() && this.notes.length > 0 ? this.notes.slice(0, 3) : last
     const quiet = this.structured()
@@ -685,7 +771,7 @@ export class OutputCollector {
   private excerpt(): string {
     const limit = this.options.excerptChars ?? 16_000
     const gap = this.omittedLines > 0 ? [`… ${this.omittedLines} lines omitted …`] : []
-    let tail = this.tail.map(held => decodeLine(held.buf, held.start, held.end))
+    let tail = this.tail.lines().map(held => decodeLine(held.buf, held.start, held.end))
     // One gigantic last line: keep its end only.
     if (tail.length === 1 && (tail[0] as string).length > limit)
       tail = [(tail[0] as string).slice(-limit)]

@@ -1,5 +1,5 @@
 import { commandOperands } from './command.js'
-import type { LineParser, RawFinding } from './types.js'
+import { COUNTED, type LineParser, type RawFinding } from './types.js'
 
 // `[log] ✖  Field Query.pets changed type…` (older versions prefix `[log]`); ✖ marks a
 // breaking change, ⚠ a dangerous one and ✔ a safe one.
@@ -14,15 +14,21 @@ const NO_CHANGES = /^(?:\[\w+\]\s+)?No changes detected/
 export function inspectorParser(
   command: string,
   emit: (finding: RawFinding) => void,
-  ok: (line: string) => void
+  ok: (line: string) => void,
+  full?: () => boolean
 ): LineParser {
   const schema = commandOperands(command, 'diff')[1]
   return {
     line(text) {
-      const change = BREAKING.exec(text)
+      const change = text.includes('\u2716') ? BREAKING.exec(text) : null
       if (!change) {
-        if (!NO_CHANGES.test(text)) return false
+        if (!text.includes('No changes detected') || !NO_CHANGES.test(text)) return false
         ok(text)
+        return true
+      }
+      // Past the findings kept it is only counted.
+      if (full?.()) {
+        emit(COUNTED)
         return true
       }
       const message = (change[1] as string).trim()

@@ -1,7 +1,7 @@
-import { StringDecoder } from 'node:string_decoder'
 import type { JsonFinding } from './schemas.js'
-import { toolFinding, type JsonContainer } from './tools.js'
-import type { ParserEvents, RawFinding, StreamParser } from './types.js'
+import { sameBytes } from './peek.js'
+import { countsAsFinding, toolFinding, type JsonContainer } from './tools.js'
+import { COUNTED, type ParserEvents, type RawFinding, type StreamParser } from './types.js'
 
 export type { JsonFinding } from './schemas.js'
 
@@ -30,11 +30,11 @@ export function jsonFindingsIfLoaded(): FindingCheck | undefined {
 }
 
 const MAX_VALUE = 1024 * 1024
-const STRING_STOP = /["\\\n]/g
 const MAX_DEPTH = 256
 
+/** A value being read, as bytes: parts copied from earlier chunks, then the current one from `from`. */
 interface Capture {
-  parts: string[]
+  parts: Buffer[]
   size: number
   from: number
   overflow: boolean
@@ -77,13 +77,14 @@ const label = (container: JsonContainer): string => (container === 'array' ? 'fi
 
 /**
  * Reads JSON findings as they stream, one value at a time: memory holds at most the value being
- * read (1 MiB at most), never the document. Our findings, SARIF (runs[].results[]), buf's JSON
+ * read (1 MiB of text, so 3 MiB of bytes at most), never the document. Our findings, SARIF (runs[].results[]), buf's JSON
  * Lines, Spectral's array, check-jsonschema's and Redocly's reports are read alike: the array
  * that holds the problems is streamed. Malformed input becomes notes, not exceptions.
  */
 export function jsonParser(events: ParserEvents, check: FindingCheck, command = ''): StreamParser {
-  // Node's own decoder: TextDecoder in streaming mode was most of the parse time.
-  const decoder = new StringDecoder('utf8')
+  // Bytes, not decoded text: only the values read are decoded. Structure is all ASCII, and a
+  // byte of a multi-byte character is never taken for it.
+  let chunk: Buffer = Buffer.alloc(0)
   let line = 1
   let depth = 0
   let inString = false
@@ -98,16 +99,19 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
   let container: JsonContainer = 'array'
   let elementIndex = 0
   // Keys seen at the top level, and whether we are inside SARIF's `runs` array.
-  let topKeys = new Set<string>()
+  // Of the top level's keys only two are ever asked about (CONTAINERS' `after`).
+  let sawStatus = false
+  let sawTotals = false
   let sarifRuns = false
-  let key: string | undefined
-  let keyBuf = ''
+  // The last key's first 64 bytes, made a string only when an array follows it.
+  const keyBytes = Buffer.alloc(64)
+  let keyLength = 0
+  let hasKey = false
   let keying = false
   let awaitingColon = false
   let expectValue = false
   let findings = 0
   let problems = 0
-  let text = ''
 
   const note = (message: string): void => {
     problems++
@@ -119,22 +123,51 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
     events.unreadable(`JSON ${message}`)
   }
   const start = (at: number): Capture => ({ parts: [], size: 0, from: at, overflow: false, line })
+  // A value still open when its chunk ends is copied: the chunk is the caller's.
   const flush = (capture: Capture, upto: number): void => {
     if (capture.overflow || capture.from < 0) return
-    const piece = text.slice(capture.from, upto)
-    capture.size += piece.length
-    if (capture.size > MAX_VALUE) {
+    capture.size += upto - capture.from
+    // Bytes, where the limit is in characters: a character is at most 3 bytes of UTF-8 (the
+    // exact count is taken when the value is read).
+    if (capture.size > 3 * MAX_VALUE) {
       capture.overflow = true
       capture.parts = []
-    } else capture.parts.push(piece)
+    } else capture.parts.push(Buffer.from(chunk.subarray(capture.from, upto)))
     capture.from = -1
   }
-  const accept = (capture: Capture, upto: number, where: string, kind: JsonContainer): void => {
-    flush(capture, upto)
-    if (capture.overflow) return note(`${where}: larger than 1 MiB, skipped`)
+  // `index` is the element's in its container; -1 for a document or JSON Lines value.
+  const whereIs = (capture: Capture, kind: JsonContainer, index: number): string =>
+    index < 0 ? `line ${capture.line}` : `${label(kind)}[${index}] (line ${capture.line})`
+  const accept = (capture: Capture, upto: number, kind: JsonContainer, index: number): void => {
+    // Read in place when it lies in this chunk, the common case.
+    let bytes = chunk
+    let from = capture.from
+    let to = upto
+    if (capture.parts.length > 0 || capture.overflow) {
+      flush(capture, upto)
+      if (capture.overflow)
+        return note(`${whereIs(capture, kind, index)}: larger than 1 MiB, skipped`)
+      bytes = Buffer.concat(capture.parts)
+      from = 0
+      to = bytes.length
+    }
+    // Past the cap a tool's problem is only counted: whether it is one is read from its bytes.
+    if (to - from <= MAX_VALUE && events.full?.()) {
+      const counts = countsAsFinding(bytes, from, to, kind)
+      if (counts !== undefined) {
+        if (counts) {
+          findings++
+          events.finding(COUNTED)
+        }
+        return
+      }
+    }
+    const text = bytes.toString('utf8', from, to)
+    const where = whereIs(capture, kind, index)
+    if (text.length > MAX_VALUE) return note(`${where}: larger than 1 MiB, skipped`)
     let value: unknown
     try {
-      value = JSON.parse(capture.parts.join(''))
+      value = JSON.parse(text)
     } catch (error) {
       return broken(`not valid at ${where}: ${(error as Error).message.split('\n')[0]}`)
     }
@@ -150,9 +183,9 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
   const reset = (): void => {
     depth = 0
     inString = escaped = keying = awaitingColon = expectValue = badElement = false
-    topKind = top = element = key = undefined
+    topKind = top = element = undefined
+    hasKey = sawStatus = sawTotals = false
     containerDepth = 0
-    topKeys = new Set()
     sarifRuns = false
   }
   const fail = (message: string, report = note): void => {
@@ -161,23 +194,31 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
     skipping = true
   }
 
-  const read = (chunk: string): void => {
-    text = chunk
+  const read = (buf: Buffer): void => {
+    chunk = buf
+    const length = buf.length
     if (top) top.from = 0
     if (element) element.from = 0
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i)
+    for (let i = 0; i < length; i++) {
+      const c = buf[i] as number
       if (c === 10) line++
       if (skipping) {
         if (c === 10) skipping = false
         continue
       }
       if (inString) {
-        if (!escaped && !keying && c !== 92 && c !== 34 && c !== 10) {
-          // The plain run of a string value: jump to where it can end, a native search.
-          STRING_STOP.lastIndex = i
-          const stop = STRING_STOP.exec(text)
-          i = (stop ? stop.index : text.length) - 1
+        if (!escaped && c !== 92 && c !== 34 && c !== 10) {
+          // The plain run of a string: to where it can end.
+          let stop = i + 1
+          while (stop < length) {
+            const d = buf[stop] as number
+            if (d === 34 || d === 92 || d === 10) break
+            stop++
+          }
+          if (keying)
+            for (let k = i; k < stop && keyLength < 64; k++)
+              keyBytes[keyLength++] = buf[k] as number
+          i = stop - 1
           continue
         }
         if (escaped) escaped = false
@@ -191,7 +232,7 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
         } else if (c === 10) {
           broken(`not valid at line ${line - 1}: unterminated string`)
           reset()
-        } else if (keying && keyBuf.length < 64) keyBuf += text[i]
+        }
         continue
       }
       if (c === 10 && depth > 0 && jsonLines) {
@@ -216,16 +257,24 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
       if (awaitingColon) {
         awaitingColon = false
         if (c === 58) {
-          key = keyBuf
-          if (depth === 1) topKeys.add(key)
+          hasKey = true
+          if (depth === 1) {
+            sawStatus ||= sameBytes(keyBytes, 0, keyLength, 'status')
+            sawTotals ||= sameBytes(keyBytes, 0, keyLength, 'totals')
+          }
           expectValue = true
           continue
         }
       }
       if (expectValue) {
         expectValue = false
+        const key = c === 91 && hasKey ? keyBytes.toString('latin1', 0, keyLength) : undefined
         const known = depth === 1 && key !== undefined ? CONTAINERS[key] : undefined
-        if (c === 91 && known && (!known.after || topKeys.has(known.after))) {
+        const after = known?.after
+        if (
+          known &&
+          (!after || (after === 'status' ? sawStatus : after === 'totals' && sawTotals))
+        ) {
           // A findings document: read its elements one by one, never the whole.
           top = undefined
           container = known.container
@@ -234,14 +283,14 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
           elementIndex = 0
           continue
         }
-        if (c === 91 && depth === 1 && key === 'runs') {
+        if (depth === 1 && key === 'runs') {
           // SARIF: each run's `results` are the elements; the rest of a run is skipped.
           top = undefined
           sarifRuns = true
           depth = 2
           continue
         }
-        if (c === 91 && depth === 3 && sarifRuns && key === 'results') {
+        if (depth === 3 && sarifRuns && key === 'results') {
           container = 'results'
           containerDepth = 4
           depth = 4
@@ -276,19 +325,14 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
       } else if (c === 125 || c === 93) {
         depth--
         if (element && depth === containerDepth) {
-          accept(
-            element,
-            i + 1,
-            `${label(container)}[${elementIndex++}] (line ${element.line})`,
-            container
-          )
+          accept(element, i + 1, container, elementIndex++)
           element = undefined
         } else if (depth === 0) {
           const capture = top
           const oneLine = capture?.line === line
           reset()
           if (capture) {
-            accept(capture, i + 1, `line ${capture.line}`, 'value')
+            accept(capture, i + 1, 'value', -1)
             if (oneLine) jsonLines = true
           }
         }
@@ -296,21 +340,22 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
         inString = true
         if ((depth === 1 && topKind === 'object') || (sarifRuns && depth === 3)) {
           keying = true
-          keyBuf = ''
+          keyLength = 0
         }
       }
     }
-    if (top) flush(top, text.length)
-    if (element) flush(element, text.length)
+    if (top) flush(top, length)
+    if (element) flush(element, length)
   }
 
   return {
-    write(chunk) {
-      read(decoder.write(chunk as Buffer))
-      return chunk.length
+    write(bytes) {
+      read(
+        Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
+      )
+      return bytes.length
     },
     end() {
-      read(decoder.end())
       if (depth > 0 || inString)
         broken(`ends early: line ${line} is inside an unfinished object (truncated?)`)
       if (findings === 0 && problems === 0) events.ok('JSON findings: none reported')

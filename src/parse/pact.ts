@@ -55,6 +55,12 @@ export function pactParser(command: string, emit: (finding: RawFinding) => void)
         }
         return true
       }
+      // Most lines are an interaction's checks: none of the three below.
+      if (!text.includes('Verifying a pact between') && !text.includes('[Using File ')) {
+        if (!text.includes('Failures:') || text.trim() !== 'Failures:') return false
+        failures = true
+        return true
+      }
       const between = BETWEEN.exec(text)
       if (between) {
         pair = `${between[1]}\u0000${between[2]}`

@@ -1,5 +1,6 @@
 import { jsonPathSegments, pointerSegments } from './locate.js'
 import { commandOption } from './command.js'
+import { peekObject, sameBytes } from './peek.js'
 import type { RawFinding } from './types.js'
 
 /**
@@ -44,6 +45,57 @@ export function toolFinding(
       return 'start_line' in value && 'type' in value ? buf(value) : null
     default:
       return null
+  }
+}
+
+// The members that decide whether a tool's problem is a finding (see toolFinding's shapes).
+const DECIDING = ['level', 'message', 'filename', 'severity', 'code', 'range', 'start_line', 'type']
+const [LEVEL, MESSAGE, FILENAME, SEVERITY, CODE, RANGE, START_LINE, TYPE] = [0, 1, 2, 3, 4, 5, 6, 7]
+
+/**
+ * Whether toolFinding would make a finding of the JSON value in `bytes` (from `start` to
+ * `end`), read without parsing it: past the findings kept, it is only counted. `undefined`
+ * when that takes the whole value: not valid JSON (the parse error is the message), not a
+ * tool's shape (our own format's schema decides), or a deciding string with escapes.
+ */
+export function countsAsFinding(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  container: JsonContainer
+): boolean | undefined {
+  if (container === 'findings') return undefined
+  const members = peekObject(bytes, DECIDING, start, end)
+  if (!members) return undefined
+  const is = (at: number, expected: string): boolean | undefined => {
+    const member = members[at]
+    if (member?.kind !== 'string') return false
+    if (member.escaped) return undefined
+    return sameBytes(bytes, member.start, member.end, expected)
+  }
+  const filled = (at: number): boolean => {
+    const member = members[at]
+    return member?.kind === 'string' && member.end > member.start
+  }
+  switch (container) {
+    case 'results':
+      // Only `level: "error"` is an error; without a level SARIF means a warning.
+      return is(LEVEL, 'error')
+    case 'errors':
+    case 'parse_errors':
+      return filled(MESSAGE) && filled(FILENAME) ? true : undefined
+    case 'problems':
+      return filled(MESSAGE) ? is(SEVERITY, 'error') : undefined
+    case 'array': {
+      if (!members[CODE] || !members[RANGE] || !filled(MESSAGE)) return undefined
+      const severity = members[SEVERITY]
+      return (
+        severity?.kind === 'number' &&
+        Number(bytes.toString('latin1', severity.start, severity.end)) === 0
+      )
+    }
+    case 'value':
+      return members[START_LINE] && members[TYPE] && filled(MESSAGE) ? true : undefined
   }
 }
 
@@ -119,7 +171,7 @@ function checkJsonschema(value: Json, command: string): RawFinding | null {
   const filename = str(value.filename)
   if (!message || !filename) return null
   const path = str(value.path)
-  const schema = commandOption(command, ['--schemafile', '--builtin-schema'])
+  const schema = schemaOption(command)
   const where = path ? ` at ${path}` : ''
   return {
     tag: 'check-jsonschema',
@@ -127,6 +179,14 @@ function checkJsonschema(value: Json, command: string): RawFinding | null {
     files: [filename],
     ...(path ? { location: { pointer: jsonPathSegments(path) } } : {})
   }
+}
+
+let schemaOf: { command: string; schema: string | undefined } | undefined
+/** The schema check-jsonschema was given; once per command, not once per problem. */
+function schemaOption(command: string): string | undefined {
+  if (schemaOf?.command !== command)
+    schemaOf = { command, schema: commandOption(command, ['--schemafile', '--builtin-schema']) }
+  return schemaOf.schema
 }
 
 /** Redocly `lint -f json`: errors only, located by a JSON pointer into the source. */

@@ -14,6 +14,14 @@ export interface RawFinding {
   provisional?: boolean
 }
 
+/** A finding past the cap: counted, never read, so not worth building (see ParserEvents.full). */
+export const COUNTED: RawFinding = Object.freeze({ tag: '', message: '' })
+export const COUNTED_PROVISIONAL: RawFinding = Object.freeze({
+  tag: '',
+  message: '',
+  provisional: true
+})
+
 /** A parser reads cleaned lines of one validator's output. */
 export interface LineParser {
   /** Reads one line; true when the line was this parser's, so later parsers skip it. */
@@ -38,6 +46,12 @@ export interface StreamParser {
 /** What a stream parser reports besides findings. */
 export interface ParserEvents {
   finding(raw: RawFinding): void
+  /**
+   * True once a finding reported now would only be counted (the findings kept are at their
+   * cap): a parser may then report COUNTED instead of building the finding, but must still
+   * decide, as before, whether there is one.
+   */
+  full?(provisional?: boolean): boolean
   /** A problem reading the output (a finding skipped, text around the document), for a person. */
   note(text: string): void
   /**

@@ -16,6 +16,7 @@ const unescapeProperty = (text: string): string =>
 export function workflowCommandParser(emit: (finding: RawFinding) => void): LineParser {
   return {
     line(text) {
+      if (!text.includes('::')) return false
       const trimmed = text.trimStart()
       if (!trimmed.startsWith('::')) return false
       const match = COMMAND.exec(trimmed)

@@ -1,0 +1,396 @@
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { loadJsonFindings, OutputCollector, type ParseOptions } from '../src/parse/index.js'
+import * as before from './support/parse-before/index.js'
+
+// The contract tools' parsers were made faster (issue 15: ≥ 200 MB/s) without changing a single
+// answer: the parser as it was before, kept in support/parse-before, must read every output,
+// fixture or random, exactly as today's does — findings kept, their order, counts, notes,
+// outcome and excerpt — however the output is chunked and wherever the cap of findings kept
+// falls (past it, a finding is only counted, and counting must not cut corners).
+
+beforeAll(async () => {
+  await loadJsonFindings()
+  await before.loadJsonFindings()
+})
+
+const tools = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'tools')
+
+interface Output {
+  command: string
+  stdout: Uint8Array
+  stderr?: Uint8Array
+  exitCode: number | null
+}
+
+/** Both parsers on the same output, cut at the same places, with at most `cap` findings kept. */
+function both(
+  output: Output,
+  cap: number,
+  cuts: readonly number[] = [],
+  layout: Layout = LAYOUTS[0] as Layout
+) {
+  const options: ParseOptions = {
+    workspace: layout.workspace,
+    checks: {},
+    runtimeTags: [],
+    maxFindings: cap,
+    excerptChars: 400,
+    repoFiles: () => layout.files,
+    readFile: path => (layout.files.includes(path) ? `{\n  "tags": [\n    1\n  ]\n}\n` : undefined)
+  }
+  const run = (Collector: typeof OutputCollector | typeof before.OutputCollector) => {
+    const collector = new Collector(output.command, options)
+    const pieces = (bytes: Uint8Array) => {
+      const at = [0, ...cuts.filter(cut => cut > 0 && cut < bytes.length).sort((a, b) => a - b)]
+      return at.map((from, i) => bytes.subarray(from, at[i + 1] ?? bytes.length))
+    }
+    for (const piece of pieces(output.stdout)) collector.write(piece)
+    for (const piece of pieces(output.stderr ?? new Uint8Array())) collector.writeStderr(piece)
+    return collector.finish(output.exitCode, 0)
+  }
+  return { now: run(OutputCollector), was: run(before.OutputCollector) }
+}
+
+interface Layout {
+  workspace: string
+  files: string[]
+}
+
+// Two layouts: the tools' folders at the root, and a monorepo package beside the field's fixtures.
+const LAYOUTS: Layout[] = [
+  {
+    workspace: '/home/runner/work/pets/pets',
+    files: ['proto/acme/v1/pet.proto', 'api/openapi.yaml', 'fixtures/pet.json', 'schema.graphql']
+  },
+  {
+    workspace: '/home/runner/work/platform/platform',
+    files: [
+      'services/pets/api/openapi.yaml',
+      'tests/contracts/fixtures/mcp/billing.aws.ingest/1.0/response.expected.json'
+    ]
+  }
+]
+
+const COMMANDS = [
+  'spectral lint api/openapi.yaml -f sarif',
+  'buf breaking --against .git#branch=main',
+  'buf breaking --against .git#branch=main --error-format=json',
+  'spectral lint api/openapi.yaml -f json',
+  'check-jsonschema --schemafile schema/pet.schema.json -o json fixtures/*.json',
+  "ajv validate -s schema/pet.schema.json -d 'fixtures/*.json' --errors=json",
+  'graphql-inspector diff git:origin/main:schema.graphql schema.graphql',
+  'pact_verifier_cli --file pacts/pet-web-pet-api.json --port 8080',
+  'redocly lint api/openapi.yaml --format json',
+  'python3 scripts/validate-fixture-coverage.py'
+]
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap(name => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? files(path) : [path]
+  })
+}
+
+describe('the faster parsers read the captured tool outputs as before', () => {
+  const captured = files(tools).filter(path => /\.(txt|json|jsonl|sarif|stdout|stderr)$/.test(path))
+  it.each(captured.map(path => [path.slice(tools.length + 1)]))('%s', name => {
+    const bytes = readFileSync(join(tools, name))
+    for (const command of COMMANDS)
+      for (const cap of [0, 1, 2, 1000])
+        for (const stream of ['stdout', 'stderr'] as const) {
+          const output =
+            stream === 'stdout'
+              ? { command, stdout: bytes, exitCode: 1 }
+              : { command, stdout: new Uint8Array(), stderr: bytes, exitCode: 1 }
+          const { now, was } = both(output, cap, [1, 7, 100, 333])
+          expect(now).toEqual(was)
+        }
+  })
+})
+
+// Pieces of the tools' outputs, whole and broken, from which random outputs are made.
+// Values JSON.parse takes, and a few it refuses (a document holding one is broken).
+const VALID = [
+  '"error"',
+  '"warning"',
+  '"note"',
+  '""',
+  '"err\\u006fr"',
+  '"x\\"y"',
+  '"é"',
+  '0',
+  '-0',
+  '0.0',
+  '1e-400',
+  '1',
+  '-1',
+  '"0"',
+  'true',
+  'false',
+  'null',
+  '[]',
+  '{}',
+  '{"start":{"line":3}}',
+  '[1,2]',
+  '"\\u00e9"',
+  '"\\\\"'
+]
+const INVALID = ['01', '-', '1.', '"\\x"', 'tru', '"a\tb"', '"a\\u12"', '+1', "'a'"]
+const KEYS = [
+  'level',
+  'message',
+  'filename',
+  'severity',
+  'code',
+  'range',
+  'start_line',
+  'type',
+  'ruleId',
+  'path',
+  'kind',
+  'source',
+  'le\\u0076el',
+  'tag',
+  'file',
+  'line',
+  '__proto__',
+  'runtime'
+]
+const scalar = fc.oneof(
+  { weight: 20, arbitrary: fc.constantFrom(...VALID) },
+  { weight: 1, arbitrary: fc.constantFrom(...INVALID) }
+)
+const member = fc.tuple(fc.constantFrom(...KEYS), scalar)
+const randomObject = fc
+  .array(member, { maxLength: 6 })
+  .map(members => `{${members.map(([key, value]) => `"${key}": ${value}`).join(', ')}}`)
+
+// Each tool's problem object, its deciding members present or not, right or wrong, in any order
+// and sometimes twice, with a stray member of any kind.
+const SHAPES: Record<string, Record<string, string[]>> = {
+  sarif: {
+    level: ['"error"', '"warning"', '"note"', '"err\\u006fr"', '""', '1', 'null'],
+    kind: ['"fail"', '"pass"', '""'],
+    ruleId: ['"operation-tags"'],
+    message: ['{"text": "Operation must have tags"}', '{"markdown": "m"}', '"m"'],
+    locations: [
+      '[{"physicalLocation": {"artifactLocation": {"uri": "api/openapi.yaml"}, "region": {"startLine": 3}}}]'
+    ]
+  },
+  checkJsonschema: {
+    filename: ['"fixtures/pet.json"', '""', '1', '"\\u0066ixtures/pet.json"'],
+    path: ['"$.tags[0]"', '"$"'],
+    message: ['"1 is not of type \'string\'"', '""', 'null', '"\\n"']
+  },
+  spectral: {
+    code: ['"operation-tags"', 'null'],
+    range: ['{"start": {"line": 2, "character": 8}}', '{}', '0'],
+    message: ['"Operation must have tags"', '""', '7'],
+    severity: ['0', '1', '-1', '-0', '0.0', '0e5', '1e-400', '"0"', 'null', '2'],
+    source: ['"/home/runner/work/pets/pets/api/openapi.yaml"', '"api/openapi.yaml"']
+  },
+  buf: {
+    path: ['"proto/acme/v1/pet.proto"'],
+    start_line: ['3', '0', '"3"'],
+    type: ['"FIELD_SAME_TYPE"', '""'],
+    message: ['"Field \\"2\\" changed type."', '""', 'false']
+  },
+  redocly: {
+    ruleId: ['"operation-2xx-response"'],
+    severity: ['"error"', '"warn"', '"err\\u006fr"', '0'],
+    message: ['"Operation must have a 2xx response."', '""'],
+    location: ['[{"source": {"ref": "api/openapi.yaml"}, "pointer": "#/paths/~1pets/get"}]']
+  },
+  ours: {
+    tag: ['"fixture-coverage"'],
+    message: ['"pack missing"', '""'],
+    file: ['"fixtures/pet.json"'],
+    line: ['3', '"x"'],
+    severity: ['"error"', '"warning"', '"bogus"']
+  }
+}
+const shaped = (shape: Record<string, string[]>) =>
+  fc
+    .tuple(
+      fc.tuple(
+        ...Object.entries(shape).map(([key, values]) =>
+          fc
+            .option(
+              fc.oneof(
+                { weight: 8, arbitrary: fc.constantFrom(...values) },
+                { weight: 1, arbitrary: scalar }
+              ),
+              { freq: 6 }
+            )
+            .map(value => (value === null ? [] : [[key, value] as const]))
+        )
+      ),
+      fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, fc.array(member, { maxLength: 2 }))
+    )
+    .chain(([own, extra]) =>
+      fc.shuffledSubarray([...own.flat(), ...extra], {
+        minLength: own.flat().length + extra.length
+      })
+    )
+    .map(members => `{${members.map(([key, value]) => `"${key}": ${value}`).join(', ')}}`)
+const elementOf = (shape: Record<string, string[]>) =>
+  fc.oneof(
+    { weight: 30, arbitrary: shaped(shape) },
+    { weight: 1, arbitrary: randomObject },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '7',
+        '"x"',
+        '{',
+        '}',
+        '{"a":[}',
+        '{"a": 1,}',
+        '{"a" 1}',
+        '{"a":1}}'
+      )
+    }
+  )
+const separator = fc.constantFrom(',\n', ', ', ',', '\n', ',\n\n', ' , ', ',\n\t')
+const elements = (shape: Record<string, string[]>) =>
+  fc
+    .array(fc.tuple(elementOf(shape), separator), { maxLength: 12 })
+    .map(list =>
+      list.map(([value, sep], i) => (i === list.length - 1 ? value : value + sep)).join('')
+    )
+const jsonDocument = fc.oneof(
+  elements(SHAPES.sarif as Record<string, string[]>).map(
+    body =>
+      `{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [\n${body}\n]}]}\n`
+  ),
+  elements(SHAPES.spectral as Record<string, string[]>).map(body => `[\n${body}\n]\n`),
+  elements(SHAPES.checkJsonschema as Record<string, string[]>).map(
+    body => `{"status": "fail", "errors": [${body}], "parse_errors": [${body}]}\n`
+  ),
+  elements(SHAPES.redocly as Record<string, string[]>).map(
+    body => `{"totals": {"errors": 1}, "problems": [\n${body}\n]}\n`
+  ),
+  elements(SHAPES.ours as Record<string, string[]>).map(body => `{"findings": [${body}]}\n`),
+  fc
+    .array(elementOf(SHAPES.buf as Record<string, string[]>), { minLength: 1, maxLength: 10 })
+    .map(lines => `${lines.join('\n')}\n`)
+)
+const TEXT_LINES = [
+  'proto/acme/v1/pet.proto:12:3:Field "2" with name "name" on message "Pet" changed type.',
+  'api/openapi.yaml:4:9 error operation-tags Operation must have tags',
+  'src/pet.ts(3,7): error TS2322: Type is not assignable.',
+  'src/pet.ts:3:7 - warning TS6133: unused',
+  'fixtures/pet.json invalid',
+  'fixtures/pet-ok.json valid',
+  '[',
+  '  {',
+  '    "instancePath": "/tags/0",',
+  '    "message": "must be string"',
+  '  },',
+  '  }',
+  ']',
+  '[{"instancePath":"/name","message":"must be string"}]',
+  'fixtures/pet.json data/tags/0 must be string',
+  '[log] \u2716  Field Query.pets changed type from [Pet!]! to [Pet]',
+  '\u2716  Argument limit: Int added to field Query.pets',
+  '[log] \u2714  Field Query.added was added to object type Query',
+  'No changes detected',
+  'Verifying a pact between pet-web and pet-api',
+  '  [Using File pacts/pet-web-pet-api.json]',
+  'Failures:',
+  '1) Verifying a pact between pet-web and pet-api Given there are pets - a request for pets',
+  '    1.1) has a matching body',
+  '           $[0].name -> Expected a String',
+  "[fixture-coverage] ERROR: MCP pack 'billing.aws.ingest' version '1.0' missing required file: x",
+  '[docs-links] ERROR: Broken local markdown links detected:',
+  '- docs/a.md:1 -> ./b.md',
+  '[legacy-alias-parity] OK: 3 rows match',
+  'Traceback (most recent call last):',
+  '  File "scripts/x.py", line 3, in <module>',
+  'ValueError: boom',
+  '::error file=api/openapi.yaml,line=3::bad',
+  '\u001b[31merror\u001b[0m: something',
+  '2025-11-27T09:12:30Z building image 3 of the module set',
+  '',
+  '   '
+]
+const textOutput = fc
+  .array(fc.constantFrom(...TEXT_LINES), { maxLength: 40 })
+  .chain(lines =>
+    fc.constantFrom('\n', '\r\n').map(end => lines.join(end) + (lines.length ? end : ''))
+  )
+
+const utf8 = (text: string) => new TextEncoder().encode(text)
+const cuts = fc.array(fc.nat({ max: 4000 }), { maxLength: 6 })
+
+describe('the faster parsers read random outputs as before', () => {
+  it('JSON documents of every tool shape, whole, cut off or broken, at any cap and chunking', () => {
+    fc.assert(
+      fc.property(
+        jsonDocument,
+        fc.constantFrom(...COMMANDS),
+        fc.nat({ max: 4 }),
+        cuts,
+        fc.nat({ max: 200 }),
+        fc.boolean(),
+        fc.constantFrom(0, 1),
+        (document, command, cap, at, cutOff, truncate, layout) => {
+          const bytes = utf8(document)
+          const stdout = truncate ? bytes.subarray(0, Math.max(0, bytes.length - cutOff)) : bytes
+          const { now, was } = both({ command, stdout, exitCode: 1 }, cap, at, LAYOUTS[layout])
+          expect(now).toEqual(was)
+        }
+      ),
+      { numRuns: 400 }
+    )
+  })
+
+  it('text outputs of every tool, on stdout or stderr, at any cap, exit code and chunking', () => {
+    fc.assert(
+      fc.property(
+        textOutput,
+        textOutput,
+        fc.constantFrom(...COMMANDS),
+        fc.nat({ max: 4 }),
+        cuts,
+        fc.constantFrom(0, 1, 2, 100),
+        (stdout, stderr, command, cap, at, exitCode) => {
+          const { now, was } = both(
+            { command, stdout: utf8(stdout), stderr: utf8(stderr), exitCode },
+            cap,
+            at
+          )
+          expect(now).toEqual(was)
+        }
+      ),
+      { numRuns: 400 }
+    )
+  })
+
+  it('bytes that are not UTF-8 read the same', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }),
+        jsonDocument,
+        fc.constantFrom(...COMMANDS),
+        fc.nat({ max: 3 }),
+        cuts,
+        (noise, document, command, cap, at) => {
+          const json = utf8(document)
+          const stdout = new Uint8Array([
+            ...json.subarray(0, json.length >> 1),
+            ...noise,
+            ...json.subarray(json.length >> 1)
+          ])
+          const { now, was } = both({ command, stdout, stderr: noise, exitCode: 1 }, cap, at)
+          expect(now).toEqual(was)
+        }
+      ),
+      { numRuns: 300 }
+    )
+  })
+})

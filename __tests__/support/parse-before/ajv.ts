@@ -1,0 +1,117 @@
+import { commandOption } from '../../../src/parse/command.js'
+import { pointerSegments } from '../../../src/parse/locate.js'
+import type { LineParser, RawFinding } from './types.js'
+
+// The data file as ajv names it: a path, never a sentence that happens to end in `invalid`.
+const VERDICT = /^(\S*[/.]\S*) (invalid|valid)$/
+const MAX_ERRORS_TEXT = 1024 * 1024
+
+/**
+ * ajv-cli's `validate` on stderr: `<data file> invalid` followed by its errors (`--errors=json`
+ * pretty-printed, `line` on one line, or `text`). Each error points at the data file (a
+ * fixture) and the line its `instancePath` names, and names the schema of `-s`.
+ */
+export function ajvParser(
+  command: string,
+  emit: (finding: RawFinding) => void,
+  ok: (line: string) => void
+): LineParser {
+  const schema = commandOption(command, ['-s', '--schema'])
+  let file: string | undefined
+  // After `<file> invalid`: `start` until the errors begin, `list` inside a pretty-printed list.
+  let state: 'start' | 'list' = 'start'
+  let element: string[] = []
+  let size = 0
+  let reported = 0
+  const found = (message: string, pointer?: string): void => {
+    reported++
+    emit({
+      tag: 'ajv',
+      message: `${file}: ${message}${schema ? ` (schema ${schema})` : ''}`,
+      files: [file as string],
+      ...(pointer !== undefined ? { location: { pointer: pointerSegments(pointer) } } : {})
+    })
+  }
+  const error = (value: unknown): void => {
+    const { instancePath, message, schemaPath } = (value ?? {}) as Record<string, unknown>
+    const at = typeof instancePath === 'string' ? instancePath : ''
+    const rule = typeof schemaPath === 'string' ? ` [${schemaPath}]` : ''
+    found(`${at || '/'} ${typeof message === 'string' ? message : 'is not valid'}${rule}`, at)
+  }
+  const parse = (text: string): unknown => {
+    try {
+      return JSON.parse(text) as unknown
+    } catch {
+      return undefined
+    }
+  }
+  const close = (): void => {
+    if (file !== undefined && reported === 0) found('not valid against the schema')
+    file = undefined
+    state = 'start'
+    element = []
+    size = 0
+    reported = 0
+  }
+  // One list: `[` alone on its line, then each error as the lines from `  {` to `  }`, so a
+  // list of any length is read an error at a time.
+  const listLine = (text: string): void => {
+    if (text === ']') return close()
+    if (element.length === 0 && text.trim() === '') return
+    element.push(text)
+    size += text.length
+    if (!/^ {2}\},?$/.test(text) && size <= MAX_ERRORS_TEXT) return
+    const value = parse(element.join('\n').replace(/,$/, ''))
+    if (value === undefined) found("not valid against the schema (ajv's error list is cut off)")
+    else error(value)
+    element = []
+    size = 0
+  }
+  return {
+    line(text) {
+      if (file !== undefined && state === 'list') {
+        listLine(text)
+        return true
+      }
+      if (file !== undefined) {
+        if (text === '[') {
+          state = 'list'
+          return true
+        }
+        if (text.startsWith('[')) {
+          // `--errors=line`: the whole list on one line.
+          const value = parse(text)
+          if (Array.isArray(value)) value.forEach(error)
+          close()
+          return true
+        }
+        const message = text.trim()
+        if (message && !VERDICT.test(message)) {
+          // `--errors=text`: one line of messages.
+          found(message)
+          close()
+          return true
+        }
+        close()
+      }
+      const verdict = VERDICT.exec(text)
+      if (!verdict) return false
+      if (verdict[2] === 'valid') ok(text)
+      else file = verdict[1]
+      return true
+    },
+    end: close,
+    greedy: () => file !== undefined,
+    wants: (buf, start, end) =>
+      endsWith(buf, start, end, ' invalid') || endsWith(buf, start, end, ' valid')
+  }
+}
+
+function endsWith(buf: Buffer, start: number, end: number, suffix: string): boolean {
+  let stop = end
+  while (stop > start && (buf[stop - 1] === 0x20 || buf[stop - 1] === 0x0d)) stop--
+  if (stop - start < suffix.length + 1) return false
+  for (let i = 0; i < suffix.length; i++)
+    if (buf[stop - suffix.length + i] !== suffix.charCodeAt(i)) return false
+  return true
+}

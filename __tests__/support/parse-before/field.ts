@@ -1,0 +1,44 @@
+import type { LineParser, RawFinding } from './types.js'
+
+const FIELD_LINE = /^\[([^\]\s][^\]]{0,99})\] (ERROR|OK):\s?(.*)$/
+const LIST_ITEM = /^\s*[-*]\s+(.+)$/
+
+/**
+ * The field's convention (SPEC §2): `[tag] ERROR: message` per problem, or a header ending in
+ * `:` followed by `- item` lines; `[tag] OK: summary` on success.
+ */
+export function fieldParser(
+  emit: (finding: RawFinding) => void,
+  ok: (line: string) => void
+): LineParser {
+  let header: { tag: string; message: string; items: number } | undefined
+  const closeHeader = (): void => {
+    if (header && header.items === 0) emit({ tag: header.tag, message: header.message })
+    header = undefined
+  }
+  return {
+    line(text) {
+      const item = header ? LIST_ITEM.exec(text) : null
+      if (header && item) {
+        header.items++
+        emit({
+          tag: header.tag,
+          message: `${header.message.replace(/:$/, '')}: ${(item[1] as string).trim()}`
+        })
+        return true
+      }
+      closeHeader()
+      const trimmed = text.trim()
+      if (trimmed[0] !== '[') return false
+      const match = FIELD_LINE.exec(trimmed)
+      if (!match) return false
+      const [, tag, level, message] = match as unknown as [string, string, string, string]
+      if (level === 'OK') ok(trimmed)
+      else if (message.trimEnd().endsWith(':')) header = { tag, message: message.trim(), items: 0 }
+      else emit({ tag, message: message.trim() })
+      return true
+    },
+    end: closeHeader,
+    greedy: () => header !== undefined
+  }
+}

@@ -1,0 +1,747 @@
+/*
+ * The contract tools' parsers as they were before they were made faster (issue 15), kept so
+ * that __tests__/parse-equivalence.test.ts can show today's give the same answers. Only the
+ * modules that changed are copied; the rest are today's. A parser whose behaviour is changed
+ * on purpose gets the same change here, or the equivalence test says the answers differ.
+ */
+import type { Finding, Outcome, ValidatorRun } from '../../../src/types.js'
+import { ajvParser } from './ajv.js'
+import { compilerParser } from './compiler.js'
+import { fieldParser } from './field.js'
+import { inspectorParser } from './inspector.js'
+import { jsonFindingsIfLoaded, jsonParser, loadJsonFindings } from './json.js'
+import { junitParser } from '../../../src/parse/junit.js'
+import { ByteLines, decodeLine } from '../../../src/parse/lines.js'
+import { locateLine } from '../../../src/parse/locate.js'
+import { matcherParser, type ProblemMatchers } from '../../../src/parse/matchers.js'
+import { pactParser } from './pact.js'
+import { pathResolver, type PathResolver } from '../../../src/parse/resolve.js'
+import { SNIFF_LIMIT, sniffDocument, startsAsJson } from '../../../src/parse/sniff.js'
+import {
+  PYTHON_IMPORT_FAILURE,
+  STARTUP_TAIL_LINES,
+  startupFailure
+} from '../../../src/parse/startup.js'
+import { findTargets, type TargetContext } from '../../../src/parse/targets.js'
+import type { LineParser, OutputFormat, ParserEvents, RawFinding, StreamParser } from './types.js'
+import { workflowCommandParser } from './workflow.js'
+import { loadXmlParser, xmlParserIfLoaded } from '../../../src/parse/xml.js'
+
+export type { RawFinding, LineParser, StreamParser, OutputFormat } from './types.js'
+export { OUTPUT_FORMATS } from './types.js'
+export type { Formats, JsonFinding, ProblemMatchers } from '../../../src/parse/schemas.js'
+export { loadXmlParser } from '../../../src/parse/xml.js'
+export { loadJsonFindings } from './json.js'
+
+export interface ParseOptions extends TargetContext {
+  /** Validator tags whose findings are runtime findings (config `runtime`). */
+  runtimeTags: readonly string[]
+  /** Findings kept per validator; the rest are counted, not stored. */
+  maxFindings?: number
+  /** Characters of output kept from the head and from the tail for the record. */
+  excerptChars?: number
+  /** How to read this output; `auto` (the default) decides from its first bytes. */
+  format?: OutputFormat
+  /** Formats by validator command (config `formats`), used when `format` is not set. */
+  formats?: Readonly<Record<string, OutputFormat>>
+  /** User-defined problem matchers (config `problem-matchers`), tried on text output. */
+  problemMatchers?: ProblemMatchers
+  /** The repository's files, workspace-relative; called (once) only when a path needs placing. */
+  repoFiles?: () => readonly string[]
+  /**
+   * A repository file's text (workspace-relative path), to find the line a tool gave by JSON
+   * pointer or schema coordinate; undefined when it cannot be read. Without it, no line.
+   */
+  readFile?: (path: string) => string | undefined
+}
+
+type Mode = Exclude<OutputFormat, 'auto'>
+type TextMode = Exclude<Mode, 'junit' | 'json'>
+
+const TRACEBACK = 'Traceback (most recent call last):'
+const TRACEBACK_FRAME = /^ {2}File ".*", line \d+, in (.+)$/
+const FALLBACK_LINES = 5
+const MAX_NOTES = 20
+// Output that arrives while a document's parser loads waits in memory; a few milliseconds' worth.
+const MAX_PENDING = 64 * 1024 * 1024
+// What loads on a structured document's first byte: neither is compiled for text output.
+const LOADED_PARSER = { junit: 'the XML parser', json: 'the JSON findings schema' } as const
+const DOCUMENT = { junit: 'JUnit XML', json: 'JSON' } as const
+// A text output that starts like JSON is parsed whole to tell a cut-off document (SPEC §2).
+const MAX_WHOLE_JSON = 64 * 1024 * 1024
+// The start-up shapes look at the start of a line only.
+const TAIL_LINE_BYTES = 1024
+// 128 + n for the signals that end a process abnormally, as a shell reports them.
+const FATAL_EXIT_CODES: Record<number, string> = {
+  129: 'SIGHUP',
+  130: 'SIGINT',
+  131: 'SIGQUIT',
+  132: 'SIGILL',
+  133: 'SIGTRAP',
+  134: 'SIGABRT',
+  135: 'SIGBUS',
+  136: 'SIGFPE',
+  137: 'SIGKILL',
+  139: 'SIGSEGV',
+  143: 'SIGTERM'
+}
+
+/** A line's bytes held for the excerpt's tail or the fallback, a view until adopted. */
+interface HeldLine {
+  buf: Buffer
+  start: number
+  end: number
+  owned: boolean
+}
+
+/** Whether a line holds anything but blanks and control bytes. */
+function visible(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const byte = buf[i] as number
+    if (byte > 0x20 && byte !== 0x7f) return true
+  }
+  return false
+}
+
+const isTextMode = (mode: OutputFormat | undefined): mode is TextMode =>
+  mode !== undefined && mode !== 'auto' && mode !== 'junit' && mode !== 'json'
+
+/**
+ * The line rules of one text stream: the parsers its format names, and the state of a Python
+ * traceback in it. stdout and stderr each have their own, so neither breaks the other's lines.
+ */
+class LineRules {
+  private readonly parsers: LineParser[] = []
+  private readonly wanting: LineParser[] = []
+  private field: LineParser | undefined
+  private alwaysGreedy = false
+  traceback = false
+  /** Every frame of the last traceback ran at module level: it failed while importing. */
+  importOnly = true
+  exception: string | undefined
+
+  constructor(
+    mode: TextMode | 'json',
+    emit: (raw: RawFinding) => void,
+    events: ParserEvents,
+    command: string,
+    matchers?: ProblemMatchers
+  ) {
+    const all = mode === 'lines'
+    if (all || mode === 'field') {
+      this.field = fieldParser(emit, events.ok)
+      this.parsers.push(this.field)
+    }
+    if (all || mode === 'workflow-commands') this.parsers.push(workflowCommandParser(emit))
+    if (all || mode === 'graphql-inspector')
+      this.parsers.push(inspectorParser(command, emit, events.ok))
+    if (all || mode === 'ajv') this.parsers.push(ajvParser(command, emit, events.ok))
+    if (all || mode === 'pact') this.parsers.push(pactParser(command, emit))
+    if ((all || mode === 'matchers') && matchers) {
+      this.parsers.push(matcherParser(matchers, emit))
+      this.alwaysGreedy = true
+    }
+    // Last: its shape is the loosest; the tools above and a user's matchers print lines it matches.
+    if (all || mode === 'compiler') this.parsers.push(compilerParser(emit))
+    for (const parser of this.parsers) if (parser.wants) this.wanting.push(parser)
+  }
+
+  line(text: string): void {
+    for (const parser of this.parsers) if (parser.line(text)) break
+    if (text.startsWith(TRACEBACK)) {
+      this.traceback = true
+      this.importOnly = true
+    } else if (this.traceback) {
+      const frame = TRACEBACK_FRAME.exec(text)
+      if (frame) {
+        if (frame[1] !== '<module>') this.importOnly = false
+      } else if (text !== '' && !/^\s/.test(text)) this.exception = text.slice(0, 500)
+    }
+  }
+
+  /** Only lines a parser could want are decoded: the rest of a huge log is counted, not read. */
+  wanted(buf: Buffer, start: number, end: number): boolean {
+    if (this.alwaysGreedy || this.traceback) return true
+    for (const parser of this.parsers) if (parser.greedy?.()) return true
+    for (const parser of this.wanting) if (parser.wants?.(buf, start, end)) return true
+    let i = start
+    while (i < end && ((buf[i] as number) <= 0x20 || buf[i] === 0x7f)) i++
+    if (i === end) return false
+    const byte = buf[i] as number
+    // `[tag]`, an escape sequence, `::command`, `Traceback`, or text that is not ASCII.
+    return (
+      byte === 0x5b ||
+      byte === 0x1b ||
+      byte === 0x3a ||
+      byte >= 0x80 ||
+      (byte === 0x54 && buf[i + 1] === 0x72)
+    )
+  }
+
+  end(): void {
+    for (const parser of this.parsers) parser.end()
+  }
+}
+
+/**
+ * Reads one validator's output as it streams and turns it into findings, a verdict on how it
+ * ended and a bounded excerpt: memory stays bounded by the findings kept, whatever the size of
+ * the log. stdout (or a report file) is sniffed for a structured document, wherever it starts,
+ * and sniffed again where one ends; stderr is always text for the line rules. Text is scanned as bytes and only the lines a
+ * parser could want are decoded.
+ */
+export class OutputCollector {
+  private mode: Mode | undefined
+  /** The format of the output's first structured document, kept when text follows it. */
+  private document: 'junit' | 'json' | undefined
+  private readonly declared: boolean
+  private sniffed: Buffer | undefined
+  private sniffedLength = 0
+  private sniffFrom = 0
+  private readonly lines: ByteLines
+  private readonly errLines: ByteLines
+  /** stdout's line rules while it is text (or JSON, for a traceback); none for JUnit. */
+  private out: LineRules | undefined
+  private readonly err: LineRules
+  private stream: StreamParser | undefined
+  /** Output held while the parser of `document` loads. */
+  private pending: Buffer[] | undefined
+  private pendingBytes = 0
+  private pendingDocument: 'junit' | 'json' = 'junit'
+  private wholeJson: Buffer[] | undefined
+  private wholeJsonBytes = 0
+  private loading: Promise<void> | undefined
+  private closed = false
+  private resolverCache: PathResolver | undefined
+  private readonly events: ParserEvents
+  private readonly findings: Finding[] = []
+  private findingCount = 0
+  private provisional: RawFinding[] = []
+  private provisionalCount = 0
+  private readonly texts = new Map<string, string | undefined>()
+  private readonly okLines: string[] = []
+  private readonly notes: string[] = []
+  private noteCount = 0
+  private unreadable: string | undefined
+  private readonly head: string[] = []
+  private headChars = 0
+  private tail: HeldLine[] = []
+  private tailChars = 0
+  private omittedLines = 0
+  /** The last visible lines of each text stream: start-up shapes, and the fallback's quote. */
+  private outTail: HeldLine[] = []
+  private errTail: HeldLine[] = []
+  private bytes = 0
+  private crashReason: string | undefined
+
+  constructor(
+    private readonly source: string,
+    private readonly options: ParseOptions
+  ) {
+    this.events = {
+      finding: raw => this.add(raw),
+      note: text => this.note(text),
+      unreadable: text => {
+        this.note(text)
+        this.unreadable ??= text.slice(0, 500)
+      },
+      ok: line => this.okLines.length < 20 && this.okLines.push(line)
+    }
+    this.lines = new ByteLines((buf, start, end, owned) => this.line(buf, start, end, owned))
+    this.errLines = new ByteLines((buf, start, end, owned) => this.errLine(buf, start, end, owned))
+    const format = options.format ?? options.formats?.[source] ?? 'auto'
+    this.declared = format !== 'auto'
+    this.err = this.rules(isTextMode(format) ? format : 'lines')
+    if (format !== 'auto') this.begin(format)
+  }
+
+  /** stdout, or the content of a report file. */
+  write(chunk: Uint8Array): void {
+    this.bytes += chunk.length
+    this.take(chunk)
+  }
+
+  /** stderr: text for the line rules, never part of a document on stdout. */
+  writeStderr(chunk: Uint8Array): void {
+    this.bytes += chunk.length
+    this.errLines.push(chunk)
+    this.adopt()
+  }
+
+  /** Resolves once no parser is loading; the stream may then be finished synchronously. */
+  settled(): Promise<void> {
+    return this.loading ?? Promise.resolve()
+  }
+
+  /** finish(), after waiting for any parser the output needs (the XML parser loads lazily). */
+  async finishWhenReady(
+    exitCode: number | null,
+    durationMs: number,
+    signal?: string
+  ): Promise<ValidatorRun> {
+    if (this.mode === undefined) this.decide(true)
+    await this.settled()
+    return this.finish(exitCode, durationMs, signal)
+  }
+
+  /** Closes a captured report (no exit code of its own) and judges it by its content. */
+  async finishReport(durationMs: number): Promise<ValidatorRun> {
+    if (this.mode === undefined) this.decide(true)
+    await this.settled()
+    return this.finish(this.reportExitCode(), durationMs)
+  }
+
+  /**
+   * Closes the stream and judges the run. `exitCode` null means it was stopped at the timeout;
+   * `signal` names the signal that killed it (a crash, such as an out-of-memory kill).
+   */
+  finish(exitCode: number | null, durationMs: number, signal?: string): ValidatorRun {
+    this.close()
+    if (exitCode !== 0) this.adoptProvisional()
+    const killedBy = signal ?? (exitCode !== null ? FATAL_EXIT_CODES[exitCode] : undefined)
+    const outcome = this.outcome(exitCode, killedBy)
+    if (outcome === 'failed' && this.findingCount === 0) this.addFallback(exitCode)
+    return {
+      command: this.source,
+      outcome,
+      exitCode,
+      durationMs,
+      findings: this.findings,
+      findingCount: this.findingCount,
+      okLines: this.okLines,
+      excerpt: this.excerpt(),
+      outputBytes: this.bytes,
+      ...(this.crashReason ? { crash: this.crashReason } : {}),
+      ...(this.document || this.mode ? { format: this.document ?? this.mode } : {}),
+      ...(this.noteCount > 0 ? { notes: this.noteList() } : {})
+    }
+  }
+
+  /**
+   * Closes the stream and says the exit code a captured report implies: red when it holds
+   * findings, a traceback, unreadable structure or unrecognised text; green when it holds only
+   * OK lines, a clean JUnit/JSON report, or nothing (many tools print nothing on success).
+   * An empty report declared structured in `formats` is unreadable.
+   */
+  reportExitCode(): number {
+    this.close()
+    if (this.bytes === 0) {
+      if (this.declared && this.structured())
+        this.events.unreadable(`the report is empty, but formats declares it ${this.document}`)
+      return 0
+    }
+    // A captured report is kept because it failed: its compiler-style lines are findings.
+    this.adoptProvisional()
+    if (this.findingCount > 0 || this.out?.traceback) return 1
+    if (this.structured()) return this.noteCount > 0 || this.okLines.length === 0 ? 1 : 0
+    return this.okLines.length === 0 ? 1 : 0
+  }
+
+  private structured(): boolean {
+    return this.document !== undefined
+  }
+
+  private rules(mode: TextMode | 'json'): LineRules {
+    return new LineRules(
+      mode,
+      raw => this.add(raw),
+      this.events,
+      this.source,
+      this.options.problemMatchers
+    )
+  }
+
+  /** stdout's bytes to the format decided, or held while it is decided. */
+  private take(chunk: Uint8Array): void {
+    if (this.mode !== undefined) return this.feed(chunk)
+    this.hold(chunk)
+    this.decide(false)
+  }
+
+  private hold(chunk: Uint8Array): void {
+    const needed = this.sniffedLength + chunk.length
+    if (!this.sniffed || this.sniffed.length < needed) {
+      const grown = Buffer.allocUnsafe(
+        Math.max(needed, Math.min(2 * needed, 2 * SNIFF_LIMIT), 4096)
+      )
+      this.sniffed?.copy(grown, 0, 0, this.sniffedLength)
+      this.sniffed = grown
+    }
+    this.sniffed.set(chunk, this.sniffedLength)
+    this.sniffedLength = needed
+  }
+
+  private decide(final: boolean): void {
+    const held = (this.sniffed ?? Buffer.alloc(0)).subarray(0, this.sniffedLength)
+    const found = sniffDocument(held.subarray(0, SNIFF_LIMIT), final, this.sniffFrom)
+    if ('from' in found) {
+      this.sniffFrom = found.from
+      return
+    }
+    this.sniffed = undefined
+    this.sniffedLength = 0
+    if (found.at > 0) {
+      // A banner or a warning before the document: text for the line rules.
+      this.begin('lines')
+      this.feed(held.subarray(0, found.at))
+      this.out?.end()
+    }
+    this.begin(found.format)
+    if (found.format === 'lines' && startsAsJson(held.subarray(0, SNIFF_LIMIT))) this.wholeJson = []
+    if (held.length > found.at) this.feed(held.subarray(found.at))
+  }
+
+  private begin(mode: Mode): void {
+    this.mode = mode
+    if (mode === 'junit' || mode === 'json') this.document ??= mode
+    this.out = undefined
+    this.stream = undefined
+    if (mode !== 'junit') this.out = this.rules(mode)
+    if (mode === 'junit' || mode === 'json') this.startDocument(mode)
+  }
+
+  /** The document's stream parser when its code is loaded (xml.ts, json.ts). */
+  private parserFor(mode: 'junit' | 'json'): StreamParser | undefined {
+    if (mode === 'junit') {
+      const sax = xmlParserIfLoaded()
+      return sax && junitParser(sax, this.events, this.resolver())
+    }
+    const check = jsonFindingsIfLoaded()
+    return check && jsonParser(this.events, check, this.source)
+  }
+
+  private startDocument(mode: 'junit' | 'json'): void {
+    this.stream = this.parserFor(mode)
+    if (this.stream) return
+    this.pending = []
+    this.pendingDocument = mode
+    const load: Promise<unknown> = mode === 'junit' ? loadXmlParser() : loadJsonFindings()
+    this.loading = load.then(
+      () => {
+        const pending = this.pending ?? []
+        const overflowed = this.pendingBytes > MAX_PENDING
+        this.pending = undefined
+        // Finished without waiting: the run is judged already and must not change under it.
+        if (this.closed || overflowed) return
+        this.stream = this.parserFor(mode)
+        // As they arrived: the document may end in one of them, and the rest be sniffed again.
+        for (const chunk of pending) this.take(chunk)
+      },
+      (error: unknown) => {
+        this.flushPending()
+        this.events.unreadable(
+          `${DOCUMENT[mode]}: ${LOADED_PARSER[mode]} could not be loaded (${String(error)})`
+        )
+      }
+    )
+  }
+
+  private feed(chunk: Uint8Array): void {
+    if (this.pending) return this.waitForParser(chunk)
+    // The stream reads first: where its document ends, the rest is output of its own.
+    const used = this.stream ? this.stream.write(chunk) : chunk.length
+    const own = used < chunk.length ? chunk.subarray(0, used) : chunk
+    this.lines.push(own)
+    this.adopt()
+    if (this.wholeJson) {
+      if (this.wholeJsonBytes + own.length <= MAX_WHOLE_JSON) this.wholeJson.push(Buffer.from(own))
+      this.wholeJsonBytes += own.length
+    }
+    if (used < chunk.length) this.afterDocument(chunk.subarray(used))
+  }
+
+  /**
+   * The document is complete (SPEC §2): what follows it is sniffed as output of its own, so
+   * text goes to the line rules (`Done in 2.31s.`, pytest's summary, an ERROR line) and
+   * another document is read too.
+   */
+  private afterDocument(rest: Uint8Array): void {
+    this.stream?.end()
+    this.stream = undefined
+    this.mode = undefined
+    this.sniffFrom = 0
+    this.hold(rest)
+    this.decide(false)
+  }
+
+  /** Output waits in arrival order while the document's parser loads; the excerpt gets it then. */
+  private waitForParser(chunk: Uint8Array): void {
+    const pending = this.pending as Buffer[]
+    if (this.pendingBytes + chunk.length <= MAX_PENDING) {
+      pending.push(Buffer.from(chunk))
+      this.pendingBytes += chunk.length
+      return
+    }
+    this.pendingBytes = Infinity
+    const mode = this.pendingDocument
+    this.events.unreadable(
+      `${DOCUMENT[mode]}: output arrived faster than ${LOADED_PARSER[mode]} loaded; the rest is unread`
+    )
+    this.flushPending()
+    this.feed(chunk)
+  }
+
+  /** Gives up the document: what waited for the parser goes to the excerpt only. */
+  private flushPending(): void {
+    const pending = this.pending ?? []
+    this.pending = undefined
+    for (const chunk of pending) this.lines.push(chunk)
+  }
+
+  private close(): void {
+    if (this.closed) return
+    if (this.mode === undefined) this.decide(true)
+    this.closed = true
+    if (this.pending) {
+      this.flushPending()
+      const mode = this.pendingDocument
+      this.events.unreadable(
+        `${DOCUMENT[mode]}: the output ended while ${LOADED_PARSER[mode]} was loading; it was not read`
+      )
+    } else this.stream?.end()
+    this.lines.end()
+    this.errLines.end()
+    this.out?.end()
+    this.err.end()
+    if (this.wholeJson) this.checkWholeJson(this.wholeJson)
+  }
+
+  /** A text output that starts like JSON must be JSON: a cut-off document is unreadable. */
+  private checkWholeJson(chunks: Buffer[]): void {
+    this.wholeJson = undefined
+    if (this.wholeJsonBytes > MAX_WHOLE_JSON) {
+      this.note(
+        `JSON: the document is over ${MAX_WHOLE_JSON / 1024 / 1024} MiB; it was read as text, not parsed whole`
+      )
+      return
+    }
+    const text = Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+    const problem = jsonProblem(text)
+    if (problem) this.events.unreadable(problem)
+  }
+
+  private resolver(): PathResolver {
+    return (this.resolverCache ??= pathResolver(this.options.workspace, this.options.repoFiles))
+  }
+
+  private note(text: string): void {
+    this.noteCount++
+    if (this.notes.length < MAX_NOTES) this.notes.push(text.slice(0, 500))
+  }
+
+  private noteList(): string[] {
+    const more = this.noteCount - this.notes.length
+    return more > 0 ? [...this.notes, `… and ${more} more`] : [...this.notes]
+  }
+
+  /** How the run ended, and why when it is a validator error (SPEC §2), most telling first. */
+  private outcome(exitCode: number | null, killedBy: string | undefined): Outcome {
+    if (killedBy) {
+      this.crashReason = `killed by ${killedBy}${exitCode !== null ? ` (exit ${exitCode})` : ''}`
+      return 'crashed'
+    }
+    if (exitCode === null) return 'timed-out'
+    const startup =
+      startupFailure(this.decodeAll(this.errTail), exitCode) ??
+      (this.out ? startupFailure(this.decodeAll(this.outTail), exitCode) : undefined)
+    if (startup) {
+      this.crashReason = startup.reason
+      return startup.outcome
+    }
+    // A crash exits 1 like a real failure: only the traceback tells them apart.
+    const crashed = [this.err, this.out].find(rules => rules?.traceback)
+    if (crashed) {
+      if (crashed.exception) this.crashReason = crashed.exception
+      const importing = crashed.importOnly && PYTHON_IMPORT_FAILURE.test(crashed.exception ?? '')
+      return importing ? 'broken' : 'crashed'
+    }
+    if (this.unreadable) {
+      this.crashReason = this.unreadable
+      return 'unreadable'
+    }
+    // ERROR lines are believed over a zero exit: a gate must not go green on a reported problem.
+    if (exitCode === 0) return this.findingCount > 0 ? 'failed' : 'passed'
+    if (exitCode === 127 || exitCode === 126) return 'missing'
+    return 'failed'
+  }
+
+  private decodeAll(held: readonly HeldLine[]): string[] {
+    return held.map(line => decodeLine(line.buf, line.start, line.end))
+  }
+
+  private line(buf: Buffer, start: number, end: number, owned: boolean): void {
+    const text = this.keep(buf, start, end, owned, isTextMode(this.mode) ? this.outTail : undefined)
+    if (this.out?.wanted(buf, start, end)) this.out.line(text ?? decodeLine(buf, start, end))
+  }
+
+  private errLine(buf: Buffer, start: number, end: number, owned: boolean): void {
+    const text = this.keep(buf, start, end, owned, this.errTail)
+    if (this.err.wanted(buf, start, end)) this.err.line(text ?? decodeLine(buf, start, end))
+  }
+
+  /** Keeps a line for the excerpt, the fallback and a stream's tail; its text when decoded. */
+  private keep(
+    buf: Buffer,
+    start: number,
+    end: number,
+    owned: boolean,
+    streamTail: HeldLine[] | undefined
+  ): string | undefined {
+    let text: string | undefined
+    const limit = this.options.excerptChars ?? 16_000
+    if (this.headChars < limit) {
+      text = decodeLine(buf, start, end)
+      this.head.push(text)
+      this.headChars += text.length + 1
+    } else this.keepTail({ buf, start, end, owned }, limit)
+    if (streamTail && visible(buf, start, end)) {
+      streamTail.push({ buf, start, end: Math.min(end, start + TAIL_LINE_BYTES), owned })
+      if (streamTail.length > STARTUP_TAIL_LINES) streamTail.shift()
+    }
+    return text
+  }
+
+  private keepTail(held: HeldLine, limit: number): void {
+    this.tail.push(held)
+    this.tailChars += held.end - held.start + 1
+    while (this.tailChars > limit && this.tail.length > 1) {
+      const first = this.tail.shift() as HeldLine
+      this.tailChars -= first.end - first.start + 1
+      this.omittedLines++
+    }
+  }
+
+  /** Held lines that are views of the caller's chunk become copies before the chunk is gone. */
+  private adopt(): void {
+    for (const list of [this.tail, this.outTail, this.errTail]) {
+      for (const held of list) {
+        if (held.owned) continue
+        held.buf = Buffer.from(held.buf.subarray(held.start, held.end))
+        held.end -= held.start
+        held.start = 0
+        held.owned = true
+      }
+    }
+  }
+
+  private add(raw: RawFinding): void {
+    if (raw.provisional) return this.holdProvisional(raw)
+    this.findingCount++
+    if (this.findings.length >= (this.options.maxFindings ?? 1000)) return
+    const targets: string[] = []
+    for (const file of raw.files ?? []) {
+      const path = this.resolver().path(file)
+      if (path && !targets.includes(path)) targets.push(path)
+    }
+    let line = raw.line
+    if (targets.length === 0) {
+      const found = findTargets(raw.tag, raw.message, this.options)
+      targets.push(...found.targets)
+      line ??= found.line
+    }
+    if (line === undefined && raw.location && targets[0]) {
+      const text = this.fileText(targets[0])
+      if (text !== undefined) line = locateLine(text, raw.location)
+    }
+    this.findings.push({
+      source: this.source,
+      tag: raw.tag,
+      message: raw.message.slice(0, 2000),
+      targets,
+      ...(line !== undefined ? { line } : {}),
+      runtime: raw.runtime === true || this.options.runtimeTags.includes(raw.tag)
+    })
+  }
+
+  /** A provisional finding waits for the exit code; bounded like the findings kept. */
+  private holdProvisional(raw: RawFinding): void {
+    this.provisionalCount++
+    if (this.provisional.length < (this.options.maxFindings ?? 1000)) this.provisional.push(raw)
+  }
+
+  /** The run failed: the lines held as provisional findings are findings. */
+  private adoptProvisional(): void {
+    const held = this.provisional
+    const unkept = this.provisionalCount - held.length
+    this.provisional = []
+    this.provisionalCount = 0
+    for (const raw of held) this.add({ ...raw, provisional: false })
+    this.findingCount += unkept
+  }
+
+  private fileText(path: string): string | undefined {
+    if (!this.texts.has(path)) this.texts.set(path, this.options.readFile?.(path))
+    return this.texts.get(path)
+  }
+
+  /**
+   * An unrecognised failing output still counts: one finding carrying the last lines of its
+   * text, stdout's then stderr's (never a fragment of a document), whatever their interleaving.
+   */
+  private addFallback(exitCode: number | null): void {
+    const last = [
+      ...this.decodeAll(this.outTail.slice(-FALLBACK_LINES)),
+      ...this.decodeAll(this.errTail.slice(-FALLBACK_LINES))
+    ].slice(-FALLBACK_LINES)
+    const said = this.structured() && this.notes.length > 0 ? this.notes.slice(0, 3) : last
+    const quiet = this.structured()
+      ? `exited with code ${exitCode}; its ${this.document === 'junit' ? 'JUnit' : 'JSON'} output reports no failure`
+      : `exited with code ${exitCode} and printed nothing`
+    this.add({ tag: '', message: said.join('\n') || quiet })
+  }
+
+  private excerpt(): string {
+    const limit = this.options.excerptChars ?? 16_000
+    const gap = this.omittedLines > 0 ? [`… ${this.omittedLines} lines omitted …`] : []
+    let tail = this.tail.map(held => decodeLine(held.buf, held.start, held.end))
+    // One gigantic last line: keep its end only.
+    if (tail.length === 1 && (tail[0] as string).length > limit)
+      tail = [(tail[0] as string).slice(-limit)]
+    return [...this.head, ...gap, ...tail].join('\n').replace(/\n+$/, '')
+  }
+}
+
+/** What is wrong with a JSON text, said for a person: `JSON ends early`, or where it breaks. */
+export function jsonProblem(text: string): string | undefined {
+  try {
+    JSON.parse(text)
+    return undefined
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0] ?? ''
+    const position = /position (\d+)/.exec(message)
+    const at = position ? Number(position[1]) : undefined
+    if (
+      /end of JSON input|Unterminated string/i.test(message) ||
+      (at ?? 0) >= text.trimEnd().length
+    )
+      return 'JSON ends early: the document is cut off (truncated?)'
+    const line = at !== undefined ? text.slice(0, at).split('\n').length : undefined
+    return `JSON not valid${line ? ` at line ${line}` : ''}: ${message}`
+  }
+}
+
+/** Parses a whole output at once (tests); JUnit and JSON need loadXmlParser()/loadJsonFindings() first, or parseOutputAsync. */
+export function parseOutput(
+  source: string,
+  output: string | Uint8Array,
+  exitCode: number | null,
+  options: ParseOptions
+): ValidatorRun {
+  const collector = new OutputCollector(source, options)
+  collector.write(typeof output === 'string' ? new TextEncoder().encode(output) : output)
+  return collector.finish(exitCode, 0)
+}
+
+/** Parses a whole output at once, loading whatever parser it needs. */
+export async function parseOutputAsync(
+  source: string,
+  output: string | Uint8Array,
+  exitCode: number | null,
+  options: ParseOptions
+): Promise<ValidatorRun> {
+  const collector = new OutputCollector(source, options)
+  collector.write(typeof output === 'string' ? new TextEncoder().encode(output) : output)
+  return collector.finishWhenReady(exitCode, 0)
+}

@@ -1,0 +1,66 @@
+import type { Location } from '../../../src/parse/locate.js'
+
+/** A finding as a parser reads it, before its targets are resolved. */
+export interface RawFinding {
+  tag: string
+  message: string
+  /** Paths the format states outright (JUnit `file`, `::error file=`), not yet normalised. */
+  files?: string[]
+  line?: number
+  /** Where in its first file, when the tool says it by pointer or coordinate, not by line. */
+  location?: Location
+  runtime?: boolean
+  /** Counted only when the run fails: a line of a shape a green tool may print too. */
+  provisional?: boolean
+}
+
+/** A parser reads cleaned lines of one validator's output. */
+export interface LineParser {
+  /** Reads one line; true when the line was this parser's, so later parsers skip it. */
+  line(text: string): boolean
+  end(): void
+  /** True while the parser must see every line (a list under a header, a multi-line match). */
+  greedy?(): boolean
+  /** A cheap look at a line's bytes: whether it could be this parser's (else it is not decoded). */
+  wants?(buf: Buffer, start: number, end: number): boolean
+}
+
+/** A parser of a whole-document format (JUnit XML, JSON findings) reads the raw bytes. */
+export interface StreamParser {
+  /**
+   * Reads a chunk; returns how many of its bytes were the document's. Fewer than its length
+   * when the document ended inside it: the rest is output of its own, and no more is written.
+   */
+  write(chunk: Uint8Array): number
+  end(): void
+}
+
+/** What a stream parser reports besides findings. */
+export interface ParserEvents {
+  finding(raw: RawFinding): void
+  /** A problem reading the output (a finding skipped, text around the document), for a person. */
+  note(text: string): void
+  /**
+   * The document cannot be parsed (cut off, not well-formed): the run is a validator error,
+   * not drift (SPEC §2). Said so a person can act on it, with where it broke.
+   */
+  unreadable(text: string): void
+  /** A green summary line, quoted as validation proof. */
+  ok(line: string): void
+}
+
+/** The formats a validator's output can be read as; `auto` sniffs the first bytes. */
+export const OUTPUT_FORMATS = [
+  'auto',
+  'lines',
+  'field',
+  'workflow-commands',
+  'matchers',
+  'compiler',
+  'ajv',
+  'graphql-inspector',
+  'pact',
+  'junit',
+  'json'
+] as const
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
