@@ -74,6 +74,14 @@ describe('JSON findings', () => {
     expect(array.notes).toEqual(['findings[1]: not a finding object'])
   })
 
+  it('a document that opens with a byte-order mark (Windows tools) reads as without one', () => {
+    const document = fixture('findings.json')
+    const run = read(`\uFEFF${document}`)
+    expect(run.format).toBe('json')
+    expect(run.findings).toEqual(read(document).findings)
+    expect(run.notes).toBeUndefined()
+  })
+
   it('an empty findings document is green as a report', () => {
     const run = read('{"findings": []}\n', 0)
     expect(run).toMatchObject({ outcome: 'passed', okLines: ['JSON findings: none reported'] })

@@ -63,14 +63,19 @@ function toRawFinding(
   }
 }
 
+const BOM = [0xef, 0xbb, 0xbf]
+
 // Arrays of problems inside a top-level object, and the key that must come first to tell the
 // tool (a JSON Lines object with an `errors` key is a log line, not check-jsonschema's report).
-const CONTAINERS: Record<string, { after?: string; container: JsonContainer }> = {
-  findings: { container: 'findings' },
-  errors: { after: 'status', container: 'errors' },
-  parse_errors: { after: 'status', container: 'parse_errors' },
-  problems: { after: 'totals', container: 'problems' }
-}
+// A Map: a key such as `constructor` must not find an Object.prototype member.
+const CONTAINERS = new Map<string, { after?: string; container: JsonContainer }>(
+  Object.entries({
+    findings: { container: 'findings' },
+    errors: { after: 'status', container: 'errors' },
+    parse_errors: { after: 'status', container: 'parse_errors' },
+    problems: { after: 'totals', container: 'problems' }
+  })
+)
 
 // Our own format's elements are `findings[n]` whether in a document or a bare array.
 const label = (container: JsonContainer): string => (container === 'array' ? 'findings' : container)
@@ -194,12 +199,20 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
     skipping = true
   }
 
+  // A byte-order mark opens the stream (Windows tools write one), possibly split over chunks.
+  let bomBytes = 0
   const read = (buf: Buffer): void => {
     chunk = buf
     const length = buf.length
     if (top) top.from = 0
     if (element) element.from = 0
-    for (let i = 0; i < length; i++) {
+    let first = 0
+    while (bomBytes >= 0 && bomBytes < 3 && first < length && buf[first] === BOM[bomBytes]) {
+      bomBytes++
+      first++
+    }
+    if (first < length) bomBytes = -1
+    for (let i = first; i < length; i++) {
       const c = buf[i] as number
       if (c === 10) line++
       if (skipping) {
@@ -269,7 +282,7 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
       if (expectValue) {
         expectValue = false
         const key = c === 91 && hasKey ? keyBytes.toString('latin1', 0, keyLength) : undefined
-        const known = depth === 1 && key !== undefined ? CONTAINERS[key] : undefined
+        const known = depth === 1 && key !== undefined ? CONTAINERS.get(key) : undefined
         const after = known?.after
         if (
           known &&
