@@ -69,54 +69,46 @@ function envFileFrom(overrides: Record<string, string>): string {
   return file
 }
 
-// Each run starts local-action, which transpiles src/ as it loads it: the two share nothing, so
-// they run at once (a suite that runs last then keeps both cores busy).
 describe('@github/local-action', () => {
-  it.concurrent(
-    'runs .env.example as the README says: report mode on examples/repo, green',
-    async () => {
-      const runnerTemp = mkdtempSync(join(tmpdir(), 'cdt-local-action-temp-'))
-      roots.push(runnerTemp)
-      const ran = await localAction(envFileFrom({ RUNNER_TEMP: runnerTemp }))
-      expect(ran.stdout).toContain('Action Outputs')
-      expect(ran.outputs).toMatchObject({
-        result: 'pass',
-        bucket: '',
-        severity: '',
-        findings: '0',
-        'issue-number': ''
-      })
-      expect(ran.stdout).toContain('[fixture-coverage] OK:')
-      expect(ran.code).toBe(0)
-    }
-  )
+  it('runs .env.example as the README says: report mode on examples/repo, green', async () => {
+    const runnerTemp = mkdtempSync(join(tmpdir(), 'cdt-local-action-temp-'))
+    roots.push(runnerTemp)
+    const ran = await localAction(envFileFrom({ RUNNER_TEMP: runnerTemp }))
+    expect(ran.stdout).toContain('Action Outputs')
+    expect(ran.outputs).toMatchObject({
+      result: 'pass',
+      bucket: '',
+      severity: '',
+      findings: '0',
+      'issue-number': ''
+    })
+    expect(ran.stdout).toContain('[fixture-coverage] OK:')
+    expect(ran.code).toBe(0)
+  })
 
-  it.concurrent(
-    'triages a scenario: a runtime regression in a pull request, routed to its owners',
-    async () => {
-      const prepared = prepareScenario('runtime-regression')
-      roots.push(dirname(prepared.repo))
-      const ran = await localAction(
-        envFileFrom({
-          GITHUB_WORKSPACE: prepared.repo,
-          GITHUB_EVENT_NAME: 'pull_request',
-          GITHUB_EVENT_PATH: prepared.env.GITHUB_EVENT_PATH,
-          GITHUB_SHA: prepared.head,
-          GITHUB_API_URL: 'http://127.0.0.1:9',
-          RUNNER_TEMP: prepared.runner,
-          INPUT_VALIDATORS: readFileSync(join(ROOT, 'examples', 'validators.txt'), 'utf8')
-        })
-      )
-      expect(ran.outputs).toMatchObject({
-        result: 'drift',
-        bucket: 'runtime-regression',
-        confidence: 'high',
-        severity: 'high',
-        owners: 'impl-owner,@acme/contract-owners'
+  it('triages a scenario: a runtime regression in a pull request, routed to its owners', async () => {
+    const prepared = prepareScenario('runtime-regression')
+    roots.push(dirname(prepared.repo))
+    const ran = await localAction(
+      envFileFrom({
+        GITHUB_WORKSPACE: prepared.repo,
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_EVENT_PATH: prepared.env.GITHUB_EVENT_PATH,
+        GITHUB_SHA: prepared.head,
+        GITHUB_API_URL: 'http://127.0.0.1:9',
+        RUNNER_TEMP: prepared.runner,
+        INPUT_VALIDATORS: readFileSync(join(ROOT, 'examples', 'validators.txt'), 'utf8')
       })
-      expect(ran.outputs['incident-id']).toMatch(/^DRIFT-\d{8}-[0-9a-f]{6}$/)
-      const record = JSON.parse(readFileSync(ran.outputs['record-path'] as string, 'utf8'))
-      expect(record.classification.bucket).toBe('runtime-regression')
-    }
-  )
+    )
+    expect(ran.outputs).toMatchObject({
+      result: 'drift',
+      bucket: 'runtime-regression',
+      confidence: 'high',
+      severity: 'high',
+      owners: 'impl-owner,@acme/contract-owners'
+    })
+    expect(ran.outputs['incident-id']).toMatch(/^DRIFT-\d{8}-[0-9a-f]{6}$/)
+    const record = JSON.parse(readFileSync(ran.outputs['record-path'] as string, 'utf8'))
+    expect(record.classification.bucket).toBe('runtime-regression')
+  })
 })
