@@ -252,7 +252,8 @@ raise SystemExit(1)"`
     })
   }
 
-  it.each(
+  // Each reader waits 1.5 s before it starts reading: the four runs wait at once.
+  it.concurrent.each(
     LAYOUTS.flatMap(layout => [
       [layout.name, '--json', layout, true] as const,
       [layout.name, 'the plain record', layout, false] as const

@@ -6,7 +6,7 @@ import { afterAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { gitAt, REPO, runBundle, useGitHub, type RunOptions } from './support/emulated.js'
+import { FAILING, gitAt, REPO, runBundle, useGitHub, type RunOptions } from './support/emulated.js'
 // @ts-expect-error -- plain JavaScript shared with `npm run demo`
 import { EXAMPLES } from '../scripts/scenarios.mjs'
 import { readState } from '../src/incident.js'
@@ -76,12 +76,16 @@ describe('a matrix of validators', () => {
     expect(state.key).toBe('acme/contracts:pr-146')
     expect(state.runs.map(r => r.command).sort()).toEqual([...validators].sort())
     expect(state.runs.filter(r => r.outcome === 'failed').flatMap(r => r.findings)).toHaveLength(2)
-  }, 60_000)
+  })
 })
 
 describe('a fork pull request: collect without secrets, publish from workflow_run', () => {
   async function collectFromFork(): Promise<string> {
-    const leg = await run('schema-drift-high', { mode: 'collect', 'github-token': '' })
+    const leg = await run('schema-drift-high', {
+      mode: 'collect',
+      'github-token': '',
+      validators: FAILING['schema-drift-high']!
+    })
     expect(leg.outputs.result).toBe('drift')
     return leg.outputs['bundle-path']!
   }
@@ -200,9 +204,11 @@ describe('publish triages with the default branch’s configuration and CODEOWNE
     if (!collected.has(scenario))
       collected.set(
         scenario,
-        run(scenario, { mode: 'collect', 'github-token': '' }).then(
-          leg => leg.outputs['bundle-path']!
-        )
+        run(scenario, {
+          mode: 'collect',
+          'github-token': '',
+          validators: FAILING[scenario]!
+        }).then(leg => leg.outputs['bundle-path']!)
       )
     return collected.get(scenario)!
   }
@@ -342,9 +348,13 @@ describe('one publish in an incident repository for many repositories (bundle-re
     if (!collected.has(source.repository))
       collected.set(
         source.repository,
-        run(source.scenario, { mode: 'collect', 'github-token': '' }, prepared => {
-          prepared.env.GITHUB_REPOSITORY = source.repository
-        }).then(leg => {
+        run(
+          source.scenario,
+          { mode: 'collect', 'github-token': '', validators: FAILING[source.scenario]! },
+          prepared => {
+            prepared.env.GITHUB_REPOSITORY = source.repository
+          }
+        ).then(leg => {
           expect(leg.outputs.result).toBe('drift')
           return leg.outputs['bundle-path']!
         })

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   ALICE_TOKEN,
+  FAILING,
   REPO,
   runBundle,
   useGitHub,
@@ -18,8 +19,9 @@ import {
 /* eslint-disable @typescript-eslint/no-explicit-any -- the emulator is plain JavaScript */
 const gh = useGitHub()
 
+/** An incident filed by the bundle for a scenario, running only the validators that fail in it. */
 const file = (scenario: string, options: RunOptions = {}): Promise<Ran> =>
-  runBundle(gh, scenario, options)
+  runBundle(gh, scenario, { validators: FAILING[scenario], ...options })
 /** The release gate: a digest run (no validators) with `fail-on: drift` unless told otherwise. */
 const gate = (inputs: Record<string, string> = {}): Promise<Ran> =>
   runBundle(gh, 'green', { inputs: { mode: 'digest', 'fail-on': 'drift', ...inputs } })

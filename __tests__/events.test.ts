@@ -8,7 +8,7 @@ import { symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 // @ts-expect-error -- plain JavaScript shared with `npm run demo`
 import { prepareScenario, runAction } from '../scripts/scenarios.mjs'
-import { cleanUp, REPO, runBundle, useGitHub } from './support/emulated.js'
+import { cleanUp, FAILING, REPO, runBundle, useGitHub } from './support/emulated.js'
 import {
   asMergeGroup,
   asNewBranchPush,
@@ -66,7 +66,10 @@ interface Layout {
 const example: Layout = {
   name: 'the example (tests/contracts/fixtures)',
   scenario: 'schema-drift-high',
-  build: () => {},
+  // The one example validator that finds the drift (the others pass): this suite is about events.
+  build: prepared => {
+    prepared.env.INPUT_VALIDATORS = FAILING['schema-drift-high']
+  },
   pr: 140,
   contract: 'docs/contracts/billing-ingest-contract.md',
   bucket: 'schema-drift',

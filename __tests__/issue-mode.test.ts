@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { dirname, join } from 'node:path'
 import {
   ALICE_TOKEN,
+  FAILING,
   gitAt,
   REPO,
   runBundle,
@@ -26,6 +27,9 @@ afterAll(() => roots.forEach(root => rmSync(root, { recursive: true, force: true
 /** A run of the bundle in issue mode for a scenario, in the scope of pull request `pr`. */
 const run = (scenario: string, options: RunOptions = {}): Promise<Ran> =>
   runBundle(gh, scenario, options)
+/** The same, running only the validators that fail in the scenario: for tests about GitHub. */
+const quick = (scenario: string, options: RunOptions = {}): Promise<Ran> =>
+  run(scenario, { validators: FAILING[scenario], ...options })
 
 const incidents = (): any[] => gh.issues(REPO).filter((issue: any) => !issue.pull_request)
 const open = (): any[] => incidents().filter((issue: any) => issue.state === 'open')
@@ -116,7 +120,7 @@ describe('the life of an incident in one pull request', () => {
 
 describe('who decides', () => {
   it('lets a bucket label a person set win over the classifier, and says so', async () => {
-    await run('runtime-regression', { pr: 150 })
+    await quick('runtime-regression', { pr: 150 })
     const [issue] = open()
     // Alice relabels the incident as fixture stale.
     await fetch(
@@ -134,7 +138,7 @@ describe('who decides', () => {
       },
       body: JSON.stringify({ labels: ['bucket:fixture-stale'] })
     })
-    const after = await run('runtime-regression', { pr: 150 })
+    const after = await quick('runtime-regression', { pr: 150 })
     expect(after.outputs.bucket).toBe('fixture-stale')
     expect(after.outputs.owners!.split(',')[0]).toBe('mcp-owner')
     const relabelled = open()[0]
@@ -159,7 +163,7 @@ describe('who decides', () => {
         labels: ['contract-drift']
       })
     })
-    const ran = await run('schema-drift-high', { pr: 160 })
+    const ran = await quick('schema-drift-high', { pr: 160 })
     const mine = open().filter((issue: any) => issue.user.login === 'github-actions[bot]')
     expect(mine).toHaveLength(1)
     expect(ran.outputs['issue-number']).toBe(String(mine[0].number))
@@ -202,19 +206,19 @@ describe('many runs at once', () => {
           .some((c: any) => c.body.startsWith(`Duplicate of #${survivors[0].number}`))
       ])
     ).toEqual(duplicates.map(() => ['closed', 'not_planned', true]))
-  }, 120_000)
+  })
 })
 
 describe('when GitHub misbehaves', () => {
   it('retries a 502 on a read and files the incident', async () => {
     gh.fault({ method: 'GET', path: /\/issues$/, kind: '502', times: 1 })
-    await run('schema-drift-high', { pr: 180 })
+    await quick('schema-drift-high', { pr: 180 })
     expect(open()).toHaveLength(1)
   })
 
   it('does not duplicate an issue whose create succeeded but answered 502', async () => {
     gh.fault({ method: 'POST', path: /\/issues$/, kind: 'write-then-502', times: 1 })
-    const ran = await run('schema-drift-high', { pr: 181 })
+    const ran = await quick('schema-drift-high', { pr: 181 })
     expect(incidents()).toHaveLength(1)
     expect(ran.outputs['issue-number']).toBe(String(incidents()[0].number))
   })
@@ -226,7 +230,7 @@ describe('when GitHub misbehaves', () => {
     ['503', {}]
   ])('waits out a %s and files exactly one incident', async (kind, extra) => {
     gh.fault({ method: 'POST', path: /\/issues$/, kind, times: 1, ...extra })
-    await run('schema-drift-high', { pr: 182 })
+    await quick('schema-drift-high', { pr: 182 })
     expect(incidents()).toHaveLength(1)
   })
 
@@ -236,7 +240,7 @@ describe('when GitHub misbehaves', () => {
       type: 'Bot',
       permission: 'read'
     })
-    const ran = await run('schema-drift-high', {
+    const ran = await quick('schema-drift-high', {
       pr: 190,
       token: 'ghs_readonly_token_000000000000000000000'
     })
@@ -249,7 +253,7 @@ describe('when GitHub misbehaves', () => {
 
   it('keeps the report when GitHub stays down', async () => {
     gh.fault({ kind: '503', times: 100 })
-    const ran = await run('schema-drift-high', { pr: 191 })
+    const ran = await quick('schema-drift-high', { pr: 191 })
     expect(ran.outputs.result).toBe('drift')
     expect(ran.stdout).toMatch(/::warning::Could not file or update the incident issue/)
     expect(ran.summary).toContain('**Incident ID:**')
@@ -300,7 +304,7 @@ describe('what reaches the issue', () => {
   })
 
   it("keeps a person's root cause (CRLF, headings and all), Resolution PR, a note under Findings and a Discussion section through a changed red run", async () => {
-    await run('schema-drift-high', { pr: 164 })
+    await quick('schema-drift-high', { pr: 164 })
     const [issue] = open()
     const note = 'Note from alice: the first finding is expected until the adapter ships.'
     const discussion = '### Discussion\n\nalice: we agreed to refresh the pack on Monday.'
@@ -322,7 +326,7 @@ describe('what reaches the issue', () => {
       headers: { authorization: `token ${ALICE_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ body: edited })
     })
-    const changed = await run('runtime-regression', { pr: 164 })
+    const changed = await quick('runtime-regression', { pr: 164 })
     expect(changed.outputs.bucket).toBe('runtime-regression')
     // People's lines keep their bytes, CRLF included; the words and their places are what count.
     const body: string = open()[0].body.replace(/\r/g, '')
@@ -339,9 +343,9 @@ describe('what reaches the issue', () => {
   })
 
   it('updates the record when its comment fails, and says so', async () => {
-    await run('schema-drift-high', { pr: 199 })
+    await quick('schema-drift-high', { pr: 199 })
     gh.fault({ method: 'POST', path: /\/comments$/, kind: '500', times: 10 })
-    const ran = await run('runtime-regression', { pr: 199 })
+    const ran = await quick('runtime-regression', { pr: 199 })
     expect(open()[0].title).toContain('Runtime regression')
     expect(ran.outputs['issue-number']).toBe(String(open()[0].number))
     expect(ran.stdout).toMatch(/::warning::Incident #\d+: a comment could not be posted/)
@@ -357,7 +361,8 @@ describe('what reaches the issue', () => {
       GITHUB_API_URL: gh.url,
       CONTRACT_DRIFT_TRIAGE_TIME_SCALE: '0.001',
       INPUT_MODE: 'issue',
-      'INPUT_GITHUB-TOKEN': gh.token
+      'INPUT_GITHUB-TOKEN': gh.token,
+      INPUT_VALIDATORS: FAILING['schema-drift-high']
     })
     writeFileSync(
       prepared.env.GITHUB_EVENT_PATH,
@@ -468,7 +473,7 @@ describe('results per job (SPEC §5)', () => {
 
 describe('report mode', () => {
   it('writes nothing to GitHub', async () => {
-    await run('schema-drift-high', { pr: 195, inputs: { mode: 'report' } })
+    await quick('schema-drift-high', { pr: 195, inputs: { mode: 'report' } })
     expect(writes()).toEqual([])
     expect(incidents()).toHaveLength(0)
   })

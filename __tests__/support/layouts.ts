@@ -7,9 +7,19 @@
  * broken-commands, events) pass their own files to `checkout`, or to `commitLayout` when they
  * start from a prepared scenario.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 // @ts-expect-error -- plain JavaScript shared with `npm run demo`
 import { actionDefaults, EXAMPLES } from '../../scripts/scenarios.mjs'
 import { gitAt } from './emulated.js'
@@ -68,9 +78,47 @@ export interface Layout {
 
 const roots: string[] = []
 
+/**
+ * Repositories `checkout` committed, by what they hold (the base tree, the head's edits, branch
+ * and title): a later checkout of the same content copies one instead of running git eight
+ * times, and gets the same commits (git's dates and author are fixed).
+ */
+const committed = new Map<string, { repo: string; base: string; head: string }>()
+
 /** Removes every checkout `checkout` made. */
 export function cleanUpLayouts(): void {
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
+  committed.clear()
+}
+
+/** Every file under `dir` (paths and bytes), in a stable order. */
+function treeDigest(dir: string): string {
+  const hash = createHash('sha256')
+  const walk = (folder: string): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1
+    )) {
+      const path = join(folder, entry.name)
+      if (entry.isDirectory()) walk(path)
+      else
+        hash
+          .update(`${relative(dir, path)}\0`)
+          .update(readFileSync(path))
+          .update('\0')
+    }
+  }
+  walk(dir)
+  return hash.digest('hex')
+}
+
+/** The head edits as data: a function of the old text is applied to the base's text. */
+function resolveEdits(repo: string, edits: Edits): Record<string, string | null> {
+  return Object.fromEntries(
+    Object.entries(edits).map(([path, edit]) => [
+      path,
+      typeof edit === 'function' ? edit(readFileSync(join(repo, path), 'utf8')) : edit
+    ])
+  )
 }
 
 export function apply(repo: string, edits: Edits | undefined): void {
@@ -119,7 +167,18 @@ export function checkout(options: CheckoutOptions): Prepared {
   const number = options.pr?.number ?? 140
   const branch = options.pr?.branch ?? 'contract-change'
   const title = options.pr?.title ?? 'Change the contract'
-  const { base, head } = commitLayout(repo, branch, options.head ?? {}, title)
+  const edits = resolveEdits(repo, options.head ?? {})
+  const key = JSON.stringify([treeDigest(repo), edits, branch, title])
+  let kept = committed.get(key)
+  if (kept && existsSync(kept.repo)) {
+    rmSync(repo, { recursive: true, force: true })
+    cpSync(kept.repo, repo, { recursive: true })
+  } else {
+    kept = { ...commitLayout(repo, branch, edits, title), repo: join(root, 'committed') }
+    cpSync(repo, kept.repo, { recursive: true })
+    committed.set(key, kept)
+  }
+  const { base, head } = kept
   for (const [path, text] of Object.entries(options.untracked ?? {})) apply(repo, { [path]: text })
 
   const runner = join(root, 'runner')
