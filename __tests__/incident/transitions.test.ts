@@ -45,8 +45,10 @@ import {
   type IncidentWrite
 } from '../../src/incident/filing.js'
 import {
+  assigneesOf,
   firstIncident,
   nextIncident,
+  verdictWords,
   type IssueAsReturned,
   type LifecycleOptions
 } from '../../src/incident/lifecycle.js'
@@ -681,6 +683,30 @@ const ROWS: Record<string, Row> = {
     ]
   },
   // ---- the hidden state lost (a person deleted it)
+  'a validator-error incident whose validators now find drift: classified, step 2 ticked': {
+    found: [filed([crashed(SPEC)])],
+    run: { results: [RED] },
+    then: 'update',
+    action: 'updated',
+    writes: [
+      'labels bucket:schema-drift severity:high owner:contract',
+      'assign carol',
+      'read again',
+      'update',
+      'comment: 🔴 The incident changed.'
+    ],
+    steps: 'xx___',
+    title: '[contract-drift] Schema drift (High) — PR #7',
+    history: /^Updated: Schema drift \(High\), result drift\.$/
+  },
+  'a validator error again, still without findings: nothing new': {
+    found: [filed([crashed(SPEC)])],
+    run: { results: [crashed(SPEC)] },
+    then: 'update',
+    action: 'unchanged',
+    writes: [],
+    steps: 'x____'
+  },
   'an incident whose hidden state was deleted: rebuilt, its incident ID kept, updated': {
     found: [
       filed(undefined, {
@@ -777,6 +803,81 @@ describe('a run of the scope, through the pure core (SPEC §5)', () => {
 
   it('says instants to the second, in UTC', () => {
     expect(instant(new Date('2026-12-01T12:00:00.123Z'))).toBe(AT)
+  })
+})
+
+describe('what the comments and the record say', () => {
+  const plan = (issue: Issue, results: ValidatorRun[]) => {
+    const previous = storedState(issue, KEY)
+    const mine = storedResults(results, { at: AT, job: 'ci', head: 'h1' })
+    return nextIncident(
+      previous,
+      asReturned(issue),
+      { mine, logged: [], job: 'ci', head: 'h1', reopen: false },
+      { closeOnGreen: false, requireCloseNotes: false, triage, renderBody },
+      AT
+    )
+  }
+
+  it('lists at most twenty new findings, then how many more', () => {
+    const many = Array.from({ length: 25 }, (_, i) => `schema: field f${i} removed`)
+    const [comment] = plan(filed(), [result(SPEC, ...many)]).comments
+    expect(comment).toContain('**New findings (25):**')
+    expect(comment).toContain('- `[contract] schema: field f19 removed`')
+    expect(comment).not.toContain('f20 removed')
+    expect(comment).toContain('- … and 5 more in the record above')
+    expect(comment?.split('\n').filter(line => line.startsWith('- '))).toHaveLength(21)
+  })
+
+  it('lists twenty new findings without a "more" line', () => {
+    const twenty = Array.from({ length: 20 }, (_, i) => `schema: field f${i} removed`)
+    const [comment] = plan(filed([result(SPEC, 'schema: old')]), [result(SPEC, ...twenty)]).comments
+    expect(comment).toContain('**New findings (20):**')
+    expect(comment).not.toContain('more in the record above')
+  })
+
+  it('counts the findings no longer reported, and lists none as new when only some went away', () => {
+    const [comment] = plan(filed([RED_CHANGED]), [RED]).comments
+    expect(comment).toBe(
+      '🔴 The incident changed.\n\n**Now:** Schema drift (High), result drift.\n\n**No longer reported:** 1 finding(s).'
+    )
+  })
+
+  it('keeps every command that was ever red among the failing checks', () => {
+    const next = plan(filed(), [result(SPEC), result(LINT, 'schema: lint')])
+    expect(next.state.lifecycle.failingChecks).toEqual([SPEC, LINT])
+    expect(next.shown.lifecycle?.failingChecks).toEqual([SPEC, LINT])
+  })
+
+  it('assigns at most ten people, never a team', () => {
+    const logins = Array.from({ length: 12 }, (_, i) => `dev${i}`)
+    const record: IncidentRecord = {
+      ...triage([stored(RED)]),
+      routing: {
+        primaryRole: 'contract',
+        requiredAction: 'act',
+        owners: { contract: ['acme/contract-team', ...logins] }
+      }
+    }
+    expect(assigneesOf(record)).toEqual(logins.slice(0, 10))
+    expect(assigneesOf({ ...record, routing: undefined })).toEqual([])
+    expect(assigneesOf({ ...record, routing: { ...record.routing!, primaryRole: 'qa' } })).toEqual(
+      []
+    )
+  })
+
+  it('says High when a record has no severity yet', () => {
+    const record = triage([stored(RED)])
+    expect(verdictWords({ ...record, severity: undefined })).toBe(
+      'Schema drift (High), result drift'
+    )
+    expect(verdictWords({ ...record, classification: undefined, severity: 'low' })).toBe(
+      'Validator error (Low), result drift'
+    )
+  })
+
+  it('a green run does not reassign, whatever the routing says', () => {
+    expect(plan(filed([RUNTIME]), [GREEN]).rerouted).toEqual([])
   })
 })
 
