@@ -250,7 +250,8 @@ function fileRun(found: Issue[], run: Run): Outcome {
   if (choice.then === 'read-closed') choice = chooseIncident([], incidents('closed').reverse(), red)
   if (choice.then === 'read-closed') throw new Error('asked for the closed incidents twice')
   if (choice.then === 'nothing') return { then: 'nothing', action: 'none', writes: [], reads: [] }
-  if (choice.then === 'create') {
+  if (choice.then !== 'update') {
+    expect(choice).toEqual({ then: 'create' })
     const first = firstIncident(full(mine), mine, KEY, AT)
     return {
       then: 'create',
@@ -265,6 +266,7 @@ function fileRun(found: Issue[], run: Run): Outcome {
       reads: []
     }
   }
+  expect(typeof choice.reopen).toBe('boolean')
   const issue = choice.issue
   const previous = storedState(issue, KEY)
   const reads = readsFor(previous, asReturned(issue))
@@ -333,7 +335,9 @@ const describeEffects = (effects: readonly Effect[]): string[] =>
   effects.map(effect =>
     effect.kind === 'comment'
       ? `comment #${effect.issue}: ${firstLine(effect.body)}`
-      : `update #${effect.issue}${effect.fields.state ? ` ${effect.fields.state}${effect.fields.state_reason ? ` ${effect.fields.state_reason}` : ''}` : ''}`
+      : effect.kind !== 'update'
+        ? `unknown ${JSON.stringify(effect)}`
+        : `update #${effect.issue}${effect.fields.state ? ` ${effect.fields.state}${effect.fields.state_reason ? ` ${effect.fields.state_reason}` : ''}` : ''}`
   )
 /** The checklist as `x` (ticked) and `_`, steps 1 to 5. */
 const steps = (state: IncidentState | undefined): string =>
@@ -707,6 +711,36 @@ const ROWS: Record<string, Row> = {
     writes: [],
     steps: 'x____'
   },
+  'red with only a closed issue whose hidden state is gone: a new incident': {
+    found: [
+      filed(undefined, {
+        state: 'closed',
+        body: filed().body.replace(/<!-- contract-drift-triage:state=[^>]*-->/, '')
+      })
+    ],
+    run: { results: [RED] },
+    then: 'create',
+    action: 'created',
+    writes: [
+      'labels contract-drift bucket:schema-drift severity:high owner:contract',
+      'create "[contract-drift] Schema drift (High) — PR #7" assigned carol'
+    ]
+  },
+  "a person's own labels are kept and never created by the action": {
+    found: [
+      filed(undefined, { labels: [...filed().labels, 'area/owner:billing', 'x-severity:p1'] })
+    ],
+    run: { results: [RUNTIME] },
+    then: 'update',
+    action: 'updated',
+    writes: [
+      'labels bucket:runtime-regression severity:medium owner:implementation',
+      'assign ivan',
+      'read again',
+      'update',
+      'comment: 🔴 The incident changed.'
+    ]
+  },
   'an incident whose hidden state was deleted: rebuilt, its incident ID kept, updated': {
     found: [
       filed(undefined, {
@@ -799,6 +833,20 @@ describe('a run of the scope, through the pure core (SPEC §5)', () => {
     expect(
       withWholeResults([{ ...mine[0]!, job: 'docs' }], [many], 'ci')[0]?.findings
     ).toHaveLength(50)
+  })
+
+  it('reports the other jobs it counted only when there are some', () => {
+    const record = triage([stored(RED)])
+    const issue = { number: 3, html_url: 'https://github.com/acme/contracts/issues/3' }
+    expect(filedOf({ action: 'updated', shown: record, otherJobs: [] }, issue)).toEqual({
+      action: 'updated',
+      number: 3,
+      url: issue.html_url,
+      record
+    })
+    expect(
+      filedOf({ action: 'updated', shown: record, otherJobs: ['x'] }, issue).otherJobs
+    ).toEqual(['x'])
   })
 
   it('says instants to the second, in UTC', () => {
@@ -965,6 +1013,21 @@ describe('a race between runs of one scope', () => {
     expect(seen).toBe(expected)
   })
 
+  it('is done only when every result of this run is in', () => {
+    const two = [...mine, stored(RED, 'leg-1', 'h1', AT)].map(run => ({
+      ...run,
+      command: run === mine[0] ? SPEC : LINT
+    }))
+    const back = (runs: StoredRun[]): Parameters<typeof verifyRound>[1] => ({
+      edited: false,
+      body: written(runs),
+      comments: 0
+    })
+    expect(verifyRound(0, back(two), two, 3, 0).then).toBe('done')
+    expect(verifyRound(0, back([two[0]!]), two, 3, 0).then).toBe('again')
+    expect(verifyRound(0, back([two[1]!]), two, 3, 0).then).toBe('again')
+  })
+
   it('gives up after ten rounds, saying where the results are', () => {
     expect(VERIFY_ATTEMPTS).toBe(10)
     const round = verifyRound(9, { edited: true }, mine, 42, 0.5)
@@ -1001,11 +1064,13 @@ describe('a race between runs of one scope', () => {
   it.each<[string, { body: string; labels: string[] }, boolean]>([
     ['nothing changed', { body: 'b', labels: ['a', 'b'] }, false],
     ['the same labels in another order', { body: 'b', labels: ['b', 'a'] }, false],
+    ['the same labels read in another order', { body: 'b', labels: ['a', 'b'] }, false],
     ['a person edited the body', { body: 'b, edited', labels: ['a', 'b'] }, true],
     ['a person added a label', { body: 'b', labels: ['a', 'b', 'c'] }, true],
     ['a person removed a label', { body: 'b', labels: ['a'] }, true]
   ])('editedMeanwhile: %s', (_, fresh, expected) => {
     expect(editedMeanwhile({ body: 'b', labels: ['a', 'b'] }, fresh)).toBe(expected)
+    expect(editedMeanwhile({ body: 'b', labels: ['b', 'a'] }, fresh)).toBe(expected)
   })
 })
 
@@ -1113,6 +1178,13 @@ describe('the write', () => {
       lifecycle: { checklist: [true, false, false, false, false], history: [], failingChecks: [] },
       seenComments: 4
     })
+    // A number beyond six hex digits keeps its last six.
+    expect(
+      storedState(
+        { number: 0x1000001, created_at: '2026-11-30T08:00:00Z', body: '', comments: 0 },
+        KEY
+      ).incidentId
+    ).toBe('DRIFT-20261130-000001')
     expect(
       storedState(
         {
@@ -1300,6 +1372,7 @@ describe('events outside a run of the scope, as writes (SPEC §5)', () => {
     const fields = update?.kind === 'update' ? update.fields : {}
     expect(fields.title).toBe('[contract-drift] Schema drift (High) — PR #7')
     expect(fields.body).toContain('The adapter table was wrong.')
+    expect(fields.body).toContain('- **Detected by (CI/local):** CI')
     expect(readState(fields.body)?.lifecycle.rootCause).toBe('The adapter table was wrong.')
     expect(fields).not.toHaveProperty('state')
   })
