@@ -849,6 +849,11 @@ describe('a run of the scope, through the pure core (SPEC §5)', () => {
     ).toEqual(['x'])
   })
 
+  it('a run is red when any of its validators is', () => {
+    expect(isRed([result(SPEC), RED])).toBe(true)
+    expect(isRed([result(SPEC), result(LINT)])).toBe(false)
+  })
+
   it('says instants to the second, in UTC', () => {
     expect(instant(new Date('2026-12-01T12:00:00.123Z'))).toBe(AT)
   })
@@ -982,6 +987,12 @@ describe('a race between runs of one scope', () => {
       { edited: true },
       0,
       'again 0–0 ms'
+    ],
+    [
+      'the same result stored under another job is not ours: merge again',
+      { edited: false, body: written([{ ...mine[0]!, job: 'leg-2' }]), comments: 0 },
+      0,
+      'again 100–250 ms'
     ],
     [
       'the waits grow with each round',
