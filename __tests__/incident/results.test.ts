@@ -69,6 +69,13 @@ describe('countResults (SPEC §5: results per job, per validator within a job)',
       ['-/bash scripts/spec.sh']
     ],
     [
+      'a result without a job on this very head commit is dropped too: its job is unknown',
+      [result('bash scripts/spec.sh', undefined, 'h2')],
+      ['ci:a/bash scripts/other.sh'],
+      [],
+      ['-/bash scripts/spec.sh']
+    ],
+    [
       'the same command in two jobs is two results',
       [result('bash scripts/other.sh', 'ci:b', 'h2')],
       ['ci:a/bash scripts/other.sh', 'ci:b/bash scripts/other.sh'],
@@ -88,6 +95,13 @@ describe('countResults (SPEC §5: results per job, per validator within a job)',
     expect(countResults([newer, older], [], 'ci:a', 'h2').kept).toEqual([newer])
     expect(latestResults([older], [newer])).toEqual([newer])
   })
+
+  it('counts the later source when both say the same instant (a comment after the body)', () => {
+    const body = result('v', 'ci:b', 'h2', 'failed', '2026-12-01T09:00:00Z')
+    const comment = result('v', 'ci:b', 'h2', 'passed', '2026-12-01T09:00:00Z')
+    expect(latestResults([body], [comment])).toEqual([comment])
+    expect(latestResults([comment, body])).toEqual([body])
+  })
 })
 
 describe('explainResults', () => {
@@ -105,6 +119,12 @@ describe('explainResults', () => {
       'Dropped, stored by an earlier version of this action without a job: `python3 b.py` (failed, 1 finding(s)).'
     ])
     expect(explainResults({ kept: [], dropped: [] })).toEqual([])
+    // A job's result whose head commit went unrecorded still says which it dropped.
+    expect(
+      explainResults({ kept: [], dropped: [result('python3 a.py', 'ci.yml:other', undefined)] })
+    ).toEqual([
+      'Dropped, from job `ci.yml:other` on an older head commit (`unknown`): `python3 a.py` (failed, 1 finding(s)).'
+    ])
   })
 })
 
@@ -130,6 +150,12 @@ describe('defaultJobKey', () => {
         GITHUB_EVENT_NAME: 'push'
       },
       'CI:contracts:__acme_triage:push'
+    ],
+    ['nothing known: every part empty, never the word undefined', {}, ':::'],
+    [
+      'a workflow ref of another form is kept as given',
+      { GITHUB_WORKFLOW_REF: 'ci.yml', GITHUB_JOB: 'j' },
+      'ci.yml:j::'
     ]
   ])('%s', (_, env, key) => {
     expect(defaultJobKey(env)).toBe(key)

@@ -1,20 +1,16 @@
 import {
   ISSUE_BODY_LIMIT,
-  readNotes,
   readResultComment,
   readState,
   renderIssueBody,
   renderResultComment,
-  sameResult,
-  storeRun,
   type IncidentState,
   type StoredRun
 } from '../incident.js'
-import { incidentTitle, renderRecordSections } from '../render.js'
+import { renderRecordSections } from '../render.js'
 import {
   bucketOverride,
   closedByPerson,
-  foreignBucket,
   incidentBucket,
   isIncident,
   isPersonsClose,
@@ -25,14 +21,39 @@ import {
   type PersonCloseOutcome,
   type PullRequestClosedOutcome
 } from '../incident/events.js'
-import { firstIncident, nextIncident, type Triage } from '../incident/lifecycle.js'
+import {
+  assigneesAfter,
+  chooseIncident,
+  duplicateOf,
+  editedMeanwhile,
+  filedOf,
+  instant,
+  isRed,
+  readsFor,
+  rewriteOf,
+  storedResults,
+  storedState,
+  verifyRound,
+  withWholeResults,
+  writeOf,
+  type Effect,
+  type FiledIncident,
+  type IncidentWrite,
+  type IssueFields
+} from '../incident/filing.js'
+import {
+  firstIncident,
+  nextIncident,
+  type IssueAsReturned,
+  type Triage
+} from '../incident/lifecycle.js'
 import {
   checkRemediation,
   incidentReferences,
   type RemediationCheck,
   type RemediationLayout
 } from '../remediation.js'
-import type { Bucket, ChangedFile, IncidentRecord, Result, ValidatorRun } from '../types.js'
+import type { ChangedFile, IncidentRecord, Result, ValidatorRun } from '../types.js'
 import type { Redactor } from '../redact.js'
 import type { Octokit } from './client.js'
 import { ensureLabels } from './labels.js'
@@ -56,16 +77,7 @@ export interface IncidentOptions {
   redact: Redactor
 }
 
-export type { Triage }
-
-export interface FiledIncident {
-  action: 'none' | 'created' | 'updated' | 'unchanged' | 'reopened' | 'proved-green' | 'closed'
-  number?: number
-  url?: string
-  record: IncidentRecord
-  /** Results of other jobs this run still counts or dropped, in words for the summary. */
-  otherJobs?: string[]
-}
+export type { FiledIncident, Triage }
 
 interface Issue {
   number: number
@@ -92,11 +104,19 @@ const identity = (issue: Issue): IssueIdentity => ({
   body: issue.body,
   isPullRequest: Boolean(issue.pull_request)
 })
-const MAX_ASSIGNEES = 10
-// Twenty matrix legs finishing together on a busy runner need more than a few rounds to settle.
-const VERIFY_ATTEMPTS = 10
+const asReturned = (issue: Issue): IssueAsReturned => ({
+  title: issue.title,
+  body: issue.body,
+  comments: issue.comments,
+  labels: labelNames(issue),
+  assignees: (issue.assignees ?? []).map(user => user.login)
+})
 
-/** Files, updates, proves green, reopens or closes the one incident of a scope (SPEC §3, §5). */
+/**
+ * Files, updates, proves green, reopens or closes the one incident of a scope (SPEC §3, §5). What
+ * happens is decided in src/incident/ (filing.ts, lifecycle.ts, events.ts); this class reads the
+ * issues, executes the writes those return, and reads back.
+ */
 export class IncidentFiler {
   private readonly owner: string
   private readonly repo: string
@@ -110,29 +130,17 @@ export class IncidentFiler {
   async file(runs: ValidatorRun[], triage: Triage): Promise<FiledIncident> {
     // Secrets go before anything is stored: the hidden state is base64, beyond later masking.
     runs = runs.map(run => JSON.parse(this.options.redact(JSON.stringify(run))) as ValidatorRun)
-    // The issue stores trimmed results; this run's own results stay whole for triage and report.
-    const whole = new Map(runs.map(run => [run.command, run]))
-    const complete = (stored: readonly StoredRun[]): ValidatorRun[] =>
-      stored.map(run => (run.job === this.options.job ? (whole.get(run.command) ?? run) : run))
-    const full: Triage = (merged, override) => triage(complete(merged as StoredRun[]), override)
-    return this.fileWith(runs, full)
-  }
-
-  private async fileWith(runs: ValidatorRun[], triage: Triage): Promise<FiledIncident> {
-    const at = this.options
-      .now()
-      .toISOString()
-      .replace(/\.\d{3}Z$/, 'Z')
-    const { job, head } = this.options
-    const mine = runs.map(run => ({ ...storeRun(run, at, this.options.runUrl), job, head }))
-    const red = mine.some(run => run.outcome !== 'passed')
-    const open = await this.find('open')
-    if (open[0]) return this.update(open[0], mine, triage, at, false)
-    if (!red) return { action: 'none', record: triage(mine) }
-    const [latest] = await this.find('closed')
-    if (latest && readState(latest.body)?.closedBy === 'green')
-      return this.update(latest, mine, triage, at, true)
-    return this.create(mine, triage, at)
+    const { job, head, runUrl } = this.options
+    const full: Triage = (merged, override) =>
+      triage(withWholeResults(merged as StoredRun[], runs, job), override)
+    const at = instant(this.options.now())
+    const mine = storedResults(runs, { at, job, head, ...(runUrl ? { runUrl } : {}) })
+    const red = isRed(mine)
+    let choice = chooseIncident(await this.find('open'), undefined, red)
+    if (choice.then === 'read-closed') choice = chooseIncident([], await this.find('closed'), red)
+    if (choice.then === 'nothing') return { action: 'none', record: full(mine) }
+    if (choice.then === 'update') return this.update(choice.issue, mine, full, at, choice.reopen)
+    return this.create(mine, full, at)
   }
 
   /** The incidents of this key: only issues this action wrote, with the label and the marker. */
@@ -176,38 +184,24 @@ export class IncidentFiler {
     )
     this.options.log.info(`Filed incident #${created.number} (${record.incidentId}).`)
 
-    // Concurrent runs of the same scope may each have filed one: the oldest wins.
     const open = await this.find('open')
-    const canonical = open[0]
-    if (canonical && canonical.number !== created.number) {
-      await this.comment(
-        canonical.number,
-        renderResultComment(
-          `Results from a concurrent run, which filed #${created.number} as a duplicate and closed it.`,
-          mine
-        )
-      )
-      await this.comment(
-        created.number,
-        `Duplicate of #${canonical.number}: concurrent runs of the same scope; its results were moved there.`
-      )
-      await this.options.octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
-        owner: this.owner,
-        repo: this.repo,
-        issue_number: created.number,
-        state: 'closed',
-        state_reason: 'not_planned'
-      })
-      return this.update(await this.get(canonical.number), mine, triage, at, false)
-    }
-    return {
-      action: 'created',
-      number: created.number,
-      url: created.html_url,
-      record: first.shown
-    }
+    const duplicate = duplicateOf(
+      created.number,
+      open.map(issue => issue.number),
+      mine
+    )
+    if (!duplicate)
+      return {
+        action: 'created',
+        number: created.number,
+        url: created.html_url,
+        record: first.shown
+      }
+    await this.execute(duplicate.effects)
+    return this.update(await this.get(duplicate.canonical), mine, triage, at, false)
   }
 
+  /** Write, read back, and merge again until this run's results stick (see verifyRound). */
   private async update(
     issue: Issue,
     mine: StoredRun[],
@@ -216,145 +210,111 @@ export class IncidentFiler {
     reopen: boolean
   ): Promise<FiledIncident> {
     let current = issue
-    let result: FiledIncident | undefined
-    // Concurrent runs write the same body: write, read back, and merge again until our results stick.
-    for (let attempt = 0; attempt < VERIFY_ATTEMPTS; attempt++) {
-      const planned = await this.plan(current, mine, triage, at, reopen && attempt === 0)
-      result = planned.result
-      if (!planned.write) return result
-      const edited = await planned.write()
-      if (edited) {
-        // Someone edited the issue while this run got ready to write: plan again on their text.
-        current = edited
-        continue
-      }
-      current = await this.get(issue.number)
-      const written = readState(current.body)
-      const missing = mine.some(
-        run =>
-          !written?.runs.some(
-            stored =>
-              stored.job === run.job && stored.command === run.command && sameResult(stored, run)
-          )
+    for (let attempt = 0; ; attempt++) {
+      const { result, write } = await this.plan(current, mine, triage, at, reopen && attempt === 0)
+      if (!write) return result
+      const edited = await this.write(current, write)
+      if (edited) current = edited
+      else current = await this.get(issue.number)
+      const round = verifyRound(
+        attempt,
+        edited
+          ? { edited: true }
+          : { edited: false, body: current.body, comments: current.comments },
+        mine,
+        issue.number,
+        Math.random()
       )
-      if (!missing && current.comments <= (written?.seenComments ?? 0)) return result
-      // Growing, jittered waits spread the writers out instead of lining them up again.
-      await sleep(100 + Math.random() * Math.min(3000, 150 * 2 ** attempt))
+      if (round.then === 'done') return result
+      if (round.then === 'give-up') {
+        this.options.log.warning(round.warning)
+        return result
+      }
+      if (round.waitMs > 0) await sleep(round.waitMs)
     }
-    this.options.log.warning(
-      `Incident #${issue.number} kept changing under concurrent runs (${VERIFY_ATTEMPTS} attempts): this run's results may be missing from its record until the next run in this scope; this job's summary holds them.`
-    )
-    return result as FiledIncident
   }
 
+  /** The next state of `issue` and the write that gets it there (none when it says it all). */
   private async plan(
     issue: Issue,
     mine: StoredRun[],
     triage: Triage,
     at: string,
     reopen: boolean
-  ): Promise<{ result: FiledIncident; write?: () => Promise<Issue | undefined> }> {
-    const previous = readState(issue.body) ?? rebuiltState(issue, this.options.key)
-    // Reads made after the issue was read leave it stale by the time it is written.
-    let stale = issue.comments > previous.seenComments
-    const logged = stale ? await this.resultComments(issue.number) : []
-    stale ||= labelNames(issue).some(
-      name => name.startsWith('bucket:') && name !== previous.bucketLabel
-    )
-    const override = await this.personBucket(issue, previous)
+  ): Promise<{ result: FiledIncident; write?: IncidentWrite }> {
+    const { key, job, head, runUrl, issueAuthor, closeOnGreen, requireCloseNotes } = this.options
+    const previous = storedState(issue, key)
+    const read = asReturned(issue)
+    const reads = readsFor(previous, read)
+    const logged = reads.resultComments ? await this.resultComments(issue.number) : []
+    const setter = reads.bucketSetter
+      ? await this.labelSetter(issue.number, reads.bucketSetter)
+      : undefined
+    const override = bucketOverride(read.labels, previous, issueAuthor, setter)
+    const renderBody = this.body.bind(this)
     const next = nextIncident(
       previous,
-      {
-        title: issue.title,
-        body: issue.body,
-        comments: issue.comments,
-        labels: labelNames(issue),
-        assignees: (issue.assignees ?? []).map(user => user.login)
-      },
+      read,
       {
         mine,
         logged,
-        job: this.options.job,
-        head: this.options.head,
+        job,
+        head,
         reopen,
         ...(override ? { override } : {}),
-        ...(this.options.runUrl ? { runUrl: this.options.runUrl } : {})
+        ...(runUrl ? { runUrl } : {})
       },
-      {
-        closeOnGreen: this.options.closeOnGreen,
-        requireCloseNotes: this.options.requireCloseNotes,
-        triage,
-        renderBody: (state, shown, previousBody) => this.body(state, shown, previousBody)
-      },
+      { closeOnGreen, requireCloseNotes, triage, renderBody },
       at
     )
-    const { state, shown, body, title, labels, sameLabels, comments, close, rerouted } = next
-    const result: FiledIncident = {
-      action: next.action,
-      number: issue.number,
-      url: issue.html_url,
-      record: shown,
-      ...(next.otherJobs.length > 0 ? { otherJobs: next.otherJobs } : {})
+    const write = writeOf(next, read, mine, reads, renderBody)
+    return { result: filedOf(next, issue), ...(write ? { write } : {}) }
+  }
+
+  /**
+   * Executes a planned write; returns the issue as read again when a person edited it since it
+   * was read (plan again on their text), else undefined. The body is written straight after it
+   * was read, then the comments.
+   */
+  private async write(issue: Issue, write: IncidentWrite): Promise<Issue | undefined> {
+    if (write.ensureLabels)
+      await ensureLabels(this.options.octokit, this.owner, this.repo, write.ensureLabels)
+    const accepted = write.assign.length > 0 ? await this.assignable(write.assign) : []
+    if (write.rereadFirst) {
+      const fresh = await this.get(issue.number)
+      if (editedMeanwhile(asReturned(issue), asReturned(fresh))) return fresh
     }
-    if (next.unchanged) return { result }
-    return {
-      result,
-      write: async () => {
-        if (!sameLabels) {
-          await ensureLabels(
-            this.options.octokit,
-            this.owner,
-            this.repo,
-            labels.filter(name => /^(bucket|severity|owner):/.test(name))
-          )
-          stale = true
-        }
-        const assignable = rerouted.length > 0 ? await this.assignable(rerouted) : []
-        stale ||= rerouted.length > 0
-        // A person's edit made since the issue was read must not be written over (SPEC §5): read
-        // it again right before writing whenever other requests came in between.
-        if (stale) {
-          const fresh = await this.get(issue.number)
-          if (
-            fresh.body !== issue.body ||
-            labelNames(fresh).sort().join() !== labelNames(issue).sort().join()
-          )
-            return fresh
-        }
-        const assignees = [
-          ...new Set([...(issue.assignees ?? []).map(user => user.login), ...assignable])
-        ].slice(0, MAX_ASSIGNEES)
-        const patch = (text: string): Promise<unknown> =>
-          this.options.octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
-            owner: this.owner,
-            repo: this.repo,
-            issue_number: issue.number,
-            title,
-            body: text,
-            labels,
-            ...(assignable.length > 0 ? { assignees } : {}),
-            ...(close ? { state: 'closed' as const, state_reason: 'completed' as const } : {}),
-            ...(reopen ? { state: 'open' as const } : {})
-          })
-        // The body is written straight after it was read, then the comments: a comment that
-        // could not be posted is taken back out of the state, or results another run left in
-        // the comments would be skipped.
-        await patch(body)
-        let posted = 0
-        for (const text of comments) {
-          try {
-            await this.comment(issue.number, renderResultComment(text, mine))
-            posted++
-          } catch (error) {
-            this.options.log.warning(
-              `Incident #${issue.number}: a comment could not be posted (${(error as Error).message}); the record is updated.`
-            )
-          }
-        }
-        if (posted < comments.length)
-          await patch(this.body({ ...state, seenComments: issue.comments + posted }, shown, body))
-        return undefined
+    const assignees = assigneesAfter(asReturned(issue).assignees, accepted)
+    const fields: IssueFields = { ...write.fields, ...(assignees ? { assignees } : {}) }
+    await this.execute([{ kind: 'update', issue: issue.number, fields }])
+    let posted = 0
+    for (const body of write.comments) {
+      try {
+        await this.execute([{ kind: 'comment', issue: issue.number, body }])
+        posted++
+      } catch (error) {
+        this.options.log.warning(
+          `Incident #${issue.number}: a comment could not be posted (${(error as Error).message}); the record is updated.`
+        )
       }
+    }
+    const body = write.bodyAfter(posted)
+    if (body !== undefined)
+      await this.execute([{ kind: 'update', issue: issue.number, fields: { ...fields, body } }])
+    return undefined
+  }
+
+  /** The writes the pure core decided, one request each, in order. */
+  private async execute(effects: readonly Effect[]): Promise<void> {
+    for (const effect of effects) {
+      if (effect.kind === 'comment') await this.comment(effect.issue, effect.body)
+      else
+        await this.options.octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+          owner: this.owner,
+          repo: this.repo,
+          issue_number: effect.issue,
+          ...effect.fields
+        })
     }
   }
 
@@ -438,8 +398,7 @@ export class IncidentFiler {
     const state = issue && readState(issue.body)
     if (!issue || !state) return 'none'
     // The base's own incident is looked up only when this one would move there.
-    const red = state.runs.some(run => run.outcome !== 'passed')
-    const [existing] = merged && red ? await this.find('open', base.key) : []
+    const [existing] = merged && isRed(state.runs) ? await this.find('open', base.key) : []
     const { outcome, step, continuedIn } = pullRequestClosed(
       state,
       merged,
@@ -448,47 +407,28 @@ export class IncidentFiler {
       this.now(),
       this.options.runUrl
     )
-    if (existing && continuedIn)
-      await this.comment(existing.number, renderResultComment(continuedIn, state.runs))
-    if (step) await this.rewrite(issue, step)
+    await this.execute([
+      ...(existing && continuedIn
+        ? [
+            {
+              kind: 'comment' as const,
+              issue: existing.number,
+              body: renderResultComment(continuedIn, state.runs)
+            }
+          ]
+        : []),
+      ...(step ? rewriteOf(step, issue, this.body.bind(this)) : [])
+    ])
     return outcome
   }
 
-  /** Writes a new state into an issue outside a run of its scope, keeping what it showed. */
+  /** Writes an event's step into an issue outside a run of its scope, keeping what it showed. */
   private async rewrite(issue: Issue, step: EventStep): Promise<void> {
-    let state = step.state
-    const scope = state.scope ?? issue.title.split(' — ').pop() ?? ''
-    // What a person filled in stays theirs, whatever this rewrite is about.
-    state = { ...state, lifecycle: { ...state.lifecycle, ...readNotes(issue.body) } }
-    const shown: IncidentRecord = {
-      incidentId: state.incidentId,
-      key: state.key,
-      scope,
-      detectedAt: state.createdAt,
-      detectedBy: 'CI',
-      result: state.verdict?.result ?? 'drift',
-      owners: state.verdict?.owners ?? [],
-      ...state.verdict,
-      runs: state.runs,
-      context: { changed: [], changeSource: '', intent: [] },
-      lifecycle: state.lifecycle
-    }
-    await this.options.octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
-      owner: this.owner,
-      repo: this.repo,
-      issue_number: issue.number,
-      title: incidentTitle(shown),
-      body: this.body({ ...state, scope }, shown, issue.body),
-      ...step.issueState
-    })
-    if (step.comment) await this.comment(issue.number, step.comment)
+    await this.execute(rewriteOf(step, issue, this.body.bind(this)))
   }
 
   private now(): string {
-    return this.options
-      .now()
-      .toISOString()
-      .replace(/\.\d{3}Z$/, 'Z')
+    return instant(this.options.now())
   }
 
   /** Validator results other runs left in comments since the body was last written. */
@@ -506,17 +446,6 @@ export class IncidentFiler {
     return comments
       .filter(comment => comment.user?.login === issueAuthor)
       .flatMap(comment => readResultComment(comment.body))
-  }
-
-  /** A `bucket:*` label a person set (issue events say who) wins over the classifier. */
-  private async personBucket(
-    issue: Issue,
-    state: IncidentState
-  ): Promise<{ bucket: Bucket; by: string } | undefined> {
-    const labels = labelNames(issue)
-    const foreign = foreignBucket(labels, state)
-    const setter = foreign ? await this.labelSetter(issue.number, foreign) : undefined
-    return bucketOverride(labels, state, this.options.issueAuthor, setter)
   }
 
   /** Who last added a label, from the issue's events. */
@@ -639,22 +568,6 @@ export class IncidentFiler {
       }
     }
     return kept
-  }
-}
-
-/** An issue whose hidden state was lost (edited by hand): start again from what it shows. */
-function rebuiltState(issue: Issue, key: string): IncidentState {
-  const id = /\*\*Incident ID:\*\* (DRIFT-\d{8}-[0-9a-f]{6})/.exec(issue.body ?? '')?.[1]
-  return {
-    v: 1,
-    incidentId:
-      id ??
-      `DRIFT-${issue.created_at.slice(0, 10).replace(/-/g, '')}-${issue.number.toString(16).padStart(6, '0').slice(-6)}`,
-    key,
-    createdAt: issue.created_at.replace(/\.\d{3}Z$/, 'Z'),
-    runs: [],
-    lifecycle: { checklist: [true, false, false, false, false], history: [], failingChecks: [] },
-    seenComments: issue.comments
   }
 }
 

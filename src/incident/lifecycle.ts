@@ -82,7 +82,8 @@ export interface NextIncident {
   otherJobs: string[]
 }
 
-const MAX_ASSIGNEES = 10
+/** GitHub assigns at most ten people to an issue. */
+export const MAX_ASSIGNEES = 10
 
 /** An update of an open incident (or one closed green that this red run reopens). */
 export function nextIncident(
