@@ -81,11 +81,14 @@ function failingChecks(record: IncidentRecord): string {
   return parts.length > 0 ? parts.join('; ') : 'none (all validators passed)'
 }
 
+const exitStatus = (run: ValidatorRun): string =>
+  run.exitCode === null ? 'stopped' : `exit ${run.exitCode}`
+
+// Where the outcome is not said beside it already: a validator error's kind, then its exit.
 function exitWords(run: ValidatorRun): string {
-  const exit = run.exitCode === null ? 'stopped' : `exit ${run.exitCode}`
   return run.outcome === 'failed' || run.outcome === 'passed'
-    ? exit
-    : `${OUTCOME_WORDS[run.outcome]}, ${exit}`
+    ? exitStatus(run)
+    : `${OUTCOME_WORDS[run.outcome]}, ${exitStatus(run)}`
 }
 
 function findingLine(finding: Finding): string {
@@ -143,7 +146,7 @@ function renderFindings(record: IncidentRecord, limits: RenderLimits): string {
   const sections = record.runs
     .filter(run => run.outcome !== 'passed')
     .map(run => {
-      const head = `**${code(run.command)}** — ${OUTCOME_WORDS[run.outcome]} (${exitWords(run)})`
+      const head = `**${code(run.command)}** — ${OUTCOME_WORDS[run.outcome]} (${exitStatus(run)})`
       const crash = run.crash ? [`- crash: ${code(run.crash)}`] : []
       const notes = (run.notes ?? []).slice(0, 5).map(note => `- note: ${code(note)}`)
       const lines = run.findings.slice(0, limits.findingsPerValidator).map(findingLine)
@@ -367,7 +370,7 @@ export function renderPlain(record: IncidentRecord): string {
       `Owners: ${ownerNames(record.owners)}`
     )
   for (const run of record.runs.filter(r => r.outcome !== 'passed')) {
-    lines.push('', `${run.command}: ${OUTCOME_WORDS[run.outcome]} (${exitWords(run)})`)
+    lines.push('', `${run.command}: ${OUTCOME_WORDS[run.outcome]} (${exitStatus(run)})`)
     if (run.crash) lines.push(`  crash: ${run.crash}`)
     for (const f of run.findings)
       lines.push(
