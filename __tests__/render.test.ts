@@ -454,3 +454,346 @@ ${renderRecord(petstore())}`)
     expect(renderPlain(record).split('\n')).toContain(`validate: ${head}`)
   })
 })
+
+describe('a green run and an incident carried between runs', () => {
+  const green = (overrides: Partial<IncidentRecord> = {}): IncidentRecord => {
+    const {
+      classification: _c,
+      routing: _r,
+      severity: _s,
+      severityReason: _sr,
+      ...rest
+    } = petstore()
+    return {
+      ...rest,
+      result: 'pass',
+      owners: [],
+      runs: [
+        red(SPECTRAL, {
+          outcome: 'passed',
+          exitCode: 0,
+          okLines: ['[spectral] OK: 0 problems', '[spectral] OK: 3 rules']
+        })
+      ],
+      ...overrides
+    }
+  }
+  const lifecycle = (overrides: Partial<Lifecycle> = {}): Lifecycle => ({
+    checklist: [true, true, true, false, false],
+    history: [],
+    failingChecks: [],
+    ...overrides
+  })
+  const fields = (record: IncidentRecord): Record<string, string> =>
+    Object.fromEntries(
+      [...renderFields(record).matchAll(/^- \*\*(.+?)(?: \(.*\))?:\*\* (.*)$/gm)].map(m => [
+        m[1],
+        m[2]
+      ])
+    )
+
+  it.each<[string, IncidentRecord, Record<string, string>]>([
+    [
+      'a green run: nothing to classify, its OK lines are the proof',
+      green(),
+      {
+        'Failing command/check': 'none (all validators passed)',
+        Bucket: 'none (green)',
+        Severity: 'none (green)',
+        Owner: 'none (green)',
+        'Validation proof': '`[spectral] OK: 0 problems`; `[spectral] OK: 3 rules`'
+      }
+    ],
+    [
+      'a green run without OK lines counts its validators',
+      green({
+        runs: [
+          red(SPECTRAL, { outcome: 'passed', exitCode: 0 }),
+          red(LINT, { outcome: 'passed', exitCode: 0 })
+        ]
+      }),
+      { 'Validation proof': '2 validator(s) exited 0', Bucket: 'none (green)' }
+    ],
+    [
+      'an incomplete remediation is green too',
+      green({ result: 'incomplete' }),
+      {
+        Bucket: 'none (green)',
+        'Validation proof': '`[spectral] OK: 0 problems`; `[spectral] OK: 3 rules`'
+      }
+    ],
+    [
+      'a validator error without findings waits for triage',
+      green({ result: 'error', runs: [red(LINT, { outcome: 'crashed' })] }),
+      {
+        Bucket: 'pending (validator error: no findings to classify, needs triage)',
+        'Validation proof': 'pending'
+      }
+    ],
+    [
+      'a report without an incident',
+      green({ incidentId: '' }),
+      { 'Incident ID': 'none (no incident)' }
+    ],
+    [
+      'an incident gone green: the proof it kept, the checks that were red, what people filled',
+      green({
+        lifecycle: lifecycle({
+          validationProof: {
+            at: '2026-12-02T09:00:00Z',
+            okLines: ['[fixtures] OK: 12 packs'],
+            runUrl: 'https://github.com/acme/petstore/actions/runs/12'
+          },
+          failingChecks: [FIXTURES, SPECTRAL],
+          resolutionPr: '#99',
+          preventionFollowUp: 'Lint fixtures in pre-commit'
+        })
+      }),
+      {
+        'Failing command/check':
+          '`python3 scripts/check_fixtures.py` (passes now); `npx spectral lint api/openapi.yaml` (passes now)',
+        'Resolution PR': '#99',
+        'Validation proof':
+          '`[fixtures] OK: 12 packs` — green at 2026-12-02T09:00:00Z ([run](https://github.com/acme/petstore/actions/runs/12))',
+        'Prevention follow-up': 'Lint fixtures in pre-commit'
+      }
+    ],
+    [
+      'a proof without OK lines or run link',
+      green({
+        lifecycle: lifecycle({ validationProof: { at: '2026-12-02T09:00:00Z', okLines: [] } })
+      }),
+      { 'Validation proof': 'every validator exited 0 — green at 2026-12-02T09:00:00Z' }
+    ],
+    [
+      'a red incident still red, and one that healed',
+      petstore({
+        lifecycle: lifecycle({ failingChecks: [LINT, 'make verify'], bucketSetBy: 'octocat' })
+      }),
+      {
+        'Failing command/check':
+          '`python3 scripts/check_fixtures.py` (exit 1); `bash scripts/lint.sh` (timed out, stopped); `make verify` (passes now)',
+        Bucket: 'Fixture stale (set by `octocat`, over the classifier)',
+        'Validation proof': 'pending'
+      }
+    ]
+  ])('%s', (_case, record, expected) => {
+    expect(fields(record)).toMatchObject(expected)
+  })
+
+  it('shows a green run without an incident as the record and its findings only', () => {
+    expect(renderRecordSections(green()).map(section => section.id)).toEqual(['record', 'findings'])
+    expect(renderRecordSections(green({ runs: [] }))[1]?.text).toBe('### Findings\n\nnone')
+    expect(renderSummary(green())).toBe(
+      [
+        '## ✅ Contract drift gate green — PR #7',
+        '1 validator(s) passed.',
+        'Passed: `npx spectral lint api/openapi.yaml`'
+      ].join('\n\n')
+    )
+    expect(
+      renderSummary(green({ result: 'incomplete' }))
+        .split('\n\n')
+        .slice(0, 2)
+    ).toEqual([
+      '## 🟠 Contract drift gate: remediation incomplete — PR #7',
+      '1 validator(s) passed, but this remediation pull request lacks deltas its incident needs (❌ below).'
+    ])
+  })
+
+  it('keeps the checklist, root cause and history an incident carries, and a person’s bucket', () => {
+    const record = petstore({
+      result: 'pass',
+      runs: [red(SPECTRAL, { outcome: 'passed', exitCode: 0 })],
+      classification: { ...petstore().classification!, rule: 0, reason: 'A person set it.' },
+      lifecycle: lifecycle({
+        checklist: [true, false, true, true, false],
+        rootCause: 'The list endpoint dropped `id`.',
+        history: [
+          {
+            at: '2026-12-01T10:00:00Z',
+            what: 'opened',
+            runUrl: 'https://github.com/acme/petstore/actions/runs/9'
+          },
+          { at: '2026-12-02T09:00:00Z', what: 'green' }
+        ]
+      })
+    })
+    const text = (id: string): string | undefined =>
+      renderRecordSections(record).find(section => section.id === id)?.text
+    expect(text('root-cause')).toBe('### Root cause\n\nThe list endpoint dropped `id`.')
+    expect(text('classification')?.split('\n\n')[1]).toBe(
+      '**Fixture stale**, confidence **medium** (set by a person). A person set it.'
+    )
+    expect(text('checklist')?.split('\n').slice(2)).toEqual([
+      '- [x] 1. Capture failing command/log in the incident record.',
+      '- [ ] 2. Record bucket classification and owner assignment.',
+      '- [x] 3. Submit remediation PR with: contract delta (if required), fixture delta (if required), updated `notes.md`, validator pass proof.',
+      '- [x] 4. Re-run triage validators and attach green output.',
+      '- [ ] 5. Close incident with root-cause and prevention note.'
+    ])
+    expect(text('history')).toBe(
+      '### History\n\n- 2026-12-01T10:00:00Z — opened ([run](https://github.com/acme/petstore/actions/runs/9))\n- 2026-12-02T09:00:00Z — green'
+    )
+    // No red run, so no excerpt section, and the findings list only what passed.
+    expect(text('log')).toBeUndefined()
+    expect(text('findings')).toBe('### Findings\n\nPassed: `npx spectral lint api/openapi.yaml`')
+  })
+
+  it('writes the first history line without a run link when there is no run URL', () => {
+    const { runUrl: _u, ...record } = petstore()
+    expect(renderRecordSections(record).at(-1)?.text).toBe(
+      '### History\n\n- 2026-12-01T10:00:00Z — detected by CI in PR #7: Fixture stale (Medium), result `error`.'
+    )
+  })
+})
+
+describe('rendering within a size budget', () => {
+  const long = Array.from({ length: 40 }, (_, i) => `line ${String(i + 1).padStart(2, '0')}`).join(
+    '\n'
+  )
+  const logOf = (excerpt: string, limits: RenderLimits): string | undefined =>
+    renderRecordSections(petstore({ runs: [red(FIXTURES, { excerpt })] }), limits).find(
+      section => section.id === 'log'
+    )?.text
+
+  it('cuts a long log at line ends, head and tail, saying how much was cut', () => {
+    // 40 lines of 7 characters: 319 characters, 100 allowed, 50 from each end.
+    expect(logOf(long, { findingsPerValidator: Infinity, excerptChars: 100 })).toContain(
+      "```text\nline 01\nline 02\nline 03\nline 04\nline 05\nline 06\n… 225 characters cut here; the run's log has everything …\nline 35\nline 36\nline 37\nline 38\nline 39\nline 40\n```"
+    )
+  })
+
+  it.each([
+    ['exactly the limit', 319, true],
+    ['one character over', 318, false]
+  ])('keeps a log of %s whole or not', (_case, excerptChars, whole) => {
+    expect(logOf(long, { findingsPerValidator: Infinity, excerptChars })?.includes(long)).toBe(
+      whole
+    )
+  })
+
+  it('numbers the logs of every red validator that printed something', () => {
+    const record = petstore({
+      runs: [
+        red(FIXTURES, { excerpt: 'first' }),
+        red(LINT, { excerpt: '' }),
+        red(SPECTRAL, { outcome: 'passed', exitCode: 0, excerpt: 'fine' }),
+        red('make verify', { excerpt: 'second' })
+      ]
+    })
+    const log = renderRecord(record)
+    expect(
+      [...log.matchAll(/<summary>(.*?)<\/summary>\n\n(.*)\n/g)].map(m => [m[1], m[2]])
+    ).toEqual([
+      ['Output 1 of 2', '`python3 scripts/check_fixtures.py`'],
+      ['Output 2 of 2', '`make verify`']
+    ])
+  })
+
+  it.each<[string, RenderLimits, number]>([
+    ['every finding', { findingsPerValidator: Infinity, excerptChars: 0 }, 3],
+    ['the first two', { findingsPerValidator: 2, excerptChars: 0 }, 2],
+    ['none', { findingsPerValidator: 0, excerptChars: 0 }, 0]
+  ])('shows %s of a validator’s findings and counts the rest', (_case, limits, shown) => {
+    const findings = ['a', 'b', 'c'].map(message => ({
+      source: FIXTURES,
+      tag: 'x',
+      message,
+      targets: [],
+      runtime: false
+    }))
+    const text = renderRecordSections(
+      petstore({ runs: [red(FIXTURES, { findings, findingCount: 3 })] }),
+      limits
+    ).find(section => section.id === 'findings')?.text
+    const lines = text?.split('\n').slice(3) ?? []
+    expect(lines.filter(line => line.startsWith('- `[x]'))).toHaveLength(shown)
+    expect(lines.filter(line => line.startsWith('- …'))).toEqual(
+      shown < 3
+        ? [
+            `- … and ${3 - shown} more finding(s), not shown here (3 kept in the record JSON, 3 counted)`
+          ]
+        : []
+    )
+    expect(lines.includes('- no findings: see the log excerpt')).toBe(shown === 0)
+    expect(renderRecord(petstore(), limits)).toContain(
+      "### Log excerpt\n\nNot shown here to stay within GitHub's size limit: see the run's log and the record JSON."
+    )
+  })
+
+  const byStep = (limits: RenderLimits): string =>
+    'x'.repeat(1000 - RENDER_STEPS.indexOf(limits) * 200)
+  it.each([
+    ['the fullest rendering that fits', 1000, 1000],
+    ['a smaller one', 700, 600],
+    ['the smallest', 200, 200],
+    ['the smallest, cut by tenths until it fits', 150, 145]
+  ])('takes %s', (_case, budget, length) => {
+    expect(renderWithin(budget, byStep)).toHaveLength(length)
+  })
+
+  it('measures bytes unless told otherwise, and gives up on a budget of nothing', () => {
+    const accents = (): string => 'é'.repeat(10)
+    expect(renderWithin(15, accents)).toBe('é'.repeat(7))
+    expect(renderWithin(15, accents, text => text.length)).toBe('é'.repeat(10))
+    expect(renderWithin(0, byStep)).toBe('')
+  })
+})
+
+describe('the record for a terminal and for a remediation pull request', () => {
+  it('prints the playbook template, why, owners and findings without Markdown', () => {
+    expect(renderPlain(petstore())).toBe(`Incident ID: DRIFT-20261201-0a1b2c
+Detected at: 2026-12-01T10:00:00Z
+Detected by (CI/local): CI
+Failing command/check: python3 scripts/check_fixtures.py (exit 1); bash scripts/lint.sh (timed out, stopped)
+Bucket (schema drift | fixture stale | runtime regression): Fixture stale
+Severity: Medium
+Owner: Fixture owner (module): @fixture-keeper
+Resolution PR: pending
+Validation proof: pending
+Prevention follow-up: pending
+
+Why: Only fixtures changed.
+  - Change set: 1 file(s) from git.
+  - Changed fixture files: test/fixtures/pets/list.json.
+
+Required action: Refresh expected fixtures and notes.md
+Owners: @fixture-keeper, @petstore/backend
+
+python3 scripts/check_fixtures.py: failed (exit 1)
+  - [fixtures] list.json: id missing -> test/fixtures/pets/list.json
+  - GET /pets returned 500
+
+bash scripts/lint.sh: timed out (stopped)
+  crash: stopped after 600 s`)
+  })
+
+  it('prints a green run as its fields alone', () => {
+    const { classification: _c, routing: _r, ...green } = petstore()
+    expect(renderPlain({ ...green, result: 'pass', runs: [] }).split('\n')).toHaveLength(10)
+  })
+
+  it('lists the remediation checks under the record and in a green summary', () => {
+    const remediation = [
+      {
+        incidentId: 'DRIFT-20261201-0a1b2c',
+        issueNumber: 12,
+        bucket: 'fixture-stale' as const,
+        requirements: [
+          { what: 'Refreshed expected fixtures', satisfied: false, detail: 'none changed' }
+        ],
+        complete: false
+      }
+    ]
+    const check =
+      '### Remediation check: DRIFT-20261201-0a1b2c (#12) — incomplete\n- ❌ Refreshed expected fixtures — none changed'
+    expect(renderRecord(petstore({ remediation }))).toContain(
+      `${FIELDS_RED}\n\n${check}\n\n### Routing`
+    )
+    const { classification: _c, routing: _r, ...green } = petstore()
+    expect(
+      renderSummary({ ...green, result: 'incomplete', runs: [], remediation }).split('\n\n')[2]
+    ).toBe(check)
+  })
+})
