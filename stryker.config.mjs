@@ -24,7 +24,9 @@ export default {
       testMatch: [
         '**/__tests__/{classify,severity,route,triage,render,markdown,redact,report,safety}.test.ts',
         '**/__tests__/incident/*.test.ts'
-      ]
+      ],
+      // Each mutant runs its module's mirror suite only (the script says why).
+      testSequencer: '<rootDir>/scripts/mirror-sequencer.mjs'
     },
     enableFindRelatedTests: true
   },
