@@ -268,6 +268,16 @@ const petstore = (overrides: Partial<IncidentRecord> = {}): IncidentRecord => ({
   ...overrides
 })
 
+/** The record of a run with nothing to classify, or a green one: no bucket, grade or routing. */
+function unrouted(record: IncidentRecord): IncidentRecord {
+  const copy = { ...record }
+  delete copy.classification
+  delete copy.severity
+  delete copy.severityReason
+  delete copy.routing
+  return copy
+}
+
 const FIELDS_RED = `- **Incident ID:** DRIFT-20261201-0a1b2c
 - **Detected at:** 2026-12-01T10:00:00Z
 - **Detected by (CI/local):** CI
@@ -375,13 +385,7 @@ ${renderRecord(petstore())}`)
   })
 
   it('says what it cannot classify and whom it cannot name for a validator error alone', () => {
-    const {
-      classification: _c,
-      routing: _r,
-      severity: _s,
-      severityReason: _sr,
-      ...rest
-    } = petstore()
+    const rest = unrouted(petstore())
     const record: IncidentRecord = {
       ...rest,
       owners: [],
@@ -457,13 +461,7 @@ ${renderRecord(petstore())}`)
 
 describe('a green run and an incident carried between runs', () => {
   const green = (overrides: Partial<IncidentRecord> = {}): IncidentRecord => {
-    const {
-      classification: _c,
-      routing: _r,
-      severity: _s,
-      severityReason: _sr,
-      ...rest
-    } = petstore()
+    const rest = unrouted(petstore())
     return {
       ...rest,
       result: 'pass',
@@ -641,7 +639,8 @@ describe('a green run and an incident carried between runs', () => {
   })
 
   it('writes the first history line without a run link when there is no run URL', () => {
-    const { runUrl: _u, ...record } = petstore()
+    const record = petstore()
+    delete record.runUrl
     expect(renderRecordSections(record).at(-1)?.text).toBe(
       '### History\n\n- 2026-12-01T10:00:00Z — detected by CI in PR #7: Fixture stale (Medium), result `error`.'
     )
@@ -770,7 +769,7 @@ bash scripts/lint.sh: timed out (stopped)
   })
 
   it('prints a green run as its fields alone', () => {
-    const { classification: _c, routing: _r, ...green } = petstore()
+    const green = unrouted(petstore())
     expect(renderPlain({ ...green, result: 'pass', runs: [] }).split('\n')).toHaveLength(10)
   })
 
@@ -791,7 +790,7 @@ bash scripts/lint.sh: timed out (stopped)
     expect(renderRecord(petstore({ remediation }))).toContain(
       `${FIELDS_RED}\n\n${check}\n\n### Routing`
     )
-    const { classification: _c, routing: _r, ...green } = petstore()
+    const green = unrouted(petstore())
     expect(
       renderSummary({ ...green, result: 'incomplete', runs: [], remediation }).split('\n\n')[2]
     ).toBe(check)
