@@ -16,7 +16,13 @@ import {
   type RenderLimits
 } from '../src/render.js'
 import { triage } from '../src/triage.js'
-import type { ChangeContext, IncidentRecord, Lifecycle, ValidatorRun } from '../src/types.js'
+import type {
+  ChangeContext,
+  IncidentRecord,
+  Lifecycle,
+  OwnerRole,
+  ValidatorRun
+} from '../src/types.js'
 
 const config = parseConfig(
   `owners: { contract: ["@acme/contract-owners"], qa: ["qa-lead"], fixture-mcp: ["mcp-owner"] }`,
@@ -794,5 +800,52 @@ bash scripts/lint.sh: timed out (stopped)
     expect(
       renderSummary({ ...green, result: 'incomplete', runs: [], remediation }).split('\n\n')[2]
     ).toBe(check)
+  })
+})
+
+describe('routing as the table shows it', () => {
+  const qaOnly = (owners: Partial<Record<OwnerRole, string[]>>): IncidentRecord =>
+    petstore({
+      routing: {
+        primaryRole: 'qa',
+        requiredAction: 'Make the validators run again',
+        owners
+      }
+    })
+  const section = (record: IncidentRecord, id: string): string | undefined =>
+    renderRecordSections(record).find(s => s.id === id)?.text
+
+  it('keeps each part of the body in its own marked section', () => {
+    expect(renderRecordSections(petstore()).map(s => s.id)).toEqual([
+      'record',
+      'routing',
+      'root-cause',
+      'classification',
+      'findings',
+      'log',
+      'checklist',
+      'history'
+    ])
+  })
+
+  it('shows a dash for no secondary owner, and no extra line or warning when there is none', () => {
+    const record = qaOnly({ qa: ['qa-lead'] })
+    expect(section(record, 'routing')).toBe(
+      '### Routing\n\n| Primary owner | Secondary owner | Required action |\n|---|---|---|\n| QA owner: @qa-lead | — | Make the validators run again |'
+    )
+    expect(renderSummary(record)).toContain('| **Owner** | QA owner: @qa-lead |\n| **Then** | — |')
+  })
+
+  it('lists every role routed beyond the two of the matrix', () => {
+    const record = qaOnly({ qa: ['qa-lead'], contract: ['@acme/api'], implementation: ['dev'] })
+    expect(section(record, 'routing')?.split('\n\n')[2]).toBe(
+      'Also routed to Contract owner: @acme/api; Implementation owner: @dev (a validator error).'
+    )
+  })
+
+  it('titles an ungraded record as High, the severity it is treated with', () => {
+    expect(incidentTitle(unrouted(petstore()))).toBe(
+      '[contract-drift] Validator error (High) — PR #7'
+    )
   })
 })

@@ -9,6 +9,7 @@ import type {
   Level,
   Lifecycle,
   OwnerRole,
+  Routing,
   ValidatorRun
 } from './types.js'
 
@@ -65,9 +66,9 @@ export function ownerNames(owners: readonly string[] | undefined): string {
   return owners.map(owner => (owner.startsWith('@') ? owner : `@${owner}`)).join(', ')
 }
 
-function roleLine(role: OwnerRole | undefined, record: IncidentRecord): string {
+function roleLine(role: OwnerRole | undefined, routing: Routing): string {
   if (!role) return '—'
-  return `${ROLE_NAMES[role]}: ${ownerNames(record.routing?.owners[role])}`
+  return `${ROLE_NAMES[role]}: ${ownerNames(routing.owners[role])}`
 }
 
 function failingChecks(record: IncidentRecord): string {
@@ -123,7 +124,10 @@ export function renderFields(record: IncidentRecord): string {
     ['Failing command/check', failingChecks(record)],
     ['Bucket (schema drift | fixture stale | runtime regression)', bucket + bucketNote],
     ['Severity', record.severity ? LEVEL_NAMES[record.severity] : 'none (green)'],
-    ['Owner', record.routing ? roleLine(record.routing.primaryRole, record) : 'none (green)'],
+    [
+      'Owner',
+      record.routing ? roleLine(record.routing.primaryRole, record.routing) : 'none (green)'
+    ],
     ['Resolution PR', record.lifecycle?.resolutionPr ?? 'pending'],
     ['Validation proof', proof],
     ['Prevention follow-up', record.lifecycle?.preventionFollowUp ?? 'pending']
@@ -221,14 +225,14 @@ export function renderRecordSections(
     const parts = [
       '### Routing',
       '| Primary owner | Secondary owner | Required action |\n|---|---|---|\n' +
-        `| ${roleLine(routing.primaryRole, record)} | ${roleLine(routing.secondaryRole, record)} | ${routing.requiredAction} |`
+        `| ${roleLine(routing.primaryRole, routing)} | ${roleLine(routing.secondaryRole, routing)} | ${routing.requiredAction} |`
     ]
     const extra = (Object.keys(routing.owners) as OwnerRole[]).filter(
       role => role !== routing.primaryRole && role !== routing.secondaryRole
     )
     if (extra.length > 0)
       parts.push(
-        `Also routed to ${extra.map(role => roleLine(role, record)).join('; ')} (a validator error).`
+        `Also routed to ${extra.map(role => roleLine(role, routing)).join('; ')} (a validator error).`
       )
     for (const warning of routing.warnings ?? []) parts.push(`> [!WARNING]\n> ${warning}`)
     add('routing', ...parts)
@@ -308,8 +312,8 @@ export function renderSummary(record: IncidentRecord, limits: RenderLimits = FUL
         : 'Validator error (needs triage)'
     ],
     ['Severity', LEVEL_NAMES[record.severity ?? 'high']],
-    ['Owner', routing ? roleLine(routing.primaryRole, record) : '—'],
-    ['Then', routing ? roleLine(routing.secondaryRole, record) : '—'],
+    ['Owner', routing ? roleLine(routing.primaryRole, routing) : '—'],
+    ['Then', routing ? roleLine(routing.secondaryRole, routing) : '—'],
     ['Required action', routing?.requiredAction ?? '—'],
     ['Findings', String(findings)]
   ]
