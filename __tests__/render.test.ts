@@ -644,6 +644,26 @@ describe('a green run and an incident carried between runs', () => {
     expect(text('findings')).toBe('### Findings\n\nPassed: `npx spectral lint api/openapi.yaml`')
   })
 
+  it('writes the first history line while an incident has no history yet', () => {
+    const record = petstore({ lifecycle: lifecycle() })
+    expect(renderRecordSections(record).at(-1)?.text).toBe(
+      '### History\n\n- 2026-12-01T10:00:00Z — detected by CI ([run](https://github.com/acme/petstore/actions/runs/9)) in PR #7: Fixture stale (Medium), result `error`.'
+    )
+  })
+
+  it('names every file a finding points at', () => {
+    const finding = {
+      source: FIXTURES,
+      tag: '',
+      message: 'ids differ',
+      targets: ['api/openapi.yaml', 'test/fixtures/pets/list.json'],
+      runtime: false
+    }
+    expect(
+      renderRecord(petstore({ runs: [red(FIXTURES, { findings: [finding], findingCount: 1 })] }))
+    ).toContain('- `ids differ` → `api/openapi.yaml`, `test/fixtures/pets/list.json`\n')
+  })
+
   it('writes the first history line without a run link when there is no run URL', () => {
     const record = petstore()
     delete record.runUrl
@@ -722,6 +742,7 @@ describe('rendering within a size budget', () => {
         : []
     )
     expect(lines.includes('- no findings: see the log excerpt')).toBe(shown === 0)
+    expect(renderRecordSections(petstore(), limits).map(section => section.id)).toContain('log')
     expect(renderRecord(petstore(), limits)).toContain(
       "### Log excerpt\n\nNot shown here to stay within GitHub's size limit: see the run's log and the record JSON."
     )

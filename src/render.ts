@@ -85,9 +85,9 @@ function failingChecks(record: IncidentRecord): string {
 const exitStatus = (run: ValidatorRun): string =>
   run.exitCode === null ? 'stopped' : `exit ${run.exitCode}`
 
-// Where the outcome is not said beside it already: a validator error's kind, then its exit.
+// A red run's exit, after its kind when it is a validator error (failed says nothing more).
 function exitWords(run: ValidatorRun): string {
-  return run.outcome === 'failed' || run.outcome === 'passed'
+  return run.outcome === 'failed'
     ? exitStatus(run)
     : `${OUTCOME_WORDS[run.outcome]}, ${exitStatus(run)}`
 }
