@@ -865,6 +865,9 @@ describe('routing as the table shows it', () => {
   })
 
   it('titles an ungraded record as High, the severity it is treated with', () => {
+    expect(renderRecordSections(unrouted(petstore())).at(-1)?.text).toContain(
+      'PR #7: Validator error (High), result `error`.'
+    )
     expect(incidentTitle(unrouted(petstore()))).toBe(
       '[contract-drift] Validator error (High) — PR #7'
     )
