@@ -10,8 +10,8 @@ export default {
   jest: {
     projectType: 'custom',
     configFile: 'jest.config.js',
-    // The score says how well the pure core's own suites pin it down: only they run, and of them
-    // only those that import the mutated file (each mutant loads every matching suite).
+    // The score says how well each pure module's own suite pins it down: a mutant of src/x.ts
+    // runs __tests__/x.test.ts only (the sequencer), and of it only the tests that cover it.
     config: {
       // Less to crawl per run, and ts-jest transpiling without a type-check per mutant (tsc does that).
       roots: ['<rootDir>/src', '<rootDir>/__tests__'],
@@ -24,7 +24,9 @@ export default {
       testMatch: [
         '**/__tests__/{classify,severity,route,triage,render,markdown,redact,report,safety}.test.ts',
         '**/__tests__/incident/*.test.ts'
-      ]
+      ],
+      // Each mutant runs its module's mirror suite only (the script says why).
+      testSequencer: '<rootDir>/scripts/mirror-sequencer.mjs'
     },
     enableFindRelatedTests: true
   },

@@ -650,3 +650,95 @@ describe('rule 3 in a plain repository: one notes.md for test/fixtures/ (SPEC §
     expect({ bucket: result.bucket, rule: result.rule }).toEqual({ bucket, rule })
   })
 })
+
+describe('classifyFailure: rules 5 and 6 say what decided, at medium confidence without excuse', () => {
+  const config = exampleConfig()
+  it.each<[string, string[], Finding[], string, string]>([
+    [
+      'nothing changed, findings on contracts',
+      [],
+      [onFile(CONTRACT)],
+      'schema-drift',
+      'Nothing changed in this scope; the findings point at contracts.'
+    ],
+    [
+      'a Makefile changed, findings on fixtures',
+      [OTHER],
+      [onFile(AWS_PACK)],
+      'fixture-stale',
+      'The change set does not explain the failure; the findings point at fixtures.'
+    ],
+    [
+      'nothing changed, findings on implementation (no runtime check)',
+      [],
+      [onFile(IMPL)],
+      'runtime-regression',
+      'Nothing changed in this scope; the findings come from runtime checks of the implementation.'
+    ],
+    [
+      'nothing changed, findings on documentation',
+      [],
+      [onFile(DOC)],
+      'schema-drift',
+      'Nothing changed in this scope; the findings point at documentation.'
+    ],
+    [
+      'only the doc the findings name changed',
+      [DOC],
+      [onFile(DOC)],
+      'schema-drift',
+      'Only documentation changed and the findings point at it: a documentation-only mismatch.'
+    ],
+    [
+      'a doc and a fixture changed, findings on the doc',
+      [DOC, AWS_RESPONSE],
+      [onFile(DOC)],
+      'schema-drift',
+      'The change set does not explain the failure; the findings point at documentation.'
+    ]
+  ])('%s', (_name, changed, findings, bucket, reason) => {
+    const result = classifyFailure(findings, context(config, changed), config)
+    expect(result).toMatchObject({ bucket, confidence: 'medium', reason })
+  })
+})
+
+describe('classifyFailure: which changed fixtures the findings point into (rule 3)', () => {
+  const config = exampleConfig()
+  const GCP_RESPONSE = `${GCP_PACK}response.expected.json`
+  it.each<[string, string[], Finding[], number]>([
+    [
+      'one of two findings into the one changed pack',
+      [AWS_RESPONSE],
+      [onFile(GCP_PACK), onFile(AWS_PACK)],
+      3
+    ],
+    [
+      'a finding into one of two changed packs',
+      [AWS_RESPONSE, GCP_RESPONSE],
+      [onFile(AWS_PACK)],
+      3
+    ],
+    ['findings into no changed pack', [GCP_RESPONSE], [onFile(AWS_PACK)], 6],
+    ['an intent signal without an implementation change', [AWS_RESPONSE], [onFile(AWS_PACK)], 3]
+  ])('%s → rule %i', (name, changed, findings, rule) => {
+    const intent = name.startsWith('an intent') ? INTENT : []
+    expect(classifyFailure(findings, context(config, changed, intent), config).rule).toBe(rule)
+  })
+})
+
+describe('classifyFailure evidence: only what is there', () => {
+  const config = exampleConfig()
+  it('lists a changed class, a finding target and the counts only when present, each file once', () => {
+    const result = classifyFailure(
+      [onFile(AWS_PACK), onFile(AWS_PACK)],
+      context(config, [AWS_RESPONSE]),
+      config
+    )
+    expect(result.evidence).toEqual([
+      'Change set: 1 file(s) from git diff base...head.',
+      `Changed fixture files: \`${AWS_RESPONSE}\`.`,
+      'No intent signal (label or trailer).',
+      `Findings point at fixture paths: \`${AWS_PACK}\`.`
+    ])
+  })
+})

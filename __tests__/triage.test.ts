@@ -246,6 +246,64 @@ describe('triage', () => {
     expect(record.runs).toHaveLength(2)
   })
 
+  // The run's own changes count as affected, whatever the findings name: they grade the severity
+  // (SPEC §4) and name the owners. Docs do not (the test above).
+  it.each([
+    ['contract', CONTRACT],
+    ['fixture', 'tests/contracts/fixtures/mcp/billing.aws.ingest/1.0/response.expected.json'],
+    ['implementation', 'services/mcp/src/billing_ingest.py']
+  ] as const)('a changed %s file is affected when the findings name no file', (cls, path) => {
+    const nowhere: Finding = { ...finding([]), message: '[drift-check] ERROR: 3 checks failed' }
+    const record = triage(
+      input([run(COVERAGE, 'failed', [nowhere])], {
+        context: { changed: [{ path, class: cls }], changeSource: 'git', intent: [] }
+      })
+    )
+    expect(record.severity).toBe('high')
+    expect(record.severityReason).toContain(path)
+  })
+
+  // SPEC §4: the MCP fixture owner when the changed implementation is on the MCP side; a changed
+  // file of another class there (a contract) does not count.
+  it.each([
+    [
+      'an MCP implementation file',
+      { path: 'services/mcp/src/billing_ingest.py', class: 'implementation' },
+      'fixture-mcp'
+    ],
+    [
+      'a module implementation file',
+      { path: 'packages/modules/optional-fallback/src/module.py', class: 'implementation' },
+      'fixture-module'
+    ],
+    [
+      'an MCP-side contract',
+      { path: 'services/mcp/feature.json', class: 'contract' },
+      'fixture-module'
+    ]
+  ] as const)(
+    'a stale fixture with %s changed routes to the %s owner',
+    (_name, changed, primaryRole) => {
+      const modulePack = 'tests/contracts/fixtures/modules.optional-fallback/1.0/'
+      const record = triage(
+        input([run(COVERAGE, 'failed', [finding([modulePack])])], {
+          context: { changed: [changed], changeSource: 'git', intent: [] },
+          bucketOverride: { bucket: 'fixture-stale', by: 'octocat' }
+        })
+      )
+      expect(record.routing?.primaryRole).toBe(primaryRole)
+    }
+  )
+
+  it('a drift without a validator error does not call QA to a runtime regression', () => {
+    const record = triage(
+      input([run(COVERAGE, 'failed', [finding(['services/mcp/src/billing_ingest.py'])])])
+    )
+    expect(record.result).toBe('drift')
+    expect(record.routing?.primaryRole).toBe('implementation')
+    expect(Object.keys(record.routing?.owners ?? {})).toEqual(['implementation', 'contract'])
+  })
+
   it('keeps the run URL when given', () => {
     const record = triage(
       input([run(COVERAGE, 'passed')], {
@@ -309,7 +367,13 @@ describe('commandWords: a shell command’s words, as the shell would split them
     ['single quotes keep backslashes', "echo 'a\\b c'", ['echo', 'a\\b c']],
     ['an empty quoted word', 'run "" x', ['run', '', 'x']],
     ['operators split words', 'a&&b;c|d (e) <f >g', ['a', 'b', 'c', 'd', 'e', 'f', 'g']],
-    ['a continued line, CRLF too', 'python3 \\\r\n  scripts/x.py', ['python3', 'scripts/x.py']]
+    ['a continued line', 'python3 \\\n  scripts/x.py', ['python3', 'scripts/x.py']],
+    ['a continued line, CRLF too', 'python3 \\\r\n  scripts/x.py', ['python3', 'scripts/x.py']],
+    [
+      'a word continued on the next line is one word',
+      'python3 scripts/validate-\\\nx.py',
+      ['python3', 'scripts/validate-x.py']
+    ]
   ])('%s', (_case, command, words) => {
     expect(commandWords(command)).toEqual(words)
   })

@@ -48,6 +48,7 @@ export function classifyFailure(
   findings: readonly Finding[],
   context: ChangeContext,
   config: Config,
+  // Stryker disable next-line ArrowFunction,BooleanLiteral: packOf stops at the file's own directory either way
   hasNotes: NotesLookup = () => false
 ): Classification {
   const packs: PackLayout = { fixture: config.paths.fixture, hasNotes }
@@ -83,9 +84,6 @@ export function classifyFailure(
   if (signals.nowhere.length > 0)
     evidence.push(`${signals.nowhere.length} finding(s) name no file.`)
 
-  const unchangedFixtures = on.fixture.filter(
-    target => !changed.fixture.some(file => related(file, target, packs))
-  )
   const conflict =
     changed.contract.length > 0 && changed.implementation.length > 0 && !intent
       ? 'contract and implementation both changed without an intent signal'
@@ -96,7 +94,8 @@ export function classifyFailure(
     bucket: Classification['bucket'],
     rule: number,
     why: string,
-    corroborated: boolean | 'medium'
+    // Unset: rules 5 and 6 read the findings alone, so nothing is there to corroborate.
+    corroborated?: boolean
   ): Classification => {
     let confidence: Level = corroborated === true ? 'high' : 'medium'
     let reason = why
@@ -125,7 +124,7 @@ export function classifyFailure(
       on.fixture.length > 0 || signals.runtime.length > 0
     )
   }
-  if (changed.fixture.length > 0 && changed.implementation.length === 0) {
+  if (changed.implementation.length === 0) {
     const intoChanged = findings.some(f =>
       f.targets.some(t => changed.fixture.some(file => related(file, t, packs)))
     )
@@ -143,12 +142,11 @@ export function classifyFailure(
       'runtime-regression',
       4,
       'Implementation changed without an intent signal while contract and fixtures stayed as they were: the code now disagrees with them.',
-      on.implementation.length > 0 || unchangedFixtures.length > 0 || signals.runtime.length > 0
+      // A changed fixture beside the implementation is a conflict (low) whatever the findings say.
+      on.implementation.length > 0 || on.fixture.length > 0 || signals.runtime.length > 0
     )
   }
-  const onlyDocs =
-    context.changed.length > 0 &&
-    context.changed.every(f => f.class === 'docs' || f.class === 'other')
+  const onlyDocs = context.changed.every(f => f.class === 'docs' || f.class === 'other')
   if (
     onlyDocs &&
     findings.some(f => f.targets.some(t => changed.docs.some(file => related(file, t, packs))))
@@ -156,8 +154,7 @@ export function classifyFailure(
     return result(
       'schema-drift',
       5,
-      'Only documentation changed and the findings point at it: a documentation-only mismatch.',
-      'medium'
+      'Only documentation changed and the findings point at it: a documentation-only mismatch.'
     )
   }
   // Rule 6: nothing in the change set explains the failure; the findings decide. A runtime
@@ -172,19 +169,18 @@ export function classifyFailure(
     config.paths
   ).byClass
   if (pointing.contract.length > 0)
-    return result('schema-drift', 6, `${scope}; the findings point at contracts.`, 'medium')
+    return result('schema-drift', 6, `${scope}; the findings point at contracts.`)
   if (pointing.fixture.length > 0)
-    return result('fixture-stale', 6, `${scope}; the findings point at fixtures.`, 'medium')
+    return result('fixture-stale', 6, `${scope}; the findings point at fixtures.`)
   if (signals.runtime.length > 0 || pointing.implementation.length > 0) {
     return result(
       'runtime-regression',
       6,
-      `${scope}; the findings come from runtime checks of the implementation.`,
-      'medium'
+      `${scope}; the findings come from runtime checks of the implementation.`
     )
   }
   if (pointing.docs.length > 0)
-    return result('schema-drift', 6, `${scope}; the findings point at documentation.`, 'medium')
+    return result('schema-drift', 6, `${scope}; the findings point at documentation.`)
   return {
     bucket: 'runtime-regression',
     confidence: 'low',

@@ -9,6 +9,7 @@ import type {
   Level,
   Lifecycle,
   OwnerRole,
+  Routing,
   ValidatorRun
 } from './types.js'
 
@@ -65,9 +66,9 @@ export function ownerNames(owners: readonly string[] | undefined): string {
   return owners.map(owner => (owner.startsWith('@') ? owner : `@${owner}`)).join(', ')
 }
 
-function roleLine(role: OwnerRole | undefined, record: IncidentRecord): string {
+function roleLine(role: OwnerRole | undefined, routing: Routing): string {
   if (!role) return '—'
-  return `${ROLE_NAMES[role]}: ${ownerNames(record.routing?.owners[role])}`
+  return `${ROLE_NAMES[role]}: ${ownerNames(routing.owners[role])}`
 }
 
 function failingChecks(record: IncidentRecord): string {
@@ -81,11 +82,14 @@ function failingChecks(record: IncidentRecord): string {
   return parts.length > 0 ? parts.join('; ') : 'none (all validators passed)'
 }
 
+const exitStatus = (run: ValidatorRun): string =>
+  run.exitCode === null ? 'stopped' : `exit ${run.exitCode}`
+
+// A red run's exit, after its kind when it is a validator error (failed says nothing more).
 function exitWords(run: ValidatorRun): string {
-  const exit = run.exitCode === null ? 'stopped' : `exit ${run.exitCode}`
-  return run.outcome === 'failed' || run.outcome === 'passed'
-    ? exit
-    : `${OUTCOME_WORDS[run.outcome]}, ${exit}`
+  return run.outcome === 'failed'
+    ? exitStatus(run)
+    : `${OUTCOME_WORDS[run.outcome]}, ${exitStatus(run)}`
 }
 
 function findingLine(finding: Finding): string {
@@ -120,7 +124,10 @@ export function renderFields(record: IncidentRecord): string {
     ['Failing command/check', failingChecks(record)],
     ['Bucket (schema drift | fixture stale | runtime regression)', bucket + bucketNote],
     ['Severity', record.severity ? LEVEL_NAMES[record.severity] : 'none (green)'],
-    ['Owner', record.routing ? roleLine(record.routing.primaryRole, record) : 'none (green)'],
+    [
+      'Owner',
+      record.routing ? roleLine(record.routing.primaryRole, record.routing) : 'none (green)'
+    ],
     ['Resolution PR', record.lifecycle?.resolutionPr ?? 'pending'],
     ['Validation proof', proof],
     ['Prevention follow-up', record.lifecycle?.preventionFollowUp ?? 'pending']
@@ -143,7 +150,7 @@ function renderFindings(record: IncidentRecord, limits: RenderLimits): string {
   const sections = record.runs
     .filter(run => run.outcome !== 'passed')
     .map(run => {
-      const head = `**${code(run.command)}** — ${OUTCOME_WORDS[run.outcome]} (${exitWords(run)})`
+      const head = `**${code(run.command)}** — ${OUTCOME_WORDS[run.outcome]} (${exitStatus(run)})`
       const crash = run.crash ? [`- crash: ${code(run.crash)}`] : []
       const notes = (run.notes ?? []).slice(0, 5).map(note => `- note: ${code(note)}`)
       const lines = run.findings.slice(0, limits.findingsPerValidator).map(findingLine)
@@ -218,14 +225,14 @@ export function renderRecordSections(
     const parts = [
       '### Routing',
       '| Primary owner | Secondary owner | Required action |\n|---|---|---|\n' +
-        `| ${roleLine(routing.primaryRole, record)} | ${roleLine(routing.secondaryRole, record)} | ${routing.requiredAction} |`
+        `| ${roleLine(routing.primaryRole, routing)} | ${roleLine(routing.secondaryRole, routing)} | ${routing.requiredAction} |`
     ]
     const extra = (Object.keys(routing.owners) as OwnerRole[]).filter(
       role => role !== routing.primaryRole && role !== routing.secondaryRole
     )
     if (extra.length > 0)
       parts.push(
-        `Also routed to ${extra.map(role => roleLine(role, record)).join('; ')} (a validator error).`
+        `Also routed to ${extra.map(role => roleLine(role, routing)).join('; ')} (a validator error).`
       )
     for (const warning of routing.warnings ?? []) parts.push(`> [!WARNING]\n> ${warning}`)
     add('routing', ...parts)
@@ -305,8 +312,8 @@ export function renderSummary(record: IncidentRecord, limits: RenderLimits = FUL
         : 'Validator error (needs triage)'
     ],
     ['Severity', LEVEL_NAMES[record.severity ?? 'high']],
-    ['Owner', routing ? roleLine(routing.primaryRole, record) : '—'],
-    ['Then', routing ? roleLine(routing.secondaryRole, record) : '—'],
+    ['Owner', routing ? roleLine(routing.primaryRole, routing) : '—'],
+    ['Then', routing ? roleLine(routing.secondaryRole, routing) : '—'],
     ['Required action', routing?.requiredAction ?? '—'],
     ['Findings', String(findings)]
   ]
@@ -367,7 +374,7 @@ export function renderPlain(record: IncidentRecord): string {
       `Owners: ${ownerNames(record.owners)}`
     )
   for (const run of record.runs.filter(r => r.outcome !== 'passed')) {
-    lines.push('', `${run.command}: ${OUTCOME_WORDS[run.outcome]} (${exitWords(run)})`)
+    lines.push('', `${run.command}: ${OUTCOME_WORDS[run.outcome]} (${exitStatus(run)})`)
     if (run.crash) lines.push(`  crash: ${run.crash}`)
     for (const f of run.findings)
       lines.push(

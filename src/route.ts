@@ -44,6 +44,7 @@ function resolveRole(role: OwnerRole, input: RouteInput): string[] {
   const configured = input.config.owners[role]
   if (configured !== 'codeowners') {
     return configured.map(owner =>
+      // Stryker disable next-line Regex: the config's schema allows `@` only as a name's first character
       owner.includes('/') ? (owner.startsWith('@') ? owner : `@${owner}`) : owner.replace(/^@/, '')
     )
   }
@@ -105,8 +106,9 @@ export function route(input: RouteInput): Routing {
     requiredAction = row.action
   }
   const roles: OwnerRole[] = [primaryRole, ...(secondaryRole ? [secondaryRole] : [])]
-  // A validator error with findings keeps its bucket's routing, and QA must make the gate whole again.
-  if (input.validatorError && !roles.includes('qa')) roles.push('qa')
+  // A validator error with findings keeps its bucket's routing, and QA must make the gate whole
+  // again (where QA is routed already, it keeps its place: owners are keyed by role).
+  if (input.validatorError) roles.push('qa')
   const owners: Routing['owners'] = {}
   for (const role of roles) owners[role] = resolveRole(role, input)
   const warnings =
