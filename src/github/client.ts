@@ -1,10 +1,10 @@
 import type { getOctokit } from '@actions/github'
+import { DO_NOT_RETRY, limitHandlers } from './throttle.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
+/** Retries of a server error (5xx). */
 const MAX_RETRIES = 3
-/** Waits GitHub asks for beyond this are not worth holding a runner for: give up and degrade. */
-const MAX_WAIT_SECONDS = 60
 
 /**
  * Scales every wait of the retry and throttling plugins (1 = GitHub's own pacing). Only the
@@ -18,7 +18,7 @@ function timeScale(env: NodeJS.ProcessEnv): number {
 
 /**
  * An authenticated client that retries server errors and follows GitHub's rate-limit guidance
- * (`retry-after`, `x-ratelimit-reset`, paced writes) within a bounded wait. Loaded on first use:
+ * within one budget of waiting per run (limitOptions). Loaded on first use:
  * a run that never calls the API never pays for octokit.
  */
 export async function createOctokit(
@@ -31,36 +31,28 @@ export async function createOctokit(
     import('@octokit/plugin-retry'),
     import('@octokit/plugin-throttling')
   ])
-  const onLimit =
-    (kind: string) =>
-    (
-      retryAfter: number,
-      options: { method: string; url: string },
-      _octokit: unknown,
-      retryCount: number
-    ): boolean => {
-      const retrying = retryCount < MAX_RETRIES && retryAfter <= MAX_WAIT_SECONDS
-      log(
-        `GitHub ${kind} rate limit on ${options.method} ${options.url}: ${retrying ? `retrying after ${retryAfter} s` : `giving up (asked to wait ${retryAfter} s)`}`
-      )
-      return retrying
-    }
+  return build(token, await limitOptions(log, env), retry, throttling)
+}
+
+/**
+ * The throttling and retry plugins' options, apart from how the client is built: GitHub's
+ * rate-limit guidance (`retry-after`, `x-ratelimit-reset`, paced writes) honoured within one
+ * budget of waiting per run (./throttle.ts), server errors retried.
+ */
+export async function limitOptions(
+  log: (message: string) => void,
+  env: NodeJS.ProcessEnv = process.env
+): Promise<Record<string, unknown>> {
   const scale = timeScale(env)
   const pacing = scale === 1 ? {} : await scaledPacing(scale)
-  return build(
-    token,
-    {
-      throttle: {
-        onRateLimit: onLimit('primary'),
-        onSecondaryRateLimit: onLimit('secondary'),
-        retryAfterBaseValue: 1000 * scale,
-        ...pacing
-      },
-      retry: { retries: MAX_RETRIES, retryAfterBaseValue: 1000 * scale }
+  return {
+    throttle: {
+      ...limitHandlers(log, scale),
+      retryAfterBaseValue: 1000 * scale,
+      ...pacing
     },
-    retry,
-    throttling
-  )
+    retry: { retries: MAX_RETRIES, retryAfterBaseValue: 1000 * scale, doNotRetry: DO_NOT_RETRY }
+  }
 }
 
 /** The throttling plugin's request groups with their spacing scaled (its defaults, times `scale`). */
