@@ -100,6 +100,8 @@ const VERIFY_ATTEMPTS = 10
 export class IncidentFiler {
   private readonly owner: string
   private readonly repo: string
+  /** Labels on the incidents listed so far: they exist, no need to read the repository's. */
+  private readonly seenLabels = new Set<string>()
 
   constructor(private readonly options: IncidentOptions) {
     const [owner, repo] = options.repository.split('/') as [string, string]
@@ -158,13 +160,15 @@ export class IncidentFiler {
         ? await octokit.paginate('GET /repos/{owner}/{repo}/issues', query)
         : (await octokit.request('GET /repos/{owner}/{repo}/issues', query)).data
     ) as Issue[]
+    for (const issue of issues)
+      for (const name of labelNames(issue)) this.seenLabels.add(name.toLowerCase())
     return issues.filter(issue => isIncident(identity(issue), issueAuthor, key))
   }
 
   private async create(mine: StoredRun[], triage: Triage, at: string): Promise<FiledIncident> {
     const record = triage(mine)
     const first = firstIncident(record, mine, this.options.key, at, this.options.runUrl)
-    await ensureLabels(this.options.octokit, this.owner, this.repo, first.labels)
+    await ensureLabels(this.options.octokit, this.owner, this.repo, first.labels, this.seenLabels)
     const created = await this.createIssue(
       {
         title: first.title,
@@ -305,7 +309,8 @@ export class IncidentFiler {
             this.options.octokit,
             this.owner,
             this.repo,
-            labels.filter(name => /^(bucket|severity|owner):/.test(name))
+            labels.filter(name => /^(bucket|severity|owner):/.test(name)),
+            this.seenLabels
           )
           stale = true
         }
