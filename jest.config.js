@@ -15,7 +15,8 @@ export const BUNDLE_SUITES = [
   'issue-mode',
   'layouts',
   'lifecycle',
-  'local-action'
+  'local-action',
+  'org'
 ]
 
 export default {
