@@ -16,7 +16,8 @@ export const BUNDLE_SUITES = [
   'issue-mode',
   'layouts',
   'lifecycle',
-  'local-action'
+  'local-action',
+  'org'
 ]
 
 export default {

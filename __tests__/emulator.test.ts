@@ -874,3 +874,107 @@ describe('concurrency', () => {
     expect(emu.violations).toEqual([])
   })
 })
+
+describe('rate limits (startEmulator({ limits }))', () => {
+  interface Limited extends Emulator {
+    limits: {
+      refused: Record<string, number>
+      contentCreating: Array<{ method: string; refusedBy: string | null }>
+      maxPerWindow(ms?: number): number
+    } | null
+  }
+  const started: Limited[] = []
+  async function limited(limits: object, timeScale = 1): Promise<Limited> {
+    const e = (await startEmulator({ timeScale, limits })) as Limited
+    e.addRepo(full, { collaborators: ['impl-owner'] })
+    started.push(e)
+    return e
+  }
+  afterAll(async () => {
+    for (const e of started) await e.close()
+  })
+  const call = (e: Limited, method = 'POST'): Promise<Response> =>
+    fetch(`${e.url}/repos/${full}/issues`, {
+      method,
+      headers: { authorization: `token ${e.token}`, 'content-type': 'application/json' },
+      ...(method === 'POST' ? { body: JSON.stringify({ title: 't' }) } : {})
+    })
+  const shape = async (r: Response): Promise<string> =>
+    `${r.status} ${r.headers.get('retry-after') ?? '-'} ${(((await r.json()) as { message?: string }).message ?? '').slice(0, 40)}`
+
+  it('are off by default: no refusals, the old headers', async () => {
+    expect((emu as Limited).limits).toBeNull()
+  })
+
+  it('content-creating requests per minute: refused 403 and 429 by turns, with and without retry-after; reads still answered; refused ones counted as attempted', async () => {
+    const e = await limited({ primary: false, secondary: { perMinute: 3 } })
+    const answers = []
+    for (let i = 0; i < 7; i++) answers.push(await shape(await call(e)))
+    expect(answers.slice(0, 3).map(a => a.slice(0, 3))).toEqual(['201', '201', '201'])
+    expect(answers.slice(3)).toEqual([
+      expect.stringMatching(/^403 \d+ You have exceeded a secondary rate limit/),
+      expect.stringMatching(/^429 \d+ You have exceeded a secondary rate limit/),
+      expect.stringMatching(/^403 - You have exceeded a secondary rate limit/),
+      expect.stringMatching(/^429 - You have exceeded a secondary rate limit/)
+    ])
+    expect((await call(e, 'GET')).status).toBe(200)
+    expect(e.limits?.refused).toEqual({
+      primary: 0,
+      'content-per-minute': 4,
+      'content-per-hour': 0,
+      concurrency: 0
+    })
+    expect(e.limits?.maxPerWindow()).toBe(7)
+    expect(e.issues(full)).toHaveLength(3)
+  })
+
+  it('a window passes on the scaled clock: after a (scaled) minute, writes are answered again', async () => {
+    const e = await limited({ primary: false, secondary: { perMinute: 1, status: 429 } }, 0.01)
+    expect((await call(e)).status).toBe(201)
+    expect((await call(e)).status).toBe(429)
+    await new Promise(r => setTimeout(r, 700)) // 60 emulator seconds are 600 real ms
+    expect((await call(e)).status).toBe(201)
+  })
+
+  it('content-creating requests per hour', async () => {
+    const e = await limited({
+      primary: false,
+      secondary: { perMinute: 100, perHour: 2, status: 403, retryAfter: true }
+    })
+    const statuses = []
+    for (let i = 0; i < 3; i++) statuses.push((await call(e)).status)
+    expect(statuses).toEqual([201, 201, 403])
+    expect(e.limits?.refused['content-per-hour']).toBe(1)
+  })
+
+  it('concurrent requests beyond the limit are refused', async () => {
+    const e = await limited({ primary: false, secondary: { concurrency: 1, status: 403 } }, 0.001)
+    e.fault({ kind: 'slow', delayMs: 200_000 })
+    const [slow, second] = await Promise.all([call(e, 'GET'), call(e, 'GET')])
+    expect([slow.status, second.status].sort()).toEqual([200, 403])
+    expect(e.limits?.refused.concurrency).toBe(1)
+  })
+
+  it('the primary budget: x-ratelimit-* per token, then 403/429 with remaining 0 and the reset ahead', async () => {
+    const e = await limited({ primary: { perHour: 2 }, secondary: false })
+    const first = await call(e, 'GET')
+    expect(
+      ['limit', 'remaining', 'used', 'resource'].map(h => first.headers.get(`x-ratelimit-${h}`))
+    ).toEqual(['2', '1', '1', 'core'])
+    await call(e, 'GET')
+    const spent = await call(e, 'GET')
+    expect(spent.status).toBe(403)
+    expect(spent.headers.get('x-ratelimit-remaining')).toBe('0')
+    // An hour ahead in emulator seconds: the reset is about 3,600 seconds after the real now.
+    const ahead = Number(spent.headers.get('x-ratelimit-reset')) - Date.now() / 1000
+    expect(ahead).toBeGreaterThan(3500)
+    expect(ahead).toBeLessThanOrEqual(3601)
+    expect(e.limits?.refused.primary).toBe(1)
+    // Another token has its own budget.
+    e.addToken('ghp_other', { login: 'someone' })
+    const other = await fetch(`${e.url}/repos/${full}/issues`, {
+      headers: { authorization: 'token ghp_other' }
+    })
+    expect(other.status).toBe(200)
+  })
+})

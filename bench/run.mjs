@@ -6,13 +6,16 @@
 // loopback; the only download is node 24 from the npm registry, once (bench/runtime.mjs).
 // Measures a snapshot of dist/ as it is (never builds it).
 //
-//   node bench/run.mjs [--quick] [--profile] [--start] [--digest]
+//   node bench/run.mjs [--quick] [--profile] [--start] [--digest] [--requests] [--org]
 //     --quick    fewer repetitions and a 256 MB log (CI smoke)
 //     --profile  after the table, where the cold start goes (a throw-away ncc build names modules)
 //     --start    cold start and bundle only
 //     --digest   the release-readiness digest over 1,000 incidents only
+//     --requests the requests per scenario only (single repository, no limits)
+//     --org      an organisation on one incident repository only (issue 17; bench/org.mjs):
+//                [--repos 300] [--scale 1] [--concurrency 16]
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { bundleParser, runGrep, runParse, TOOL_FORMATS, writeLog, writeToolLog } from './parse.mjs'
 import { cpuProfile, factoryTimesByPackage, moduleNames } from './profile.mjs'
@@ -39,12 +42,23 @@ import { prepareScenario } from '../scripts/scenarios.mjs'
 import { DIGEST_INCIDENTS, digestRuns, seedIncidents } from './digest.mjs'
 import { fmt, mb, summarize } from './stats.mjs'
 import { runtimes } from './runtime.mjs'
+import { runOrg } from './org.mjs'
+import { startEmulator } from '../emulator/index.mjs'
 
 const args = new Set(process.argv.slice(2))
 const quick = args.has('--quick')
 const profile = args.has('--profile')
 const startOnly = args.has('--start')
 const digestOnly = args.has('--digest')
+const requestsOnly = args.has('--requests')
+const orgOnly = args.has('--org')
+/** `--repos N`, `--scale S`, `--concurrency C` of the org section. */
+const option = (name, fallback) => {
+  const at = process.argv.indexOf(name)
+  const value = at > 0 ? Number(process.argv[at + 1]) : fallback
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} expects a positive number`)
+  return value
+}
 const plan = quick
   ? {
       coldRounds: 8,
@@ -89,14 +103,18 @@ try {
   const startedAt = new Date()
   // Read by printProfile once the cold-start section has set them.
   let prepared, actionMods, floorMods
-  if (digestOnly) {
+  if (digestOnly || requestsOnly) {
     log('starting the GitHub emulator…')
     const emulator = await startGitHub()
     try {
-      await digestSection(emulator, dist.entry)
+      if (digestOnly) await digestSection(emulator, dist.entry)
+      else await requestsSection(emulator)
     } finally {
       await emulator.close()
     }
+    printTable()
+  } else if (orgOnly) {
+    await orgSection(dist.entry)
     printTable()
   } else {
     // ---------------------------------------------------------------- cold start
@@ -198,6 +216,128 @@ try {
     if (!startOnly) await throughput()
     printTable()
     if (profile) printProfile()
+  }
+
+  // ---------------------------------------------------------------- an organisation
+  async function orgSection(entry) {
+    const repos = option('--repos', 300)
+    const scale = option('--scale', 1)
+    const concurrency = option('--concurrency', 16)
+    const node = runtimes(log)[0].bin
+    const emulator = await startEmulator({ timeScale: scale })
+    const load = () =>
+      loadavg()
+        .map(n => n.toFixed(1))
+        .join(' ')
+    const loadBefore = load()
+    let org
+    try {
+      org = await runOrg({
+        emulator,
+        entry,
+        node,
+        workRoot: join(work, 'org'),
+        repos,
+        scale,
+        concurrency,
+        log
+      })
+    } finally {
+      await emulator.close()
+    }
+    const minutes = v => `${fmt(v, 1)} min`
+    section(
+      `An organisation on one incident repository — ${repos} repositories, ${org.runs} runs (${Object.entries(
+        org.byKind
+      )
+        .map(([kind, n]) => `${n} ${kind}`)
+        .join(
+          ', '
+        )}), one token, GitHub's limits on, clock × ${scale}, ${concurrency} runs at a time, ${runtimes(log)[0].name}; load average ${loadBefore} before, ${load()} after`
+    )
+    row('incidents filed', org.filed, {
+      note: `${org.created} created; ${org.duplicatesClosed} filed by a concurrent leg of the same key and closed as its duplicate`
+    })
+    row('duplicate incidents left open', org.duplicatesOpen, {
+      target: '0',
+      ok: org.duplicatesOpen === 0
+    })
+    row('runs that lost their report', org.lostReports, { target: '0', ok: org.lostReports === 0 })
+    row('lost findings', org.lostFindings, {
+      target: '0',
+      ok: org.lostFindings === 0,
+      note: "not in the incident's state once every run has ended"
+    })
+    row('crashed runs', org.crashed, { target: '0', ok: org.crashed === 0 })
+    row('requests per run', fmt(org.requestsPerRun, 2), {
+      note: `${fmt(org.requests)} requests; ${org.routes}`
+    })
+    row('content-creating requests per minute, max', org.maxPerMinute, {
+      target: '≤ 80',
+      ok: org.maxPerMinute <= 80,
+      note: `attempted, refused ones included; ${fmt(org.contentCreating)} in all; per hour max ${fmt(org.maxPerHour)} (limit 500)`
+    })
+    row(
+      'requests refused, by limit',
+      Object.values(org.refused).reduce((a, b) => a + b, 0),
+      {
+        note: Object.entries(org.refused)
+          .map(([limit, n]) => `${limit} ${n}`)
+          .join(', ')
+      }
+    )
+    row('retries after a rate limit', org.retries, {
+      note: `${org.givenUp} run(s) gave up and warned`
+    })
+    row('wall time (GitHub time)', minutes(org.scaledMinutes), {
+      note: `lower bound the limits allow: ${minutes(org.boundMinutes)}; real ${fmt(org.wallMs / 1000, 1)} s; one run median ${fmt(summarize(org.runMs).median / 1000, 1)} s`
+    })
+    if (org.violations.length)
+      row('emulator: requests GitHub would reject', `${org.violations.length}`, {
+        note: org.violations.slice(0, 3).join(' | ')
+      })
+  }
+
+  // ---------------------------------------------------------------- requests per scenario
+  async function requestsSection(emulator) {
+    section(
+      `Requests per scenario — issue mode against the emulator, ${plan.requestReps} sequence(s), counts min–max across them`
+    )
+    const sequences = []
+    for (let rep = 0; rep < plan.requestReps; rep++) {
+      log(`request scenarios, sequence ${rep + 1}/${plan.requestReps}…`)
+      sequences.push(await requestScenarios(work, dist.entry, emulator, rep))
+    }
+    const targets = {
+      'first-red-new-labels': [
+        'first red, labels missing',
+        'first red ≤ 5 + one per missing label'
+      ],
+      'first-red-labels-exist': ['first red, labels exist', '≤ 5'],
+      'unchanged-red': ['unchanged red re-run', '≤ 3'],
+      'changed-red': ['changed red (other scenario, same PR)', ''],
+      'green-with-incident': ['green with an open incident', ''],
+      'green-no-incident': ['green without an incident', '≤ 1']
+    }
+    for (const [key, [label, target]] of Object.entries(targets)) {
+      const runs = sequences.map(seq => seq.find(r => r.key === key))
+      const counts = summarize(runs.map(r => r.requests.length))
+      const first = runs[0]
+      const limit =
+        key === 'first-red-new-labels'
+          ? 5 +
+            first.requests.filter(r => r.method === 'POST' && r.route?.endsWith('/labels')).length
+          : Number(/≤ (\d+)/.exec(target)?.[1])
+      row(`${label} (${first.scenario}, PR #${first.pr})`, counts, {
+        target,
+        ok: Number.isFinite(limit) ? counts.max <= limit : undefined,
+        note: `result=${first.outputs.result}, issue #${first.outputs['issue-number'] || '—'}: ${requestList(first.requests)}`
+      })
+    }
+    if (emulator.violations.length)
+      row('emulator: requests GitHub would reject', `${emulator.violations.length}`, {
+        note: emulator.violations.slice(0, 3).join(' | ')
+      })
   }
 
   // ---------------------------------------------------------------- release readiness
@@ -336,44 +476,7 @@ try {
       row('issue mode (emulator): peak RSS', big.issue.rssMB, { unit: 'MB' })
       row('issue mode (emulator): requests', big.issue.requests, { note: big.issue.requestList })
 
-      section(
-        `Requests per scenario — issue mode against the emulator, ${plan.requestReps} sequence(s), counts min–max across them`
-      )
-      const sequences = []
-      for (let rep = 0; rep < plan.requestReps; rep++) {
-        log(`request scenarios, sequence ${rep + 1}/${plan.requestReps}…`)
-        sequences.push(await requestScenarios(work, dist.entry, emulator, rep))
-      }
-      const targets = {
-        'first-red-new-labels': [
-          'first red, labels missing',
-          'first red ≤ 5 + one per missing label'
-        ],
-        'first-red-labels-exist': ['first red, labels exist', '≤ 5'],
-        'unchanged-red': ['unchanged red re-run', '≤ 3'],
-        'changed-red': ['changed red (other scenario, same PR)', ''],
-        'green-with-incident': ['green with an open incident', ''],
-        'green-no-incident': ['green without an incident', '≤ 1']
-      }
-      for (const [key, [label, target]] of Object.entries(targets)) {
-        const runs = sequences.map(seq => seq.find(r => r.key === key))
-        const counts = summarize(runs.map(r => r.requests.length))
-        const first = runs[0]
-        const limit =
-          key === 'first-red-new-labels'
-            ? 5 +
-              first.requests.filter(r => r.method === 'POST' && r.route?.endsWith('/labels')).length
-            : Number(/≤ (\d+)/.exec(target)?.[1])
-        row(`${label} (${first.scenario}, PR #${first.pr})`, counts, {
-          target,
-          ok: Number.isFinite(limit) ? counts.max <= limit : undefined,
-          note: `result=${first.outputs.result}, issue #${first.outputs['issue-number'] || '—'}: ${requestList(first.requests)}`
-        })
-      }
-      if (emulator.violations.length)
-        row('emulator: requests GitHub would reject', `${emulator.violations.length}`, {
-          note: emulator.violations.slice(0, 3).join(' | ')
-        })
+      await requestsSection(emulator)
       emulator.violations.length = 0
       await digestSection(emulator, dist.entry)
     } finally {

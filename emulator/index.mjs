@@ -18,6 +18,7 @@ import { renderComment } from './routes/comments.mjs'
 import { renderEvent } from './routes/events.mjs'
 import { renderIssue, snapshot } from './routes/issues.mjs'
 import { createLabel, ensureLabel, renderLabel } from './routes/labels.mjs'
+import { RateLimits } from './limits.mjs'
 
 export { ACTIONS_BOT, MAX_BODY } from './lib.mjs'
 
@@ -70,7 +71,7 @@ export { ACTIONS_BOT, MAX_BODY } from './lib.mjs'
  * @property {number} [retryAfter]      seconds (integer, as GitHub sends it) for secondary limits
  * @property {number} [resetSeconds]    primary-exhausted: x-ratelimit-reset this many seconds ahead (default 2)
  * @property {number} [delayMs]         slow: emulator milliseconds to wait (default 2000), scaled by timeScale
- * @typedef {{ method: string, path: string, query: string, route: string | null, status: number, fault?: string, login?: string }} RequestRecord
+ * @typedef {{ method: string, path: string, query: string, route: string | null, status: number, fault?: string, login?: string, refused?: boolean }} RequestRecord
  * @typedef {object} EmulatorOptions
  * @property {string} [serverUrl]        GITHUB_SERVER_URL for html_url links (default https://github.com)
  * @property {number} [timeScale]        real ms per emulator ms for every wait (default 1; e.g. 0.01)
@@ -78,6 +79,7 @@ export { ACTIONS_BOT, MAX_BODY } from './lib.mjs'
  * @property {string} [token]            token of the default identity (default 'ghs_emulator_default')
  * @property {number} [port]             default 0 (random)
  * @property {string} [pathPrefix]       e.g. '/api/v3' to look like GitHub Enterprise Server (url gets it too)
+ * @property {import('./limits.mjs').LimitOptions} [limits]  GitHub's rate limits per token (off by default)
  */
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE'])
@@ -177,6 +179,8 @@ export class Emulator {
     this._nextUserId = 5000000
     this._offsetMs = 0
     this._core = { limit: 5000, used: 0 }
+    /** GitHub's rate limits per token, on the scaled clock; null when off (the default). */
+    this.limits = options.limits ? new RateLimits(options.limits, this.timeScale) : null
     this.token = options.token ?? 'ghs_emulator_default'
     this._account(ACTIONS_BOT.login, 'Bot', ACTIONS_BOT.id)
     this.addToken(this.token, { login: ACTIONS_BOT.login, type: 'Bot', permission: 'write' })
@@ -472,11 +476,31 @@ export class Emulator {
     const op = this.ops.find(o => o.method === method.toLowerCase() && o.regex.test(path)) ?? null
     record.route = op?.template ?? null
 
+    const token = tokenOf(req.headers)
+    const admitted =
+      token && this.limits && this.tokens.has(token) ? this.limits.admit(token, method, path) : null
+    try {
+      if (admitted?.refusal) {
+        record.refused = true
+        return this._send(res, record, null, admitted.refusal, false, token)
+      }
+      await this._answer(req, res, record, op, method, path, url, raw, token)
+    } finally {
+      admitted?.release()
+    }
+  }
+
+  /**
+   * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
+   * @param {RequestRecord} record @param {import('./openapi.mjs').Operation | null} op
+   * @param {string} method @param {string} path @param {URL} url @param {string} raw @param {string | null} token
+   */
+  async _answer(req, res, record, op, method, path, url, raw, token) {
     const fault = this._takeFault(method, path)
     if (fault) record.fault = fault.kind
     if (fault?.kind === 'slow') await sleep((fault.delayMs ?? 2000) * this.timeScale)
     if (fault && fault.kind !== 'slow' && fault.kind !== 'write-then-502') {
-      return this._send(res, record, null, this._faultAnswer(fault), false)
+      return this._send(res, record, null, this._faultAnswer(fault), false, token)
     }
 
     /** @type {Answer} */
@@ -490,10 +514,10 @@ export class Emulator {
     if (fault?.kind === 'write-then-502') {
       if (answer.violation) this.violations.push(answer.violation)
       this._validateResponse(op, method, path, answer)
-      return this._send(res, record, null, this._faultAnswer(fault), false)
+      return this._send(res, record, null, this._faultAnswer(fault), false, token)
     }
     if (answer.violation) this.violations.push(answer.violation)
-    this._send(res, record, op, answer, true)
+    this._send(res, record, op, answer, true, token)
   }
 
   /** @param {string} method @param {string} path */
@@ -565,8 +589,9 @@ export class Emulator {
    * @param {import('./openapi.mjs').Operation | null} op
    * @param {Answer} answer
    * @param {boolean} validate
+   * @param {string | null} [token]  the request's token: its own rate-limit headers when limits are on
    */
-  _send(res, record, op, answer, validate) {
+  _send(res, record, op, answer, validate, token = null) {
     if (validate) this._validateResponse(op, record.method, record.path, answer)
     record.status = answer.status
     this._core.used++
@@ -578,6 +603,7 @@ export class Emulator {
       'x-ratelimit-used': String(this._core.used),
       'x-ratelimit-reset': String(reset),
       'x-ratelimit-resource': 'core',
+      ...(token && this.limits?.headers(token)),
       'x-github-api-version-selected': '2022-11-28',
       'x-github-request-id': `EMU:${this.requests.length}`,
       ...answer.headers
@@ -750,6 +776,12 @@ export class Emulator {
     if (!handler) throw new Error(`no handler for ${key}`)
     return handler(ctx, this)
   }
+}
+
+/** The token of `authorization: token X` or `Bearer X`, or null. @param {import('node:http').IncomingHttpHeaders} headers */
+function tokenOf(headers) {
+  const m = /^(?:token|bearer)\s+(.+)$/i.exec(String(headers.authorization ?? ''))
+  return m ? /** @type {string} */ (m[1]).trim() : null
 }
 
 /** @param {import('node:http').IncomingMessage} req @returns {Promise<string>} */

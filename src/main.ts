@@ -131,7 +131,10 @@ async function fileIncident(
     for (const line of filed.otherJobs ?? []) core.info(line)
     return filed
   } catch (error) {
-    core.warning(writeFailure(error, setup.inputs['incident-repository'] || setup.facts.repository))
+    const repository = setup.inputs['incident-repository'] || setup.facts.repository
+    // Loaded with the client already: a refusal can only come from it.
+    const { limitRefusal } = await import('./github/throttle.js')
+    core.warning(limitRefusal(error, repository) ?? writeFailure(error, repository))
     return undefined
   }
 }

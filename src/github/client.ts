@@ -1,12 +1,12 @@
 import type { Octokit as Core } from '@octokit/core'
 import type { paginateRest } from '@octokit/plugin-paginate-rest'
+import { DO_NOT_RETRY, limitHandlers } from './throttle.js'
 
 /** What the action calls: `request` and `paginate` (no endpoint methods: their table is ~82 KB). */
 export type Octokit = Core & ReturnType<typeof paginateRest>
 
+/** Retries of a server error (5xx). */
 const MAX_RETRIES = 3
-/** Waits GitHub asks for beyond this are not worth holding a runner for: give up and degrade. */
-const MAX_WAIT_SECONDS = 60
 
 /**
  * Scales every wait of the retry and throttling plugins (1 = GitHub's own pacing). Only the
@@ -20,7 +20,7 @@ function timeScale(env: NodeJS.ProcessEnv): number {
 
 /**
  * An authenticated client that retries server errors and follows GitHub's rate-limit guidance
- * (`retry-after`, `x-ratelimit-reset`, paced writes) within a bounded wait. Loaded on first use:
+ * within one budget of waiting per run (limitOptions). Loaded on first use:
  * a run that never calls the API never pays for octokit.
  */
 export async function createOctokit(
@@ -35,7 +35,7 @@ export async function createOctokit(
     import('@octokit/plugin-throttling')
   ])
   const Built = Client.plugin(paginateRest, retry, throttling)
-  return new Built({ ...(await runnerDefaults(token, env)), ...(await limits(log, env)) })
+  return new Built({ ...(await runnerDefaults(token, env)), ...(await limitOptions(log, env)) })
 }
 
 /**
@@ -64,35 +64,24 @@ async function runnerDefaults(
   }
 }
 
-/** The retry and throttling plugins' options: bounded retries and waits, scaled in tests. */
-async function limits(
+/**
+ * The throttling and retry plugins' options, apart from how the client is built: GitHub's
+ * rate-limit guidance (`retry-after`, `x-ratelimit-reset`, paced writes) honoured within one
+ * budget of waiting per run (./throttle.ts), server errors retried.
+ */
+export async function limitOptions(
   log: (message: string) => void,
-  env: NodeJS.ProcessEnv
+  env: NodeJS.ProcessEnv = process.env
 ): Promise<Record<string, unknown>> {
-  const onLimit =
-    (kind: string) =>
-    (
-      retryAfter: number,
-      options: { method: string; url: string },
-      _octokit: unknown,
-      retryCount: number
-    ): boolean => {
-      const retrying = retryCount < MAX_RETRIES && retryAfter <= MAX_WAIT_SECONDS
-      log(
-        `GitHub ${kind} rate limit on ${options.method} ${options.url}: ${retrying ? `retrying after ${retryAfter} s` : `giving up (asked to wait ${retryAfter} s)`}`
-      )
-      return retrying
-    }
   const scale = timeScale(env)
   const pacing = scale === 1 ? {} : await scaledPacing(scale)
   return {
     throttle: {
-      onRateLimit: onLimit('primary'),
-      onSecondaryRateLimit: onLimit('secondary'),
+      ...limitHandlers(log, scale),
       retryAfterBaseValue: 1000 * scale,
       ...pacing
     },
-    retry: { retries: MAX_RETRIES, retryAfterBaseValue: 1000 * scale }
+    retry: { retries: MAX_RETRIES, retryAfterBaseValue: 1000 * scale, doNotRetry: DO_NOT_RETRY }
   }
 }
 

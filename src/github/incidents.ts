@@ -120,6 +120,8 @@ const asReturned = (issue: Issue): IssueAsReturned => ({
 export class IncidentFiler {
   private readonly owner: string
   private readonly repo: string
+  /** Labels on the incidents listed so far: they exist, no need to read the repository's. */
+  private readonly seenLabels = new Set<string>()
 
   constructor(private readonly options: IncidentOptions) {
     const [owner, repo] = options.repository.split('/') as [string, string]
@@ -166,13 +168,15 @@ export class IncidentFiler {
         ? await octokit.paginate('GET /repos/{owner}/{repo}/issues', query)
         : (await octokit.request('GET /repos/{owner}/{repo}/issues', query)).data
     ) as Issue[]
+    for (const issue of issues)
+      for (const name of labelNames(issue)) this.seenLabels.add(name.toLowerCase())
     return issues.filter(issue => isIncident(identity(issue), issueAuthor, key))
   }
 
   private async create(mine: StoredRun[], triage: Triage, at: string): Promise<FiledIncident> {
     const record = triage(mine)
     const first = firstIncident(record, mine, this.options.key, at, this.options.runUrl)
-    await ensureLabels(this.options.octokit, this.owner, this.repo, first.labels)
+    await ensureLabels(this.options.octokit, this.owner, this.repo, first.labels, this.seenLabels)
     const created = await this.createIssue(
       {
         title: first.title,
@@ -278,7 +282,13 @@ export class IncidentFiler {
    */
   private async write(issue: Issue, write: IncidentWrite): Promise<Issue | undefined> {
     if (write.ensureLabels)
-      await ensureLabels(this.options.octokit, this.owner, this.repo, write.ensureLabels)
+      await ensureLabels(
+        this.options.octokit,
+        this.owner,
+        this.repo,
+        write.ensureLabels,
+        this.seenLabels
+      )
     const accepted = write.assign.length > 0 ? await this.assignable(write.assign) : []
     if (write.rereadFirst) {
       const fresh = await this.get(issue.number)

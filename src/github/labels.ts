@@ -69,13 +69,21 @@ export function mergeLabels(current: readonly string[], ours: readonly string[])
   return [...current.filter(name => !OURS.test(name)), ...ours]
 }
 
-/** Creates the labels that do not exist yet; an existing label is never recoloured or renamed. */
+/**
+ * Creates the labels that do not exist yet; an existing label is never recoloured or renamed.
+ * `seen`: lower-case names of labels on issues already read, which exist; when they hold every
+ * wanted label, the repository's labels are not read at all (in an organisation's incident
+ * repository, the other incidents carry them). GitHub would create a missing label itself when an
+ * issue is created with it, but grey and without a description: SPEC §3 wants ours.
+ */
 export async function ensureLabels(
   octokit: Octokit,
   owner: string,
   repo: string,
-  wanted: readonly string[]
+  wanted: readonly string[],
+  seen: ReadonlySet<string> = new Set()
 ): Promise<void> {
+  if (wanted.every(name => seen.has(name.toLowerCase()))) return
   const existing = await octokit.paginate('GET /repos/{owner}/{repo}/labels', {
     owner,
     repo,

@@ -1,0 +1,110 @@
+/**
+ * An organisation on one incident repository (issue 17), through the bundle against the emulator
+ * with GitHub's rate limits on: many repositories filing with one token, a run refused past its
+ * budget, and the labels other incidents already carry.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+// @ts-expect-error -- plain JavaScript
+import { startEmulator } from '../emulator/index.mjs'
+// @ts-expect-error -- plain JavaScript shared with `npm run bench -- --org`
+import { runOrg } from '../bench/org.mjs'
+import { REPO, runBundle, useGitHub } from './support/emulated.js'
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- the emulator and bench are plain JavaScript */
+const gh = useGitHub()
+const roots: string[] = []
+const emulators: any[] = []
+afterAll(async () => {
+  for (const e of emulators) await e.close()
+  for (const root of roots) rmSync(root, { recursive: true, force: true })
+})
+const ENTRY = join(process.cwd(), 'dist', 'index.js')
+
+describe('labels', () => {
+  it.each([
+    ['examples/repo', 'schema-drift-high'],
+    ['examples/petstore', 'petstore-schema-drift']
+  ])(
+    '%s: a first red where other incidents carry its labels neither reads nor creates labels',
+    async (_layout, scenario) => {
+      await runBundle(gh, scenario, { pr: 140 })
+      gh.resetRequests()
+      const second = await runBundle(gh, scenario, { pr: 141 })
+      expect(second.outputs['issue-number']).toBeTruthy()
+      expect(gh.requests.map((r: any) => `${r.method} ${r.route}`)).toEqual([
+        'GET /repos/{owner}/{repo}/issues',
+        'GET /repos/{owner}/{repo}/issues',
+        'POST /repos/{owner}/{repo}/issues',
+        'GET /repos/{owner}/{repo}/issues'
+      ])
+    }
+  )
+})
+
+describe('GitHub refuses past the run budget', () => {
+  it('ends with the findings in the summary, the outputs set and a warning saying when the incident will be updated', async () => {
+    // Two requests an hour: the third waits an hour, beyond any run's budget.
+    const limited = await startEmulator({
+      timeScale: 0.001,
+      limits: { primary: { perHour: 2 }, secondary: false }
+    })
+    emulators.push(limited)
+    limited.addRepo(REPO, { collaborators: ['impl-owner', 'qa-lead', 'mcp-owner'] })
+    const ran = await runBundle(limited, 'schema-drift-high', { pr: 140 })
+    expect(ran.outputs.result).toBe('drift')
+    expect(ran.outputs.findings).not.toBe('0')
+    expect(ran.outputs.bucket).toBe('schema-drift')
+    expect(ran.outputs['issue-number']).toBe('')
+    expect(ran.summary).toContain('Schema drift')
+    expect(limited.limits.refused.primary).toBeGreaterThan(0)
+    expect(ran.stdout).toMatch(
+      /::warning::GitHub's rate limit for this token refused the incident's update in acme\/contracts.*the incident will be updated by the next run in this scope after \d\d:\d\d UTC\./
+    )
+    expect(limited.violations).toEqual([])
+  })
+})
+
+describe('an organisation on one incident repository', () => {
+  it('12 repositories, one token, limits on: no duplicate, no lost finding, no crash, content-creating requests ≤ 80 a minute', async () => {
+    const scale = 0.05 // a minute of GitHub's limits in 3 real seconds
+    const emulator = await startEmulator({ timeScale: scale })
+    emulators.push(emulator)
+    const workRoot = mkdtempSync(join(tmpdir(), 'cdt-org-'))
+    roots.push(workRoot)
+    const org = await runOrg({
+      emulator,
+      entry: ENTRY,
+      node: process.execPath,
+      workRoot,
+      repos: 12,
+      scale,
+      concurrency: 8,
+      timeoutMs: 60_000
+    })
+    expect({
+      runs: org.runs,
+      duplicatesOpen: org.duplicatesOpen,
+      lostReports: org.lostReports,
+      lostFindings: org.lostFindings,
+      crashed: org.crashed,
+      violations: org.violations
+    }).toEqual({
+      runs: 14,
+      duplicatesOpen: 0,
+      lostReports: 0,
+      lostFindings: 0,
+      crashed: 0,
+      violations: []
+    })
+    // Every repository's incident: the 3 first reds (one with two legs) filed theirs.
+    expect(org.filed).toBe(3)
+    expect(org.maxPerMinute).toBeLessThanOrEqual(80)
+    expect(org.results.map((r: any) => r.result).sort()).toEqual([
+      ...Array(11).fill('drift'),
+      ...Array(3).fill('pass')
+    ])
+  })
+})
