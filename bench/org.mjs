@@ -251,13 +251,16 @@ export async function runOrg(o) {
   const scaledMinutes = wallMs / scale / MINUTE
   const accepted = content.filter(a => !a.refusedBy).length
   // What the limits allow at best: content-creating requests at 80 a minute and 500 an hour,
-  // every request within the primary budget.
+  // every request within the primary budget. The work needed is at least what was accepted plus
+  // one write for each run that gave up (it left its write undone): counting only the accepted
+  // ones would make a run that gave up look cheap.
   const perMinute = o.limits?.secondary?.perMinute ?? 80
   const perHour = o.limits?.secondary?.perHour ?? 500
   const primary = o.limits?.primary?.perHour ?? 5000
+  const needed = accepted + givenUp
   const boundMs = Math.max(
-    (accepted / perMinute) * MINUTE,
-    Math.floor((accepted - 1) / perHour) * HOUR,
+    (needed / perMinute) * MINUTE,
+    Math.floor((needed - 1) / perHour) * HOUR,
     Math.floor((requests.length - 1) / primary) * HOUR
   )
   const wellFormed = results.filter(r => r.outputs.result)
