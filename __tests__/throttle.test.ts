@@ -9,22 +9,16 @@ import { limitHandlers, limitRefusal, WAIT_BUDGET_SECONDS } from '../src/github/
 import { startEmulator } from '../emulator/index.mjs'
 
 function fakeClock(random = 0.5): {
-  clock: { now: () => number; sleep: (ms: number) => Promise<void>; random: () => number }
-  advance: (ms: number) => void
+  clock: { sleep: (ms: number) => Promise<void>; random: () => number }
   slept: number[]
 } {
-  let now = 1_000_000
   const slept: number[] = []
   return {
     clock: {
-      now: () => now,
       sleep: async ms => {
         slept.push(ms)
       },
       random: () => random
-    },
-    advance: ms => {
-      now += ms
     },
     slept
   }
@@ -33,19 +27,20 @@ const request = { method: 'POST', url: '/repos/{owner}/{repo}/issues' }
 
 describe('limitHandlers', () => {
   it.each([
-    // kind, asked to wait (s), refusals of this request so far, GitHub seconds already spent, waits?
+    // kind, asked to wait (s), refusals of this request so far, GitHub seconds already waited, waits?
     ['primary', 30, 0, 0, true],
     ['primary', 3_600, 0, 0, false], // the hour's reset is beyond the budget: report now
     ['secondary', 60, 0, 0, true],
     ['secondary', 60, 0, WAIT_BUDGET_SECONDS - 30, false], // the budget is spent by earlier waits
     ['secondary', 1, 8, 0, false] // refused eight times: stop
   ] as const)(
-    '%s limit, asked to wait %i s after %i refusals, %i s spent: waits=%s',
+    '%s limit, asked to wait %i s after %i refusals, %i s waited before: waits=%s',
     async (kind, after, count, spent, waits) => {
-      const { clock, advance } = fakeClock(0)
+      const { clock } = fakeClock(0)
       const logged: string[] = []
       const handlers = limitHandlers(m => logged.push(m), 1, WAIT_BUDGET_SECONDS, clock)
-      advance(spent * 1000)
+      if (spent > 0) await handlers.onRateLimit(spent, request, undefined, 0)
+      logged.length = 0
       const handler = kind === 'primary' ? handlers.onRateLimit : handlers.onSecondaryRateLimit
       expect(await handler(after, request, undefined, count)).toBe(waits)
       expect(logged).toEqual([
@@ -59,6 +54,14 @@ describe('limitHandlers', () => {
       ])
     }
   )
+
+  it("counts only the waits against the budget, not the run's own time on a scaled clock", async () => {
+    // At the tests' scale a run's own second of work is 1,000 GitHub seconds: that is not waiting.
+    const { clock } = fakeClock(0)
+    const handlers = limitHandlers(() => {}, 0.001, WAIT_BUDGET_SECONDS, clock)
+    await new Promise(resolve => setTimeout(resolve, 700))
+    expect(await handlers.onRateLimit(2, request, undefined, 0)).toBe(true)
+  })
 
   it('spreads the runs a secondary limit refused together: up to half the wait again, more on each refusal, on the scaled clock', async () => {
     const { clock, slept } = fakeClock(1)
