@@ -65,12 +65,15 @@ function toRawFinding(
 
 // Arrays of problems inside a top-level object, and the key that must come first to tell the
 // tool (a JSON Lines object with an `errors` key is a log line, not check-jsonschema's report).
-const CONTAINERS: Record<string, { after?: string; container: JsonContainer }> = {
-  findings: { container: 'findings' },
-  errors: { after: 'status', container: 'errors' },
-  parse_errors: { after: 'status', container: 'parse_errors' },
-  problems: { after: 'totals', container: 'problems' }
-}
+// Kept in step with src/parse/json.ts's fix: a Map, so `__proto__` finds no Object.prototype member.
+const CONTAINERS = new Map<string, { after?: string; container: JsonContainer }>(
+  Object.entries({
+    findings: { container: 'findings' },
+    errors: { after: 'status', container: 'errors' },
+    parse_errors: { after: 'status', container: 'parse_errors' },
+    problems: { after: 'totals', container: 'problems' }
+  })
+)
 
 // Our own format's elements are `findings[n]` whether in a document or a bare array.
 const label = (container: JsonContainer): string => (container === 'array' ? 'findings' : container)
@@ -224,7 +227,7 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
       }
       if (expectValue) {
         expectValue = false
-        const known = depth === 1 && key !== undefined ? CONTAINERS[key] : undefined
+        const known = depth === 1 && key !== undefined ? CONTAINERS.get(key) : undefined
         if (c === 91 && known && (!known.after || topKeys.has(known.after))) {
           // A findings document: read its elements one by one, never the whole.
           top = undefined
