@@ -97,6 +97,36 @@ describe('route: the playbook routing matrix', () => {
     expect(routing.owners.qa).toBeUndefined()
   })
 
+  it('runtime regression naming only the contract → the owners of the implementation files in the repository', () => {
+    // A nightly provider break: no change set, the verifier names the consumer's pact.
+    const codeowners = new CodeOwners('* @qa-lead\n/pacts/ @acme/pet-web\n/src/ @pet-api-dev\n')
+    const config = parseConfig('preset: [pact]\n', 'contract-drift-triage.yml')
+    const pact = 'pacts/pet-web-pet-api.json'
+    const trackedFiles = new Set([pact, 'src/pet_api/app.py', 'README.md'])
+    const routing = route(
+      input({ bucket: 'runtime-regression', affected: [pact], config, codeowners, trackedFiles })
+    )
+    expect(routing.owners).toEqual({ implementation: ['pet-api-dev'], contract: ['@acme/pet-web'] })
+    // Outside a checkout (publish) the affected files' owners remain the only clue.
+    const untracked = route(
+      input({ bucket: 'runtime-regression', affected: [pact], config, codeowners })
+    )
+    expect(untracked.owners.implementation).toEqual(['@acme/pet-web'])
+  })
+
+  it('fixture stale naming no fixture does not route to every fixture owner of the repository', () => {
+    const trackedFiles = new Set([`${MCP_PACK}request.json`, `${MODULE_PACK}request.json`])
+    const routing = route(
+      input({
+        bucket: 'fixture-stale',
+        affected: [CONTRACT],
+        config: defaultConfig(),
+        trackedFiles
+      })
+    )
+    expect(routing.owners['fixture-module']).toEqual(['@acme/contract-owners'])
+  })
+
   it('an error without findings → QA owner as primary, no secondary', () => {
     const routing = route(input({ bucket: undefined, validatorError: true, affected: [] }))
     expect(routing.primaryRole).toBe('qa')

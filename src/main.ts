@@ -429,7 +429,9 @@ async function conclude(
           )
     // A bundle's commands are another run's claim (SPEC §4): in publish only the catch-all owns QA.
     const tracked =
-      green || inputs.mode === 'publish' || setup.config.owners.qa !== 'codeowners'
+      green ||
+      inputs.mode === 'publish' ||
+      !Object.values(setup.config.owners).includes('codeowners')
         ? undefined
         : await trackedFiles(setup.git)
     const key = incidentKey(facts.repository, facts.scope, inputs['incident-key'])

@@ -36,6 +36,12 @@ export interface RouteInput {
    * commands (`npx jest`) and for commands a bundle claims (publish).
    */
   validatorFiles: readonly string[]
+  /**
+   * Files known to git. When nothing affected is the role's own (a nightly provider break names
+   * only the consumer's pact), the owners of the role's files in the repository are the role's
+   * owners; without them, the affected files' owners are.
+   */
+  trackedFiles?: ReadonlySet<string>
   config: Config
   codeowners: CodeOwners | undefined
 }
@@ -60,8 +66,13 @@ function resolveRole(role: OwnerRole, input: RouteInput): string[] {
   }
   const wanted =
     role === 'contract' ? 'contract' : role === 'implementation' ? 'implementation' : 'fixture'
-  const ownFiles = input.affected.filter(path => classify(path, input.config.paths) === wanted)
-  return ownersOf(ownFiles.length > 0 ? ownFiles : input.affected)
+  const own = (files: Iterable<string>): string[] =>
+    [...files].filter(path => classify(path, input.config.paths) === wanted)
+  const ownAffected = own(input.affected)
+  if (ownAffected.length > 0) return ownersOf(ownAffected)
+  // Fixtures have two roles (module and MCP): the repository's fixtures would name both.
+  const ownTracked = wanted === 'fixture' || !input.trackedFiles ? [] : own(input.trackedFiles)
+  return ownersOf(ownTracked.length > 0 ? ownTracked : input.affected)
 }
 
 /** Why the QA owner is nobody, and what would name one. */

@@ -143,6 +143,7 @@ export function triage(input: TriageInput): IncidentRecord {
       .filter(file => file.class === 'implementation')
       .map(file => file.path),
     validatorFiles: validatorScripts(runs, input.trackedFiles, input.workspace),
+    ...(input.trackedFiles ? { trackedFiles: input.trackedFiles } : {}),
     config,
     codeowners: input.codeowners
   })
