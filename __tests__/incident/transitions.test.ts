@@ -29,6 +29,7 @@ import {
   assigneesAfter,
   chooseIncident,
   createWaitMs,
+  CREATE_JITTER_READS,
   CREATE_JITTER_SECONDS,
   duplicateOf,
   editedMeanwhile,
@@ -1239,9 +1240,20 @@ describe("finding the key's incidents without reading every incident (SPEC §7)"
     expect(keyQuery('acme/incidents', author, markerFor('acme/svc-001:pr-1'))).toBe(expected)
   })
 
-  it('waits up to ten GitHub seconds before filing, spread evenly', () => {
+  it.each<[string, number, number, number[]]>([
+    ['GitHub answering at once: up to ten GitHub seconds, spread evenly', 1, 300, [0, 5000, 9990]],
+    ["the tests' scaled clock: ten GitHub seconds are 10 ms", 0.001, 2, [0, 5, 9.99]],
+    ['a slow read (3 s): spread over ten reads', 1, 3000, [0, 15000, 29970]],
+    [
+      'a slow read on the scaled clock: ten reads, not ten GitHub seconds',
+      0.25,
+      1000,
+      [0, 5000, 9990]
+    ]
+  ])('the wait before filing: %s', (_, scale, readMs, expected) => {
     expect(CREATE_JITTER_SECONDS).toBe(10)
-    expect([0, 0.5, 0.999].map(createWaitMs)).toEqual([0, 5000, 9990])
+    expect(CREATE_JITTER_READS).toBe(10)
+    expect([0, 0.5, 0.999].map(random => createWaitMs(random, scale, readMs))).toEqual(expected)
   })
 })
 

@@ -130,6 +130,8 @@ export class IncidentFiler {
   private readonly repo: string
   /** Labels on the incidents listed so far: they exist, no need to read the repository's. */
   private readonly seenLabels = new Set<string>()
+  /** Real ms the last read of the newest incidents took: how slowly GitHub answers right now. */
+  private lastReadMs = 0
 
   constructor(private readonly options: IncidentOptions) {
     const [owner, repo] = options.repository.split('/') as [string, string]
@@ -176,6 +178,7 @@ export class IncidentFiler {
    */
   private async newest(key: string): Promise<{ issues: Issue[]; complete: boolean }> {
     const { octokit, issueAuthor } = this.options
+    const started = performance.now()
     const { data, headers } = await octokit.request('GET /repos/{owner}/{repo}/issues', {
       owner: this.owner,
       repo: this.repo,
@@ -186,6 +189,7 @@ export class IncidentFiler {
       direction: 'desc',
       per_page: 100
     })
+    this.lastReadMs = performance.now() - started
     const issues = data as Issue[]
     for (const issue of issues)
       for (const name of labelNames(issue)) this.seenLabels.add(name.toLowerCase())
@@ -225,7 +229,7 @@ export class IncidentFiler {
     const record = triage(mine)
     const first = firstIncident(record, mine, this.options.key, at, this.options.runUrl)
     await ensureLabels(this.options.octokit, this.owner, this.repo, first.labels, this.seenLabels)
-    await sleep(createWaitMs(Math.random()) * (this.options.timeScale ?? 1))
+    await sleep(createWaitMs(Math.random(), this.options.timeScale ?? 1, this.lastReadMs))
     const [racing] = this.openOf(await this.newest(this.options.key))
     if (racing) return this.update(racing, mine, triage, at, false)
     const created = await this.createIssue(

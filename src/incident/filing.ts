@@ -161,15 +161,25 @@ export function keyQuery(repository: string, issueAuthor: string, marker: string
 }
 
 /**
- * GitHub seconds a run waits before filing a new incident, then reads the newest incidents again:
- * runs of one key started together (matrix legs, workflows side by side) find nothing, and
- * without it they file at the same moment and one incident becomes a duplicate to close, three
- * content-creating requests more, which an organisation's token has 500 of an hour.
+ * GitHub seconds a run waits at most before filing a new incident, then reads the newest
+ * incidents again: runs of one key started together (matrix legs, workflows side by side) find
+ * nothing, and without it they file at the same moment and one incident becomes a duplicate to
+ * close, three content-creating requests more, which an organisation's token has 500 of an hour.
  */
 export const CREATE_JITTER_SECONDS = 10
+/**
+ * Two runs still race when their waits differ by less than a read and a create take, so the wait
+ * spreads over at least this many times the last read's duration: GitHub (or a busy runner)
+ * answering slowly widens it.
+ */
+export const CREATE_JITTER_READS = 10
 
-/** The wait before filing, in GitHub milliseconds, for `random` in [0, 1). */
-export const createWaitMs = (random: number): number => random * CREATE_JITTER_SECONDS * 1000
+/**
+ * The real milliseconds to wait before filing, for `random` in [0, 1): `scale` real ms per GitHub
+ * ms (1 but in the tests), `readMs` the real duration of the read that found nothing.
+ */
+export const createWaitMs = (random: number, scale: number, readMs: number): number =>
+  random * Math.max(CREATE_JITTER_SECONDS * 1000 * scale, CREATE_JITTER_READS * readMs)
 
 /** What a run does with the incidents of its key. */
 export type Choice<I> =
