@@ -920,6 +920,7 @@ describe('rate limits (startEmulator({ limits }))', () => {
     expect((await call(e, 'GET')).status).toBe(200)
     expect(e.limits?.refused).toEqual({
       primary: 0,
+      search: 0,
       'content-per-minute': 4,
       'content-per-hour': 0,
       concurrency: 0
@@ -976,5 +977,31 @@ describe('rate limits (startEmulator({ limits }))', () => {
       headers: { authorization: 'token ghp_other' }
     })
     expect(other.status).toBe(200)
+  })
+
+  it('search has a budget of its own: 30 a minute, x-ratelimit-resource search, the core budget untouched', async () => {
+    const e = await limited({ primary: { perHour: 100 }, secondary: false })
+    const search = (): Promise<Response> =>
+      fetch(`${e.url}/search/issues?q=${encodeURIComponent(`repo:${full} is:issue`)}`, {
+        headers: { authorization: `token ${e.token}` }
+      })
+    const first = await search()
+    expect(
+      ['limit', 'remaining', 'resource'].map(h => first.headers.get(`x-ratelimit-${h}`))
+    ).toEqual(['30', '29', 'search'])
+    for (let i = 1; i < 30; i++) expect((await search()).status).toBe(200)
+    const spent = await search()
+    expect([403, 429]).toContain(spent.status)
+    expect(spent.headers.get('x-ratelimit-remaining')).toBe('0')
+    expect(spent.headers.get('x-ratelimit-resource')).toBe('search')
+    // A minute ahead at most, in emulator seconds.
+    const ahead = Number(spent.headers.get('x-ratelimit-reset')) - Date.now() / 1000
+    expect(ahead).toBeGreaterThan(0)
+    expect(ahead).toBeLessThanOrEqual(61)
+    expect(e.limits?.refused.search).toBe(1)
+    const core = await call(e, 'GET')
+    expect(core.status).toBe(200)
+    expect(core.headers.get('x-ratelimit-used')).toBe('1')
+    expect(core.headers.get('x-ratelimit-resource')).toBe('core')
   })
 })

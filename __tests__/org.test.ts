@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { startEmulator } from '../emulator/index.mjs'
 // @ts-expect-error -- plain JavaScript shared with `npm run bench -- --org`
 import { runOrg } from '../bench/org.mjs'
-import { REPO, runBundle, useGitHub } from './support/emulated.js'
+import { FAILING, REPO, runBundle, useGitHub } from './support/emulated.js'
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the emulator and bench are plain JavaScript */
 const gh = useGitHub()
@@ -36,6 +36,75 @@ describe('labels', () => {
       expect(second.outputs['issue-number']).toBeTruthy()
       expect(gh.requests.map((r: any) => `${r.method} ${r.route}`)).toEqual([
         'GET /repos/{owner}/{repo}/issues',
+        'GET /repos/{owner}/{repo}/issues',
+        'POST /repos/{owner}/{repo}/issues',
+        'GET /repos/{owner}/{repo}/issues'
+      ])
+    }
+  )
+})
+
+/** `count` incidents of other repositories' keys, filed as the action files them. */
+async function fileOthers(gh: any, from: number, count: number): Promise<void> {
+  for (let n = from; n < from + count; n++) {
+    const response = await fetch(`${gh.url}/repos/${REPO}/issues`, {
+      method: 'POST',
+      headers: { authorization: `token ${gh.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        title: `[contract-drift] Schema drift (High) — acme/svc-${n}#1`,
+        body: `<!-- contract-drift-triage:key=acme/svc-${n}:pr-1 -->\nThe record.`,
+        labels: ['contract-drift', 'bucket:schema-drift', 'severity:high', 'owner:contract']
+      })
+    })
+    expect(response.status).toBe(201)
+  }
+  // Past the search index's lag (60 GitHub seconds: 60 ms at this suite's time scale).
+  await new Promise(resolve => setTimeout(resolve, 200))
+}
+
+describe('lookups do not grow with the number of repositories filing (SPEC §7)', () => {
+  const route = (r: any): string => `${r.method} ${r.route}`
+  it.each([
+    ['examples/repo', 'schema-drift-high'],
+    ['examples/petstore', 'petstore-schema-drift']
+  ])(
+    '%s: with 150, then 250 other incidents, a re-run and a first red read the same few pages',
+    async (_layout, scenario) => {
+      const validators = FAILING[scenario]
+      const first = await runBundle(gh, scenario, { pr: 140, validators })
+      const number = first.outputs['issue-number']
+      expect(number).toBeTruthy()
+      const seen: string[][] = []
+      let others = 0
+      for (const total of [150, 250]) {
+        await fileOthers(gh, others, total - others)
+        others = total
+        gh.resetRequests()
+        const again = await runBundle(gh, scenario, { pr: 140, validators })
+        expect(again.outputs['issue-number']).toBe(number)
+        seen.push(gh.requests.map(route))
+      }
+      // The newest page, the search index past it, the incident it found read as it is now.
+      expect(seen).toEqual([
+        [
+          'GET /repos/{owner}/{repo}/issues',
+          'GET /search/issues',
+          'GET /repos/{owner}/{repo}/issues/{issue_number}'
+        ],
+        [
+          'GET /repos/{owner}/{repo}/issues',
+          'GET /search/issues',
+          'GET /repos/{owner}/{repo}/issues/{issue_number}'
+        ]
+      ])
+      // A first red among them: the newest page again before filing and after, never every page.
+      gh.resetRequests()
+      const fresh = await runBundle(gh, scenario, { pr: 141, validators })
+      expect(fresh.outputs['issue-number']).toBeTruthy()
+      expect(fresh.outputs['issue-number']).not.toBe(number)
+      expect(gh.requests.map(route)).toEqual([
+        'GET /repos/{owner}/{repo}/issues',
+        'GET /search/issues',
         'GET /repos/{owner}/{repo}/issues',
         'POST /repos/{owner}/{repo}/issues',
         'GET /repos/{owner}/{repo}/issues'

@@ -251,17 +251,20 @@ export async function runOrg(o) {
   const scaledMinutes = wallMs / scale / MINUTE
   const accepted = content.filter(a => !a.refusedBy).length
   // What the limits allow at best: content-creating requests at 80 a minute and 500 an hour,
-  // every request within the primary budget. The work needed is at least what was accepted plus
+  // searches at 30 a minute, every other request within the primary budget. The work needed is at least what was accepted plus
   // one write for each run that gave up (it left its write undone): counting only the accepted
   // ones would make a run that gave up look cheap.
   const perMinute = o.limits?.secondary?.perMinute ?? 80
   const perHour = o.limits?.secondary?.perHour ?? 500
   const primary = o.limits?.primary?.perHour ?? 5000
+  const searchPerMinute = o.limits?.search?.perMinute ?? 30
   const needed = accepted + givenUp
+  const searches = limits.searches.length - limits.refused.search
   const boundMs = Math.max(
     (needed / perMinute) * MINUTE,
     Math.floor((needed - 1) / perHour) * HOUR,
-    Math.floor((requests.length - 1) / primary) * HOUR
+    (searches / searchPerMinute) * MINUTE,
+    Math.floor((requests.length - searches - 1) / primary) * HOUR
   )
   const wellFormed = results.filter(r => r.outputs.result)
   return {
@@ -283,7 +286,15 @@ export async function runOrg(o) {
     crashedRuns: crashed,
     requests: requests.length,
     requestsPerRun: requests.length / runsCount,
+    // Lists of the incident repository's issues and searches: what would grow with repositories.
+    lookupsPerRun:
+      requests.filter(
+        r =>
+          r.method === 'GET' &&
+          (r.route === '/repos/{owner}/{repo}/issues' || r.route === '/search/issues')
+      ).length / runsCount,
     contentCreating: content.length,
+    searches: limits.searches.length,
     refused: { ...limits.refused },
     retries,
     givenUp,

@@ -272,6 +272,10 @@ try {
     row('requests per run', fmt(org.requestsPerRun, 2), {
       note: `${fmt(org.requests)} requests; ${org.routes}`
     })
+    row('lookups per run (issue lists and searches)', fmt(org.lookupsPerRun, 2), {
+      target: 'not growing with repositories',
+      note: `${fmt(org.searches)} searches (limit 30 a minute)`
+    })
     row('content-creating requests per minute, max', org.maxPerMinute, {
       target: '≤ 80',
       ok: org.maxPerMinute <= 80,

@@ -603,7 +603,7 @@ export class Emulator {
       'x-ratelimit-used': String(this._core.used),
       'x-ratelimit-reset': String(reset),
       'x-ratelimit-resource': 'core',
-      ...(token && this.limits?.headers(token)),
+      ...(token && this.limits?.headers(token, record.path)),
       'x-github-api-version-selected': '2022-11-28',
       'x-github-request-id': `EMU:${this.requests.length}`,
       ...answer.headers

@@ -19,9 +19,10 @@ import { Answer } from './lib.mjs'
  * @typedef {boolean | 'mixed'} RetryAfterHeader  'mixed': every other refusal without `retry-after`
  * @typedef {object} LimitOptions
  * @property {false | { perHour?: number }} [primary]  requests per hour per token (default 5000, a PAT's)
+ * @property {false | { perMinute?: number }} [search]  search requests per minute per token (default 30), a budget of their own
  * @property {false | { perMinute?: number, perHour?: number, concurrency?: number, status?: RefusalStatus, retryAfter?: RetryAfterHeader }} [secondary]
  *   content-creating requests per minute (default 80) and per hour (default 500), concurrent requests (default 100)
- * @typedef {'primary' | 'content-per-minute' | 'content-per-hour' | 'concurrency'} LimitName
+ * @typedef {'primary' | 'search' | 'content-per-minute' | 'content-per-hour' | 'concurrency'} LimitName
  * @typedef {{ at: number, token: string, method: string, path: string, refusedBy: LimitName | null }} Attempt
  */
 
@@ -38,6 +39,7 @@ export class RateLimits {
   constructor(options, timeScale) {
     this.timeScale = timeScale
     this.primary = options.primary === false ? null : { perHour: 5000, ...options.primary }
+    this.search = options.search === false ? null : { perMinute: 30, ...options.search }
     this.secondary =
       options.secondary === false
         ? null
@@ -51,10 +53,18 @@ export class RateLimits {
           }
     this.started = performance.now()
     /** @type {Record<LimitName, number>} requests refused, by the limit that refused them */
-    this.refused = { primary: 0, 'content-per-minute': 0, 'content-per-hour': 0, concurrency: 0 }
+    this.refused = {
+      primary: 0,
+      search: 0,
+      'content-per-minute': 0,
+      'content-per-hour': 0,
+      concurrency: 0
+    }
+    /** emulator ms of every search request, refused ones too */
+    this.searches = []
     /** @type {Attempt[]} every content-creating request, refused ones too, in arrival order */
     this.contentCreating = []
-    /** @type {Map<string, { windowStart: number, used: number, inFlight: number, writes: number[] }>} */
+    /** @type {Map<string, { windowStart: number, used: number, inFlight: number, writes: number[], searchStart: number, searched: number }>} */
     this.tokens = new Map()
     this._refusals = 0
   }
@@ -69,12 +79,16 @@ export class RateLimits {
     let state = this.tokens.get(token)
     const now = this.now()
     if (!state) {
-      state = { windowStart: now, used: 0, inFlight: 0, writes: [] }
+      state = { windowStart: now, used: 0, inFlight: 0, writes: [], searchStart: now, searched: 0 }
       this.tokens.set(token, state)
     }
     if (now - state.windowStart >= HOUR) {
       state.windowStart = now
       state.used = 0
+    }
+    if (now - state.searchStart >= MINUTE) {
+      state.searchStart = now
+      state.searched = 0
     }
     return state
   }
@@ -115,24 +129,44 @@ export class RateLimits {
       else if (state.writes.length > s.perHour)
         over = { limit: 'content-per-hour', waitMs: waitFor(state.writes, s.perHour, now, HOUR) }
     }
-    if (!over && this.primary && state.used >= this.primary.perHour)
+    // Search has a budget of its own, apart from the core one (x-ratelimit-resource: search).
+    const searching = this.search !== null && path.startsWith('/search/')
+    if (searching) this.searches.push(now)
+    if (
+      !over &&
+      searching &&
+      state.searched >= /** @type {{ perMinute: number }} */ (this.search).perMinute
+    )
+      over = { limit: 'search', waitMs: state.searchStart + MINUTE - now }
+    if (!over && !searching && this.primary && state.used >= this.primary.perHour)
       over = { limit: 'primary', waitMs: state.windowStart + HOUR - now }
     if (!over) {
-      if (this.primary) state.used++
+      if (searching) state.searched++
+      else if (this.primary) state.used++
       return { refusal: null, release }
     }
     this.refused[over.limit]++
     if (attempt) attempt.refusedBy = over.limit
-    return { refusal: this._refusal(over.limit, over.waitMs, token), release }
+    return { refusal: this._refusal(over.limit, over.waitMs, token, path), release }
   }
 
   /**
-   * The `x-ratelimit-*` headers of an answer to `token` (null when the primary limit is off).
-   * @param {string} token @returns {Record<string, string> | null}
+   * The `x-ratelimit-*` headers of an answer to `token` for `path` (null when its limit is off).
+   * @param {string} token @param {string} [path] @returns {Record<string, string> | null}
    */
-  headers(token) {
-    if (!this.primary) return null
+  headers(token, path = '') {
     const state = this._token(token)
+    if (this.search && path.startsWith('/search/')) {
+      const { perMinute } = this.search
+      return {
+        'x-ratelimit-limit': String(perMinute),
+        'x-ratelimit-remaining': String(Math.max(0, perMinute - state.searched)),
+        'x-ratelimit-used': String(state.searched),
+        'x-ratelimit-reset': String(this._reset(state.searchStart + MINUTE - this.now())),
+        'x-ratelimit-resource': 'search'
+      }
+    }
+    if (!this.primary) return null
     return {
       'x-ratelimit-limit': String(this.primary.perHour),
       'x-ratelimit-remaining': String(Math.max(0, this.primary.perHour - state.used)),
@@ -175,10 +209,10 @@ export class RateLimits {
     return Math.ceil(Date.now() / 1000 + Math.max(0, waitMs) / 1000)
   }
 
-  /** @param {LimitName} limit @param {number} waitMs @param {string} token @returns {Answer} */
-  _refusal(limit, waitMs, token) {
+  /** @param {LimitName} limit @param {number} waitMs @param {string} token @param {string} path @returns {Answer} */
+  _refusal(limit, waitMs, token, path) {
     const turn = this._refusals++
-    if (limit === 'primary') {
+    if (limit === 'primary' || limit === 'search') {
       const status = this._status(turn)
       return new Answer(
         status,
@@ -187,7 +221,7 @@ export class RateLimits {
           documentation_url: DOCS,
           status: String(status)
         },
-        /** @type {Record<string, string>} */ (this.headers(token))
+        /** @type {Record<string, string>} */ (this.headers(token, path))
       )
     }
     const status = this._status(turn)

@@ -80,11 +80,13 @@ async function filerFor(
   // Issue-filing code loads only in the modes that file: a report run never compiles it. One
   // chunk with mode digest's code, which reads the same incident records: apart, each chunk
   // would carry its own copy of incident.ts (issue 18's size target).
-  const { IncidentFiler } = await import(
-    /* webpackChunkName: "incidents" */ './github/incidents.js'
-  )
+  const [{ IncidentFiler }, { timeScale }] = await Promise.all([
+    import(/* webpackChunkName: "incidents" */ './github/incidents.js'),
+    import('./github/client.js')
+  ])
   return new IncidentFiler({
     octokit: await setup.client(),
+    timeScale: timeScale(process.env),
     repository: inputs['incident-repository'] || facts.repository,
     issueAuthor: inputs['issue-author'],
     key,

@@ -28,17 +28,23 @@ import {
 import {
   assigneesAfter,
   chooseIncident,
+  createWaitMs,
+  CREATE_JITTER_READS,
+  CREATE_JITTER_SECONDS,
   duplicateOf,
   editedMeanwhile,
   filedOf,
   instant,
   isRed,
+  keyIncidents,
+  keyQuery,
   readsFor,
   rewriteOf,
   storedResults,
   storedState,
   verifyRound,
   VERIFY_ATTEMPTS,
+  withFresh,
   withWholeResults,
   writeOf,
   type Effect,
@@ -246,9 +252,7 @@ function fileRun(found: Issue[], run: Run): Outcome {
         )
     )
   const red = isRed(mine)
-  let choice = chooseIncident(incidents('open'), undefined, red)
-  if (choice.then === 'read-closed') choice = chooseIncident([], incidents('closed').reverse(), red)
-  if (choice.then === 'read-closed') throw new Error('asked for the closed incidents twice')
+  const choice = chooseIncident(incidents('open'), incidents('closed').reverse(), red)
   if (choice.then === 'nothing') return { then: 'nothing', action: 'none', writes: [], reads: [] }
   if (choice.then !== 'update') {
     expect(choice).toEqual({ then: 'create' })
@@ -1056,9 +1060,9 @@ describe('a race between runs of one scope', () => {
       'another run filed one first: ours closes into it, its results moved there',
       6,
       [5, 6],
+      // Two content-creating requests: the results moved, and one update that closes ours.
       [
         'comment #5: Results from a concurrent run, which filed #6 as a duplicate and closed it.',
-        'comment #6: Duplicate of #5: concurrent runs of the same scope; its results were moved there.',
         'update #6 closed not_planned'
       ]
     ]
@@ -1069,6 +1073,17 @@ describe('a race between runs of one scope', () => {
       expect(duplicate.canonical).toBe(open[0])
       const moved = duplicate.effects[0]
       expect(moved?.kind === 'comment' && readResultComment(moved.body)).toEqual(mine)
+      const closed = duplicate.effects[1]
+      const body = closed?.kind === 'update' ? (closed.fields.body ?? '') : ''
+      expect(body).toMatch(/^Duplicate of #5: /)
+      // Without the key's marker, the closed duplicate is no incident of the key any more.
+      expect(
+        isIncident(
+          { author: BOT, labels: ['contract-drift'], body, isPullRequest: false },
+          BOT,
+          null
+        )
+      ).toBe(false)
     }
   })
 
@@ -1082,6 +1097,163 @@ describe('a race between runs of one scope', () => {
   ])('editedMeanwhile: %s', (_, fresh, expected) => {
     expect(editedMeanwhile({ body: 'b', labels: ['a', 'b'] }, fresh)).toBe(expected)
     expect(editedMeanwhile({ body: 'b', labels: ['b', 'a'] }, fresh)).toBe(expected)
+  })
+})
+
+describe("finding the key's incidents without reading every incident (SPEC §7)", () => {
+  interface Seen {
+    number: number
+    state: 'open' | 'closed'
+    body: string
+  }
+  const greenClosed = (number: number): Seen => ({
+    number,
+    state: 'closed',
+    body: closedGreen().body ?? ''
+  })
+  const open = (number: number): Seen => ({ number, state: 'open', body: markerFor(KEY) })
+  const closed = (number: number): Seen => ({ number, state: 'closed', body: markerFor(KEY) })
+  const numbers = (found: ReturnType<typeof keyIncidents<Seen>>): string =>
+    found.then === 'search'
+      ? 'search'
+      : `open ${found.open.map(i => i.number).join(',') || '-'}; closed ${found.closed.map(i => i.number).join(',') || '-'}; stale ${found.stale.join(',') || '-'}`
+
+  it.each<[string, Seen[], boolean, Seen[] | undefined, string]>([
+    [
+      'the whole repository on one page: decided by it',
+      [closed(3), open(9)],
+      true,
+      undefined,
+      'open 9; closed 3; stale -'
+    ],
+    [
+      'one page, nothing of the key: nothing to search',
+      [],
+      true,
+      undefined,
+      'open -; closed -; stale -'
+    ],
+    [
+      'more pages, the key open among the newest: no search',
+      [open(300)],
+      false,
+      undefined,
+      'open 300; closed -; stale -'
+    ],
+    [
+      'more pages, two legs raced: both fresh, the oldest first',
+      [open(301), open(300)],
+      false,
+      undefined,
+      'open 300,301; closed -; stale -'
+    ],
+    [
+      'more pages, only a closed one among the newest: the index is asked',
+      [closed(300)],
+      false,
+      undefined,
+      'search'
+    ],
+    [
+      'more pages, nothing of the key among the newest: the index is asked',
+      [],
+      false,
+      undefined,
+      'search'
+    ],
+    [
+      'the index adds the older ones, to read again',
+      [],
+      false,
+      [open(12), closed(4)],
+      'open 12; closed 4; stale 12,4'
+    ],
+    [
+      'the newest page wins over the lagging index for the same incident',
+      [closed(300)],
+      false,
+      [open(300), closed(7)],
+      'open -; closed 300,7; stale 7'
+    ]
+  ])('keyIncidents: %s', (_, newest, complete, indexed, expected) => {
+    expect(numbers(keyIncidents({ issues: newest, complete }, indexed))).toBe(expected)
+  })
+
+  it.each<[string, Seen | undefined, string]>([
+    ['still open: kept, no longer stale', open(12), 'open 12; closed 4; stale 4'],
+    [
+      'closed since the index saw it: among the closed, newest first',
+      closed(12),
+      'open -; closed 12,4; stale 4'
+    ],
+    [
+      'no incident of the key any more (its marker edited away): dropped',
+      undefined,
+      'open -; closed 4; stale 4'
+    ]
+  ])('withFresh: the incident only the index showed, read again: %s', (_, fresh, expected) => {
+    const found = keyIncidents({ issues: [], complete: false }, [open(12), closed(4)])
+    if (found.then === 'search') throw new Error('the index was given')
+    expect(numbers({ then: 'found', ...withFresh(found, 12, fresh) })).toBe(expected)
+  })
+
+  it.each<[string, Seen[], Seen[], boolean, string]>([
+    ['red, an open one', [open(5)], [], true, 'update 5'],
+    ['green, an open one: proven green', [open(5)], [], false, 'update 5'],
+    ['green, none open: nothing', [], [greenClosed(4)], false, 'nothing'],
+    [
+      'red, the latest closed green by the action: reopened',
+      [],
+      [greenClosed(4), closed(2)],
+      true,
+      'reopen 4'
+    ],
+    [
+      'red, the latest closed by a person: a new one',
+      [],
+      [closed(4), greenClosed(2)],
+      true,
+      'create'
+    ],
+    ['red, nothing at all: a new one', [], [], true, 'create']
+  ])('chooseIncident: %s', (_, openOnes, closedOnes, red, expected) => {
+    const choice = chooseIncident(openOnes, closedOnes, red)
+    expect(
+      choice.then === 'update'
+        ? `${choice.reopen ? 'reopen' : 'update'} ${choice.issue.number}`
+        : choice.then
+    ).toBe(expected)
+  })
+
+  it.each<[string, string, string]>([
+    [
+      'the Actions bot: searched as the app',
+      'github-actions[bot]',
+      'repo:acme/incidents is:issue label:contract-drift author:app/github-actions "contract-drift-triage:key=acme/svc-001:pr-1 -->"'
+    ],
+    [
+      'a PAT user: as they are',
+      'drift-bot',
+      'repo:acme/incidents is:issue label:contract-drift author:drift-bot "contract-drift-triage:key=acme/svc-001:pr-1 -->"'
+    ]
+  ])('keyQuery: %s', (_, author, expected) => {
+    expect(keyQuery('acme/incidents', author, markerFor('acme/svc-001:pr-1'))).toBe(expected)
+  })
+
+  it.each<[string, number, number, number[]]>([
+    ['GitHub answering at once: up to ten GitHub seconds, spread evenly', 1, 300, [0, 5000, 9990]],
+    ["the tests' scaled clock: ten GitHub seconds are 10 ms", 0.001, 0.5, [0, 5, 9.99]],
+    ['a slow read (3 s): spread over ten reads', 1, 3000, [0, 15000, 29970]],
+    [
+      'a slow read on the scaled clock: ten reads, not ten GitHub seconds',
+      0.25,
+      1000,
+      [0, 5000, 9990]
+    ]
+  ])('the wait before filing: %s', (_, scale, readMs, expected) => {
+    expect(CREATE_JITTER_SECONDS).toBe(10)
+    expect(CREATE_JITTER_READS).toBe(10)
+    expect([0, 0.5, 0.999].map(random => createWaitMs(random, scale, readMs))).toEqual(expected)
   })
 })
 

@@ -13,7 +13,7 @@ const MAX_RETRIES = 3
  * tests set it (`CONTRACT_DRIFT_TRIAGE_TIME_SCALE`), against the emulator, so rate-limit waits
  * and write pacing take milliseconds instead of seconds.
  */
-function timeScale(env: NodeJS.ProcessEnv): number {
+export function timeScale(env: NodeJS.ProcessEnv): number {
   const scale = Number(env.CONTRACT_DRIFT_TRIAGE_TIME_SCALE ?? 1)
   return Number.isFinite(scale) && scale > 0 && scale <= 1 ? scale : 1
 }

@@ -1,5 +1,6 @@
 import {
   ISSUE_BODY_LIMIT,
+  markerFor,
   readResultComment,
   readState,
   renderIssueBody,
@@ -24,18 +25,23 @@ import {
 import {
   assigneesAfter,
   chooseIncident,
+  createWaitMs,
   duplicateOf,
   editedMeanwhile,
   filedOf,
   instant,
   isRed,
+  keyIncidents,
+  keyQuery,
   readsFor,
   rewriteOf,
   storedResults,
   storedState,
   verifyRound,
+  withFresh,
   withWholeResults,
   writeOf,
+  type Choice,
   type Effect,
   type FiledIncident,
   type IncidentWrite,
@@ -75,6 +81,8 @@ export interface IncidentOptions {
   log: { info: (message: string) => void; warning: (message: string) => void }
   /** Masks secrets in everything written to GitHub, the hidden state included. */
   redact: Redactor
+  /** Real milliseconds per GitHub millisecond of this run's own waits (1; the tests' emulator runs faster). */
+  timeScale?: number
 }
 
 export type { FiledIncident, Triage }
@@ -122,6 +130,8 @@ export class IncidentFiler {
   private readonly repo: string
   /** Labels on the incidents listed so far: they exist, no need to read the repository's. */
   private readonly seenLabels = new Set<string>()
+  /** Real ms the last read of the newest incidents took: how slowly GitHub answers right now. */
+  private lastReadMs = 0
 
   constructor(private readonly options: IncidentOptions) {
     const [owner, repo] = options.repository.split('/') as [string, string]
@@ -137,46 +147,91 @@ export class IncidentFiler {
       triage(withWholeResults(merged as StoredRun[], runs, job), override)
     const at = instant(this.options.now())
     const mine = storedResults(runs, { at, job, head, ...(runUrl ? { runUrl } : {}) })
-    const red = isRed(mine)
-    let choice = chooseIncident(await this.find('open'), undefined, red)
-    if (choice.then === 'read-closed') choice = chooseIncident([], await this.find('closed'), red)
+    const choice = await this.choose(isRed(mine))
     if (choice.then === 'nothing') return { action: 'none', record: full(mine) }
     if (choice.then === 'update') return this.update(choice.issue, mine, full, at, choice.reopen)
     return this.create(mine, full, at)
   }
 
-  /** The incidents of this key: only issues this action wrote, with the label and the marker. */
-  private async find(
-    state: 'open' | 'closed',
-    // null: every incident this action wrote, whatever its key.
-    key: string | null = this.options.key
-  ): Promise<Issue[]> {
+  /**
+   * Which incident a run of `key` files into (see keyIncidents and chooseIncident), read as it is
+   * now: one page of the newest incidents, the search index past them, and the chosen incident
+   * read again when only the index showed it.
+   */
+  private async choose(red: boolean, key = this.options.key): Promise<Choice<Issue>> {
+    const newest = await this.newest(key)
+    let found = keyIncidents(newest)
+    if (found.then === 'search') found = keyIncidents(newest, await this.search(key))
+    if (found.then === 'search') throw new Error('unreachable: the search index was read')
+    for (let known: Parameters<typeof withFresh<Issue>>[0] = found; ;) {
+      const choice = chooseIncident(known.open, known.closed, red)
+      if (choice.then !== 'update' || !known.stale.includes(choice.issue.number)) return choice
+      const fresh = await this.get(choice.issue.number)
+      const still = isIncident(identity(fresh), this.options.issueAuthor, key)
+      known = withFresh(known, choice.issue.number, still ? fresh : undefined)
+    }
+  }
+
+  /**
+   * The key's incidents among the incident repository's newest ones (every state, one page):
+   * what a racing run filed a moment ago is there, whatever the number of repositories filing.
+   */
+  private async newest(key: string): Promise<{ issues: Issue[]; complete: boolean }> {
     const { octokit, issueAuthor } = this.options
-    const query = {
+    const started = performance.now()
+    const { data, headers } = await octokit.request('GET /repos/{owner}/{repo}/issues', {
       owner: this.owner,
       repo: this.repo,
       labels: 'contract-drift',
-      state,
+      state: 'all',
       creator: issueAuthor,
-      sort: 'created' as const,
-      direction: state === 'open' ? ('asc' as const) : ('desc' as const),
+      sort: 'created',
+      direction: 'desc',
       per_page: 100
-    }
-    // Every open incident matters (the oldest wins a race); of the closed, only the latest.
-    const issues = (
-      state === 'open'
-        ? await octokit.paginate('GET /repos/{owner}/{repo}/issues', query)
-        : (await octokit.request('GET /repos/{owner}/{repo}/issues', query)).data
-    ) as Issue[]
+    })
+    this.lastReadMs = performance.now() - started
+    const issues = data as Issue[]
     for (const issue of issues)
       for (const name of labelNames(issue)) this.seenLabels.add(name.toLowerCase())
-    return issues.filter(issue => isIncident(identity(issue), issueAuthor, key))
+    return {
+      issues: issues.filter(issue => isIncident(identity(issue), issueAuthor, key)),
+      complete: !/rel="next"/.test(headers.link ?? '')
+    }
+  }
+
+  /** The key's incidents the search index knows (it lags writes: use newest() for fresh ones). */
+  private async search(key: string): Promise<Issue[]> {
+    const { octokit, issueAuthor, repository } = this.options
+    const { data } = await octokit.request('GET /search/issues', {
+      q: keyQuery(repository, issueAuthor, markerFor(key)),
+      sort: 'created',
+      order: 'desc',
+      per_page: 100
+    })
+    return (data.items as Issue[]).filter(issue => isIncident(identity(issue), issueAuthor, key))
+  }
+
+  /** Every open incident this action wrote, whatever its key (a remediation names them). */
+  private async everyOpen(): Promise<Issue[]> {
+    const { octokit, issueAuthor } = this.options
+    const issues = (await octokit.paginate('GET /repos/{owner}/{repo}/issues', {
+      owner: this.owner,
+      repo: this.repo,
+      labels: 'contract-drift',
+      state: 'open',
+      creator: issueAuthor,
+      per_page: 100
+    })) as Issue[]
+    return issues.filter(issue => isIncident(identity(issue), issueAuthor, null))
   }
 
   private async create(mine: StoredRun[], triage: Triage, at: string): Promise<FiledIncident> {
     const record = triage(mine)
     const first = firstIncident(record, mine, this.options.key, at, this.options.runUrl)
     await ensureLabels(this.options.octokit, this.owner, this.repo, first.labels, this.seenLabels)
+    await sleep(createWaitMs(Math.random(), this.options.timeScale ?? 1, this.lastReadMs))
+    const [racing] = this.openOf(await this.newest(this.options.key))
+    if (racing) return this.update(racing, mine, triage, at, false)
     const created = await this.createIssue(
       {
         title: first.title,
@@ -188,10 +243,9 @@ export class IncidentFiler {
     )
     this.options.log.info(`Filed incident #${created.number} (${record.incidentId}).`)
 
-    const open = await this.find('open')
     const duplicate = duplicateOf(
       created.number,
-      open.map(issue => issue.number),
+      this.openOf(await this.newest(this.options.key)).map(issue => issue.number),
       mine
     )
     if (!duplicate)
@@ -345,7 +399,7 @@ export class IncidentFiler {
     if (refs.ids.length === 0 && refs.numbers.length === 0) return []
     const checks: RemediationCheck[] = []
     const found = new Set<string>()
-    for (const issue of await this.find('open', null)) {
+    for (const issue of await this.everyOpen()) {
       const state = readState(issue.body)
       if (!state || !(refs.ids.includes(state.incidentId) || refs.numbers.includes(issue.number)))
         continue
@@ -404,11 +458,11 @@ export class IncidentFiler {
     merged: boolean,
     base: { key: string; scope: string }
   ): Promise<PullRequestClosedOutcome> {
-    const [issue] = await this.find('open')
+    const issue = await this.openIncident(this.options.key)
     const state = issue && readState(issue.body)
     if (!issue || !state) return 'none'
     // The base's own incident is looked up only when this one would move there.
-    const [existing] = merged && isRed(state.runs) ? await this.find('open', base.key) : []
+    const existing = merged && isRed(state.runs) ? await this.openIncident(base.key) : undefined
     const { outcome, step, continuedIn } = pullRequestClosed(
       state,
       merged,
@@ -430,6 +484,17 @@ export class IncidentFiler {
       ...(step ? rewriteOf(step, issue, this.body.bind(this)) : [])
     ])
     return outcome
+  }
+
+  /** The open incident of `key` (the oldest, should a race have left two), as it is now. */
+  private async openIncident(key: string): Promise<Issue | undefined> {
+    const choice = await this.choose(false, key)
+    return choice.then === 'update' ? choice.issue : undefined
+  }
+
+  /** The open ones of newest(), oldest first. */
+  private openOf(newest: { issues: Issue[] }): Issue[] {
+    return newest.issues.filter(issue => issue.state === 'open').sort((a, b) => a.number - b.number)
   }
 
   /** Writes an event's step into an issue outside a run of its scope, keeping what it showed. */
@@ -550,7 +615,7 @@ export class IncidentFiler {
           continue
         }
         if (status !== 0 && status < 500) throw error
-        const landed = (await this.find('open')).find(issue =>
+        const landed = (await this.newest(this.options.key)).issues.find(issue =>
           (issue.body ?? '').includes(incidentId)
         )
         if (landed) return landed

@@ -2,8 +2,10 @@
  * A run of a scope files its results into the scope's one incident (SPEC §3, §5), as pure
  * decisions; src/github/incidents.ts reads, asks these, executes what they return, and reads back:
  *
- *   open incidents, then the latest closed ──chooseIncident──▶ nothing | create | update
- *   create ──read the open ones again──duplicateOf──▶ the oldest wins: ours is closed into it
+ *   the newest incidents, else the search index ──keyIncidents──▶ the key's open and closed ones
+ *   ──chooseIncident──▶ nothing | create | update
+ *   create ──a jittered wait, the newest read again──▶ a racing run's fresh incident is updated
+ *          ──filed, the newest read again──duplicateOf──▶ the oldest wins: ours is closed into it
  *   update ──readsFor──▶ which comments and label events to read ──nextIncident──▶ next state
  *          ──writeOf──▶ labels to create, owners to assign, the issue's fields, comments
  *          ──read back──verifyRound──▶ done | merge again after a wait | give up and say so
@@ -87,28 +89,116 @@ export function withWholeResults(
 export const isRed = (runs: readonly ValidatorRun[]): boolean =>
   runs.some(run => run.outcome !== 'passed')
 
-/** What a run does with the incidents of its key found so far. */
+/** An incident as a list or the search index returns it: numbers grow with creation. */
+export interface Listed {
+  number: number
+  state: string
+  body?: string | null
+}
+
+/**
+ * The key's incidents, oldest open first and newest closed first. `stale`: those only the
+ * search index showed, to read again before use (the index lags writes, its body too).
+ */
+export type KeyIncidents<I> =
+  { then: 'search' } | { then: 'found'; open: I[]; closed: I[]; stale: number[] }
+
+/**
+ * Where a run finds its key's incidents without reading every incident of the incident
+ * repository (SPEC §7: lookups do not grow with the number of source repositories). `newest`
+ * holds the key's incidents among the one page of the repository's newest ones (every state;
+ * `complete` when there is no other page): it is always up to date, so it sees what a racing run
+ * filed a moment ago. It decides alone when it is the whole repository or holds the key's open
+ * incident (an older open one would have stopped that one being filed); else the search index
+ * (`indexed`, the key's incidents it knows) adds the older ones, which it holds once its lag is
+ * over, while every fresher one is on the newest page.
+ */
+export function keyIncidents<I extends Listed>(
+  newest: { issues: readonly I[]; complete: boolean },
+  indexed?: readonly I[]
+): KeyIncidents<I> {
+  const decided = newest.complete || newest.issues.some(issue => issue.state === 'open')
+  if (!decided && !indexed) return { then: 'search' }
+  const fresh = new Set(newest.issues.map(issue => issue.number))
+  const older = decided ? [] : (indexed ?? []).filter(issue => !fresh.has(issue.number))
+  const all = [...newest.issues, ...older].sort((a, b) => a.number - b.number)
+  return {
+    then: 'found',
+    open: all.filter(issue => issue.state === 'open'),
+    closed: all.filter(issue => issue.state !== 'open').reverse(),
+    stale: older.map(issue => issue.number)
+  }
+}
+
+/**
+ * The key's incidents with incident `number` as read again in place of what the search index
+ * showed; `issue` undefined when it is no incident of the key any more.
+ */
+export function withFresh<I extends Listed>(
+  found: { open: readonly I[]; closed: readonly I[]; stale: readonly number[] },
+  number: number,
+  issue: I | undefined
+): { open: I[]; closed: I[]; stale: number[] } {
+  const others = [...found.open, ...found.closed].filter(other => other.number !== number)
+  const all = [...others, ...(issue ? [issue] : [])].sort((a, b) => a.number - b.number)
+  return {
+    open: all.filter(other => other.state === 'open'),
+    closed: all.filter(other => other.state !== 'open').reverse(),
+    stale: found.stale.filter(other => other !== number)
+  }
+}
+
+/**
+ * The search query for a key's incidents in `repository`: what the index is asked for is only a
+ * narrowing, each hit is checked for the author, the label and the exact marker as a listed one.
+ */
+export function keyQuery(repository: string, issueAuthor: string, marker: string): string {
+  // Search names a GitHub App by its slug: `github-actions[bot]` is `app/github-actions`.
+  const bot = /^(.+)\[bot\]$/.exec(issueAuthor)?.[1]
+  const author = bot ? `app/${bot}` : issueAuthor
+  const phrase = marker.replace(/^<!-- /, '').replace(/"/g, '')
+  return `repo:${repository} is:issue label:contract-drift author:${author} "${phrase}"`
+}
+
+/**
+ * GitHub seconds a run waits at most before filing a new incident, then reads the newest
+ * incidents again: runs of one key started together (matrix legs, workflows side by side) find
+ * nothing, and without it they file at the same moment and one incident becomes a duplicate to
+ * close, three content-creating requests more, which an organisation's token has 500 of an hour.
+ */
+export const CREATE_JITTER_SECONDS = 10
+/**
+ * Two runs still race when their waits differ by less than a read and a create take, so the wait
+ * spreads over at least this many times the last read's duration: GitHub (or a busy runner)
+ * answering slowly widens it.
+ */
+export const CREATE_JITTER_READS = 10
+
+/**
+ * The real milliseconds to wait before filing, for `random` in [0, 1): `scale` real ms per GitHub
+ * ms (1 but in the tests), `readMs` the real duration of the read that found nothing.
+ */
+export const createWaitMs = (random: number, scale: number, readMs: number): number =>
+  random * Math.max(CREATE_JITTER_SECONDS * 1000 * scale, CREATE_JITTER_READS * readMs)
+
+/** What a run does with the incidents of its key. */
 export type Choice<I> =
-  | { then: 'nothing' }
-  | { then: 'read-closed' }
-  | { then: 'create' }
-  | { then: 'update'; issue: I; reopen: boolean }
+  { then: 'nothing' } | { then: 'create' } | { then: 'update'; issue: I; reopen: boolean }
 
 /**
  * Which incident this run files into: the oldest open one of its key (the one that won an
- * earlier race); none when it is green; else the latest closed one (`closed`, read only when
- * asked for), reopened when this action closed it green; else a new one. A person's close is
- * final: red again after it files a new incident.
+ * earlier race); none when it is green; else the latest closed one, reopened when this action
+ * closed it green; else a new one. A person's close is final: red again after it files a new
+ * incident.
  */
 export function chooseIncident<I extends { body?: string | null }>(
   open: readonly I[],
-  closed: readonly I[] | undefined,
+  closed: readonly I[],
   red: boolean
 ): Choice<I> {
   const [oldest] = open
   if (oldest) return { then: 'update', issue: oldest, reopen: false }
   if (!red) return { then: 'nothing' }
-  if (!closed) return { then: 'read-closed' }
   const [latest] = closed
   if (latest && readState(latest.body)?.closedBy === 'green')
     return { then: 'update', issue: latest, reopen: true }
@@ -118,7 +208,9 @@ export function chooseIncident<I extends { body?: string | null }>(
 /**
  * After filing `created`, the open incidents of the key as read again (oldest first): when
  * another run filed one first, ours is a duplicate. Its results move to the oldest in a
- * comment, it says where they went and closes as not planned; then the oldest is updated.
+ * comment; it closes as not planned in the same request that replaces its body with where they
+ * went (without the key's marker, so it is nobody's incident any more); then the oldest is
+ * updated.
  */
 export function duplicateOf(
   created: number,
@@ -139,11 +231,14 @@ export function duplicateOf(
         )
       },
       {
-        kind: 'comment',
+        kind: 'update',
         issue: created,
-        body: `Duplicate of #${canonical}: concurrent runs of the same scope; its results were moved there.`
-      },
-      { kind: 'update', issue: created, fields: { state: 'closed', state_reason: 'not_planned' } }
+        fields: {
+          body: `Duplicate of #${canonical}: concurrent runs of the same scope filed at the same moment; this one's results were moved there.`,
+          state: 'closed',
+          state_reason: 'not_planned'
+        }
+      }
     ]
   }
 }
