@@ -55,7 +55,7 @@ import {
 } from '../remediation.js'
 import type { ChangedFile, IncidentRecord, Result, ValidatorRun } from '../types.js'
 import type { Redactor } from '../redact.js'
-import type { Octokit } from './client.js'
+import { timeScale, type Octokit } from './client.js'
 import { ensureLabels } from './labels.js'
 
 export interface IncidentOptions {
@@ -581,4 +581,6 @@ export class IncidentFiler {
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+// On the clock of GitHub's rate-limit waits (./client.ts): seconds on a runner, scaled in tests.
+const sleep = (ms: number): Promise<void> =>
+  new Promise(resolve => setTimeout(resolve, ms * timeScale()))
