@@ -194,6 +194,37 @@ function templateRegex(template, multiSegment = new Set()) {
   }
 }
 
+/**
+ * A response's validator by status, compiled on first `get`: most operations answer a test with
+ * one or two of the statuses GitHub documents, and compiling is most of an emulator's start.
+ * @extends {Map<number, any>}
+ */
+class LazyValidators extends Map {
+  /** @param {import('ajv').default} ajv */
+  constructor(ajv) {
+    super()
+    this.ajv = ajv
+    /** @type {Map<number, () => object>} the schemas not compiled yet */
+    this.pending = new Map()
+  }
+
+  /** @param {number} status @param {(() => object) | null} schema */
+  declare(status, schema) {
+    this.set(status, null)
+    if (schema) this.pending.set(status, schema)
+  }
+
+  /** @param {number} status */
+  get(status) {
+    const schema = this.pending.get(status)
+    if (schema) {
+      this.pending.delete(status)
+      this.set(status, this.ajv.compile(schema()))
+    }
+    return super.get(status)
+  }
+}
+
 /** @type {Map<string, { ops: Operation[], compileMs: number }>} */
 const compiledCache = new Map()
 /** @type {{ ajv: import('ajv').default, ajvParams: import('ajv').default } | null} */
@@ -265,19 +296,13 @@ export function compileOperations(keys) {
       }
       return { type: 'object', properties, required }
     }
-    const paramsValidator = ajvParams.compile({
-      type: 'object',
-      properties: { path: group('path'), query: group('query') },
-      required: ['path', 'query']
-    })
     const rb = deref(doc, op.requestBody)
     const bodySchema = rb?.content?.['application/json']?.schema
-    /** @type {Map<number, ValidateFunction | null>} */
-    const responses = new Map()
+    const responses = new LazyValidators(ajv)
     for (const [status, resp] of Object.entries(op.responses ?? {})) {
       const r = deref(doc, resp)
       const schema = r?.content?.['application/json']?.schema
-      responses.set(Number(status), schema ? ajv.compile(toJsonSchema(schema)) : null)
+      responses.declare(Number(status), schema ? () => toJsonSchema(schema) : null)
     }
     const multi = new Set(
       params
@@ -285,6 +310,10 @@ export function compileOperations(keys) {
         .map((/** @type {any} */ p) => p.name)
     )
     const { regex, names, literal } = templateRegex(template, multi)
+    /** @type {ValidateFunction | undefined} */
+    let paramsValidator
+    /** @type {ValidateFunction | null | undefined} */
+    let bodyValidator
     ops.push({
       method,
       template,
@@ -293,8 +322,19 @@ export function compileOperations(keys) {
       regex,
       pathParams: names,
       literalSegments: literal,
-      params: paramsValidator,
-      body: bodySchema ? ajv.compile(toJsonSchema(bodySchema)) : null,
+      // Compiled when a request first needs them: a test suite calls a handful of the operations.
+      get params() {
+        return (paramsValidator ??= ajvParams.compile({
+          type: 'object',
+          properties: { path: group('path'), query: group('query') },
+          required: ['path', 'query']
+        }))
+      },
+      get body() {
+        if (bodyValidator === undefined)
+          bodyValidator = bodySchema ? ajv.compile(toJsonSchema(bodySchema)) : null
+        return bodyValidator
+      },
       bodyRequired: Boolean(rb?.required),
       responses
     })

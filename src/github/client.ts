@@ -9,11 +9,12 @@ export type Octokit = Core & ReturnType<typeof paginateRest>
 const MAX_RETRIES = 3
 
 /**
- * Scales every wait of the retry and throttling plugins (1 = GitHub's own pacing). Only the
- * tests set it (`CONTRACT_DRIFT_TRIAGE_TIME_SCALE`), against the emulator, so rate-limit waits
- * and write pacing take milliseconds instead of seconds.
+ * Scales every wait of the retry and throttling plugins and of the incident's write-and-verify
+ * rounds (1 = GitHub's own pacing). Only the tests set it (`CONTRACT_DRIFT_TRIAGE_TIME_SCALE`),
+ * against the emulator, so rate-limit waits, write pacing and the waits between concurrent
+ * writers take milliseconds instead of seconds.
  */
-export function timeScale(env: NodeJS.ProcessEnv): number {
+export function timeScale(env: NodeJS.ProcessEnv = process.env): number {
   const scale = Number(env.CONTRACT_DRIFT_TRIAGE_TIME_SCALE ?? 1)
   return Number.isFinite(scale) && scale > 0 && scale <= 1 ? scale : 1
 }

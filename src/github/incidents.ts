@@ -288,7 +288,7 @@ export class IncidentFiler {
         this.options.log.warning(round.warning)
         return result
       }
-      if (round.waitMs > 0) await sleep(round.waitMs)
+      if (round.waitMs > 0) await sleep(round.waitMs * (this.options.timeScale ?? 1))
     }
   }
 
