@@ -121,6 +121,27 @@ describe('JSON findings', () => {
     expect(run.findings).toEqual([])
   })
 
+  // Only findings, errors, parse_errors, problems and runs hold problems: a key that names a
+  // member of every JavaScript object is a plain member, its array part of the finding.
+  it.each(['__proto__', 'constructor', 'hasOwnProperty'])(
+    'a %s array is a member of the finding, not a container of findings',
+    key => {
+      const line = `{"message": "pack missing", "${key}": [{"message": "inner"}]}\n`
+      const run = read(line)
+      expect(run.format).toBe('json')
+      expect(run.findings.map(f => f.message)).toEqual(['pack missing'])
+      expect(run.findingCount).toBe(1)
+      const document = parseOutput('node check.mjs', `{"${key}": []}\n`, 0, {
+        ...options,
+        format: 'json'
+      })
+      expect(document.findingCount).toBe(0)
+      expect(document.notes).toEqual([
+        'line 1: not a finding, message: Invalid input: expected string, received undefined'
+      ])
+    }
+  )
+
   it('a whole JSON document of another shape is text for the line rules, as before', () => {
     expect(read('{\n  "a": 1\n}\n', 0).outcome).toBe('passed')
   })

@@ -290,6 +290,8 @@ const TEXT_LINES = [
   '  {',
   '    "instancePath": "/tags/0",',
   '    "message": "must be string"',
+  '    "message": "doit \u00eatre une cha\u00eene"',
+  '  },\u001b[0m',
   '  },',
   '  }',
   ']',
@@ -326,6 +328,45 @@ const textOutput = fc
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
 const cuts = fc.array(fc.nat({ max: 4000 }), { maxLength: 6 })
+
+// Past the cap ajv's error list is counted from its lines' bytes (skim): each line that is not
+// plain ASCII, or that another line rule could read, must still be read as text, as before.
+describe("ajv's error list past the cap reads as before", () => {
+  const AJV = "ajv validate -s schema/pet.schema.json -d 'fixtures/*.json' --errors=json"
+  it.each([
+    ['an ANSI reset after a closing brace', '  },\u001b[0m'],
+    ['a colour before a closing brace', '\u001b[2m  },'],
+    ['a message that is not ASCII', '    "message": "doit \u00eatre une cha\u00eene"'],
+    ['a tab', '\t"keyword": "type",'],
+    ['a blank line', '   '],
+    ['a field line', '[fixture-coverage] ERROR: pack missing'],
+    ['a field header', '[docs-links] ERROR: Broken links:'],
+    ['No changes detected', 'No changes detected'],
+    ['a traceback', 'Traceback (most recent call last):'],
+    ['a closing bracket and a valid file', ']\nfixtures/b.json valid']
+  ])('%s', (_case, odd) => {
+    const element = ['  {', '    "instancePath": "/tags/0",', '    "message": "must be string"']
+    const list = [0, 1, 2, 3].flatMap(i => [...element, ...(i === 1 ? [odd] : []), '  },'])
+    const stderr = [
+      'fixtures/a.json invalid',
+      '[',
+      ...list,
+      ']',
+      'fixtures/c.json invalid',
+      '[',
+      ...list,
+      ']',
+      ''
+    ]
+    for (const cap of [0, 1, 5]) {
+      const { now, was } = both(
+        { command: AJV, stdout: new Uint8Array(), stderr: utf8(stderr.join('\n')), exitCode: 1 },
+        cap
+      )
+      expect(now).toEqual(was)
+    }
+  })
+})
 
 describe('the faster parsers read random outputs as before', () => {
   it('JSON documents of every tool shape, whole, cut off or broken, at any cap and chunking', () => {

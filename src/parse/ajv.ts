@@ -22,6 +22,7 @@ export function ajvParser(
   // After `<file> invalid`: `start` until the errors begin, `list` inside a pretty-printed list.
   let state: 'start' | 'list' = 'start'
   let element: string[] = []
+  let lines = 0
   let size = 0
   let reported = 0
   const found = (message: string, pointer?: string): void => {
@@ -53,17 +54,26 @@ export function ajvParser(
     file = undefined
     state = 'start'
     element = []
+    lines = 0
     size = 0
     reported = 0
   }
   // One list: `[` alone on its line, then each error as the lines from `  {` to `  }`, so a
-  // list of any length is read an error at a time.
-  const listLine = (text: string): void => {
-    if (text === ']') return close()
-    if (element.length === 0 && text.trim() === '') return
-    element.push(text)
-    size += text.length
-    if (!(text.startsWith('  }') && /^ {2}\},?$/.test(text)) && size <= MAX_ERRORS_TEXT) return
+  // list of any length is read an error at a time. A line comes as text, or (`text` undefined)
+  // as what skim read of its bytes once past the findings kept.
+  const listed = (
+    length: number,
+    blank: boolean,
+    closes: boolean,
+    last: boolean,
+    text?: string
+  ): void => {
+    if (closes) return close()
+    if (lines === 0 && blank) return
+    lines++
+    if (text !== undefined) element.push(text)
+    size += length
+    if (!last && size <= MAX_ERRORS_TEXT) return
     // Each element is one finding, read or not: past the findings kept it is only counted.
     if (full?.()) found('')
     else {
@@ -72,8 +82,17 @@ export function ajvParser(
       else error(value)
     }
     element = []
+    lines = 0
     size = 0
   }
+  const listLine = (text: string): void =>
+    listed(
+      text.length,
+      text.trim() === '',
+      text === ']',
+      text.startsWith('  }') && /^ {2}\},?$/.test(text),
+      text
+    )
   return {
     line(text) {
       if (file !== undefined && state === 'list') {
@@ -109,6 +128,28 @@ export function ajvParser(
     },
     end: close,
     greedy: () => file !== undefined,
+    // Past the findings kept an error list is only counted: its lines need not be decoded.
+    skim(buf, start, end) {
+      if (file === undefined || state !== 'list' || !full?.()) return false
+      let first = -1
+      for (let i = start; i < end; i++) {
+        const byte = buf[i] as number
+        // Printable ASCII only: then the bytes are the cleaned text.
+        if (byte < 0x20 || byte > 0x7e) return false
+        if (first < 0 && byte !== 0x20) first = byte
+      }
+      // JSON's punctuation first, or blank: no line rule tried before this one reads such a line.
+      if (first >= 0 && first !== 0x7b && first !== 0x7d && first !== 0x22 && first !== 0x5d)
+        return false
+      const length = end - start
+      const last =
+        buf[start] === 0x20 &&
+        buf[start + 1] === 0x20 &&
+        buf[start + 2] === 0x7d &&
+        (length === 3 || (length === 4 && buf[start + 3] === 0x2c))
+      listed(length, first < 0, first === 0x5d && length === 1, last)
+      return true
+    },
     wants: (buf, start, end) =>
       endsWith(buf, start, end, ' invalid') || endsWith(buf, start, end, ' valid')
   }

@@ -193,6 +193,8 @@ class LineRules {
   private alwaysGreedy = false
   /** A parser must see every line: asked after each line read, where it can change. */
   private greedy = false
+  /** The greedy parser when it is the only one and can skim lines (see LineParser.skim). */
+  private skimmer: LineParser | undefined
   traceback = false
   /** Every frame of the last traceback ran at module level: it failed while importing. */
   importOnly = true
@@ -227,7 +229,7 @@ class LineRules {
 
   line(text: string): void {
     for (const parser of this.parsers) if (parser.line(text)) break
-    this.greedy = this.parsers.some(parser => parser.greedy?.())
+    this.settle()
     if (text.startsWith(TRACEBACK)) {
       this.traceback = true
       this.importOnly = true
@@ -241,7 +243,14 @@ class LineRules {
 
   /** Only lines a parser could want are decoded: the rest of a huge log is counted, not read. */
   wanted(buf: Buffer, start: number, end: number): boolean {
-    if (this.alwaysGreedy || this.traceback || this.greedy) return true
+    if (this.alwaysGreedy || this.traceback) return true
+    if (this.greedy) {
+      const skimmer = this.skimmer
+      if (!skimmer?.skim?.(buf, start, end)) return true
+      // Only the skimmer read the line: the others are as they were.
+      if (!skimmer.greedy?.()) this.settle()
+      return false
+    }
     for (const parser of this.wanting) if (parser.wants?.(buf, start, end)) return true
     let i = start
     while (i < end && ((buf[i] as number) <= 0x20 || buf[i] === 0x7f)) i++
@@ -259,7 +268,19 @@ class LineRules {
 
   end(): void {
     for (const parser of this.parsers) parser.end()
-    this.greedy = this.parsers.some(parser => parser.greedy?.())
+    this.settle()
+  }
+
+  private settle(): void {
+    let greedy: LineParser | undefined
+    let count = 0
+    for (const parser of this.parsers)
+      if (parser.greedy?.()) {
+        greedy = parser
+        count++
+      }
+    this.greedy = count > 0
+    this.skimmer = count === 1 ? greedy : undefined
   }
 }
 

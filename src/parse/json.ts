@@ -1,6 +1,12 @@
 import type { JsonFinding } from './schemas.js'
-import { sameBytes } from './peek.js'
-import { countsAsFinding, toolFinding, type JsonContainer } from './tools.js'
+import { sameBytes, scanObject, scannedLines } from './peek.js'
+import {
+  countsAsFinding,
+  decides,
+  decidingMembers,
+  toolFinding,
+  type JsonContainer
+} from './tools.js'
 import { COUNTED, type ParserEvents, type RawFinding, type StreamParser } from './types.js'
 
 export type { JsonFinding } from './schemas.js'
@@ -77,6 +83,12 @@ const CONTAINERS = new Map<string, { after?: string; container: JsonContainer }>
   })
 )
 
+// The members an element is judged by; for a JSON Lines object also the keys that would make it
+// a document of problems (then it is read byte by byte, as a document).
+const DOCUMENT_KEYS = [...CONTAINERS.keys(), 'runs']
+const members = decidingMembers(DOCUMENT_KEYS)
+const FIRST_DOCUMENT_KEY = members.names.length - DOCUMENT_KEYS.length
+
 // Our own format's elements are `findings[n]` whether in a document or a bare array.
 const label = (container: JsonContainer): string => (container === 'array' ? 'findings' : container)
 
@@ -141,24 +153,33 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
     capture.from = -1
   }
   // `index` is the element's in its container; -1 for a document or JSON Lines value.
-  const whereIs = (capture: Capture, kind: JsonContainer, index: number): string =>
-    index < 0 ? `line ${capture.line}` : `${label(kind)}[${index}] (line ${capture.line})`
+  const whereIs = (at: number, kind: JsonContainer, index: number): string =>
+    index < 0 ? `line ${at}` : `${label(kind)}[${index}] (line ${at})`
   const accept = (capture: Capture, upto: number, kind: JsonContainer, index: number): void => {
     // Read in place when it lies in this chunk, the common case.
-    let bytes = chunk
-    let from = capture.from
-    let to = upto
-    if (capture.parts.length > 0 || capture.overflow) {
-      flush(capture, upto)
-      if (capture.overflow)
-        return note(`${whereIs(capture, kind, index)}: larger than 1 MiB, skipped`)
-      bytes = Buffer.concat(capture.parts)
-      from = 0
-      to = bytes.length
-    }
+    if (capture.parts.length === 0 && !capture.overflow)
+      return judge(chunk, capture.from, upto, capture.line, kind, index, false)
+    flush(capture, upto)
+    if (capture.overflow)
+      return note(`${whereIs(capture.line, kind, index)}: larger than 1 MiB, skipped`)
+    const bytes = Buffer.concat(capture.parts)
+    judge(bytes, 0, bytes.length, capture.line, kind, index, false)
+  }
+  // `scanned`: scanObject has read the value into `members` and found it valid.
+  const judge = (
+    bytes: Buffer,
+    from: number,
+    to: number,
+    at: number,
+    kind: JsonContainer,
+    index: number,
+    scanned: boolean
+  ): void => {
     // Past the cap a tool's problem is only counted: whether it is one is read from its bytes.
     if (to - from <= MAX_VALUE && events.full?.()) {
-      const counts = countsAsFinding(bytes, from, to, kind)
+      const counts = scanned
+        ? decides(bytes, members, kind)
+        : countsAsFinding(bytes, from, to, kind)
       if (counts !== undefined) {
         if (counts) {
           findings++
@@ -168,7 +189,7 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
       }
     }
     const text = bytes.toString('utf8', from, to)
-    const where = whereIs(capture, kind, index)
+    const where = whereIs(at, kind, index)
     if (text.length > MAX_VALUE) return note(`${where}: larger than 1 MiB, skipped`)
     let value: unknown
     try {
@@ -184,6 +205,21 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
       findings++
       events.finding(raw)
     }
+  }
+  /**
+   * Reads the object opening at `i` whole when it ends in this chunk and is valid: one scan
+   * finds its end and the members that decide whether it is a finding. Returns where it ended,
+   * or -1 to read it byte by byte (split over chunks, broken, too deep: the slow path says why).
+   */
+  const readWhole = (i: number, kind: JsonContainer, index: number): number => {
+    const end = scanObject(chunk, i, chunk.length, members, MAX_DEPTH - depth, jsonLines)
+    if (end < 0) return -1
+    if (kind === 'value')
+      for (let k = FIRST_DOCUMENT_KEY; k < members.kind.length; k++) if (members.kind[k]) return -1
+    const at = line
+    line += scannedLines()
+    judge(chunk, i, end, at, kind, index, true)
+    return end
   }
   const reset = (): void => {
     depth = 0
@@ -255,6 +291,14 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
       }
       if (c === 32 || c === 9 || c === 10 || c === 13) continue
       if (depth === 0) {
+        // The next object of JSON Lines (buf's): the first one's line told the layout.
+        if (c === 123 && jsonLines) {
+          const end = readWhole(i, 'value', -1)
+          if (end >= 0) {
+            i = end - 1
+            continue
+          }
+        }
         if (c === 123 || c === 91) {
           topKind = c === 123 ? 'object' : 'array'
           depth = 1
@@ -323,6 +367,12 @@ export function jsonParser(events: ParserEvents, check: FindingCheck, command = 
           continue
         }
         if (c === 123) {
+          const end = readWhole(i, container, elementIndex)
+          if (end >= 0) {
+            elementIndex++
+            i = end - 1
+            continue
+          }
           element = start(i)
           depth++
           continue

@@ -1,6 +1,6 @@
 import { jsonPathSegments, pointerSegments } from './locate.js'
 import { commandOption } from './command.js'
-import { peekObject, sameBytes } from './peek.js'
+import { Kind, Members, peekObject } from './peek.js'
 import type { RawFinding } from './types.js'
 
 /**
@@ -52,6 +52,13 @@ export function toolFinding(
 const DECIDING = ['level', 'message', 'filename', 'severity', 'code', 'range', 'start_line', 'type']
 const [LEVEL, MESSAGE, FILENAME, SEVERITY, CODE, RANGE, START_LINE, TYPE] = [0, 1, 2, 3, 4, 5, 6, 7]
 
+/** Reads the members countsAsFinding decides by, and `also` (other names a reader asks about). */
+export function decidingMembers(also: readonly string[] = []): Members {
+  return new Members([...DECIDING, ...also])
+}
+
+const deciding = decidingMembers()
+
 /**
  * Whether toolFinding would make a finding of the JSON value in `bytes` (from `start` to
  * `end`), read without parsing it: past the findings kept, it is only counted. `undefined`
@@ -65,37 +72,45 @@ export function countsAsFinding(
   container: JsonContainer
 ): boolean | undefined {
   if (container === 'findings') return undefined
-  const members = peekObject(bytes, DECIDING, start, end)
-  if (!members) return undefined
-  const is = (at: number, expected: string): boolean | undefined => {
-    const member = members[at]
-    if (member?.kind !== 'string') return false
-    if (member.escaped) return undefined
-    return sameBytes(bytes, member.start, member.end, expected)
-  }
-  const filled = (at: number): boolean => {
-    const member = members[at]
-    return member?.kind === 'string' && member.end > member.start
-  }
+  if (!peekObject(bytes, deciding, start, end)) return undefined
+  return decides(bytes, deciding, container)
+}
+
+/**
+ * countsAsFinding for a value whose members decidingMembers() has already read (scanObject),
+ * where the value is valid JSON: the stream reader reads each element once.
+ */
+export function decides(
+  bytes: Buffer,
+  members: Members,
+  container: JsonContainer
+): boolean | undefined {
+  const kind = members.kind
   switch (container) {
+    case 'findings':
+      return undefined
     case 'results':
       // Only `level: "error"` is an error; without a level SARIF means a warning.
-      return is(LEVEL, 'error')
+      return members.is(bytes, LEVEL, 'error')
     case 'errors':
     case 'parse_errors':
-      return filled(MESSAGE) && filled(FILENAME) ? true : undefined
+      return members.filled(MESSAGE) && members.filled(FILENAME) ? true : undefined
     case 'problems':
-      return filled(MESSAGE) ? is(SEVERITY, 'error') : undefined
-    case 'array': {
-      if (!members[CODE] || !members[RANGE] || !filled(MESSAGE)) return undefined
-      const severity = members[SEVERITY]
+      return members.filled(MESSAGE) ? members.is(bytes, SEVERITY, 'error') : undefined
+    case 'array':
+      if (!kind[CODE] || !kind[RANGE] || !members.filled(MESSAGE)) return undefined
       return (
-        severity?.kind === 'number' &&
-        Number(bytes.toString('latin1', severity.start, severity.end)) === 0
+        kind[SEVERITY] === Kind.Number &&
+        Number(
+          bytes.toString(
+            'latin1',
+            members.start[SEVERITY] as number,
+            members.end[SEVERITY] as number
+          )
+        ) === 0
       )
-    }
     case 'value':
-      return members[START_LINE] && members[TYPE] && filled(MESSAGE) ? true : undefined
+      return kind[START_LINE] && kind[TYPE] && members.filled(MESSAGE) ? true : undefined
   }
 }
 

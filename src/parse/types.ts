@@ -31,6 +31,12 @@ export interface LineParser {
   greedy?(): boolean
   /** A cheap look at a line's bytes: whether it could be this parser's (else it is not decoded). */
   wants?(buf: Buffer, start: number, end: number): boolean
+  /**
+   * While this parser is the only greedy one: reads a line from its bytes, without decoding it,
+   * when that tells it all it needs and no parser tried before it could read such a line.
+   * False leaves the line to be decoded and read as usual.
+   */
+  skim?(buf: Buffer, start: number, end: number): boolean
 }
 
 /** A parser of a whole-document format (JUnit XML, JSON findings) reads the raw bytes. */
