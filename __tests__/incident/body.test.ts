@@ -150,6 +150,47 @@ describe("a person's lines survive a rewrite", () => {
     expect(write(after, CHANGED)).toBe(after)
   })
 
+  // The action repeats some lines (one per validator, per log output): a person's line keeps its
+  // place next to the one it followed, not the first line with the same text.
+  const TWO = (a: string, b: string): string =>
+    `### Findings\n\n**\`a\`** — failed (${a})\n- no findings: see the log excerpt\n\n**\`b\`** — failed (${b})\n- no findings: see the log excerpt`
+  const LOGS = (a: string): string =>
+    `### Log excerpt\n\n<details><summary>Output 1 of 2</summary>\n\n${a}\n\n</details>\n<details><summary>Output 2 of 2</summary>\n\nb\n\n</details>`
+  it.each<[string, SectionId, string, string, string, string]>([
+    [
+      "under the second validator's 'no findings' line, the first one's changing",
+      'findings',
+      TWO('exit 1', 'exit 1'),
+      TWO('exit 2', 'exit 1'),
+      '- no findings: see the log excerpt',
+      'alice: b is flaky'
+    ],
+    [
+      "under the second validator's 'no findings' line, nothing changing",
+      'findings',
+      TWO('exit 1', 'exit 1'),
+      TWO('exit 1', 'exit 1'),
+      '- no findings: see the log excerpt',
+      'alice: b is flaky'
+    ],
+    [
+      'after the second log output',
+      'log',
+      LOGS('a'),
+      LOGS('a changed'),
+      '</details>',
+      'alice: output 2 is the real one'
+    ]
+  ])('a note %s stays there', (_, id, before, after, line, note) => {
+    const first = write(undefined, { [id]: before })
+    const at = first.lastIndexOf(`${line}\n`) + line.length + 1
+    const edited = `${first.slice(0, at)}${note}\n${first.slice(at)}`
+    const expected = sectionOf(edited, id).replace(before, after)
+    const merged = write(edited, { [id]: after })
+    expect(sectionOf(merged, id)).toBe(expected)
+    expect(write(merged, { [id]: after })).toBe(merged)
+  })
+
   it('puts a section the old body lacks after the one before it in the record', () => {
     const without = write(undefined, FIRST).replace(
       /<!-- contract-drift-triage:begin=routing -->\n<!-- contract-drift-triage:end=routing -->\n\n/,

@@ -137,45 +137,77 @@ function parse(body: string): Part[] {
 
 interface PersonRun {
   lines: string[]
-  /** The action's line just before the run, and just after it (without CR), if any. */
-  before?: string
-  after?: string
+  /** The index in the old section of the action's line just before the run, and just after it. */
+  before?: number
+  after?: number
   blankBefore: boolean
   blankAfter: boolean
 }
 
-/** A person's lines in one section, each run with the action's lines around it. */
-function personRuns(lines: readonly string[], written: ReadonlySet<number>): PersonRun[] {
-  const texts = lines.map(bare)
+/** Which old lines are a person's: not written by the action, or a blank line between two such. */
+function personLines(texts: readonly string[], written: ReadonlySet<number>): boolean[] {
   const isPerson = texts.map(text => text.trim() !== '' && !written.has(lineHash(text)))
   // A blank line between two of a person's lines is theirs (a paragraph break); others are layout.
   texts.forEach((text, i) => {
     if (text.trim() !== '') return
-    let prev = i - 1
-    while (prev >= 0 && (texts[prev] as string).trim() === '') prev--
-    let next = i + 1
-    while (next < texts.length && (texts[next] as string).trim() === '') next++
-    isPerson[i] = prev >= 0 && next < texts.length && !!isPerson[prev] && !!isPerson[next]
+    const prev = nonBlank(texts, i, -1)
+    const next = nonBlank(texts, i, 1)
+    isPerson[i] = !!isPerson[prev] && !!isPerson[next]
   })
+  return isPerson
+}
+
+/** The first line from `i` in direction `step` that is not blank (-1 or `texts.length` if none). */
+function nonBlank(texts: readonly string[], i: number, step: 1 | -1): number {
+  let at = i + step
+  while (at >= 0 && at < texts.length && (texts[at] as string).trim() === '') at += step
+  return at
+}
+
+/** A person's lines in one section, each run with the action's lines around it. */
+function personRuns(
+  texts: readonly string[],
+  lines: readonly string[],
+  isPerson: readonly boolean[]
+): PersonRun[] {
   const runs: PersonRun[] = []
   for (let i = 0; i < lines.length; i++) {
     if (!isPerson[i]) continue
     let j = i
-    while (j + 1 < lines.length && isPerson[j + 1]) j++
-    let prev = i - 1
-    while (prev >= 0 && (texts[prev] as string).trim() === '') prev--
-    let next = j + 1
-    while (next < texts.length && (texts[next] as string).trim() === '') next++
+    while (isPerson[j + 1]) j++
+    const prev = nonBlank(texts, i, -1)
+    const next = nonBlank(texts, j, 1)
     runs.push({
       lines: lines.slice(i, j + 1),
-      ...(prev >= 0 ? { before: texts[prev] } : {}),
-      ...(next < texts.length ? { after: texts[next] } : {}),
-      blankBefore: i > 0 && (texts[i - 1] as string).trim() === '',
-      blankAfter: j + 1 < texts.length && (texts[j + 1] as string).trim() === ''
+      ...(prev >= 0 ? { before: prev } : {}),
+      ...(next < texts.length ? { after: next } : {}),
+      blankBefore: texts[i - 1]?.trim() === '',
+      blankAfter: texts[j + 1]?.trim() === ''
     })
     i = j
   }
   return runs
+}
+
+/**
+ * For each old line, the index of the same line in the new rendering (their longest common
+ * subsequence), so a line the action repeats (one per validator, per log output) is told apart
+ * from its twins by its place. `undefined` old lines match nothing.
+ */
+function alignment(old: readonly (string | undefined)[], rendered: readonly string[]): number[] {
+  const rows = Array.from({ length: old.length + 1 }, () => new Uint32Array(rendered.length + 1))
+  const lcs = (i: number, j: number): number => (rows[i] as Uint32Array)[j] as number
+  for (let i = old.length - 1; i >= 0; i--)
+    for (let j = rendered.length - 1; j >= 0; j--)
+      (rows[i] as Uint32Array)[j] =
+        old[i] === rendered[j] ? lcs(i + 1, j + 1) + 1 : Math.max(lcs(i + 1, j), lcs(i, j + 1))
+  const at: number[] = []
+  for (let i = 0, j = 0; i < old.length && j < rendered.length;) {
+    if (old[i] === rendered[j]) at[i++] = j++
+    else if (lcs(i + 1, j) >= lcs(i, j + 1)) i++
+    else j++
+  }
+  return at
 }
 
 /** The new rendering of a section with a person's runs put back next to the lines they followed. */
@@ -185,7 +217,6 @@ function mergeSection(
   rendered: readonly string[],
   written: ReadonlySet<number>
 ): string[] {
-  const out = [...rendered]
   // The values a person fills (record fields, root cause) are read from the body and rendered by
   // the action (readNotes): their lines are then the action's, not to be kept a second time.
   const shown = new Map<string, number>()
@@ -198,35 +229,39 @@ function mergeSection(
     shown.set(line.trim(), left - 1)
     return true
   }
-  let cursor = 0
-  for (const run of personRuns(old, written)) {
+  const texts = old.map(bare)
+  const isPerson = personLines(texts, written)
+  const at = alignment(
+    texts.map((text, i) => (isPerson[i] ? undefined : text)),
+    rendered
+  )
+  const out: string[] = []
+  let next = 0
+  // Emits the rendered lines before `to` (the place a run goes).
+  const upTo = (to: number): void => {
+    out.push(...rendered.slice(next, to))
+    next = Math.max(next, to)
+  }
+  for (const run of personRuns(texts, old, isPerson)) {
     const kept = run.lines.filter(line => !rendersIt(line))
     if (kept.every(line => line.trim() === '')) continue
-    const find = (text: string | undefined): number => {
-      if (text === undefined) return -1
-      const ahead = out.indexOf(text, cursor)
-      return ahead >= 0 ? ahead : -1
-    }
-    let at: number
-    const before = find(run.before)
-    const after = find(run.after)
-    if (run.before === undefined) at = cursor
-    else if (before >= 0) {
-      at = before + 1
-      if (run.blankBefore && out[at] === '') at++
-    } else if (after >= 0) {
-      at = after
-      if (run.blankAfter && at > cursor && out[at - 1] === '') at--
-    } else at = out.length
-    at = Math.max(at, cursor)
-    const insert = [
-      ...(run.blankBefore && at > 0 && out[at - 1] !== '' ? [''] : []),
-      ...kept,
-      ...(run.blankAfter && at < out.length && out[at] !== '' ? [''] : [])
-    ]
-    out.splice(at, 0, ...insert)
-    cursor = at + insert.length
+    const before = run.before === undefined ? undefined : at[run.before]
+    const after = run.after === undefined ? undefined : at[run.after]
+    let to: number
+    if (run.before === undefined) to = next
+    else if (before !== undefined) {
+      to = before + 1
+      if (run.blankBefore && rendered[to] === '') to++
+    } else if (after !== undefined) {
+      to = after
+      if (run.blankAfter && to > next && rendered[to - 1] === '') to--
+    } else to = rendered.length
+    upTo(to)
+    if (run.blankBefore && out.length > 0 && out.at(-1) !== '') out.push('')
+    out.push(...kept)
+    if (run.blankAfter && next < rendered.length && rendered[next] !== '') out.push('')
   }
+  upTo(rendered.length)
   return out
 }
 
