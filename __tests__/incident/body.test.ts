@@ -286,6 +286,26 @@ describe('the record fields a person fills (readNotes, then rendered)', () => {
     expect(after.split(filled)).toHaveLength(2)
     expect(rerun(after, ['newer'])).toContain(filled)
   })
+
+  it.each([
+    ['Root cause', '### Root cause\n\npending', '### Root cause\n\nThe adapter.', 'root-cause'],
+    ['the record', '- **Resolution PR:** pending', '- **Resolution PR:** #99', 'record']
+  ])(
+    '%s with its end marker deleted ends at the next section: nothing after it is read as theirs',
+    (_, before, filled, id) => {
+      const first = rerun(undefined, ['old'])
+      const edited = first
+        .replace(before, filled)
+        .replace(`\n<!-- contract-drift-triage:end=${id} -->`, '')
+      expect(edited).not.toContain(`end=${id}`)
+      const notes = readNotes(edited)
+      expect(notes.rootCause ?? 'pending').toBe(id === 'root-cause' ? 'The adapter.' : 'pending')
+      const after = rerun(edited, ['new'])
+      expect(after).toContain(filled)
+      for (const section of SECTION_IDS) expect(after.split(`begin=${section} `)).toHaveLength(2)
+      expect(rerun(after, ['new'])).toBe(after)
+    }
+  )
 })
 
 describe('fuzz: every line a person writes survives any sequence of runs', () => {

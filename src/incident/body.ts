@@ -71,15 +71,13 @@ export function writtenLines(body: string | null | undefined): Set<number> {
 export const hasSections = (body: string | null | undefined): boolean =>
   (body ?? '').split('\n').some(line => SECTION_MARKER.test(bare(line)))
 
-/** The lines of a section in a body, without its markers (undefined when absent). */
+/**
+ * The lines of a section in a body, without its markers (undefined when absent). A lost end
+ * marker ends it where `mergeBody` ends it: at the next marker of the action's.
+ */
 export function sectionLines(body: string | null | undefined, id: SectionId): string[] | undefined {
-  const lines = (body ?? '').split('\n').map(bare)
-  const from = lines.indexOf(begin(id))
-  if (from < 0) return undefined
-  const to = lines.indexOf(end(id), from)
-  const stop = lines.findIndex((line, i) => i > from && (HIDDEN.test(line) || line === begin(id)))
-  const last = to >= 0 ? to : stop >= 0 ? stop : lines.length
-  return lines.slice(from + 1, last)
+  const section = parse(body ?? '').find(part => part.kind === 'section' && part.id === id)
+  return section?.kind === 'section' ? section.lines.map(bare) : undefined
 }
 
 type Part =
