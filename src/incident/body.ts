@@ -46,7 +46,7 @@ export function lineHash(line: string): number {
   let hash = 0x811c9dc5
   for (let i = 0; i < line.length; i++) {
     hash ^= line.charCodeAt(i)
-    hash = Math.imul(hash, 0x01000193) >>> 0
+    hash = Math.imul(hash, 0x01000193)
   }
   return hash >>> 0
 }
@@ -59,8 +59,8 @@ function encodeHashes(hashes: ReadonlySet<number>): string {
 }
 
 /** The hashes of the lines the action wrote into this body, from its hidden `lines` marker. */
-export function writtenLines(body: string | null | undefined): Set<number> {
-  const match = LINES.exec((body ?? '').replace(/\r\n?/g, '\n'))
+export function writtenLines(body: string): Set<number> {
+  const match = LINES.exec(body.replace(/\r\n?/g, '\n'))
   const bytes = Buffer.from(match?.[1] ?? '', 'base64')
   const hashes = new Set<number>()
   for (let i = 0; i + 4 <= bytes.length; i += 4) hashes.add(bytes.readUInt32BE(i))
@@ -272,7 +272,6 @@ export function mergeBody(
   previous: string | null | undefined,
   next: { marker: string; sections: readonly Section[]; state: string }
 ): string {
-  const written = writtenLines(previous)
   const rendered = new Map(next.sections.map(section => [section.id, section.text]))
   const hashes = new Set<number>()
   const sectionText = (id: SectionId, old: readonly string[] | undefined): string[] => {
@@ -292,21 +291,21 @@ export function mergeBody(
     out.push('', ...hidden())
     return out.join('\n')
   }
+  const written = writtenLines(previous)
   const parts = parse(previous)
   const present = new Set(parts.flatMap(part => (part.kind === 'section' ? [part.id] : [])))
-  const done = new Set<SectionId>()
-  // Sections the old body lacks go right after the one before them in the record's order.
+  // Sections the old body lacks go right after the one before them in the record's order (or
+  // first), a blank line between sections as in a new body.
   const missingAfter = (id: SectionId | undefined): void => {
-    let i = id === undefined ? 0 : SECTION_IDS.indexOf(id) + 1
-    for (; i < SECTION_IDS.length; i++) {
+    for (let i = id === undefined ? 0 : SECTION_IDS.indexOf(id) + 1; i < SECTION_IDS.length; i++) {
       const missing = SECTION_IDS[i] as SectionId
       if (present.has(missing)) break
-      if (done.has(missing)) continue
-      out.push('', ...sectionText(missing, undefined))
-      done.add(missing)
+      if (id === undefined) out.push(...sectionText(missing, undefined), '')
+      else out.push('', ...sectionText(missing, undefined))
     }
   }
-  if (!present.has(SECTION_IDS[0])) missingAfter(undefined)
+  const done = new Set<SectionId>()
+  missingAfter(undefined)
   // The hidden state goes where it was (a person may write below it), once every hash is known.
   let stateAt = -1
   for (const part of parts) {
