@@ -442,6 +442,46 @@ describe('the record fields a person fills (readNotes, then rendered)', () => {
   })
 
   it.each([
+    ['Resolution PR emptied', '- **Resolution PR:** pending', '- **Resolution PR:**', 'pending'],
+    [
+      'Resolution PR emptied, its space left',
+      '- **Resolution PR:** pending',
+      '- **Resolution PR:** ',
+      'pending'
+    ],
+    [
+      'Resolution PR without a space',
+      '- **Resolution PR:** pending',
+      '- **Resolution PR:**#99',
+      '#99'
+    ],
+    [
+      'Resolution PR with more spaces',
+      '- **Resolution PR:** pending',
+      '- **Resolution PR:**   #99  ',
+      '#99'
+    ],
+    [
+      'Prevention follow-up emptied',
+      '- **Prevention follow-up:** pending',
+      '- **Prevention follow-up:**',
+      'pending'
+    ],
+    [
+      'Prevention follow-up without a space',
+      '- **Prevention follow-up:** pending',
+      '- **Prevention follow-up:**CI check',
+      'CI check'
+    ]
+  ])('%s: the field is shown once, with the value the person left', (_, before, edited, value) => {
+    const first = rerun(undefined, ['old'])
+    const after = rerun(first.replace(before, edited), ['new'])
+    const field = before.slice(0, before.indexOf(':**') + 3)
+    expect(after.split('\n').filter(line => line.startsWith(field))).toEqual([`${field} ${value}`])
+    expect(rerun(after, ['new'])).toBe(after)
+  })
+
+  it.each([
     ['Root cause', '### Root cause\n\npending', '### Root cause\n\nThe adapter.', 'root-cause'],
     ['the record', '- **Resolution PR:** pending', '- **Resolution PR:** #99', 'record']
   ])(

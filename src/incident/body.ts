@@ -35,7 +35,7 @@ const LINES = /^<!-- contract-drift-triage:lines=([A-Za-z0-9+/=]*) -->$/m
 export const UPGRADE_SUMMARY = '<details><summary>Before the upgrade</summary>'
 
 // The record fields a person may fill: whatever the line says is read as the field's value.
-const PERSON_FIELD = /^- \*\*(Resolution PR|Prevention follow-up):\*\* /
+const PERSON_FIELD = /^- \*\*(Resolution PR|Prevention follow-up):\*\*/
 const FILLED = new Set<SectionId>(['record', 'root-cause'])
 
 // A browser edit stores the body with CRLF: lines are compared without the CR, kept with it.
