@@ -407,7 +407,7 @@ describe('nextIncident: what the record, the history and the comments say', () =
   })
 
   it('ticks step 2 once a red run is classified, not for a validator error without findings', () => {
-    const unclassified = {
+    const unclassified: IncidentState = {
       ...PREVIOUS,
       lifecycle: { ...PREVIOUS.lifecycle, checklist: [true, false, false, false, false] }
     }
