@@ -369,9 +369,9 @@ describe('nextIncident: what the record, the history and the comments say', () =
     expect(lastEntry(n)).toBe(
       'Red again after a green close: reopened: Schema drift (High), result drift.'
     )
-    expect(n.comments[0]!.startsWith('🔴 Red again in this scope: reopened.\n\n**Now:** ')).toBe(
-      true
-    )
+    expect(n.comments).toEqual([
+      '🔴 Red again in this scope: reopened.\n\n**Now:** Schema drift (High), result drift.'
+    ])
   })
 
   it("a person's bucket label: reclassified by them, in the history and the record", () => {
@@ -394,6 +394,52 @@ describe('nextIncident: what the record, the history and the comments say', () =
       })
     )
     expect(lastEntry(same)).toBe('Updated: Schema drift (High), result drift.')
+  })
+
+  it.each<[string, Partial<IncidentState>]>([
+    ['a state stored before verdicts were kept', { verdict: undefined }],
+    ['a validator error before', { verdict: { result: 'error', owners: [] } }]
+  ])("a person's bucket label over %s: reclassified by them, owner assigned", (_, before) => {
+    const n = next(
+      thisRun([stored('spec', ['schema: field gone'], 'ci', 'h1', AT)], {
+        override: { bucket: 'fixture-stale', by: 'alice' }
+      }),
+      options(),
+      issue('', { assignees: [] }),
+      { ...PREVIOUS, ...before }
+    )
+    expect(lastEntry(n)).toMatch(/^Reclassified by `alice` \(bucket label\)/)
+    expect(n.rerouted).toEqual(['contract-owner'])
+  })
+
+  it('the second validator of a job, unchanged, keeps the time it was first seen too', () => {
+    const both = [stored('spec', ['schema: field gone']), stored('lint', ['schema: lint'])]
+    const n = next(
+      thisRun([
+        stored('spec', ['schema: field gone'], 'ci', 'h1', AT),
+        stored('lint', ['schema: lint'], 'ci', 'h1', AT)
+      ]),
+      options(),
+      issue(),
+      { ...PREVIOUS, runs: both }
+    )
+    expect(n.state.runs.map(r => r.at)).toEqual(['2026-12-01T10:00:00Z', '2026-12-01T10:00:00Z'])
+  })
+
+  it('green after a red that followed an earlier green: a new proof and comment, every OK line', () => {
+    const redAgain: IncidentState = {
+      ...PREVIOUS,
+      lifecycle: { ...PREVIOUS.lifecycle, checklist: [true, true, false, true, false] }
+    }
+    const n = next(
+      thisRun([...GREEN, stored('lint', [], 'ci', 'h1', AT)]),
+      options(),
+      issue(),
+      redAgain
+    )
+    expect(n.comments).toEqual([
+      '✅ The validators pass again in this scope.\n\n```text\n[spec] OK\n[lint] OK\n```'
+    ])
   })
 
   it('a new primary owner already assigned is not assigned again', () => {
@@ -426,7 +472,12 @@ describe('nextIncident: what the record, the history and the comments say', () =
     const error = next(
       thisRun([crashed]),
       options({
-        triage: runs => ({ ...triage(runs), classification: undefined, result: 'error' })
+        triage: runs => ({
+          ...triage(runs),
+          classification: undefined,
+          routing: undefined,
+          result: 'error'
+        })
       }),
       issue(),
       unclassified
