@@ -140,7 +140,8 @@ export function verdictOf(record: IncidentRecord): Verdict {
 // whatever a person put in it.
 const ROOT_CAUSE =
   /### Root cause\n\n([\s\S]*?)\n\n### (?:Classification|Findings|Log excerpt|Resolution checklist|History)\n/
-const FIELD = (name: string): RegExp => new RegExp(`^- \\*\\*${name}:\\*\\* (.*)$`, 'm')
+// A person may delete the space after the colon with the value.
+const FIELD = (name: string): RegExp => new RegExp(`^- \\*\\*${name}:\\*\\* ?(.*)$`, 'm')
 
 /**
  * What a person wrote into the record (root cause, prevention follow-up, resolution PR): read

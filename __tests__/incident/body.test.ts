@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import {
   hasSections,
+  lineHash,
   mergeBody,
   SECTION_IDS,
   UPGRADE_SUMMARY,
@@ -150,6 +151,47 @@ describe("a person's lines survive a rewrite", () => {
     expect(write(after, CHANGED)).toBe(after)
   })
 
+  // The action repeats some lines (one per validator, per log output): a person's line keeps its
+  // place next to the one it followed, not the first line with the same text.
+  const TWO = (a: string, b: string): string =>
+    `### Findings\n\n**\`a\`** — failed (${a})\n- no findings: see the log excerpt\n\n**\`b\`** — failed (${b})\n- no findings: see the log excerpt`
+  const LOGS = (a: string): string =>
+    `### Log excerpt\n\n<details><summary>Output 1 of 2</summary>\n\n${a}\n\n</details>\n<details><summary>Output 2 of 2</summary>\n\nb\n\n</details>`
+  it.each<[string, SectionId, string, string, string, string]>([
+    [
+      "under the second validator's 'no findings' line, the first one's changing",
+      'findings',
+      TWO('exit 1', 'exit 1'),
+      TWO('exit 2', 'exit 1'),
+      '- no findings: see the log excerpt',
+      'alice: b is flaky'
+    ],
+    [
+      "under the second validator's 'no findings' line, nothing changing",
+      'findings',
+      TWO('exit 1', 'exit 1'),
+      TWO('exit 1', 'exit 1'),
+      '- no findings: see the log excerpt',
+      'alice: b is flaky'
+    ],
+    [
+      'after the second log output',
+      'log',
+      LOGS('a'),
+      LOGS('a changed'),
+      '</details>',
+      'alice: output 2 is the real one'
+    ]
+  ])('a note %s stays there', (_, id, before, after, line, note) => {
+    const first = write(undefined, { [id]: before })
+    const at = first.lastIndexOf(`${line}\n`) + line.length + 1
+    const edited = `${first.slice(0, at)}${note}\n${first.slice(at)}`
+    const expected = sectionOf(edited, id).replace(before, after)
+    const merged = write(edited, { [id]: after })
+    expect(sectionOf(merged, id)).toBe(expected)
+    expect(write(merged, { [id]: after })).toBe(merged)
+  })
+
   it('puts a section the old body lacks after the one before it in the record', () => {
     const without = write(undefined, FIRST).replace(
       /<!-- contract-drift-triage:begin=routing -->\n<!-- contract-drift-triage:end=routing -->\n\n/,
@@ -158,6 +200,159 @@ describe("a person's lines survive a rewrite", () => {
     const after = write(without, { ...CHANGED, routing: '### Routing\n\n| a | b |' })
     expect(after.indexOf('begin=routing')).toBeGreaterThan(after.indexOf('end=record'))
     expect(after.indexOf('begin=routing')).toBeLessThan(after.indexOf('begin=root-cause'))
+  })
+})
+
+describe("the body's frame: sections, key and hidden markers", () => {
+  const fresh = write(undefined, FIRST)
+  const without = (body: string, ...ids: SectionId[]): string =>
+    ids.reduce(
+      (text, id) =>
+        text.replace(
+          new RegExp(`<!-- contract-drift-triage:begin=${id} -->[\\s\\S]*?end=${id} -->\\n\\n`),
+          ''
+        ),
+      body
+    )
+  it.each<[string, SectionId[]]>([
+    [
+      'only Findings left',
+      ['record', 'routing', 'root-cause', 'classification', 'log', 'checklist', 'history']
+    ],
+    ['the record and History gone', ['record', 'history']],
+    [
+      'every section but the record gone',
+      ['routing', 'root-cause', 'classification', 'findings', 'log', 'checklist', 'history']
+    ],
+    ['two runs of sections gone', ['routing', 'root-cause', 'log', 'checklist']]
+  ])('sections a person deleted come back where a new body has them (%s)', (_, ids) => {
+    expect(write(without(fresh, ...ids), FIRST)).toBe(fresh)
+  })
+
+  it.each<[string, (body: string) => string, (after: string) => void]>([
+    [
+      'a section pasted twice: the copy is kept where it was, as text, without markers',
+      body =>
+        body.replace(
+          '<!-- contract-drift-triage:begin=history -->',
+          `<!-- contract-drift-triage:begin=findings -->\n${FIRST.findings}\n<!-- contract-drift-triage:end=findings -->\n\n<!-- contract-drift-triage:begin=history -->`
+        ),
+      after => {
+        expect(after).toContain(
+          `<!-- contract-drift-triage:end=checklist -->\n\n${FIRST.findings}\n\n<!-- contract-drift-triage:begin=history -->`
+        )
+        expect(after.split('begin=findings')).toHaveLength(2)
+        expect(sectionOf(after, 'findings')).toBe(CHANGED.findings)
+      }
+    ],
+    [
+      'the hidden state deleted: written again at the end, after a blank line',
+      body => body.replace(`${STATE}\n`, ''),
+      after =>
+        expect(after).toMatch(
+          /end=history -->\n\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:lines=[^\n]+ -->$/
+        )
+    ],
+    [
+      'the hidden state pasted twice, a stray end marker: the action writes each once',
+      body =>
+        body
+          .replace(STATE, `${STATE}\n${STATE}`)
+          .replace('end=routing -->', 'end=routing -->\n<!-- contract-drift-triage:end=log -->'),
+      after => {
+        expect(after.split(STATE)).toHaveLength(2)
+        expect(after.split('end=log')).toHaveLength(2)
+        expect(after.split('lines=')).toHaveLength(2)
+      }
+    ],
+    [
+      'the hidden state moved up: it stays there, the lines below it too',
+      body =>
+        body
+          .replace(`\n${STATE}`, '')
+          .replace(
+            '<!-- contract-drift-triage:begin=history -->',
+            `${STATE}\nalice: below the state\n<!-- contract-drift-triage:begin=history -->`
+          ),
+      after =>
+        expect(after).toMatch(
+          /end=checklist -->\n\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:lines=[^\n]+ -->\nalice: below the state\n<!-- contract-drift-triage:begin=history -->/
+        )
+    ],
+    [
+      "a marker of a section this version does not know, and the key marker quoted below the first line: a person's lines",
+      body =>
+        body.replace(
+          '<!-- contract-drift-triage:begin=history -->',
+          `<!-- contract-drift-triage:begin=discussion -->\n${MARKER}\n<!-- contract-drift-triage:begin=history -->`
+        ),
+      after =>
+        expect(after).toContain(
+          `end=checklist -->\n\n<!-- contract-drift-triage:begin=discussion -->\n${MARKER}\n<!-- contract-drift-triage:begin=history -->`
+        )
+    ],
+    [
+      "a section cut short by the next one's begin marker: the next section is still the action's",
+      body =>
+        body
+          .replace('\n<!-- contract-drift-triage:end=checklist -->', '')
+          .replace(
+            '- 2026-11-27T08:00:00Z — Filed.',
+            '- 2026-11-27T08:00:00Z — Filed.\nalice: in history'
+          ),
+      after => {
+        expect(sectionOf(after, 'history')).toBe(
+          `${CHANGED.history}`.replace('Filed.', 'Filed.\nalice: in history')
+        )
+        expect(after.split('begin=history')).toHaveLength(2)
+      }
+    ],
+    [
+      "a person's line edited in the browser keeps its CR; the action's lines are rewritten without",
+      body =>
+        body.replace(
+          '- `[spec] ERROR: old field`',
+          '- `[spec] ERROR: old field`\r\nalice: windows\r'
+        ),
+      after => {
+        expect(sectionOf(after, 'findings')).toBe(`${CHANGED.findings}\nalice: windows\r`)
+      }
+    ]
+  ])('%s', (_, edit, check) => {
+    const after = write(edit(fresh), CHANGED)
+    check(after)
+    expect(write(after, CHANGED)).toBe(after)
+  })
+
+  it('is re-keyed on its first line: the old key marker goes', () => {
+    const moved = mergeBody(fresh, {
+      marker: '<!-- contract-drift-triage:key=acme/contracts:branch-main -->',
+      sections: SECTION_IDS.map(id => ({ id, text: FIRST[id as keyof typeof FIRST] ?? '' })),
+      state: STATE
+    })
+    expect(moved).toBe(
+      fresh.replace(MARKER, '<!-- contract-drift-triage:key=acme/contracts:branch-main -->')
+    )
+  })
+
+  it('hashes lines with FNV-1a, 32 bits: the hashes stored in bodies written earlier keep matching', () => {
+    // The reference values of the FNV-1a test suite.
+    expect([lineHash(''), lineHash('a'), lineHash('foobar')]).toEqual([
+      0x811c9dc5, 0xe40c292c, 0xbf9cf968
+    ])
+    expect(writtenLines('<!-- contract-drift-triage:lines=gRydxeQMKSy/nPlo -->')).toEqual(
+      new Set([0x811c9dc5, 0xe40c292c, 0xbf9cf968])
+    )
+    expect(writtenLines('x\r\n<!-- contract-drift-triage:lines=gRydxeQMKSy/nPlo -->\r\ny')).toEqual(
+      new Set([0x811c9dc5, 0xe40c292c, 0xbf9cf968])
+    )
+  })
+
+  it('keeps the same hidden lines marker for the same lines in another order', () => {
+    const lines = (body: string): string => body.split('\n').at(-1)!
+    expect(lines(write(undefined, { findings: '### Findings\n\n- a\n- b' }))).toBe(
+      lines(write(undefined, { findings: '### Findings\n\n- b\n- a' }))
+    )
   })
 })
 
@@ -245,6 +440,66 @@ describe('the record fields a person fills (readNotes, then rendered)', () => {
     expect(after.split(filled)).toHaveLength(2)
     expect(rerun(after, ['newer'])).toContain(filled)
   })
+
+  it.each([
+    ['Resolution PR emptied', '- **Resolution PR:** pending', '- **Resolution PR:**', 'pending'],
+    [
+      'Resolution PR emptied, its space left',
+      '- **Resolution PR:** pending',
+      '- **Resolution PR:** ',
+      'pending'
+    ],
+    [
+      'Resolution PR without a space',
+      '- **Resolution PR:** pending',
+      '- **Resolution PR:**#99',
+      '#99'
+    ],
+    [
+      'Resolution PR with more spaces',
+      '- **Resolution PR:** pending',
+      '- **Resolution PR:**   #99  ',
+      '#99'
+    ],
+    [
+      'Prevention follow-up emptied',
+      '- **Prevention follow-up:** pending',
+      '- **Prevention follow-up:**',
+      'pending'
+    ],
+    [
+      'Prevention follow-up without a space',
+      '- **Prevention follow-up:** pending',
+      '- **Prevention follow-up:**CI check',
+      'CI check'
+    ]
+  ])('%s: the field is shown once, with the value the person left', (_, before, edited, value) => {
+    const first = rerun(undefined, ['old'])
+    const after = rerun(first.replace(before, edited), ['new'])
+    const field = before.slice(0, before.indexOf(':**') + 3)
+    expect(after.split('\n').filter(line => line.startsWith(field))).toEqual([`${field} ${value}`])
+    expect(rerun(after, ['new'])).toBe(after)
+  })
+
+  it.each([
+    ['Root cause', '### Root cause\n\npending', '### Root cause\n\nThe adapter.', 'root-cause'],
+    ['the record', '- **Resolution PR:** pending', '- **Resolution PR:** #99', 'record']
+  ])(
+    '%s with its end marker deleted ends at the next section: nothing after it is read as theirs',
+    (_, before, filled, id) => {
+      const first = rerun(undefined, ['old'])
+      const edited = first
+        .replace(before, filled)
+        .replace(`\n<!-- contract-drift-triage:end=${id} -->`, '')
+      expect(edited).not.toContain(`end=${id}`)
+      const notes = readNotes(edited)
+      expect(notes.rootCause ?? 'pending').toBe(id === 'root-cause' ? 'The adapter.' : 'pending')
+      const after = rerun(edited, ['new'])
+      expect(after).toContain(filled)
+      for (const section of SECTION_IDS) expect(after.split(`begin=${section} `)).toHaveLength(2)
+      expect(rerun(after, ['new'])).toBe(after)
+    }
+  )
 })
 
 describe('fuzz: every line a person writes survives any sequence of runs', () => {

@@ -35,7 +35,7 @@ const LINES = /^<!-- contract-drift-triage:lines=([A-Za-z0-9+/=]*) -->$/m
 export const UPGRADE_SUMMARY = '<details><summary>Before the upgrade</summary>'
 
 // The record fields a person may fill: whatever the line says is read as the field's value.
-const PERSON_FIELD = /^- \*\*(Resolution PR|Prevention follow-up):\*\* /
+const PERSON_FIELD = /^- \*\*(Resolution PR|Prevention follow-up):\*\*/
 const FILLED = new Set<SectionId>(['record', 'root-cause'])
 
 // A browser edit stores the body with CRLF: lines are compared without the CR, kept with it.
@@ -46,7 +46,7 @@ export function lineHash(line: string): number {
   let hash = 0x811c9dc5
   for (let i = 0; i < line.length; i++) {
     hash ^= line.charCodeAt(i)
-    hash = Math.imul(hash, 0x01000193) >>> 0
+    hash = Math.imul(hash, 0x01000193)
   }
   return hash >>> 0
 }
@@ -59,8 +59,8 @@ function encodeHashes(hashes: ReadonlySet<number>): string {
 }
 
 /** The hashes of the lines the action wrote into this body, from its hidden `lines` marker. */
-export function writtenLines(body: string | null | undefined): Set<number> {
-  const match = LINES.exec((body ?? '').replace(/\r\n?/g, '\n'))
+export function writtenLines(body: string): Set<number> {
+  const match = LINES.exec(body.replace(/\r\n?/g, '\n'))
   const bytes = Buffer.from(match?.[1] ?? '', 'base64')
   const hashes = new Set<number>()
   for (let i = 0; i + 4 <= bytes.length; i += 4) hashes.add(bytes.readUInt32BE(i))
@@ -71,15 +71,13 @@ export function writtenLines(body: string | null | undefined): Set<number> {
 export const hasSections = (body: string | null | undefined): boolean =>
   (body ?? '').split('\n').some(line => SECTION_MARKER.test(bare(line)))
 
-/** The lines of a section in a body, without its markers (undefined when absent). */
+/**
+ * The lines of a section in a body, without its markers (undefined when absent). A lost end
+ * marker ends it where `mergeBody` ends it: at the next marker of the action's.
+ */
 export function sectionLines(body: string | null | undefined, id: SectionId): string[] | undefined {
-  const lines = (body ?? '').split('\n').map(bare)
-  const from = lines.indexOf(begin(id))
-  if (from < 0) return undefined
-  const to = lines.indexOf(end(id), from)
-  const stop = lines.findIndex((line, i) => i > from && (HIDDEN.test(line) || line === begin(id)))
-  const last = to >= 0 ? to : stop >= 0 ? stop : lines.length
-  return lines.slice(from + 1, last)
+  const section = parse(body ?? '').find(part => part.kind === 'section' && part.id === id)
+  return section?.kind === 'section' ? section.lines.map(bare) : undefined
 }
 
 type Part =
@@ -137,45 +135,77 @@ function parse(body: string): Part[] {
 
 interface PersonRun {
   lines: string[]
-  /** The action's line just before the run, and just after it (without CR), if any. */
-  before?: string
-  after?: string
+  /** The index in the old section of the action's line just before the run, and just after it. */
+  before?: number
+  after?: number
   blankBefore: boolean
   blankAfter: boolean
 }
 
-/** A person's lines in one section, each run with the action's lines around it. */
-function personRuns(lines: readonly string[], written: ReadonlySet<number>): PersonRun[] {
-  const texts = lines.map(bare)
+/** Which old lines are a person's: not written by the action, or a blank line between two such. */
+function personLines(texts: readonly string[], written: ReadonlySet<number>): boolean[] {
   const isPerson = texts.map(text => text.trim() !== '' && !written.has(lineHash(text)))
   // A blank line between two of a person's lines is theirs (a paragraph break); others are layout.
   texts.forEach((text, i) => {
     if (text.trim() !== '') return
-    let prev = i - 1
-    while (prev >= 0 && (texts[prev] as string).trim() === '') prev--
-    let next = i + 1
-    while (next < texts.length && (texts[next] as string).trim() === '') next++
-    isPerson[i] = prev >= 0 && next < texts.length && !!isPerson[prev] && !!isPerson[next]
+    const prev = nonBlank(texts, i, -1)
+    const next = nonBlank(texts, i, 1)
+    isPerson[i] = !!isPerson[prev] && !!isPerson[next]
   })
+  return isPerson
+}
+
+/** The first line from `i` in direction `step` that is not blank (-1 or `texts.length` if none). */
+function nonBlank(texts: readonly string[], i: number, step: 1 | -1): number {
+  let at = i + step
+  while (at >= 0 && at < texts.length && (texts[at] as string).trim() === '') at += step
+  return at
+}
+
+/** A person's lines in one section, each run with the action's lines around it. */
+function personRuns(
+  texts: readonly string[],
+  lines: readonly string[],
+  isPerson: readonly boolean[]
+): PersonRun[] {
   const runs: PersonRun[] = []
   for (let i = 0; i < lines.length; i++) {
     if (!isPerson[i]) continue
     let j = i
-    while (j + 1 < lines.length && isPerson[j + 1]) j++
-    let prev = i - 1
-    while (prev >= 0 && (texts[prev] as string).trim() === '') prev--
-    let next = j + 1
-    while (next < texts.length && (texts[next] as string).trim() === '') next++
+    while (isPerson[j + 1]) j++
+    const prev = nonBlank(texts, i, -1)
+    const next = nonBlank(texts, j, 1)
     runs.push({
       lines: lines.slice(i, j + 1),
-      ...(prev >= 0 ? { before: texts[prev] } : {}),
-      ...(next < texts.length ? { after: texts[next] } : {}),
-      blankBefore: i > 0 && (texts[i - 1] as string).trim() === '',
-      blankAfter: j + 1 < texts.length && (texts[j + 1] as string).trim() === ''
+      ...(prev >= 0 ? { before: prev } : {}),
+      ...(next < texts.length ? { after: next } : {}),
+      blankBefore: texts[i - 1]?.trim() === '',
+      blankAfter: texts[j + 1]?.trim() === ''
     })
     i = j
   }
   return runs
+}
+
+/**
+ * For each old line, the index of the same line in the new rendering (their longest common
+ * subsequence), so a line the action repeats (one per validator, per log output) is told apart
+ * from its twins by its place. `undefined` old lines match nothing.
+ */
+function alignment(old: readonly (string | undefined)[], rendered: readonly string[]): number[] {
+  const rows = Array.from({ length: old.length + 1 }, () => new Uint32Array(rendered.length + 1))
+  const lcs = (i: number, j: number): number => (rows[i] as Uint32Array)[j] as number
+  for (let i = old.length - 1; i >= 0; i--)
+    for (let j = rendered.length - 1; j >= 0; j--)
+      (rows[i] as Uint32Array)[j] =
+        old[i] === rendered[j] ? lcs(i + 1, j + 1) + 1 : Math.max(lcs(i + 1, j), lcs(i, j + 1))
+  const at: number[] = []
+  for (let i = 0, j = 0; i < old.length && j < rendered.length;) {
+    if (old[i] === rendered[j]) at[i++] = j++
+    else if (lcs(i + 1, j) >= lcs(i, j + 1)) i++
+    else j++
+  }
+  return at
 }
 
 /** The new rendering of a section with a person's runs put back next to the lines they followed. */
@@ -185,7 +215,6 @@ function mergeSection(
   rendered: readonly string[],
   written: ReadonlySet<number>
 ): string[] {
-  const out = [...rendered]
   // The values a person fills (record fields, root cause) are read from the body and rendered by
   // the action (readNotes): their lines are then the action's, not to be kept a second time.
   const shown = new Map<string, number>()
@@ -198,35 +227,39 @@ function mergeSection(
     shown.set(line.trim(), left - 1)
     return true
   }
-  let cursor = 0
-  for (const run of personRuns(old, written)) {
+  const texts = old.map(bare)
+  const isPerson = personLines(texts, written)
+  const at = alignment(
+    texts.map((text, i) => (isPerson[i] ? undefined : text)),
+    rendered
+  )
+  const out: string[] = []
+  let next = 0
+  // Emits the rendered lines before `to` (the place a run goes).
+  const upTo = (to: number): void => {
+    out.push(...rendered.slice(next, to))
+    next = Math.max(next, to)
+  }
+  for (const run of personRuns(texts, old, isPerson)) {
     const kept = run.lines.filter(line => !rendersIt(line))
     if (kept.every(line => line.trim() === '')) continue
-    const find = (text: string | undefined): number => {
-      if (text === undefined) return -1
-      const ahead = out.indexOf(text, cursor)
-      return ahead >= 0 ? ahead : -1
-    }
-    let at: number
-    const before = find(run.before)
-    const after = find(run.after)
-    if (run.before === undefined) at = cursor
-    else if (before >= 0) {
-      at = before + 1
-      if (run.blankBefore && out[at] === '') at++
-    } else if (after >= 0) {
-      at = after
-      if (run.blankAfter && at > cursor && out[at - 1] === '') at--
-    } else at = out.length
-    at = Math.max(at, cursor)
-    const insert = [
-      ...(run.blankBefore && at > 0 && out[at - 1] !== '' ? [''] : []),
-      ...kept,
-      ...(run.blankAfter && at < out.length && out[at] !== '' ? [''] : [])
-    ]
-    out.splice(at, 0, ...insert)
-    cursor = at + insert.length
+    const before = run.before === undefined ? undefined : at[run.before]
+    const after = run.after === undefined ? undefined : at[run.after]
+    let to: number
+    if (run.before === undefined) to = next
+    else if (before !== undefined) {
+      to = before + 1
+      if (run.blankBefore && rendered[to] === '') to++
+    } else if (after !== undefined) {
+      to = after
+      if (run.blankAfter && to > next && rendered[to - 1] === '') to--
+    } else to = rendered.length
+    upTo(to)
+    if (run.blankBefore && out.length > 0 && out.at(-1) !== '') out.push('')
+    out.push(...kept)
+    if (run.blankAfter && next < rendered.length && rendered[next] !== '') out.push('')
   }
+  upTo(rendered.length)
   return out
 }
 
@@ -239,7 +272,6 @@ export function mergeBody(
   previous: string | null | undefined,
   next: { marker: string; sections: readonly Section[]; state: string }
 ): string {
-  const written = writtenLines(previous)
   const rendered = new Map(next.sections.map(section => [section.id, section.text]))
   const hashes = new Set<number>()
   const sectionText = (id: SectionId, old: readonly string[] | undefined): string[] => {
@@ -259,21 +291,21 @@ export function mergeBody(
     out.push('', ...hidden())
     return out.join('\n')
   }
+  const written = writtenLines(previous)
   const parts = parse(previous)
   const present = new Set(parts.flatMap(part => (part.kind === 'section' ? [part.id] : [])))
-  const done = new Set<SectionId>()
-  // Sections the old body lacks go right after the one before them in the record's order.
+  // Sections the old body lacks go right after the one before them in the record's order (or
+  // first), a blank line between sections as in a new body.
   const missingAfter = (id: SectionId | undefined): void => {
-    let i = id === undefined ? 0 : SECTION_IDS.indexOf(id) + 1
-    for (; i < SECTION_IDS.length; i++) {
+    for (let i = id === undefined ? 0 : SECTION_IDS.indexOf(id) + 1; i < SECTION_IDS.length; i++) {
       const missing = SECTION_IDS[i] as SectionId
       if (present.has(missing)) break
-      if (done.has(missing)) continue
-      out.push('', ...sectionText(missing, undefined))
-      done.add(missing)
+      if (id === undefined) out.push(...sectionText(missing, undefined), '')
+      else out.push('', ...sectionText(missing, undefined))
     }
   }
-  if (!present.has(SECTION_IDS[0])) missingAfter(undefined)
+  const done = new Set<SectionId>()
+  missingAfter(undefined)
   // The hidden state goes where it was (a person may write below it), once every hash is known.
   let stateAt = -1
   for (const part of parts) {
