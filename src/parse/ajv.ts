@@ -110,7 +110,22 @@ export function ajvParser(
     end: close,
     greedy: () => file !== undefined,
     wants: (buf, start, end) =>
-      endsWith(buf, start, end, ' invalid') || endsWith(buf, start, end, ' valid')
+      endsWith(buf, start, end, ' invalid') || endsWith(buf, start, end, ' valid'),
+    skim(bytes) {
+      // Outside a file's errors only a verdict is ajv's, and it ends in `valid`: the text's last
+      // five characters are the last five bytes when they are printable and no escape
+      // sequence can swallow them.
+      if (file !== undefined || bytes.escape) return undefined
+      const { buf, start, end } = bytes
+      if (end - start < 5) return bytes.plain === end ? false : undefined
+      let same = true
+      for (let i = 0; i < 5; i++) {
+        const byte = buf[end - 5 + i] as number
+        if (byte < 0x20 || byte > 0x7e) return undefined
+        same &&= byte === 'valid'.charCodeAt(i)
+      }
+      return same ? undefined : false
+    }
   }
 }
 

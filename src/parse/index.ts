@@ -5,7 +5,7 @@ import { fieldParser } from './field.js'
 import { inspectorParser } from './inspector.js'
 import { jsonFindingsIfLoaded, jsonParser, loadJsonFindings } from './json.js'
 import { junitParser } from './junit.js'
-import { ByteLines, decodeLine } from './lines.js'
+import { ByteLines, decodeLine, MAX_LINE, scanLineBytes, textAt } from './lines.js'
 import { locateLine } from './locate.js'
 import { matcherParser, type ProblemMatchers } from './matchers.js'
 import { pactParser } from './pact.js'
@@ -13,7 +13,14 @@ import { pathResolver, type PathResolver } from './resolve.js'
 import { SNIFF_LIMIT, sniffDocument, startsAsJson } from './sniff.js'
 import { PYTHON_IMPORT_FAILURE, STARTUP_TAIL_LINES, startupFailure } from './startup.js'
 import { findTargets, type TargetContext } from './targets.js'
-import type { LineParser, OutputFormat, ParserEvents, RawFinding, StreamParser } from './types.js'
+import type {
+  LineBytes,
+  LineParser,
+  OutputFormat,
+  ParserEvents,
+  RawFinding,
+  StreamParser
+} from './types.js'
 import { workflowCommandParser } from './workflow.js'
 import { loadXmlParser, xmlParserIfLoaded } from './xml.js'
 
@@ -191,6 +198,14 @@ class LineRules {
   private readonly wanting: LineParser[] = []
   private field: LineParser | undefined
   private alwaysGreedy = false
+  private readonly bytes: LineBytes = {
+    buf: EMPTY,
+    start: 0,
+    end: 0,
+    plain: 0,
+    escape: false,
+    separator: false
+  }
   /** A parser must see every line: asked after each line read, where it can change. */
   private greedy = false
   traceback = false
@@ -225,7 +240,32 @@ class LineRules {
     for (const parser of this.parsers) if (parser.wants) this.wanting.push(parser)
   }
 
-  line(text: string): void {
+  /** Reads one line: from its bytes when the parsers can, else decoded (`text`, if it is already). */
+  read(buf: Buffer, start: number, end: number, text?: string): void {
+    if (!this.wanted(buf, start, end)) return
+    if (text === undefined && this.skim(buf, start, end)) return
+    this.line(text ?? decodeLine(buf, start, end))
+  }
+
+  /**
+   * The parsers, in order, on the line's bytes: true when they settle it (none of theirs, or a
+   * finding past the cap counted), so it need not be decoded.
+   */
+  private skim(buf: Buffer, start: number, end: number): boolean {
+    if (this.alwaysGreedy || this.traceback || this.greedy || end - start > MAX_LINE) return false
+    const bytes = this.bytes
+    scanLineBytes(bytes, buf, start, end)
+    // A traceback's start is read from the text, and so is a line whose start cleaning changes.
+    if (bytes.plain === start || textAt(bytes, start, TRACEBACK) !== false) return false
+    for (const parser of this.parsers) {
+      const settled = parser.skim?.(bytes)
+      if (settled === undefined) return false
+      if (settled) return true
+    }
+    return true
+  }
+
+  private line(text: string): void {
     for (const parser of this.parsers) if (parser.line(text)) break
     this.greedy = this.parsers.some(parser => parser.greedy?.())
     if (text.startsWith(TRACEBACK)) {
@@ -240,7 +280,7 @@ class LineRules {
   }
 
   /** Only lines a parser could want are decoded: the rest of a huge log is counted, not read. */
-  wanted(buf: Buffer, start: number, end: number): boolean {
+  private wanted(buf: Buffer, start: number, end: number): boolean {
     if (this.alwaysGreedy || this.traceback || this.greedy) return true
     for (const parser of this.wanting) if (parser.wants?.(buf, start, end)) return true
     let i = start
@@ -657,12 +697,12 @@ export class OutputCollector {
 
   private line(buf: Buffer, start: number, end: number, owned: boolean): void {
     const text = this.keep(buf, start, end, owned, isTextMode(this.mode) ? this.outTail : undefined)
-    if (this.out?.wanted(buf, start, end)) this.out.line(text ?? decodeLine(buf, start, end))
+    this.out?.read(buf, start, end, text)
   }
 
   private errLine(buf: Buffer, start: number, end: number, owned: boolean): void {
     const text = this.keep(buf, start, end, owned, this.errTail)
-    if (this.err.wanted(buf, start, end)) this.err.line(text ?? decodeLine(buf, start, end))
+    this.err.read(buf, start, end, text)
   }
 
   /** Keeps a line for the excerpt, the fallback and a stream's tail; its text when decoded. */
