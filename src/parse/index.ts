@@ -5,7 +5,7 @@ import { fieldParser } from './field.js'
 import { inspectorParser } from './inspector.js'
 import { jsonFindingsIfLoaded, jsonParser, loadJsonFindings } from './json.js'
 import { junitParser } from './junit.js'
-import { ByteLines, decodeLine, MAX_LINE, scanLineBytes, textAt } from './lines.js'
+import { ByteLines, decodeLine, MAX_LINE, plainChunk, scanLineBytes, textAt } from './lines.js'
 import { locateLine } from './locate.js'
 import { matcherParser, type ProblemMatchers } from './matchers.js'
 import { pactParser } from './pact.js'
@@ -198,6 +198,8 @@ class LineRules {
   private readonly wanting: LineParser[] = []
   private field: LineParser | undefined
   private alwaysGreedy = false
+  /** The chunk being read, when plainChunk() says so of it. */
+  private plainChunk: Buffer | undefined
   private readonly bytes: LineBytes = {
     buf: EMPTY,
     start: 0,
@@ -240,6 +242,11 @@ class LineRules {
     for (const parser of this.parsers) if (parser.wants) this.wanting.push(parser)
   }
 
+  /** A chunk is about to be cut into lines (the lines of one chunk are views of it). */
+  chunk(bytes: Uint8Array): void {
+    this.plainChunk = Buffer.isBuffer(bytes) && plainChunk(bytes) ? bytes : undefined
+  }
+
   /** Reads one line: from its bytes when the parsers can, else decoded (`text`, if it is already). */
   read(buf: Buffer, start: number, end: number, text?: string): void {
     if (!this.wanted(buf, start, end)) return
@@ -254,7 +261,7 @@ class LineRules {
   private skim(buf: Buffer, start: number, end: number): boolean {
     if (this.alwaysGreedy || this.traceback || this.greedy || end - start > MAX_LINE) return false
     const bytes = this.bytes
-    scanLineBytes(bytes, buf, start, end)
+    scanLineBytes(bytes, buf, start, end, buf === this.plainChunk)
     // A traceback's start is read from the text, and so is a line whose start cleaning changes.
     if (bytes.plain === start || textAt(bytes, start, TRACEBACK) !== false) return false
     for (const parser of this.parsers) {
@@ -388,6 +395,7 @@ export class OutputCollector {
   /** stderr: text for the line rules, never part of a document on stdout. */
   writeStderr(chunk: Uint8Array): void {
     this.bytes += chunk.length
+    this.err.chunk(chunk)
     this.errLines.push(chunk)
     this.adopt()
   }
@@ -565,6 +573,7 @@ export class OutputCollector {
     // The stream reads first: where its document ends, the rest is output of its own.
     const used = this.stream ? this.stream.write(chunk) : chunk.length
     const own = used < chunk.length ? chunk.subarray(0, used) : chunk
+    this.out?.chunk(own)
     this.lines.push(own)
     this.adopt()
     if (this.wholeJson) {

@@ -165,8 +165,24 @@ export class LineSplitter {
   }
 }
 
-/** Fills `line` with one line's bytes and what one pass over them finds (see LineBytes). */
-export function scanLineBytes(line: LineBytes, buf: Buffer, start: number, end: number): void {
+const SEPARATORS = [Buffer.from('\u2028'), Buffer.from('\u2029')]
+
+/** Whether a chunk holds no escape byte and no U+2028 or U+2029: then none of its lines does. */
+export function plainChunk(buf: Buffer): boolean {
+  return buf.indexOf(0x1b) === -1 && SEPARATORS.every(separator => buf.indexOf(separator) === -1)
+}
+
+/**
+ * Fills `line` with one line's bytes and what one pass over them finds (see LineBytes); the
+ * rest of a line from a plainChunk() is not looked at past its plain prefix.
+ */
+export function scanLineBytes(
+  line: LineBytes,
+  buf: Buffer,
+  start: number,
+  end: number,
+  inPlainChunk = false
+): void {
   line.buf = buf
   line.start = start
   line.end = end
@@ -179,6 +195,7 @@ export function scanLineBytes(line: LineBytes, buf: Buffer, start: number, end: 
   line.plain = i
   line.escape = false
   line.separator = false
+  if (inPlainChunk) return
   for (; i < end; i++) {
     const byte = buf[i] as number
     if (byte === 0x1b) line.escape = true
