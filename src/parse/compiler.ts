@@ -101,8 +101,17 @@ const isWord = (b: number): boolean => isLetter(b) || isDigit(b) || b === 0x5f
 const isBlank = (b: number): boolean => b === 0x20 || b === 0x09
 // `[^\s:()"'<>|*?]` on plain bytes
 const isPathByte = (b: number): boolean =>
-  b > 0x20 && b !== 0x3a && b !== 0x28 && b !== 0x29 && b !== 0x22 && b !== 0x27 && b !== 0x3c &&
-  b !== 0x3e && b !== 0x7c && b !== 0x2a && b !== 0x3f
+  b > 0x20 &&
+  b !== 0x3a &&
+  b !== 0x28 &&
+  b !== 0x29 &&
+  b !== 0x22 &&
+  b !== 0x27 &&
+  b !== 0x3c &&
+  b !== 0x3e &&
+  b !== 0x7c &&
+  b !== 0x2a &&
+  b !== 0x3f
 const digitsFrom = (line: LineBytes, i: number): number => {
   while (isDigit(byteAt(line, i))) i++
   return i

@@ -199,7 +199,12 @@ export function scanLineBytes(
   for (; i < end; i++) {
     const byte = buf[i] as number
     if (byte === 0x1b) line.escape = true
-    else if (byte === 0xe2 && i + 2 < end && buf[i + 1] === 0x80 && ((buf[i + 2] as number) | 1) === 0xa9)
+    else if (
+      byte === 0xe2 &&
+      i + 2 < end &&
+      buf[i + 1] === 0x80 &&
+      ((buf[i + 2] as number) | 1) === 0xa9
+    )
       line.separator = true
   }
 }
