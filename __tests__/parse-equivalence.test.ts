@@ -298,6 +298,10 @@ const TEXT_LINES = [
   '[{"instancePath":"/name","message":"must be string"}]',
   'fixtures/pet.json data/tags/0 must be string',
   '[log] \u2716  Field Query.pets changed type from [Pet!]! to [Pet]',
+  // U+2028 ends what a regex's `.` matches, and an escape sequence can swallow it.
+  '[log] \u2716  Field Query.pets changed\u2028',
+  'proto/acme/v1/pet.proto:12:3:Field\u2029 "2"',
+  'proto/acme/v1/pet.proto:12:3:\u001b]0;\u2028',
   '\u2716  Argument limit: Int added to field Query.pets',
   '[log] \u2714  Field Query.added was added to object type Query',
   'No changes detected',

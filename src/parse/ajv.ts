@@ -60,7 +60,7 @@ export function ajvParser(
   }
   // One list: `[` alone on its line, then each error as the lines from `  {` to `  }`, so a
   // list of any length is read an error at a time. A line comes as text, or (`text` undefined)
-  // as what skim read of its bytes once past the findings kept.
+  // as what skimGreedy read of its bytes once past the findings kept.
   const listed = (
     length: number,
     blank: boolean,
@@ -129,7 +129,7 @@ export function ajvParser(
     end: close,
     greedy: () => file !== undefined,
     // Past the findings kept an error list is only counted: its lines need not be decoded.
-    skim(buf, start, end) {
+    skimGreedy(buf, start, end) {
       if (file === undefined || state !== 'list' || !full?.()) return false
       let first = -1
       for (let i = start; i < end; i++) {
@@ -151,7 +151,22 @@ export function ajvParser(
       return true
     },
     wants: (buf, start, end) =>
-      endsWith(buf, start, end, ' invalid') || endsWith(buf, start, end, ' valid')
+      endsWith(buf, start, end, ' invalid') || endsWith(buf, start, end, ' valid'),
+    skim(bytes) {
+      // Outside a file's errors only a verdict is ajv's, and it ends in `valid`: the text's last
+      // five characters are the last five bytes when they are printable and no escape
+      // sequence can swallow them.
+      if (file !== undefined || bytes.escape) return undefined
+      const { buf, start, end } = bytes
+      if (end - start < 5) return bytes.plain === end ? false : undefined
+      let same = true
+      for (let i = 0; i < 5; i++) {
+        const byte = buf[end - 5 + i] as number
+        if (byte < 0x20 || byte > 0x7e) return undefined
+        same &&= byte === 'valid'.charCodeAt(i)
+      }
+      return same ? undefined : false
+    }
   }
 }
 

@@ -5,7 +5,7 @@ import { fieldParser } from './field.js'
 import { inspectorParser } from './inspector.js'
 import { jsonFindingsIfLoaded, jsonParser, loadJsonFindings } from './json.js'
 import { junitParser } from './junit.js'
-import { ByteLines, decodeLine } from './lines.js'
+import { ByteLines, decodeLine, MAX_LINE, plainChunk, scanLineBytes, textAt } from './lines.js'
 import { locateLine } from './locate.js'
 import { matcherParser, type ProblemMatchers } from './matchers.js'
 import { pactParser } from './pact.js'
@@ -13,7 +13,14 @@ import { pathResolver, type PathResolver } from './resolve.js'
 import { SNIFF_LIMIT, sniffDocument, startsAsJson } from './sniff.js'
 import { PYTHON_IMPORT_FAILURE, STARTUP_TAIL_LINES, startupFailure } from './startup.js'
 import { findTargets, type TargetContext } from './targets.js'
-import type { LineParser, OutputFormat, ParserEvents, RawFinding, StreamParser } from './types.js'
+import type {
+  LineBytes,
+  LineParser,
+  OutputFormat,
+  ParserEvents,
+  RawFinding,
+  StreamParser
+} from './types.js'
 import { workflowCommandParser } from './workflow.js'
 import { loadXmlParser, xmlParserIfLoaded } from './xml.js'
 
@@ -191,9 +198,19 @@ class LineRules {
   private readonly wanting: LineParser[] = []
   private field: LineParser | undefined
   private alwaysGreedy = false
+  /** The chunk being read, when plainChunk() says so of it. */
+  private plainChunk: Buffer | undefined
+  private readonly bytes: LineBytes = {
+    buf: EMPTY,
+    start: 0,
+    end: 0,
+    plain: 0,
+    escape: false,
+    separator: false
+  }
   /** A parser must see every line: asked after each line read, where it can change. */
   private greedy = false
-  /** The greedy parser when it is the only one and can skim lines (see LineParser.skim). */
+  /** The greedy parser when it is the only one and can skim lines (see LineParser.skimGreedy). */
   private skimmer: LineParser | undefined
   traceback = false
   /** Every frame of the last traceback ran at module level: it failed while importing. */
@@ -227,7 +244,37 @@ class LineRules {
     for (const parser of this.parsers) if (parser.wants) this.wanting.push(parser)
   }
 
-  line(text: string): void {
+  /** A chunk is about to be cut into lines (the lines of one chunk are views of it). */
+  chunk(bytes: Uint8Array): void {
+    this.plainChunk = Buffer.isBuffer(bytes) && plainChunk(bytes) ? bytes : undefined
+  }
+
+  /** Reads one line: from its bytes when the parsers can, else decoded (`text`, if it is already). */
+  read(buf: Buffer, start: number, end: number, text?: string): void {
+    if (!this.wanted(buf, start, end)) return
+    if (text === undefined && this.skim(buf, start, end)) return
+    this.line(text ?? decodeLine(buf, start, end))
+  }
+
+  /**
+   * The parsers, in order, on the line's bytes: true when they settle it (none of theirs, or a
+   * finding past the cap counted), so it need not be decoded.
+   */
+  private skim(buf: Buffer, start: number, end: number): boolean {
+    if (this.alwaysGreedy || this.traceback || this.greedy || end - start > MAX_LINE) return false
+    const bytes = this.bytes
+    scanLineBytes(bytes, buf, start, end, buf === this.plainChunk)
+    // A traceback's start is read from the text, and so is a line whose start cleaning changes.
+    if (bytes.plain === start || textAt(bytes, start, TRACEBACK) !== false) return false
+    for (const parser of this.parsers) {
+      const settled = parser.skim?.(bytes)
+      if (settled === undefined) return false
+      if (settled) return true
+    }
+    return true
+  }
+
+  private line(text: string): void {
     for (const parser of this.parsers) if (parser.line(text)) break
     this.settle()
     if (text.startsWith(TRACEBACK)) {
@@ -242,11 +289,11 @@ class LineRules {
   }
 
   /** Only lines a parser could want are decoded: the rest of a huge log is counted, not read. */
-  wanted(buf: Buffer, start: number, end: number): boolean {
+  private wanted(buf: Buffer, start: number, end: number): boolean {
     if (this.alwaysGreedy || this.traceback) return true
     if (this.greedy) {
       const skimmer = this.skimmer
-      if (!skimmer?.skim?.(buf, start, end)) return true
+      if (!skimmer?.skimGreedy?.(buf, start, end)) return true
       // Only the skimmer read the line: the others are as they were.
       if (!skimmer.greedy?.()) this.settle()
       return false
@@ -369,6 +416,7 @@ export class OutputCollector {
   /** stderr: text for the line rules, never part of a document on stdout. */
   writeStderr(chunk: Uint8Array): void {
     this.bytes += chunk.length
+    this.err.chunk(chunk)
     this.errLines.push(chunk)
     this.adopt()
   }
@@ -546,6 +594,7 @@ export class OutputCollector {
     // The stream reads first: where its document ends, the rest is output of its own.
     const used = this.stream ? this.stream.write(chunk) : chunk.length
     const own = used < chunk.length ? chunk.subarray(0, used) : chunk
+    this.out?.chunk(own)
     this.lines.push(own)
     this.adopt()
     if (this.wholeJson) {
@@ -678,12 +727,12 @@ export class OutputCollector {
 
   private line(buf: Buffer, start: number, end: number, owned: boolean): void {
     const text = this.keep(buf, start, end, owned, isTextMode(this.mode) ? this.outTail : undefined)
-    if (this.out?.wanted(buf, start, end)) this.out.line(text ?? decodeLine(buf, start, end))
+    this.out?.read(buf, start, end, text)
   }
 
   private errLine(buf: Buffer, start: number, end: number, owned: boolean): void {
     const text = this.keep(buf, start, end, owned, this.errTail)
-    if (this.err.wanted(buf, start, end)) this.err.line(text ?? decodeLine(buf, start, end))
+    this.err.read(buf, start, end, text)
   }
 
   /** Keeps a line for the excerpt, the fallback and a stream's tail; its text when decoded. */

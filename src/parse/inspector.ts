@@ -1,5 +1,6 @@
 import { commandOperands } from './command.js'
-import { COUNTED, type LineParser, type RawFinding } from './types.js'
+import { isOtherChar, plainAt, skipBlanks } from './lines.js'
+import { COUNTED, type LineBytes, type LineParser, type RawFinding } from './types.js'
 
 // `[log] ✖  Field Query.pets changed type…` (older versions prefix `[log]`); ✖ marks a
 // breaking change, ⚠ a dangerous one and ✔ a safe one.
@@ -41,9 +42,62 @@ export function inspectorParser(
       })
       return true
     },
-    end() {}
+    end() {},
+    skim(bytes) {
+      const shape = inspectorShape(bytes)
+      if (shape !== 'breaking') return shape
+      // Past the findings kept it is only counted; a finding to keep is built from the text.
+      if (!full?.()) return undefined
+      emit(COUNTED)
+      return true
+    }
   }
 }
+
+// U+2716 in UTF-8: a multi-byte character that decoding and cleaning leave as it is.
+const CROSS = [0xe2, 0x9c, 0x96]
+
+/**
+ * BREAKING and NO_CHANGES read on a line's bytes: 'breaking', false when neither matches,
+ * undefined when bytes that are not plain (or a `No changes` line) decide it.
+ */
+function inspectorShape(line: LineBytes): 'breaking' | false | undefined {
+  const { buf, start, end, plain } = line
+  let at = start
+  if (buf[at] === 0x5b && at < plain) {
+    // `[word]` and blanks: `[log]` for BREAKING, any word for NO_CHANGES.
+    let close = at + 1
+    while (close < plain && isWord(buf[close] as number)) close++
+    if (close >= plain) return close < end ? undefined : false
+    if (buf[close] !== 0x5d || close === at + 1) return false
+    const after = skipBlanks(line, close + 1)
+    if (after === close + 1) return known(line, after) ? false : undefined
+    if (!isCross(line, after)) return known(line, after) ? notNoChanges(line, after) : undefined
+    if (!plainAt(line, start, '[log]')) return false
+    at = after
+  } else if (!isCross(line, at)) return known(line, at) ? notNoChanges(line, at) : undefined
+  // `\s+(.+)$` after the cross: a blank, then a character that is not one.
+  const blank = at + CROSS.length
+  const text = skipBlanks(line, blank)
+  if (text === blank) return blank === end || isPlainText(buf[blank]) ? false : undefined
+  if (text === end || !isPlainText(buf[text]) || line.separator) return undefined
+  return 'breaking'
+}
+
+// The text's character at `at` is the byte's, or one unlike any ASCII text or blank.
+const known = (line: LineBytes, at: number): boolean =>
+  at < line.plain || line.plain === line.end || (at === line.plain && isOtherChar(line, at))
+// Not `No changes detected`, which is read from the text (it is one line per run).
+const notNoChanges = (line: LineBytes, at: number): false | undefined =>
+  at < line.end && line.buf[at] === 0x4e ? undefined : false
+const isCross = (line: LineBytes, at: number): boolean =>
+  at + 3 <= line.end &&
+  line.buf[at] === CROSS[0] &&
+  line.buf[at + 1] === CROSS[1] &&
+  line.buf[at + 2] === CROSS[2]
+const isWord = (b: number): boolean =>
+  (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a) || b === 0x5f
+const isPlainText = (b: number | undefined): boolean => b !== undefined && b > 0x20 && b < 0x7f
 
 /** The schema coordinate a change message is about: `Type.field.argument`, `Type.field` or `Type`. */
 export function coordinateOf(message: string): string | undefined {

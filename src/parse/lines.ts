@@ -1,3 +1,5 @@
+import type { LineBytes } from './types.js'
+
 /** The longest line kept; the rest of a longer line is dropped, so one 50 MB line costs 64 KiB. */
 export const MAX_LINE = 64 * 1024
 // Enough bytes for MAX_LINE UTF-16 units whatever the encoding (at most 3 bytes per unit).
@@ -160,5 +162,104 @@ export class LineSplitter {
 
   end(): void {
     this.lines.end()
+  }
+}
+
+const SEPARATORS = [Buffer.from('\u2028'), Buffer.from('\u2029')]
+
+/** Whether a chunk holds no escape byte and no U+2028 or U+2029: then none of its lines does. */
+export function plainChunk(buf: Buffer): boolean {
+  return buf.indexOf(0x1b) === -1 && SEPARATORS.every(separator => buf.indexOf(separator) === -1)
+}
+
+/**
+ * Fills `line` with one line's bytes and what one pass over them finds (see LineBytes); the
+ * rest of a line from a plainChunk() is not looked at past its plain prefix.
+ */
+export function scanLineBytes(
+  line: LineBytes,
+  buf: Buffer,
+  start: number,
+  end: number,
+  inPlainChunk = false
+): void {
+  line.buf = buf
+  line.start = start
+  line.end = end
+  let i = start
+  while (i < end) {
+    const byte = buf[i] as number
+    if (byte < 0x20 ? byte !== 0x09 : byte > 0x7e) break
+    i++
+  }
+  line.plain = i
+  line.escape = false
+  line.separator = false
+  if (inPlainChunk) return
+  for (; i < end; i++) {
+    const byte = buf[i] as number
+    if (byte === 0x1b) line.escape = true
+    else if (
+      byte === 0xe2 &&
+      i + 2 < end &&
+      buf[i + 1] === 0x80 &&
+      ((buf[i + 2] as number) | 1) === 0xa9
+    )
+      line.separator = true
+  }
+}
+
+/** Whether `text` (ASCII) is at `at` in the line's plain bytes. */
+export function plainAt(line: LineBytes, at: number, text: string): boolean {
+  if (at + text.length > line.plain) return false
+  for (let i = 0; i < text.length; i++) if (line.buf[at + i] !== text.charCodeAt(i)) return false
+  return true
+}
+
+/** The first position from `at` that is not a space or a tab. */
+export function skipBlanks(line: LineBytes, at: number): number {
+  const { buf, end } = line
+  while (at < end && (buf[at] === 0x20 || buf[at] === 0x09)) at++
+  return at
+}
+
+/**
+ * Whether the text at `at` starts with `text` (ASCII), as far as the line's bytes tell: false
+ * when a plain byte differs or the line ends first, undefined when a byte past `plain` decides.
+ */
+export function textAt(line: LineBytes, at: number, text: string): boolean | undefined {
+  for (let i = 0; i < text.length; i++) {
+    if (at + i >= line.plain) {
+      if (line.plain === line.end || (at + i === line.plain && isOtherChar(line, at + i)))
+        return false
+      return undefined
+    }
+    if (line.buf[at + i] !== text.charCodeAt(i)) return false
+  }
+  return true
+}
+
+/**
+ * Whether the bytes at `at` decode to a character that cleaning keeps and that is neither ASCII
+ * nor a space: not the C1 controls (removed) and not the spaces `\s` and trim() take
+ * (U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF).
+ */
+export function isOtherChar(line: LineBytes, at: number): boolean {
+  const byte = at < line.end ? (line.buf[at] as number) : 0
+  if (byte < 0x80) return false
+  const next = at + 1 < line.end ? (line.buf[at + 1] as number) : 0
+  switch (byte) {
+    case 0xc2:
+      return next < 0x80 || next > 0xa0
+    case 0xe1:
+      return next !== 0x9a
+    case 0xe2:
+      return next !== 0x80 && next !== 0x81
+    case 0xe3:
+      return next !== 0x80
+    case 0xef:
+      return next !== 0xbb
+    default:
+      return true
   }
 }

@@ -36,7 +36,31 @@ export interface LineParser {
    * when that tells it all it needs and no parser tried before it could read such a line.
    * False leaves the line to be decoded and read as usual.
    */
-  skim?(buf: Buffer, start: number, end: number): boolean
+  skimGreedy?(buf: Buffer, start: number, end: number): boolean
+  /**
+   * Reads a line from its bytes when they settle it, so that a huge log is not decoded line by
+   * line: false when line() would return false and change nothing, true when the line was this
+   * parser's and is done with (a finding past the cap, counted), undefined when only the decoded
+   * text can tell. Asked only while no parser is greedy.
+   */
+  skim?(line: LineBytes): boolean | undefined
+}
+
+/**
+ * One line's bytes and what a single pass over them found. Up to `plain` they are printable
+ * ASCII or tabs, which decoding and cleaning leave as they are: a decision on those bytes is a
+ * decision on the text. Past it, the text may differ from the bytes.
+ */
+export interface LineBytes {
+  buf: Buffer
+  start: number
+  end: number
+  /** End of the leading run of bytes 0x20–0x7e and tabs. */
+  plain: number
+  /** An escape byte: a terminal sequence cleaning removes, with what it swallows. */
+  escape: boolean
+  /** U+2028 or U+2029, which a regex's `.` does not match. */
+  separator: boolean
 }
 
 /** A parser of a whole-document format (JUnit XML, JSON findings) reads the raw bytes. */

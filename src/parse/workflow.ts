@@ -1,3 +1,4 @@
+import { skipBlanks } from './lines.js'
 import type { LineParser, RawFinding } from './types.js'
 
 const COMMAND = /^::(error|warning|notice)(?:\s+(.*?))?::(.*)$/
@@ -39,6 +40,13 @@ export function workflowCommandParser(emit: (finding: RawFinding) => void): Line
       })
       return true
     },
-    end() {}
+    end() {},
+    skim(bytes) {
+      // A command starts the trimmed text with `::`.
+      const at = skipBlanks(bytes, bytes.start)
+      if (at === bytes.end) return false
+      if (at >= bytes.plain) return undefined
+      return bytes.buf[at] === 0x3a ? undefined : false
+    }
   }
 }
