@@ -670,6 +670,28 @@ describe('search and rate limit', () => {
     }
   })
 
+  it('does not find text inside an HTML comment, as GitHub does not index it (a hidden marker)', async () => {
+    const e = (await startEmulator({ searchLagMs: 0 })) as Emulator
+    try {
+      e.addRepo(full, { collaborators: [] })
+      const o = getOctokit(e.token, { baseUrl: e.url, ...(await octokitTestOptions(e)) })
+      await o.rest.issues.create({
+        owner,
+        repo,
+        title: 'incident',
+        body: 'visible words\n<!-- contract-drift-triage:key=acme/api:pr-1 -->'
+      })
+      const found = async (text: string): Promise<number> =>
+        (await o.rest.search.issuesAndPullRequests({ q: `repo:${full} "${text}"` })).data
+          .total_count
+      expect(await found('visible words')).toBe(1)
+      expect(await found('contract-drift-triage:key=acme/api:pr-1')).toBe(0)
+      expect(e.violations).toEqual([])
+    } finally {
+      await e.close()
+    }
+  })
+
   it('scales the lag with timeScale (120 emulator seconds = 60 s at 0.5)', async () => {
     // the emulator's clock, not real waits: the 10 s margins hold on a loaded machine
     const scaled = (await startEmulator({ searchLagMs: 120_000, timeScale: 0.5 })) as Emulator

@@ -37,7 +37,6 @@ import {
   instant,
   isRed,
   keyIncidents,
-  keyQuery,
   readsFor,
   rewriteOf,
   storedResults,
@@ -1114,8 +1113,8 @@ describe("finding the key's incidents without reading every incident (SPEC §7)"
   const open = (number: number): Seen => ({ number, state: 'open', body: markerFor(KEY) })
   const closed = (number: number): Seen => ({ number, state: 'closed', body: markerFor(KEY) })
   const numbers = (found: ReturnType<typeof keyIncidents<Seen>>): string =>
-    found.then === 'search'
-      ? 'search'
+    found.then === 'read-open'
+      ? 'read-open'
       : `open ${found.open.map(i => i.number).join(',') || '-'}; closed ${found.closed.map(i => i.number).join(',') || '-'}; stale ${found.stale.join(',') || '-'}`
 
   it.each<[string, Seen[], boolean, Seen[] | undefined, string]>([
@@ -1127,14 +1126,14 @@ describe("finding the key's incidents without reading every incident (SPEC §7)"
       'open 9; closed 3; stale -'
     ],
     [
-      'one page, nothing of the key: nothing to search',
+      'one page, nothing of the key: nothing more to read',
       [],
       true,
       undefined,
       'open -; closed -; stale -'
     ],
     [
-      'more pages, the key open among the newest: no search',
+      'more pages, the key open among the newest: no more reads',
       [open(300)],
       false,
       undefined,
@@ -1148,41 +1147,41 @@ describe("finding the key's incidents without reading every incident (SPEC §7)"
       'open 300,301; closed -; stale -'
     ],
     [
-      'more pages, only a closed one among the newest: the index is asked',
+      'more pages, only a closed one among the newest: the open ones are read',
       [closed(300)],
       false,
       undefined,
-      'search'
+      'read-open'
     ],
     [
-      'more pages, nothing of the key among the newest: the index is asked',
+      'more pages, nothing of the key among the newest: the open ones are read',
       [],
       false,
       undefined,
-      'search'
+      'read-open'
     ],
     [
-      'the index adds the older ones, to read again',
+      'the open list adds the older ones, to read again',
       [],
       false,
-      [open(12), closed(4)],
-      'open 12; closed 4; stale 12,4'
+      [open(12), open(4)],
+      'open 4,12; closed -; stale 12,4'
     ],
     [
-      'the newest page wins over the lagging index for the same incident',
+      'the newest page wins over the open list read before it for the same incident',
       [closed(300)],
       false,
-      [open(300), closed(7)],
-      'open -; closed 300,7; stale 7'
+      [open(300), open(7)],
+      'open 7; closed 300; stale 7'
     ]
-  ])('keyIncidents: %s', (_, newest, complete, indexed, expected) => {
-    expect(numbers(keyIncidents({ issues: newest, complete }, indexed))).toBe(expected)
+  ])('keyIncidents: %s', (_, newest, complete, openOnes, expected) => {
+    expect(numbers(keyIncidents({ issues: newest, complete }, openOnes))).toBe(expected)
   })
 
   it.each<[string, Seen | undefined, string]>([
     ['still open: kept, no longer stale', open(12), 'open 12; closed 4; stale 4'],
     [
-      'closed since the index saw it: among the closed, newest first',
+      'closed since the list was read: among the closed, newest first',
       closed(12),
       'open -; closed 12,4; stale 4'
     ],
@@ -1191,9 +1190,9 @@ describe("finding the key's incidents without reading every incident (SPEC §7)"
       undefined,
       'open -; closed 4; stale 4'
     ]
-  ])('withFresh: the incident only the index showed, read again: %s', (_, fresh, expected) => {
+  ])('withFresh: the incident only the open list showed, read again: %s', (_, fresh, expected) => {
     const found = keyIncidents({ issues: [], complete: false }, [open(12), closed(4)])
-    if (found.then === 'search') throw new Error('the index was given')
+    if (found.then === 'read-open') throw new Error('the open ones were given')
     expect(numbers({ then: 'found', ...withFresh(found, 12, fresh) })).toBe(expected)
   })
 
@@ -1223,21 +1222,6 @@ describe("finding the key's incidents without reading every incident (SPEC §7)"
         ? `${choice.reopen ? 'reopen' : 'update'} ${choice.issue.number}`
         : choice.then
     ).toBe(expected)
-  })
-
-  it.each<[string, string, string]>([
-    [
-      'the Actions bot: searched as the app',
-      'github-actions[bot]',
-      'repo:acme/incidents is:issue label:contract-drift author:app/github-actions "contract-drift-triage:key=acme/svc-001:pr-1 -->"'
-    ],
-    [
-      'a PAT user: as they are',
-      'drift-bot',
-      'repo:acme/incidents is:issue label:contract-drift author:drift-bot "contract-drift-triage:key=acme/svc-001:pr-1 -->"'
-    ]
-  ])('keyQuery: %s', (_, author, expected) => {
-    expect(keyQuery('acme/incidents', author, markerFor('acme/svc-001:pr-1'))).toBe(expected)
   })
 
   it.each<[string, number, number, number[]]>([

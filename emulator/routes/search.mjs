@@ -50,7 +50,9 @@ export const routes = {
         if (!version) continue
         const s = /** @type {any} */ (version.snapshot)
         const ok = quals.every(([k, v, neg]) => qualifierHits(k, v.toLowerCase(), s, repo) !== neg)
-        const text = `${s.title}\n${s.body ?? ''}`.toLowerCase()
+        // GitHub's index does not hold text inside HTML comments (a hidden marker is not found).
+        const body = (s.body ?? '').replace(/<!--[\s\S]*?-->/g, ' ')
+        const text = `${s.title}\n${body}`.toLowerCase()
         if (ok && terms.every(t => text.includes(t))) items.push({ ...s, score: 1 })
       }
     }

@@ -1,6 +1,5 @@
 import {
   ISSUE_BODY_LIMIT,
-  markerFor,
   readResultComment,
   readState,
   renderIssueBody,
@@ -32,7 +31,6 @@ import {
   instant,
   isRed,
   keyIncidents,
-  keyQuery,
   readsFor,
   rewriteOf,
   storedResults,
@@ -155,14 +153,20 @@ export class IncidentFiler {
 
   /**
    * Which incident a run of `key` files into (see keyIncidents and chooseIncident), read as it is
-   * now: one page of the newest incidents, the search index past them, and the chosen incident
-   * read again when only the index showed it.
+   * now: one page of the newest incidents, every open one when that page does not decide, and the
+   * chosen incident read again when only the list of open ones showed it.
    */
   private async choose(red: boolean, key = this.options.key): Promise<Choice<Issue>> {
     const newest = await this.newest(key)
     let found = keyIncidents(newest)
-    if (found.then === 'search') found = keyIncidents(newest, await this.search(key))
-    if (found.then === 'search') throw new Error('unreachable: the search index was read')
+    if (found.then === 'read-open')
+      found = keyIncidents(
+        newest,
+        (await this.everyOpen()).filter(issue =>
+          isIncident(identity(issue), this.options.issueAuthor, key)
+        )
+      )
+    if (found.then === 'read-open') throw new Error('unreachable: the open incidents were read')
     for (let known: Parameters<typeof withFresh<Issue>>[0] = found; ;) {
       const choice = chooseIncident(known.open, known.closed, red)
       if (choice.then !== 'update' || !known.stale.includes(choice.issue.number)) return choice
@@ -197,18 +201,6 @@ export class IncidentFiler {
       issues: issues.filter(issue => isIncident(identity(issue), issueAuthor, key)),
       complete: !/rel="next"/.test(headers.link ?? '')
     }
-  }
-
-  /** The key's incidents the search index knows (it lags writes: use newest() for fresh ones). */
-  private async search(key: string): Promise<Issue[]> {
-    const { octokit, issueAuthor, repository } = this.options
-    const { data } = await octokit.request('GET /search/issues', {
-      q: keyQuery(repository, issueAuthor, markerFor(key)),
-      sort: 'created',
-      order: 'desc',
-      per_page: 100
-    })
-    return (data.items as Issue[]).filter(issue => isIncident(identity(issue), issueAuthor, key))
   }
 
   /** Every open incident this action wrote, whatever its key (a remediation names them). */

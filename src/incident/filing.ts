@@ -2,7 +2,7 @@
  * A run of a scope files its results into the scope's one incident (SPEC §3, §5), as pure
  * decisions; src/github/incidents.ts reads, asks these, executes what they return, and reads back:
  *
- *   the newest incidents, else the search index ──keyIncidents──▶ the key's open and closed ones
+ *   the newest incidents, else the open ones ──keyIncidents──▶ the key's open and closed ones
  *   ──chooseIncident──▶ nothing | create | update
  *   create ──a jittered wait, the newest read again──▶ a racing run's fresh incident is updated
  *          ──filed, the newest read again──duplicateOf──▶ the oldest wins: ours is closed into it
@@ -89,7 +89,7 @@ export function withWholeResults(
 export const isRed = (runs: readonly ValidatorRun[]): boolean =>
   runs.some(run => run.outcome !== 'passed')
 
-/** An incident as a list or the search index returns it: numbers grow with creation. */
+/** An incident as a list returns it: numbers grow with creation. */
 export interface Listed {
   number: number
   state: string
@@ -97,30 +97,30 @@ export interface Listed {
 }
 
 /**
- * The key's incidents, oldest open first and newest closed first. `stale`: those only the
- * search index showed, to read again before use (the index lags writes, its body too).
+ * The key's incidents, oldest open first and newest closed first. `stale`: those only the list
+ * of open incidents showed, read before the race check: to read again before use.
  */
 export type KeyIncidents<I> =
-  { then: 'search' } | { then: 'found'; open: I[]; closed: I[]; stale: number[] }
+  { then: 'read-open' } | { then: 'found'; open: I[]; closed: I[]; stale: number[] }
 
 /**
- * Where a run finds its key's incidents without reading every incident of the incident
- * repository (SPEC §7: lookups do not grow with the number of source repositories). `newest`
- * holds the key's incidents among the one page of the repository's newest ones (every state;
- * `complete` when there is no other page): it is always up to date, so it sees what a racing run
- * filed a moment ago. It decides alone when it is the whole repository or holds the key's open
- * incident (an older open one would have stopped that one being filed); else the search index
- * (`indexed`, the key's incidents it knows) adds the older ones, which it holds once its lag is
- * over, while every fresher one is on the newest page.
+ * Where a run finds its key's incidents. `newest` holds the key's incidents among the one page of
+ * the repository's newest ones (every state; `complete` when there is no other page): it is always
+ * up to date, so it sees what a racing run filed a moment ago, and for a busy key it is all a run
+ * reads. It decides alone when it is the whole repository or holds the key's open incident (an
+ * older open one would have stopped that one being filed); else every open incident is read
+ * (`open`, the key's among them). GitHub's issue search cannot stand in for that list: it does
+ * not index text inside HTML comments, where the key's marker is (SPEC §3), so an older incident
+ * would be missed and filed again.
  */
 export function keyIncidents<I extends Listed>(
   newest: { issues: readonly I[]; complete: boolean },
-  indexed?: readonly I[]
+  open?: readonly I[]
 ): KeyIncidents<I> {
   const decided = newest.complete || newest.issues.some(issue => issue.state === 'open')
-  if (!decided && !indexed) return { then: 'search' }
+  if (!decided && !open) return { then: 'read-open' }
   const fresh = new Set(newest.issues.map(issue => issue.number))
-  const older = decided ? [] : (indexed ?? []).filter(issue => !fresh.has(issue.number))
+  const older = decided ? [] : (open ?? []).filter(issue => !fresh.has(issue.number))
   const all = [...newest.issues, ...older].sort((a, b) => a.number - b.number)
   return {
     then: 'found',
@@ -131,8 +131,8 @@ export function keyIncidents<I extends Listed>(
 }
 
 /**
- * The key's incidents with incident `number` as read again in place of what the search index
- * showed; `issue` undefined when it is no incident of the key any more.
+ * The key's incidents with incident `number` as read again in place of what the list of open
+ * incidents showed; `issue` undefined when it is no incident of the key any more.
  */
 export function withFresh<I extends Listed>(
   found: { open: readonly I[]; closed: readonly I[]; stale: readonly number[] },
@@ -146,18 +146,6 @@ export function withFresh<I extends Listed>(
     closed: all.filter(other => other.state !== 'open').reverse(),
     stale: found.stale.filter(other => other !== number)
   }
-}
-
-/**
- * The search query for a key's incidents in `repository`: what the index is asked for is only a
- * narrowing, each hit is checked for the author, the label and the exact marker as a listed one.
- */
-export function keyQuery(repository: string, issueAuthor: string, marker: string): string {
-  // Search names a GitHub App by its slug: `github-actions[bot]` is `app/github-actions`.
-  const bot = /^(.+)\[bot\]$/.exec(issueAuthor)?.[1]
-  const author = bot ? `app/${bot}` : issueAuthor
-  const phrase = marker.replace(/^<!-- /, '').replace(/"/g, '')
-  return `repo:${repository} is:issue label:contract-drift author:${author} "${phrase}"`
 }
 
 /**
