@@ -6,6 +6,15 @@ import type { Finding, IncidentRecord, Lifecycle, ValidatorRun } from './types.j
 export const markerFor = (key: string): string =>
   // A branch name may hold `-->` or `<`: escaped, it cannot end the comment or open HTML.
   `<!-- contract-drift-triage:key=${key.replace(/[<>]|-(?=-)/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)} -->`
+/** The repository a key's incidents come from (`owner/name`, before the key's first `:`). */
+export const keySource = (key: string): string => key.slice(0, key.indexOf(':'))
+
+/** The source repository of the key marker `body` starts with (see markerFor), if any. */
+export function sourceIn(body: string | null | undefined): string | undefined {
+  const found = /^<!-- contract-drift-triage:key=([^:]*):/.exec(body ?? '')
+  // A repository's name may hold `--`, escaped by markerFor; nothing else it escapes.
+  return found?.[1]?.replace(/%2D/g, '-')
+}
 const STATE = /<!-- contract-drift-triage:state=([A-Za-z0-9+/=]+) -->/
 const RESULT = /<!-- contract-drift-triage:result=([A-Za-z0-9+/=]+) -->/
 

@@ -43,7 +43,6 @@ import {
   storedState,
   verifyRound,
   VERIFY_ATTEMPTS,
-  withFresh,
   withWholeResults,
   writeOf,
   type Effect,
@@ -1115,7 +1114,7 @@ describe("finding the key's incidents without reading every incident (SPEC §7)"
   const numbers = (found: ReturnType<typeof keyIncidents<Seen>>): string =>
     found.then === 'read-open'
       ? 'read-open'
-      : `open ${found.open.map(i => i.number).join(',') || '-'}; closed ${found.closed.map(i => i.number).join(',') || '-'}; stale ${found.stale.join(',') || '-'}`
+      : `open ${found.open.map(i => i.number).join(',') || '-'}; closed ${found.closed.map(i => i.number).join(',') || '-'}`
 
   it.each<[string, Seen[], boolean, Seen[] | undefined, string]>([
     [
@@ -1123,28 +1122,28 @@ describe("finding the key's incidents without reading every incident (SPEC §7)"
       [closed(3), open(9)],
       true,
       undefined,
-      'open 9; closed 3; stale -'
+      'open 9; closed 3'
     ],
     [
       'one page, nothing of the key: nothing more to read',
       [],
       true,
       undefined,
-      'open -; closed -; stale -'
+      'open -; closed -'
     ],
     [
       'more pages, the key open among the newest: no more reads',
       [open(300)],
       false,
       undefined,
-      'open 300; closed -; stale -'
+      'open 300; closed -'
     ],
     [
       'more pages, two legs raced: both fresh, the oldest first',
       [open(301), open(300)],
       false,
       undefined,
-      'open 300,301; closed -; stale -'
+      'open 300,301; closed -'
     ],
     [
       'more pages, only a closed one among the newest: the open ones are read',
@@ -1161,39 +1160,21 @@ describe("finding the key's incidents without reading every incident (SPEC §7)"
       'read-open'
     ],
     [
-      'the open list adds the older ones, to read again',
+      'the open list adds the older ones',
       [],
       false,
       [open(12), open(4)],
-      'open 4,12; closed -; stale 12,4'
+      'open 4,12; closed -'
     ],
     [
       'the newest page wins over the open list read before it for the same incident',
       [closed(300)],
       false,
       [open(300), open(7)],
-      'open 7; closed 300; stale 7'
+      'open 7; closed 300'
     ]
   ])('keyIncidents: %s', (_, newest, complete, openOnes, expected) => {
     expect(numbers(keyIncidents({ issues: newest, complete }, openOnes))).toBe(expected)
-  })
-
-  it.each<[string, Seen | undefined, string]>([
-    ['still open: kept, no longer stale', open(12), 'open 12; closed 4; stale 4'],
-    [
-      'closed since the list was read: among the closed, newest first',
-      closed(12),
-      'open -; closed 12,4; stale 4'
-    ],
-    [
-      'no incident of the key any more (its marker edited away): dropped',
-      undefined,
-      'open -; closed 4; stale 4'
-    ]
-  ])('withFresh: the incident only the open list showed, read again: %s', (_, fresh, expected) => {
-    const found = keyIncidents({ issues: [], complete: false }, [open(12), closed(4)])
-    if (found.then === 'read-open') throw new Error('the open ones were given')
-    expect(numbers({ then: 'found', ...withFresh(found, 12, fresh) })).toBe(expected)
   })
 
   it.each<[string, Seen[], Seen[], boolean, string]>([

@@ -1,5 +1,7 @@
 import {
   ISSUE_BODY_LIMIT,
+  keySource,
+  sourceIn,
   readResultComment,
   readState,
   renderIssueBody,
@@ -36,7 +38,6 @@ import {
   storedResults,
   storedState,
   verifyRound,
-  withFresh,
   withWholeResults,
   writeOf,
   type Choice,
@@ -60,7 +61,14 @@ import {
 import type { ChangedFile, IncidentRecord, Result, ValidatorRun } from '../types.js'
 import type { Redactor } from '../redact.js'
 import type { Octokit } from './client.js'
-import { ensureLabels } from './labels.js'
+import {
+  createLabel,
+  ensureLabels,
+  INCIDENT_LABELS,
+  labelExists,
+  SOURCES_LABELLED,
+  sourceLabel
+} from './labels.js'
 
 export interface IncidentOptions {
   octokit: Octokit
@@ -130,11 +138,15 @@ export class IncidentFiler {
   private readonly seenLabels = new Set<string>()
   /** Real ms the last read of the newest incidents took: how slowly GitHub answers right now. */
   private lastReadMs = 0
+  /** Filing from another repository: the label its incidents carry, which a run lists by. */
+  private readonly source: string | undefined
+  private sourcesLabelled = false
 
   constructor(private readonly options: IncidentOptions) {
     const [owner, repo] = options.repository.split('/') as [string, string]
     this.owner = owner
     this.repo = repo
+    this.source = sourceLabel(keySource(options.key), options.repository)
   }
 
   async file(runs: ValidatorRun[], triage: Triage): Promise<FiledIncident> {
@@ -153,11 +165,11 @@ export class IncidentFiler {
 
   /**
    * Which incident a run of `key` files into (see keyIncidents and chooseIncident), read as it is
-   * now: one page of the newest incidents, every open one when that page does not decide, and the
-   * chosen incident read again when only the list of open ones showed it.
+   * now: one page of the newest incidents, and every open one when that page does not decide.
    */
   private async choose(red: boolean, key = this.options.key): Promise<Choice<Issue>> {
-    const newest = await this.newest(key)
+    let newest = await this.newest(key)
+    if (newest.listed === 0 && (await this.labelSources())) newest = await this.newest(key)
     let found = keyIncidents(newest)
     if (found.then === 'read-open')
       found = keyIncidents(
@@ -167,26 +179,23 @@ export class IncidentFiler {
         )
       )
     if (found.then === 'read-open') throw new Error('unreachable: the open incidents were read')
-    for (let known: Parameters<typeof withFresh<Issue>>[0] = found; ;) {
-      const choice = chooseIncident(known.open, known.closed, red)
-      if (choice.then !== 'update' || !known.stale.includes(choice.issue.number)) return choice
-      const fresh = await this.get(choice.issue.number)
-      const still = isIncident(identity(fresh), this.options.issueAuthor, key)
-      known = withFresh(known, choice.issue.number, still ? fresh : undefined)
-    }
+    return chooseIncident(found.open, found.closed, red)
   }
 
   /**
-   * The key's incidents among the incident repository's newest ones (every state, one page):
-   * what a racing run filed a moment ago is there, whatever the number of repositories filing.
+   * The key's incidents among the newest of its source repository (every state, one page): what
+   * a racing run filed a moment ago is there, whatever the number of repositories filing.
+   * `listed`: how many incidents of any key the page held.
    */
-  private async newest(key: string): Promise<{ issues: Issue[]; complete: boolean }> {
+  private async newest(
+    key: string
+  ): Promise<{ issues: Issue[]; complete: boolean; listed: number }> {
     const { octokit, issueAuthor } = this.options
     const started = performance.now()
     const { data, headers } = await octokit.request('GET /repos/{owner}/{repo}/issues', {
       owner: this.owner,
       repo: this.repo,
-      labels: 'contract-drift',
+      labels: this.labels(),
       state: 'all',
       creator: issueAuthor,
       sort: 'created',
@@ -199,17 +208,32 @@ export class IncidentFiler {
       for (const name of labelNames(issue)) this.seenLabels.add(name.toLowerCase())
     return {
       issues: issues.filter(issue => isIncident(identity(issue), issueAuthor, key)),
-      complete: !/rel="next"/.test(headers.link ?? '')
+      complete: !/rel="next"/.test(headers.link ?? ''),
+      listed: issues.length
     }
   }
 
-  /** Every open incident this action wrote, whatever its key (a remediation names them). */
-  private async everyOpen(): Promise<Issue[]> {
+  /**
+   * The marker stands for SPEC §3's labels too (created before it): a run of a source with no
+   * incident yet does not ask for each. One a person deleted since comes back grey (GitHub creates
+   * it with the issue).
+   */
+  private seeIncidentLabels(): void {
+    for (const name of INCIDENT_LABELS) this.seenLabels.add(name.toLowerCase())
+  }
+
+  /** The labels that list this run's incidents: `contract-drift`, and its source's. */
+  private labels(): string {
+    return this.source ? `contract-drift,${this.source}` : 'contract-drift'
+  }
+
+  /** Every open incident this action wrote of this run's source, whatever its key. */
+  private async everyOpen(labels = this.labels()): Promise<Issue[]> {
     const { octokit, issueAuthor } = this.options
     const issues = (await octokit.paginate('GET /repos/{owner}/{repo}/issues', {
       owner: this.owner,
       repo: this.repo,
-      labels: 'contract-drift',
+      labels,
       state: 'open',
       creator: issueAuthor,
       per_page: 100
@@ -217,10 +241,56 @@ export class IncidentFiler {
     return issues.filter(issue => isIncident(identity(issue), issueAuthor, null))
   }
 
+  /**
+   * Once per incident repository, before a run from another repository trusts its source's list:
+   * labels every open incident filed from another one with its source (earlier versions filed
+   * them without) and creates SPEC §3's labels, then the marker that says so. Returns whether it
+   * did that now.
+   */
+  private async labelSources(): Promise<boolean> {
+    if (!this.source || this.sourcesLabelled) return false
+    const { octokit, repository } = this.options
+    this.sourcesLabelled = await labelExists(octokit, this.owner, this.repo, SOURCES_LABELLED)
+    if (this.sourcesLabelled) {
+      this.seeIncidentLabels()
+      return false
+    }
+    let labelled = 0
+    for (const issue of await this.everyOpen('contract-drift')) {
+      const source = sourceIn(issue.body)
+      const label = source === undefined ? undefined : sourceLabel(source, repository)
+      const carried = labelNames(issue).map(name => name.toLowerCase())
+      if (!label || carried.includes(label.toLowerCase())) continue
+      // GitHub creates the label (grey, without a description) when an issue first carries it.
+      await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: issue.number,
+        labels: [label]
+      })
+      labelled++
+    }
+    await ensureLabels(octokit, this.owner, this.repo, INCIDENT_LABELS, this.seenLabels)
+    await createLabel(octokit, this.owner, this.repo, SOURCES_LABELLED)
+    this.sourcesLabelled = true
+    this.seeIncidentLabels()
+    this.options.log.info(
+      `${repository}: labelled ${labelled} open incident(s) of other repositories with their source:, once for this repository.`
+    )
+    return true
+  }
+
   private async create(mine: StoredRun[], triage: Triage, at: string): Promise<FiledIncident> {
     const record = triage(mine)
     const first = firstIncident(record, mine, this.options.key, at, this.options.runUrl)
-    await ensureLabels(this.options.octokit, this.owner, this.repo, first.labels, this.seenLabels)
+    await ensureLabels(
+      this.options.octokit,
+      this.owner,
+      this.repo,
+      first.labels,
+      this.seenLabels,
+      this.source !== undefined
+    )
     await sleep(createWaitMs(Math.random(), this.options.timeScale ?? 1, this.lastReadMs))
     const [racing] = this.openOf(await this.newest(this.options.key))
     if (racing) return this.update(racing, mine, triage, at, false)
@@ -228,7 +298,7 @@ export class IncidentFiler {
       {
         title: first.title,
         body: this.body(first.state, record, undefined),
-        labels: first.labels,
+        labels: this.source ? [...first.labels, this.source] : first.labels,
         assignees: first.assignees
       },
       record.incidentId
@@ -333,7 +403,8 @@ export class IncidentFiler {
         this.owner,
         this.repo,
         write.ensureLabels,
-        this.seenLabels
+        this.seenLabels,
+        this.source !== undefined
       )
     const accepted = write.assign.length > 0 ? await this.assignable(write.assign) : []
     if (write.rereadFirst) {
@@ -391,6 +462,7 @@ export class IncidentFiler {
     if (refs.ids.length === 0 && refs.numbers.length === 0) return []
     const checks: RemediationCheck[] = []
     const found = new Set<string>()
+    await this.labelSources()
     for (const issue of await this.everyOpen()) {
       const state = readState(issue.body)
       if (!state || !(refs.ids.includes(state.incidentId) || refs.numbers.includes(issue.number)))

@@ -1,5 +1,12 @@
+import { createHash } from 'node:crypto'
 import type { Bucket, IncidentRecord } from '../types.js'
 import type { Octokit } from './client.js'
+
+/**
+ * Exists once every open incident filed here from another repository carries its `source:` label
+ * (the incidents of earlier versions were labelled): from then on a run reads only its source's.
+ */
+export const SOURCES_LABELLED = 'contract-drift:sources-labelled'
 
 /** SPEC §3's labels, with the colour and description they are created with (never changed after). */
 export const LABELS: Record<string, { color: string; description: string }> = {
@@ -40,11 +47,21 @@ export const LABELS: Record<string, { color: string; description: string }> = {
   'owner:fixture-mcp': { color: '1d76db', description: 'Routed to the MCP fixture owner' },
   'owner:implementation': { color: '1d76db', description: 'Routed to the implementation owner' },
   'owner:qa': { color: '1d76db', description: 'Routed to the QA owner' },
+  [SOURCES_LABELLED]: {
+    color: 'ededed',
+    description:
+      'contract-drift-triage: incident labels exist; incidents of other repositories carry a source: label (keep this label)'
+  },
   'contract-drift-digest': {
     color: '0e8a16',
     description: 'Release readiness across contract-drift incidents (contract-drift-triage)'
   }
 }
+
+/** The labels an incident may carry (every one of SPEC §3 but the digest's). */
+export const INCIDENT_LABELS = Object.keys(LABELS).filter(name =>
+  /^(contract-drift|(bucket|severity|owner):.*)$/.test(name)
+)
 
 const OURS = /^(contract-drift|bucket:|severity:|owner:)/i
 
@@ -64,6 +81,20 @@ export function incidentLabels(
   ]
 }
 
+/**
+ * The label an incident filed from repository `source` into another one carries, so that a run reads its own
+ * repository's incidents only: GitHub's list filters by label, and its search does not index the
+ * hidden key marker. Undefined when the incident repository is the key's own. GitHub takes label
+ * names of at most 50 characters; a longer repository name is cut and told apart by a hash.
+ */
+export function sourceLabel(source: string, incidentRepository: string): string | undefined {
+  if (source.toLowerCase() === incidentRepository.toLowerCase()) return undefined
+  const name = `source:${source}`
+  if (name.length <= 50) return name
+  const hash = createHash('sha256').update(source.toLowerCase()).digest('hex').slice(0, 6)
+  return `${name.slice(0, 43)}~${hash}`
+}
+
 /** Replaces this action's labels and keeps every label a person added. */
 export function mergeLabels(current: readonly string[], ours: readonly string[]): string[] {
   return [...current.filter(name => !OURS.test(name)), ...ours]
@@ -73,37 +104,87 @@ export function mergeLabels(current: readonly string[], ours: readonly string[])
  * Creates the labels that do not exist yet; an existing label is never recoloured or renamed.
  * `seen`: lower-case names of labels on issues already read, which exist; when they hold every
  * wanted label, the repository's labels are not read at all (in an organisation's incident
- * repository, the other incidents carry them). GitHub would create a missing label itself when an
- * issue is created with it, but grey and without a description: SPEC §3 wants ours.
+ * repository, the other incidents carry them). `byName`: ask for each missing label alone rather
+ * than read the repository's list, which grows with its `source:` labels. GitHub would create a
+ * missing label itself when an issue is created with it, but grey and without a description:
+ * SPEC §3 wants ours.
  */
 export async function ensureLabels(
   octokit: Octokit,
   owner: string,
   repo: string,
   wanted: readonly string[],
-  seen: ReadonlySet<string> = new Set()
+  seen: ReadonlySet<string> = new Set(),
+  byName = false
 ): Promise<void> {
-  if (wanted.every(name => seen.has(name.toLowerCase()))) return
+  const unseen = wanted.filter(name => !seen.has(name.toLowerCase()))
+  if (unseen.length === 0) return
+  const missing = byName
+    ? await missingByName(octokit, owner, repo, unseen)
+    : await missingFromList(octokit, owner, repo, unseen)
+  for (const name of missing) await createLabel(octokit, owner, repo, name)
+}
+
+/** Creates label `name` with SPEC §3's colour and description; one created meanwhile will do. */
+export async function createLabel(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  name: string
+): Promise<void> {
+  const { color, description } = LABELS[name] ?? { color: 'ededed', description: '' }
+  try {
+    await octokit.request('POST /repos/{owner}/{repo}/labels', {
+      owner,
+      repo,
+      name,
+      color,
+      description
+    })
+  } catch (error) {
+    // Created meanwhile by a concurrent run: exactly what we wanted.
+    if ((error as { status?: number }).status !== 422) throw error
+  }
+}
+
+async function missingFromList(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  names: readonly string[]
+): Promise<string[]> {
   const existing = await octokit.paginate('GET /repos/{owner}/{repo}/labels', {
     owner,
     repo,
     per_page: 100
   })
   const have = new Set(existing.map(label => label.name.toLowerCase()))
-  for (const name of wanted) {
-    if (have.has(name.toLowerCase())) continue
-    const { color, description } = LABELS[name] ?? { color: 'ededed', description: '' }
-    try {
-      await octokit.request('POST /repos/{owner}/{repo}/labels', {
-        owner,
-        repo,
-        name,
-        color,
-        description
-      })
-    } catch (error) {
-      // Created meanwhile by a concurrent run: exactly what we wanted.
-      if ((error as { status?: number }).status !== 422) throw error
-    }
+  return names.filter(name => !have.has(name.toLowerCase()))
+}
+
+async function missingByName(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  names: readonly string[]
+): Promise<string[]> {
+  const missing: string[] = []
+  for (const name of names) if (!(await labelExists(octokit, owner, repo, name))) missing.push(name)
+  return missing
+}
+
+/** Whether the repository has label `name` (one request). */
+export async function labelExists(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  name: string
+): Promise<boolean> {
+  try {
+    await octokit.request('GET /repos/{owner}/{repo}/labels/{name}', { owner, repo, name })
+    return true
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return false
+    throw error
   }
 }

@@ -96,16 +96,13 @@ export interface Listed {
   body?: string | null
 }
 
-/**
- * The key's incidents, oldest open first and newest closed first. `stale`: those only the list
- * of open incidents showed, read before the race check: to read again before use.
- */
-export type KeyIncidents<I> =
-  { then: 'read-open' } | { then: 'found'; open: I[]; closed: I[]; stale: number[] }
+/** The key's incidents, oldest open first and newest closed first. */
+export type KeyIncidents<I> = { then: 'read-open' } | { then: 'found'; open: I[]; closed: I[] }
 
 /**
  * Where a run finds its key's incidents. `newest` holds the key's incidents among the one page of
- * the repository's newest ones (every state; `complete` when there is no other page): it is always
+ * the newest ones of its source repository (every state; `complete` when there is no other page;
+ * filed from another repository, its `source:` label narrows the list): it is always
  * up to date, so it sees what a racing run filed a moment ago, and for a busy key it is all a run
  * reads. It decides alone when it is the whole repository or holds the key's open incident (an
  * older open one would have stopped that one being filed); else every open incident is read
@@ -125,26 +122,7 @@ export function keyIncidents<I extends Listed>(
   return {
     then: 'found',
     open: all.filter(issue => issue.state === 'open'),
-    closed: all.filter(issue => issue.state !== 'open').reverse(),
-    stale: older.map(issue => issue.number)
-  }
-}
-
-/**
- * The key's incidents with incident `number` as read again in place of what the list of open
- * incidents showed; `issue` undefined when it is no incident of the key any more.
- */
-export function withFresh<I extends Listed>(
-  found: { open: readonly I[]; closed: readonly I[]; stale: readonly number[] },
-  number: number,
-  issue: I | undefined
-): { open: I[]; closed: I[]; stale: number[] } {
-  const others = [...found.open, ...found.closed].filter(other => other.number !== number)
-  const all = [...others, ...(issue ? [issue] : [])].sort((a, b) => a.number - b.number)
-  return {
-    open: all.filter(other => other.state === 'open'),
-    closed: all.filter(other => other.state !== 'open').reverse(),
-    stale: found.stale.filter(other => other !== number)
+    closed: all.filter(issue => issue.state !== 'open').reverse()
   }
 }
 
