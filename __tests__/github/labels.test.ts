@@ -33,6 +33,19 @@ describe("the source label: a run lists only its repository's incidents (SPEC §
     )
   })
 
+  it('tells apart long names that differ only past the cut (property)', () => {
+    const long = fc.stringMatching(/^[a-z0-9]{50,90}$/)
+    const tail = fc.stringMatching(/^[a-z0-9]{1,8}$/)
+    fc.assert(
+      fc.property(long, tail, tail, (common, a, b) => {
+        fc.pre(a !== b)
+        expect(sourceLabel(`acme/${common}${a}`, 'acme/incidents')).not.toBe(
+          sourceLabel(`acme/${common}${b}`, 'acme/incidents')
+        )
+      })
+    )
+  })
+
   it("is read back from an earlier version's key marker, whatever the repository's name (property)", () => {
     fc.assert(
       fc.property(source, fc.string(), (from, branch) => {
