@@ -114,6 +114,39 @@ describe('route: the playbook routing matrix', () => {
     expect(untracked.owners.implementation).toEqual(['@acme/pet-web'])
   })
 
+  it.each([
+    [
+      'a monorepo: the service beside the pact, not every service',
+      'services/pet-api/pacts/pet-web.json',
+      ['pet-api-dev']
+    ],
+    [
+      'a pact at the root: every implementation',
+      'pacts/pet-web.json',
+      ['pet-api-dev', 'billing-dev']
+    ]
+  ])('nightly provider break, %s', (_, pact, owners) => {
+    const codeowners = new CodeOwners(
+      '* @qa-lead\n/services/pet-api/ @pet-api-dev\n/services/billing/ @billing-dev\n'
+    )
+    const trackedFiles = new Set([
+      pact,
+      'services/pet-api/src/app.ts',
+      'services/pet-api/README.md',
+      'services/billing/src/app.ts'
+    ])
+    const routing = route(
+      input({
+        bucket: 'runtime-regression',
+        affected: [pact],
+        config: defaultConfig(),
+        codeowners,
+        trackedFiles
+      })
+    )
+    expect(routing.owners.implementation).toEqual(owners)
+  })
+
   it('fixture stale naming no fixture does not route to every fixture owner of the repository', () => {
     const trackedFiles = new Set([`${MCP_PACK}request.json`, `${MODULE_PACK}request.json`])
     const routing = route(

@@ -71,8 +71,33 @@ function resolveRole(role: OwnerRole, input: RouteInput): string[] {
   const ownAffected = own(input.affected)
   if (ownAffected.length > 0) return ownersOf(ownAffected)
   // Fixtures have two roles (module and MCP): the repository's fixtures would name both.
-  const ownTracked = wanted === 'fixture' || !input.trackedFiles ? [] : own(input.trackedFiles)
+  const ownTracked =
+    wanted === 'fixture' || !input.trackedFiles
+      ? []
+      : nearest(input.affected, input.trackedFiles, own)
   return ownersOf(ownTracked.length > 0 ? ownTracked : input.affected)
+}
+
+/**
+ * The role's files nearest to the affected ones: those in the deepest folder that holds an
+ * affected file and some of the role's files (in a monorepo, the service beside its pact, not
+ * every service), the whole repository last. Only that folder's files are classified.
+ */
+function nearest(
+  affected: readonly string[],
+  tracked: ReadonlySet<string>,
+  own: (files: Iterable<string>) => string[]
+): string[] {
+  const folders = new Set<string>()
+  for (const path of affected)
+    for (let end = path.lastIndexOf('/'); end > 0; end = path.lastIndexOf('/', end - 1))
+      folders.add(path.slice(0, end + 1))
+  const deepestFirst = [...folders].sort((a, b) => b.length - a.length)
+  for (const folder of deepestFirst) {
+    const found = own([...tracked].filter(path => path.startsWith(folder)))
+    if (found.length > 0) return found
+  }
+  return own(tracked)
 }
 
 /** Why the QA owner is nobody, and what would name one. */
