@@ -172,9 +172,13 @@ export function plainChunk(buf: Buffer): boolean {
   return buf.indexOf(0x1b) === -1 && SEPARATORS.every(separator => buf.indexOf(separator) === -1)
 }
 
+// The bytes of a plain chunk's line looked at before a parser asks for more: most decisions
+// are taken near a line's start, and scanning the rest was most of a long line's cost.
+const PLAIN_STEP = 32
+
 /**
- * Fills `line` with one line's bytes and what one pass over them finds (see LineBytes); the
- * rest of a line from a plainChunk() is not looked at past its plain prefix.
+ * Fills `line` with one line's bytes and what one pass over them finds (see LineBytes); a line
+ * from a plainChunk() is looked at only as far as PLAIN_STEP, then as far as plainTo() asks.
  */
 export function scanLineBytes(
   line: LineBytes,
@@ -186,15 +190,12 @@ export function scanLineBytes(
   line.buf = buf
   line.start = start
   line.end = end
-  let i = start
-  while (i < end) {
-    const byte = buf[i] as number
-    if (byte < 0x20 ? byte !== 0x09 : byte > 0x7e) break
-    i++
-  }
-  line.plain = i
   line.escape = false
   line.separator = false
+  const stop = inPlainChunk ? Math.min(end, start + PLAIN_STEP) : end
+  let i = plainRun(buf, start, stop)
+  line.plain = i
+  line.scanned = stop
   if (inPlainChunk) return
   for (; i < end; i++) {
     const byte = buf[i] as number
@@ -209,9 +210,37 @@ export function scanLineBytes(
   }
 }
 
+function plainRun(buf: Buffer, from: number, stop: number): number {
+  let i = from
+  while (i < stop) {
+    const byte = buf[i] as number
+    if (byte < 0x20 ? byte !== 0x09 : byte > 0x7e) break
+    i++
+  }
+  return i
+}
+
+/**
+ * Whether the byte at `at` is in the line's plain prefix, scanning further when it was not
+ * looked at yet. False leaves `plain` final: at the line's end or at a byte that is not plain.
+ */
+export function plainTo(line: LineBytes, at: number): boolean {
+  if (at < line.plain) return true
+  if (line.plain < line.scanned || line.scanned === line.end) return false
+  const stop = Math.min(line.end, Math.max(at + 1, line.scanned + PLAIN_STEP))
+  line.plain = plainRun(line.buf, line.scanned, stop)
+  line.scanned = stop
+  return at < line.plain || plainTo(line, at)
+}
+
+/** Whether the whole line is plain: then a position past `plain` is its end. */
+export function allPlain(line: LineBytes): boolean {
+  return plainTo(line, line.end - 1) || line.plain === line.end
+}
+
 /** Whether `text` (ASCII) is at `at` in the line's plain bytes. */
 export function plainAt(line: LineBytes, at: number, text: string): boolean {
-  if (at + text.length > line.plain) return false
+  if (!plainTo(line, at + text.length - 1)) return false
   for (let i = 0; i < text.length; i++) if (line.buf[at + i] !== text.charCodeAt(i)) return false
   return true
 }
@@ -229,7 +258,7 @@ export function skipBlanks(line: LineBytes, at: number): number {
  */
 export function textAt(line: LineBytes, at: number, text: string): boolean | undefined {
   for (let i = 0; i < text.length; i++) {
-    if (at + i >= line.plain) {
+    if (!plainTo(line, at + i)) {
       if (line.plain === line.end || (at + i === line.plain && isOtherChar(line, at + i)))
         return false
       return undefined
