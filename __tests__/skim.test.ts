@@ -323,3 +323,20 @@ describe('the lines of a huge log are settled from their bytes', () => {
       expect(skims.at(-1)).toBeUndefined()
   })
 })
+
+describe('a plain chunk: no escape byte, no U+2028 or U+2029', () => {
+  it.each([
+    ['\u2028 at the start', '\u2028x', false],
+    ['U+2029 at the end', 'x\u2029', false],
+    ['U+2028 among ✖, — and ’', '\u2716 a \u2014 b \u2019 \u2028 c', false],
+    ['an escape sequence', 'x\u001b[31my', false],
+    ['✖, ✔, —, ’ and é', '[log] \u2716 \u2714 \u2014 \u2019 \u00e9 \u00a8', true],
+    ['ASCII', 'proto/acme/v1/pet.proto:1:2:x', true]
+  ])('%s', (_name, text, plain) => {
+    expect(plainChunk(Buffer.from(text))).toBe(plain)
+  })
+
+  it('the last bytes of a separator without its first are not one', () => {
+    expect(plainChunk(Buffer.from([0x78, 0x80, 0xa8, 0xc3, 0xa9]))).toBe(true)
+  })
+})

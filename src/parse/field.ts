@@ -64,7 +64,8 @@ function notFieldLine(line: LineBytes): false | undefined {
     if (++close - first > 100) return false
     if (!plainTo(line, close)) return close === end ? false : undefined
   }
-  const error = textAt(line, close + 1, ' ERROR:')
-  const ok = textAt(line, close + 1, ' OK:')
-  return error === false && ok === false ? false : undefined
+  // ` ERROR:` or ` OK:`, whichever its letter is; with another, whether ` ` and a letter are there.
+  const letter = buf[close + 2]
+  const level = letter === 0x45 ? ' ERROR:' : letter === 0x4f ? ' OK:' : ' E'
+  return textAt(line, close + 1, level) === false ? false : undefined
 }

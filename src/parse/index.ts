@@ -281,7 +281,8 @@ class LineRules {
     const bytes = this.bytes
     scanLineBytes(bytes, buf, start, end, buf === this.plainChunk)
     // A traceback's start is read from the text, and so is a line whose start cleaning changes.
-    if (bytes.plain === start || textAt(bytes, start, TRACEBACK) !== false) return false
+    if (bytes.plain === start || (buf[start] === 0x54 && textAt(bytes, start, TRACEBACK) !== false))
+      return false
     // A parser that may not want the line would say false.
     const candidates = this.candidates
     const parsers = this.parsers

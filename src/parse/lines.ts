@@ -165,11 +165,15 @@ export class LineSplitter {
   }
 }
 
-const SEPARATORS = [Buffer.from('\u2028'), Buffer.from('\u2029')]
-
 /** Whether a chunk holds no escape byte and no U+2028 or U+2029: then none of its lines does. */
 export function plainChunk(buf: Buffer): boolean {
-  return buf.indexOf(0x1b) === -1 && SEPARATORS.every(separator => buf.indexOf(separator) === -1)
+  if (buf.indexOf(0x1b) !== -1) return false
+  // E2 80 A8 and E2 80 A9, found by their last byte: E2 starts ✖, ✔, — and ’ too, so a search
+  // for the whole sequence stopped at each of those.
+  for (const last of [0xa8, 0xa9])
+    for (let at = buf.indexOf(last, 2); at !== -1; at = buf.indexOf(last, at + 1))
+      if (buf[at - 1] === 0x80 && buf[at - 2] === 0xe2) return false
+  return true
 }
 
 // The bytes of a plain chunk's line looked at before a parser asks for more: most decisions
