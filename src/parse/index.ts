@@ -201,6 +201,11 @@ class LineRules {
   private readonly probing: Array<{ parser: LineParser; bit: number }> = []
   /** The parsers that may want the line being read. */
   private candidates = 0
+  /**
+   * The probing parsers' bits: each skims every line read, as their probes may say no to a
+   * line whose text, once cleaned, is theirs (a control byte at its end for ajv's verdict).
+   */
+  private probed = 0
   private field: LineParser | undefined
   private alwaysGreedy = false
   /** The chunk being read, when plainChunk() says so of it. */
@@ -249,7 +254,10 @@ class LineRules {
     if (all || mode === 'compiler') this.parsers.push(compilerParser(emit, full))
     this.parsers.forEach((parser, k) => {
       const bit = 1 << k
-      if (parser.wants) return void this.probing.push({ parser, bit })
+      if (parser.wants) {
+        this.probed |= bit
+        return void this.probing.push({ parser, bit })
+      }
       const starts = parser.starts
       for (let byte = 0; byte < 0x100; byte++)
         // Cleaning and trimming may change how text that is not ASCII starts.
@@ -325,7 +333,7 @@ class LineRules {
     let candidates = this.byFirstByte[buf[i] as number] as number
     for (const { parser, bit } of this.probing)
       if (parser.wants?.(buf, start, end)) candidates |= bit
-    this.candidates = candidates
+    this.candidates = candidates | this.probed
     return candidates !== 0
   }
 
