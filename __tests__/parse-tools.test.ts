@@ -184,6 +184,43 @@ describe.each(Object.keys(layouts))('the contract tools, %s layout', layout => {
     expect(run.findings[0]!.message).toContain('(schema schema/pet.schema.json)')
   })
 
+  // Versions and wrappers differ in what precedes the line: `[success]`, `[log]`, or nothing.
+  it.each([['[success] '], ['[log] '], ['']])(
+    'GraphQL Inspector with no changes, line prefixed %j: validation proof, no finding',
+    prefix => {
+      const run = parseOutput(
+        'npx graphql-inspector diff git:origin/main:schema/schema.graphql schema/schema.graphql',
+        `${prefix}No changes detected\n`,
+        0,
+        options('graphql-inspector')
+      )
+      expect([run.outcome, run.findingCount, run.okLines]).toEqual([
+        'passed',
+        0,
+        [`${prefix}No changes detected`]
+      ])
+    }
+  )
+
+  // The pact file comes from `[Using File …]` under its `Verifying…` line, however indented.
+  it.each([
+    ['', '  '],
+    ['  ', '    '],
+    ['\t', '\t  ']
+  ])(
+    'Pact verifier with %j before `Verifying a pact between`: the pact file it names',
+    (indent, inner) => {
+      const output = tool('pact/verify.txt')
+        .toString()
+        .replace(/^Verifying/m, `${indent}Verifying`)
+        .replace(/^ {2}\[Using File pacts\//m, `${inner}[Using File ${p}pacts/`)
+      const run = parseOutput('pact_verifier_cli --port 8080', output, 1, options('pact'))
+      expect(run.findings.map(f => [f.targets, f.runtime])).toEqual([
+        [[`${p}pacts/pet-web-pet-api.json`], true]
+      ])
+    }
+  )
+
   it('Pact verifier (written from its docs): a runtime finding naming the pact file', () => {
     const run = parseOutput(
       'pact_verifier_cli --file pacts/pet-web-pet-api.json --port 8080',

@@ -4,7 +4,7 @@ import { ajvParser } from '../src/parse/ajv.js'
 import { compilerParser } from '../src/parse/compiler.js'
 import { fieldParser } from '../src/parse/field.js'
 import { inspectorParser } from '../src/parse/inspector.js'
-import { decodeLine, scanLineBytes } from '../src/parse/lines.js'
+import { decodeLine, plainChunk, scanLineBytes } from '../src/parse/lines.js'
 import { pactParser } from '../src/parse/pact.js'
 import type { LineBytes, LineParser, RawFinding } from '../src/parse/types.js'
 import { workflowCommandParser } from '../src/parse/workflow.js'
@@ -36,11 +36,19 @@ const PARSERS: Record<string, Factory> = {
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
 
-/** The line's bytes inside a larger buffer, so that a read past either end shows. */
-function lineBytes(line: Uint8Array, before: Uint8Array, after: Uint8Array): LineBytes {
+/**
+ * The line's bytes inside a larger buffer, so that a read past either end shows; `lazy` reads
+ * them as the line rules read a plain chunk's lines (when the buffer is one), as far as asked.
+ */
+function lineBytes(
+  line: Uint8Array,
+  before: Uint8Array,
+  after: Uint8Array,
+  lazy = false
+): LineBytes {
   const buf = Buffer.concat([before, line, after])
   const bytes = {} as LineBytes
-  scanLineBytes(bytes, buf, before.length, before.length + line.length)
+  scanLineBytes(bytes, buf, before.length, before.length + line.length, lazy && plainChunk(buf))
   return bytes
 }
 
@@ -149,6 +157,7 @@ const SHAPES: fc.Arbitrary<Uint8Array>[] = [
       'a.c',
       'src\\pet.ts',
       'x.x0123456789',
+      'services/billing/src/main/proto/acme/billing/v1/billing_service.proto',
       'x.x01234567890',
       'a._a',
       'a.0',
@@ -240,20 +249,27 @@ const around = fc.uint8Array({ maxLength: 4 })
 describe('a line read from its bytes reads as its text', () => {
   it.each(Object.keys(PARSERS))('%s', name => {
     fc.assert(
-      fc.property(lineFor(name), around, around, fc.boolean(), (bytes, before, after, full) => {
-        const {
-          skim,
-          skimmed,
-          line: claimed,
-          read,
-          greedy
-        } = both(name, lineBytes(bytes, before, after), full)
-        if (skim === undefined) return
-        expect(claimed).toBe(skim)
-        expect(skimmed).toEqual(read)
-        // A line skimmed changes no parser's state: the next line is read as it would have been.
-        expect(greedy).toBe(false)
-      }),
+      fc.property(
+        lineFor(name),
+        around,
+        around,
+        fc.boolean(),
+        fc.boolean(),
+        (bytes, before, after, full, lazy) => {
+          const {
+            skim,
+            skimmed,
+            line: claimed,
+            read,
+            greedy
+          } = both(name, lineBytes(bytes, before, after, lazy), full)
+          if (skim === undefined) return
+          expect(claimed).toBe(skim)
+          expect(skimmed).toEqual(read)
+          // A line skimmed changes no parser's state: the next line is read as it would have been.
+          expect(greedy).toBe(false)
+        }
+      ),
       { numRuns: 4000 }
     )
   })
@@ -261,10 +277,11 @@ describe('a line read from its bytes reads as its text', () => {
 
 // The lines of the bench's huge logs: each settled from its bytes, so none is decoded.
 describe('the lines of a huge log are settled from their bytes', () => {
-  const settled = (text: string, full: boolean) => {
-    const bytes = lineBytes(utf8(text), new Uint8Array(), utf8('\n'))
-    return Object.keys(PARSERS).map(name => both(name, bytes, full).skim)
-  }
+  const settled = (text: string, full: boolean) =>
+    [false, true].map(lazy => {
+      const bytes = () => lineBytes(utf8(text), new Uint8Array(), utf8('\n'), lazy)
+      return Object.keys(PARSERS).map(name => both(name, bytes(), full).skim)
+    })
   it.each([
     [
       'a buf finding past the cap',
@@ -297,11 +314,29 @@ describe('the lines of a huge log are settled from their bytes', () => {
       [false, false, false, false, false, false]
     ]
   ])('%s', (_name, text, expected) => {
-    expect(settled(text, true).slice(0, expected.length)).toEqual(expected)
+    for (const skims of settled(text, true))
+      expect(skims.slice(0, expected.length)).toEqual(expected)
   })
 
   it('a finding still to keep is built from the text', () => {
-    const skims = settled('proto/acme/v1/pet.proto:12:3:Field "2" changed type.', false)
-    expect(skims.at(-1)).toBeUndefined()
+    for (const skims of settled('proto/acme/v1/pet.proto:12:3:Field "2" changed type.', false))
+      expect(skims.at(-1)).toBeUndefined()
+  })
+})
+
+describe('a plain chunk: no escape byte, no U+2028 or U+2029', () => {
+  it.each([
+    ['\u2028 at the start', '\u2028x', false],
+    ['U+2029 at the end', 'x\u2029', false],
+    ['U+2028 among ✖, — and ’', '\u2716 a \u2014 b \u2019 \u2028 c', false],
+    ['an escape sequence', 'x\u001b[31my', false],
+    ['✖, ✔, —, ’ and é', '[log] \u2716 \u2714 \u2014 \u2019 \u00e9 \u00a8', true],
+    ['ASCII', 'proto/acme/v1/pet.proto:1:2:x', true]
+  ])('%s', (_name, text, plain) => {
+    expect(plainChunk(Buffer.from(text))).toBe(plain)
+  })
+
+  it('the last bytes of a separator without its first are not one', () => {
+    expect(plainChunk(Buffer.from([0x78, 0x80, 0xa8, 0xc3, 0xa9]))).toBe(true)
   })
 })

@@ -1,4 +1,4 @@
-import { skipBlanks } from './lines.js'
+import { plainTo, skipBlanks } from './lines.js'
 import {
   COUNTED,
   COUNTED_PROVISIONAL,
@@ -94,7 +94,11 @@ const LEVEL_WORDS = [
 type Shape = 'error' | 'other' | 'none' | false | undefined
 
 const byteAt = (line: LineBytes, i: number): number =>
-  i < line.plain ? (line.buf[i] as number) : line.plain === line.end ? END : UNKNOWN
+  i < line.plain || plainTo(line, i)
+    ? (line.buf[i] as number)
+    : line.plain === line.end
+      ? END
+      : UNKNOWN
 const isDigit = (b: number): boolean => b >= 0x30 && b <= 0x39
 const isLetter = (b: number): boolean => (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a
 const isWord = (b: number): boolean => isLetter(b) || isDigit(b) || b === 0x5f

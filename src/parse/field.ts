@@ -1,4 +1,4 @@
-import { skipBlanks, textAt } from './lines.js'
+import { plainTo, skipBlanks, textAt } from './lines.js'
 import type { LineBytes, LineParser, RawFinding } from './types.js'
 
 const FIELD_LINE = /^\[([^\]\s][^\]]{0,99})\] (ERROR|OK):\s?(.*)$/
@@ -43,27 +43,29 @@ export function fieldParser(
     },
     end: closeHeader,
     greedy: () => header !== undefined,
+    starts: '[',
     skim: bytes => (header ? undefined : notFieldLine(bytes))
   }
 }
 
 /** False when the line's bytes show FIELD_LINE cannot match its trimmed text. */
 function notFieldLine(line: LineBytes): false | undefined {
-  const { buf, end, plain } = line
+  const { buf, end } = line
   const at = skipBlanks(line, line.start)
   if (at === end) return false
-  if (at >= plain) return undefined
+  if (!plainTo(line, at)) return undefined
   if (buf[at] !== 0x5b) return false
   // The tag: 1 to 100 bytes up to the first `]`, the first neither `]` nor a blank.
   const first = at + 1
-  if (first >= plain) return first === end ? false : undefined
+  if (!plainTo(line, first)) return first === end ? false : undefined
   if (buf[first] === 0x5d || buf[first] === 0x20 || buf[first] === 0x09) return false
   let close = first
   while (buf[close] !== 0x5d) {
     if (++close - first > 100) return false
-    if (close >= plain) return close === end ? false : undefined
+    if (!plainTo(line, close)) return close === end ? false : undefined
   }
-  const error = textAt(line, close + 1, ' ERROR:')
-  const ok = textAt(line, close + 1, ' OK:')
-  return error === false && ok === false ? false : undefined
+  // ` ERROR:` or ` OK:`, whichever its letter is; with another, whether ` ` and a letter are there.
+  const letter = buf[close + 2]
+  const level = letter === 0x45 ? ' ERROR:' : letter === 0x4f ? ' OK:' : ' E'
+  return textAt(line, close + 1, level) === false ? false : undefined
 }

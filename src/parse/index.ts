@@ -195,7 +195,17 @@ const isTextMode = (mode: OutputFormat | undefined): mode is TextMode =>
  */
 class LineRules {
   private readonly parsers: LineParser[] = []
-  private readonly wanting: LineParser[] = []
+  /** By a line's first byte after blanks: the parsers (a bit each, in order) that may want it. */
+  private readonly byFirstByte = new Uint32Array(256)
+  /** The parsers that look at a line's bytes to say whether they may want it, with their bits. */
+  private readonly probing: Array<{ parser: LineParser; bit: number }> = []
+  /** The parsers that may want the line being read. */
+  private candidates = 0
+  /**
+   * The probing parsers' bits: each skims every line read, as their probes may say no to a
+   * line whose text, once cleaned, is theirs (a control byte at its end for ajv's verdict).
+   */
+  private probed = 0
   private field: LineParser | undefined
   private alwaysGreedy = false
   /** The chunk being read, when plainChunk() says so of it. */
@@ -205,6 +215,7 @@ class LineRules {
     start: 0,
     end: 0,
     plain: 0,
+    scanned: 0,
     escape: false,
     separator: false
   }
@@ -241,7 +252,20 @@ class LineRules {
     }
     // Last: its shape is the loosest; the tools above and a user's matchers print lines it matches.
     if (all || mode === 'compiler') this.parsers.push(compilerParser(emit, full))
-    for (const parser of this.parsers) if (parser.wants) this.wanting.push(parser)
+    this.parsers.forEach((parser, k) => {
+      const bit = 1 << k
+      if (parser.wants) {
+        this.probed |= bit
+        return void this.probing.push({ parser, bit })
+      }
+      const starts = parser.starts
+      for (let byte = 0; byte < 0x100; byte++)
+        // Cleaning and trimming may change how text that is not ASCII starts.
+        if (starts === undefined || byte >= 0x80 || starts.includes(String.fromCharCode(byte)))
+          this.byFirstByte[byte] = (this.byFirstByte[byte] as number) | bit
+    })
+    // `Traceback`, which the rules read themselves: no parser's bit.
+    this.byFirstByte[0x54] = (this.byFirstByte[0x54] as number) | (1 << this.parsers.length)
   }
 
   /** A chunk is about to be cut into lines (the lines of one chunk are views of it). */
@@ -265,9 +289,14 @@ class LineRules {
     const bytes = this.bytes
     scanLineBytes(bytes, buf, start, end, buf === this.plainChunk)
     // A traceback's start is read from the text, and so is a line whose start cleaning changes.
-    if (bytes.plain === start || textAt(bytes, start, TRACEBACK) !== false) return false
-    for (const parser of this.parsers) {
-      const settled = parser.skim?.(bytes)
+    if (bytes.plain === start || (buf[start] === 0x54 && textAt(bytes, start, TRACEBACK) !== false))
+      return false
+    // A parser that may not want the line would say false.
+    const candidates = this.candidates
+    const parsers = this.parsers
+    for (let k = 0; k < parsers.length; k++) {
+      if ((candidates & (1 << k)) === 0) continue
+      const settled = (parsers[k] as LineParser).skim?.(bytes)
       if (settled === undefined) return false
       if (settled) return true
     }
@@ -298,19 +327,14 @@ class LineRules {
       if (!skimmer.greedy?.()) this.settle()
       return false
     }
-    for (const parser of this.wanting) if (parser.wants?.(buf, start, end)) return true
     let i = start
     while (i < end && ((buf[i] as number) <= 0x20 || buf[i] === 0x7f)) i++
     if (i === end) return false
-    const byte = buf[i] as number
-    // `[tag]`, an escape sequence, `::command`, `Traceback`, or text that is not ASCII.
-    return (
-      byte === 0x5b ||
-      byte === 0x1b ||
-      byte === 0x3a ||
-      byte >= 0x80 ||
-      (byte === 0x54 && buf[i + 1] === 0x72)
-    )
+    let candidates = this.byFirstByte[buf[i] as number] as number
+    for (const { parser, bit } of this.probing)
+      if (parser.wants?.(buf, start, end)) candidates |= bit
+    this.candidates = candidates | this.probed
+    return candidates !== 0
   }
 
   end(): void {

@@ -1,5 +1,5 @@
 import { commandOperands } from './command.js'
-import { isOtherChar, plainAt, skipBlanks } from './lines.js'
+import { isOtherChar, plainAt, plainTo, skipBlanks } from './lines.js'
 import { COUNTED, type LineBytes, type LineParser, type RawFinding } from './types.js'
 
 // `[log] ✖  Field Query.pets changed type…` (older versions prefix `[log]`); ✖ marks a
@@ -43,6 +43,8 @@ export function inspectorParser(
       return true
     },
     end() {},
+    // `[log] ✖`, `✖` (not ASCII: always looked at), `[success] No changes`, `No changes`.
+    starts: '[N',
     skim(bytes) {
       const shape = inspectorShape(bytes)
       if (shape !== 'breaking') return shape
@@ -86,7 +88,7 @@ function inspectorShape(line: LineBytes): 'breaking' | false | undefined {
 
 // The text's character at `at` is the byte's, or one unlike any ASCII text or blank.
 const known = (line: LineBytes, at: number): boolean =>
-  at < line.plain || line.plain === line.end || (at === line.plain && isOtherChar(line, at))
+  plainTo(line, at) || line.plain === line.end || (at === line.plain && isOtherChar(line, at))
 // Not `No changes detected`, which is read from the text (it is one line per run).
 const notNoChanges = (line: LineBytes, at: number): false | undefined =>
   at < line.end && line.buf[at] === 0x4e ? undefined : false

@@ -165,16 +165,24 @@ export class LineSplitter {
   }
 }
 
-const SEPARATORS = [Buffer.from('\u2028'), Buffer.from('\u2029')]
-
 /** Whether a chunk holds no escape byte and no U+2028 or U+2029: then none of its lines does. */
 export function plainChunk(buf: Buffer): boolean {
-  return buf.indexOf(0x1b) === -1 && SEPARATORS.every(separator => buf.indexOf(separator) === -1)
+  if (buf.indexOf(0x1b) !== -1) return false
+  // E2 80 A8 and E2 80 A9, found by their last byte: E2 starts ✖, ✔, — and ’ too, so a search
+  // for the whole sequence stopped at each of those.
+  for (const last of [0xa8, 0xa9])
+    for (let at = buf.indexOf(last, 2); at !== -1; at = buf.indexOf(last, at + 1))
+      if (buf[at - 1] === 0x80 && buf[at - 2] === 0xe2) return false
+  return true
 }
 
+// The bytes of a plain chunk's line looked at before a parser asks for more: most decisions
+// are taken near a line's start, and scanning the rest was most of a long line's cost.
+const PLAIN_STEP = 32
+
 /**
- * Fills `line` with one line's bytes and what one pass over them finds (see LineBytes); the
- * rest of a line from a plainChunk() is not looked at past its plain prefix.
+ * Fills `line` with one line's bytes and what one pass over them finds (see LineBytes); a line
+ * from a plainChunk() is looked at only as far as PLAIN_STEP, then as far as plainTo() asks.
  */
 export function scanLineBytes(
   line: LineBytes,
@@ -186,15 +194,12 @@ export function scanLineBytes(
   line.buf = buf
   line.start = start
   line.end = end
-  let i = start
-  while (i < end) {
-    const byte = buf[i] as number
-    if (byte < 0x20 ? byte !== 0x09 : byte > 0x7e) break
-    i++
-  }
-  line.plain = i
   line.escape = false
   line.separator = false
+  const stop = inPlainChunk ? Math.min(end, start + PLAIN_STEP) : end
+  let i = plainRun(buf, start, stop)
+  line.plain = i
+  line.scanned = stop
   if (inPlainChunk) return
   for (; i < end; i++) {
     const byte = buf[i] as number
@@ -209,9 +214,37 @@ export function scanLineBytes(
   }
 }
 
+function plainRun(buf: Buffer, from: number, stop: number): number {
+  let i = from
+  while (i < stop) {
+    const byte = buf[i] as number
+    if (byte < 0x20 ? byte !== 0x09 : byte > 0x7e) break
+    i++
+  }
+  return i
+}
+
+/**
+ * Whether the byte at `at` is in the line's plain prefix, scanning further when it was not
+ * looked at yet. False leaves `plain` final: at the line's end or at a byte that is not plain.
+ */
+export function plainTo(line: LineBytes, at: number): boolean {
+  if (at < line.plain) return true
+  if (line.plain < line.scanned || line.scanned === line.end) return false
+  const stop = Math.min(line.end, Math.max(at + 1, line.scanned + PLAIN_STEP))
+  line.plain = plainRun(line.buf, line.scanned, stop)
+  line.scanned = stop
+  return at < line.plain || plainTo(line, at)
+}
+
+/** Whether the whole line is plain: then a position past `plain` is its end. */
+export function allPlain(line: LineBytes): boolean {
+  return plainTo(line, line.end - 1) || line.plain === line.end
+}
+
 /** Whether `text` (ASCII) is at `at` in the line's plain bytes. */
 export function plainAt(line: LineBytes, at: number, text: string): boolean {
-  if (at + text.length > line.plain) return false
+  if (!plainTo(line, at + text.length - 1)) return false
   for (let i = 0; i < text.length; i++) if (line.buf[at + i] !== text.charCodeAt(i)) return false
   return true
 }
@@ -229,7 +262,7 @@ export function skipBlanks(line: LineBytes, at: number): number {
  */
 export function textAt(line: LineBytes, at: number, text: string): boolean | undefined {
   for (let i = 0; i < text.length; i++) {
-    if (at + i >= line.plain) {
+    if (!plainTo(line, at + i)) {
       if (line.plain === line.end || (at + i === line.plain && isOtherChar(line, at + i)))
         return false
       return undefined

@@ -1,5 +1,5 @@
 import { commandOption } from './command.js'
-import { skipBlanks, textAt } from './lines.js'
+import { plainTo, skipBlanks, textAt } from './lines.js'
 import type { LineParser, RawFinding } from './types.js'
 
 const BETWEEN = /^\s*Verifying a pact between (.+?) and (.+?)\s*$/
@@ -80,18 +80,14 @@ export function pactParser(command: string, emit: (finding: RawFinding) => void)
     },
     end: flush,
     greedy: () => failures,
-    wants: (buf, start) => {
-      let i = start
-      while (buf[i] === 0x20) i++
-      // `Verifying…`, `Failures:`
-      return (buf[i] === 0x56 && buf[i + 1] === 0x65) || (buf[i] === 0x46 && buf[i + 1] === 0x61)
-    },
+    // `Verifying a pact between`, `Failures:`, `[Using File`.
+    starts: 'VF[',
     skim(bytes) {
       if (failures) return undefined
       // `Verifying…`, `[Using File…]` and `Failures:` start the text after its blanks.
       const at = skipBlanks(bytes, bytes.start)
       if (at === bytes.end) return false
-      if (at >= bytes.plain) return undefined
+      if (!plainTo(bytes, at)) return undefined
       const byte = bytes.buf[at]
       const start =
         byte === 0x56 ? 'Verifying a pact between' : byte === 0x5b ? '[Using File ' : 'Failures:'

@@ -29,7 +29,12 @@ export interface LineParser {
   end(): void
   /** True while the parser must see every line (a list under a header, a multi-line match). */
   greedy?(): boolean
-  /** A cheap look at a line's bytes: whether it could be this parser's (else it is not decoded). */
+  /**
+   * The characters (ASCII) this parser's lines start with, after blanks: a line that starts
+   * with another is not its. Without `starts` or `wants`, any line may be.
+   */
+  starts?: string
+  /** A cheap look at a line's bytes: whether it could be this parser's, in place of `starts`. */
   wants?(buf: Buffer, start: number, end: number): boolean
   /**
    * While this parser is the only greedy one: reads a line from its bytes, without decoding it,
@@ -55,8 +60,13 @@ export interface LineBytes {
   buf: Buffer
   start: number
   end: number
-  /** End of the leading run of bytes 0x20–0x7e and tabs. */
+  /**
+   * End of the leading run of bytes 0x20–0x7e and tabs, as far as `scanned`: a line of a plain
+   * chunk is scanned only as far as a parser asks (see plainTo in lines.ts).
+   */
   plain: number
+  /** How far the bytes were looked at: when `plain` is here and not at `end`, more may be plain. */
+  scanned: number
   /** An escape byte: a terminal sequence cleaning removes, with what it swallows. */
   escape: boolean
   /** U+2028 or U+2029, which a regex's `.` does not match. */

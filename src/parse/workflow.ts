@@ -41,6 +41,7 @@ export function workflowCommandParser(emit: (finding: RawFinding) => void): Line
       return true
     },
     end() {},
+    starts: ':',
     skim(bytes) {
       // A command starts the trimmed text with `::`.
       const at = skipBlanks(bytes, bytes.start)

@@ -168,8 +168,10 @@ class LineRules {
     while (i < end && ((buf[i] as number) <= 0x20 || buf[i] === 0x7f)) i++
     if (i === end) return false
     const byte = buf[i] as number
-    // `[tag]`, an escape sequence, `::command`, `Traceback`, or text that is not ASCII.
+    // `[tag]`, an escape sequence, `::command`, `Traceback`, or text that is not ASCII; and
+    // GraphQL Inspector's bare `No changes detected` (fixed on purpose in session 23).
     return (
+      byte === 0x4e ||
       byte === 0x5b ||
       byte === 0x1b ||
       byte === 0x3a ||

@@ -75,7 +75,8 @@ export function pactParser(command: string, emit: (finding: RawFinding) => void)
     greedy: () => failures,
     wants: (buf, start) => {
       let i = start
-      while (buf[i] === 0x20) i++
+      // Tabs too: fixed on purpose in session 23 (a tab before `Verifying` lost the pact file).
+      while (buf[i] === 0x20 || buf[i] === 0x09) i++
       // `Verifying…`, `Failures:`
       return (buf[i] === 0x56 && buf[i + 1] === 0x65) || (buf[i] === 0x46 && buf[i + 1] === 0x61)
     }
