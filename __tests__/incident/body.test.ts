@@ -5,14 +5,15 @@ import {
   lineHash,
   mergeBody,
   SECTION_IDS,
+  KEPT_SUMMARY,
   UPGRADE_SUMMARY,
   writtenLines,
   type Section,
   type SectionId
 } from '../../src/incident/body.js'
 import { readNotes } from '../../src/incident.js'
-import { renderRecordSections } from '../../src/render.js'
-import type { IncidentRecord, Lifecycle } from '../../src/types.js'
+import { CHECKLIST, renderRecordSections } from '../../src/render.js'
+import type { Finding, IncidentRecord, Lifecycle } from '../../src/types.js'
 
 const MARKER = '<!-- contract-drift-triage:key=acme/contracts:pr-7 -->'
 const STATE = '<!-- contract-drift-triage:state=c3RhdGU= -->'
@@ -38,10 +39,14 @@ const CHANGED = {
     '### Findings\n\n**`bash scripts/spec.sh`** — failed (exit 1)\n- `[spec] ERROR: new field`',
   history: '### History\n\n- 2026-11-27T08:00:00Z — Filed.\n- 2026-11-27T09:00:00Z — Updated.'
 }
-const sectionOf = (body: string, id: SectionId): string =>
-  body
-    .split(`<!-- contract-drift-triage:begin=${id} -->\n`)[1]!
-    .split(`\n<!-- contract-drift-triage:end=${id} -->`)[0]!
+/** A section's text between its markers ('' for an empty section). */
+const sectionOf = (body: string, id: SectionId): string => {
+  const begin = `<!-- contract-drift-triage:begin=${id} -->\n`
+  const from = body.indexOf(begin) + begin.length
+  return body
+    .slice(from, body.indexOf(`<!-- contract-drift-triage:end=${id} -->`, from))
+    .replace(/\n$/, '')
+}
 
 describe('the body the action writes', () => {
   it('starts with the key marker, puts each section between markers and the state last', () => {
@@ -49,13 +54,13 @@ describe('the body the action writes', () => {
     expect(body.startsWith(`${MARKER}\n<!-- contract-drift-triage:begin=record -->\n`)).toBe(true)
     expect(sectionOf(body, 'findings')).toBe(FIRST.findings)
     expect(body).toMatch(
-      /\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:lines=[A-Za-z0-9+/=]+ -->$/
+      /\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:written=[A-Za-z0-9+/=]+ -->$/
     )
     expect(body).not.toContain(UPGRADE_SUMMARY)
     expect(hasSections(body)).toBe(true)
-    // One hash per distinct non-blank line it wrote.
-    expect(writtenLines(body).size).toBe(
-      new Set(Object.values(FIRST).join('\n').split('\n').filter(Boolean)).size
+    // One hash per non-blank line it wrote.
+    expect([...writtenLines(body)!.values()].reduce((sum, n) => sum + n)).toBe(
+      Object.values(FIRST).join('\n').split('\n').filter(Boolean).length
     )
   })
 
@@ -250,7 +255,7 @@ describe("the body's frame: sections, key and hidden markers", () => {
       body => body.replace(`${STATE}\n`, ''),
       after =>
         expect(after).toMatch(
-          /end=history -->\n\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:lines=[^\n]+ -->$/
+          /end=history -->\n\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:written=[^\n]+ -->$/
         )
     ],
     [
@@ -262,7 +267,7 @@ describe("the body's frame: sections, key and hidden markers", () => {
       after => {
         expect(after.split(STATE)).toHaveLength(2)
         expect(after.split('end=log')).toHaveLength(2)
-        expect(after.split('lines=')).toHaveLength(2)
+        expect(after.split('written=')).toHaveLength(2)
       }
     ],
     [
@@ -276,7 +281,7 @@ describe("the body's frame: sections, key and hidden markers", () => {
           ),
       after =>
         expect(after).toMatch(
-          /end=checklist -->\n\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:lines=[^\n]+ -->\nalice: below the state\n<!-- contract-drift-triage:begin=history -->/
+          /end=checklist -->\n\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:written=[^\n]+ -->\nalice: below the state\n<!-- contract-drift-triage:begin=history -->/
         )
     ],
     [
@@ -335,20 +340,25 @@ describe("the body's frame: sections, key and hidden markers", () => {
     )
   })
 
-  it('hashes lines with FNV-1a, 32 bits: the hashes stored in bodies written earlier keep matching', () => {
+  it('hashes lines with FNV-1a, 32 bits, and counts each hash as often as it is stored', () => {
     // The reference values of the FNV-1a test suite.
     expect([lineHash(''), lineHash('a'), lineHash('foobar')]).toEqual([
       0x811c9dc5, 0xe40c292c, 0xbf9cf968
     ])
-    expect(writtenLines('<!-- contract-drift-triage:lines=gRydxeQMKSy/nPlo -->')).toEqual(
-      new Set([0x811c9dc5, 0xe40c292c, 0xbf9cf968])
+    const once = new Map([0x811c9dc5, 0xe40c292c, 0xbf9cf968].map(hash => [hash, 1]))
+    expect(writtenLines('<!-- contract-drift-triage:written=gRydxeQMKSy/nPlo -->')).toEqual(once)
+    expect(
+      writtenLines('x\r\n<!-- contract-drift-triage:written=gRydxeQMKSy/nPlo -->\r\ny')
+    ).toEqual(once)
+    expect(writtenLines('<!-- contract-drift-triage:written=gRydxYEcncU= -->')).toEqual(
+      new Map([[0x811c9dc5, 2]])
     )
-    expect(writtenLines('x\r\n<!-- contract-drift-triage:lines=gRydxeQMKSy/nPlo -->\r\ny')).toEqual(
-      new Set([0x811c9dc5, 0xe40c292c, 0xbf9cf968])
-    )
+    // No marker (deleted by a person, or the uncounted `lines` of earlier builds): nothing known.
+    expect(writtenLines('x')).toBeUndefined()
+    expect(writtenLines('<!-- contract-drift-triage:lines=gRydxeQMKSy/nPlo -->')).toBeUndefined()
   })
 
-  it('keeps the same hidden lines marker for the same lines in another order', () => {
+  it('keeps the same hidden written marker for the same lines in another order', () => {
     const lines = (body: string): string => body.split('\n').at(-1)!
     expect(lines(write(undefined, { findings: '### Findings\n\n- a\n- b' }))).toBe(
       lines(write(undefined, { findings: '### Findings\n\n- b\n- a' }))
@@ -372,52 +382,55 @@ describe('a body written by an earlier version', () => {
   })
 })
 
-describe('the record fields a person fills (readNotes, then rendered)', () => {
-  const lifecycle: Lifecycle = {
-    checklist: [true, true, false, false, false],
-    history: [{ at: '2026-11-27T08:00:00Z', what: 'Filed.' }],
-    failingChecks: []
-  }
-  const record = (findings: string[], lc: Lifecycle = lifecycle): IncidentRecord => ({
-    incidentId: 'DRIFT-20261127-abcdef',
-    key: 'acme/contracts:pr-7',
-    scope: 'PR #7',
-    detectedAt: '2026-11-27T08:00:00Z',
-    detectedBy: 'CI',
-    result: 'drift',
-    severity: 'high',
-    severityReason: 'x',
-    owners: [],
-    runs: [
-      {
-        command: 'bash scripts/spec.sh',
-        outcome: 'failed',
-        exitCode: 1,
-        durationMs: 1,
-        findings: findings.map(message => ({
-          source: 's',
-          tag: 'spec',
-          message,
-          targets: [],
-          runtime: false
-        })),
-        findingCount: findings.length,
-        okLines: [],
-        excerpt: '',
-        outputBytes: 1
-      }
-    ],
-    context: { changed: [], changeSource: '', intent: [] },
-    lifecycle: lc
-  })
-  /** A run as the action does it: read the person's values from the body, render, merge. */
-  const rerun = (body: string | undefined, findings: string[]): string => {
-    const sections: Section[] = renderRecordSections(
-      record(findings, { ...lifecycle, ...readNotes(body) })
-    )
-    return mergeBody(body, { marker: MARKER, sections, state: STATE })
-  }
+const lifecycle: Lifecycle = {
+  checklist: [true, true, false, false, false],
+  history: [{ at: '2026-11-27T08:00:00Z', what: 'Filed.' }],
+  failingChecks: []
+}
+const record = (
+  findings: (string | (Pick<Finding, 'message'> & Partial<Pick<Finding, 'tag' | 'targets'>>))[],
+  lc: Lifecycle = lifecycle
+): IncidentRecord => ({
+  incidentId: 'DRIFT-20261127-abcdef',
+  key: 'acme/contracts:pr-7',
+  scope: 'PR #7',
+  detectedAt: '2026-11-27T08:00:00Z',
+  detectedBy: 'CI',
+  result: 'drift',
+  severity: 'high',
+  severityReason: 'x',
+  owners: [],
+  runs: [
+    {
+      command: 'bash scripts/spec.sh',
+      outcome: 'failed',
+      exitCode: 1,
+      durationMs: 1,
+      findings: findings.map(finding => ({
+        source: 's',
+        tag: 'spec',
+        targets: [],
+        runtime: false,
+        ...(typeof finding === 'string' ? { message: finding } : finding)
+      })),
+      findingCount: findings.length,
+      okLines: [],
+      excerpt: '',
+      outputBytes: 1
+    }
+  ],
+  context: { changed: [], changeSource: '', intent: [] },
+  lifecycle: lc
+})
+/** A run as the action does it: read the person's values from the body, render, merge. */
+const rerun = (body: string | undefined, findings: Parameters<typeof record>[0]): string => {
+  const sections: Section[] = renderRecordSections(
+    record(findings, { ...lifecycle, ...readNotes(body) })
+  )
+  return mergeBody(body, { marker: MARKER, sections, state: STATE })
+}
 
+describe('the record fields a person fills (readNotes, then rendered)', () => {
   it.each([
     ['Resolution PR', '- **Resolution PR:** pending', '- **Resolution PR:** #99'],
     [
@@ -500,6 +513,169 @@ describe('the record fields a person fills (readNotes, then rendered)', () => {
       expect(rerun(after, ['new'])).toBe(after)
     }
   )
+})
+
+describe("a person's words stay byte for byte where they put them, after one run and after several", () => {
+  // Findings as each layout's validators print them: the field's fixture packs (examples/repo)
+  // and a plain OpenAPI service's test/fixtures packs (examples/petstore).
+  const LAYOUTS: [string, Parameters<typeof record>[0][]][] = [
+    [
+      'examples/repo',
+      [
+        [
+          {
+            tag: 'fixture-coverage',
+            message:
+              "MCP pack 'billing.aws.ingest' version '1.0' missing required file: response.expected.json",
+            targets: ['tests/contracts/fixtures/mcp/billing.aws.ingest/1.0']
+          }
+        ],
+        [
+          {
+            tag: 'legacy-alias-parity',
+            message:
+              "rows[1].response.providerAdapterId expected 'aws-billing' for canonical tool 'billing.aws.ingest', got 'gcp-billing'",
+            targets: ['tests/contracts/fixtures/mcp/legacy-alias-parity/1.0/parity.rows.json']
+          }
+        ]
+      ]
+    ],
+    [
+      'examples/petstore',
+      [
+        [
+          {
+            tag: 'fixture-schema',
+            message:
+              "test/fixtures/pets/get-pet.expected.json:4: 'name' is a required property (api/openapi.yaml#/components/schemas/Pet)",
+            targets: ['test/fixtures/pets/get-pet.expected.json', 'api/openapi.yaml']
+          }
+        ],
+        [
+          {
+            tag: 'fixture-schema',
+            message:
+              "test/fixtures/orders/place-order.expected.json:3: 'status' is not one of ['placed', 'approved'] (api/openapi.yaml#/components/schemas/Order)",
+            targets: ['test/fixtures/orders/place-order.expected.json', 'api/openapi.yaml']
+          }
+        ]
+      ]
+    ]
+  ]
+  const HEAD = '**`bash scripts/spec.sh`** — failed (exit 1)'
+  const TODO = `- [ ] 3. ${CHECKLIST[2]}`
+  const FILED = '- 2026-11-27T08:00:00Z — Filed.'
+  /** The body after the first run, with `lines` inserted after the first line equal to `after`. */
+  const insert = (body: string, after: string, lines: string[]): string =>
+    body.replace(`\n${after}\n`, `\n${after}\n${lines.join('\n')}\n`)
+  const count = (body: string, line: string): number =>
+    body.split('\n').filter(l => l.replace(/\r$/, '') === line).length
+
+  // Each case: the section, the line the person wrote under, their lines (the action's words
+  // elsewhere, or here: it wrote them once and remembers that), and where they are after each
+  // run: still under that line, or last in the section when that line is gone.
+  describe.each(LAYOUTS)('%s', (_, findings) => {
+    const [first, second] = findings as [Parameters<typeof record>[0], Parameters<typeof record>[0]]
+    const finding = rerun(undefined, first)
+      .split('\n')
+      .find(line => line.startsWith('- `['))!
+    it.each<[string, SectionId, string, string[], 'under' | 'last']>([
+      ["'pending' as a note under a validator's findings", 'findings', HEAD, ['pending'], 'under'],
+      [
+        'an unticked checklist step copied into History as a to-do',
+        'history',
+        FILED,
+        [TODO],
+        'under'
+      ],
+      ['a checklist step written again under itself', 'checklist', TODO, [TODO], 'under'],
+      [
+        'a finding copied under itself with a remark',
+        'findings',
+        finding,
+        [finding, 'alice: expected until the parity rows land'],
+        'last'
+      ],
+      [
+        "'pending' under the record's fields",
+        'record',
+        '- **Prevention follow-up:** pending',
+        ['pending'],
+        'under'
+      ]
+    ])('%s', (_, id, after, mine, where) => {
+      let body = insert(rerun(undefined, first), after, mine)
+      for (const run of [second, second, first, second]) {
+        const fresh = rerun(undefined, run)
+        body = rerun(body, run)
+        if (where === 'under')
+          expect(`${sectionOf(body, id)}\n`).toContain(`${after}\n${mine.join('\n')}\n`)
+        else expect(sectionOf(body, id).endsWith(`\n${mine.join('\n')}`)).toBe(true)
+        for (const line of mine)
+          expect(count(body, line)).toBe(count(fresh, line) + count(mine.join('\n'), line))
+      }
+    })
+  })
+
+  it.each([
+    [
+      'an indented code block first',
+      '    $ curl -s localhost:8080/pets/7\n    {"code": 500}\n\nThe handler maps a missing pet to 500.'
+    ],
+    ['a list nested under a sentence', 'Two causes:\n  - the adapter id\n  - the stale fixture'],
+    ['a hard line break at its end', 'The adapter mapped aws to gcp.  \nSee #12.  ']
+  ])('a Root cause with %s is kept byte for byte (its indentation too)', (_, cause) => {
+    let body = rerun(undefined, ['old']).replace(
+      '### Root cause\n\npending',
+      `### Root cause\n\n${cause}`
+    )
+    expect(readNotes(body).rootCause).toBe(cause)
+    for (const run of [['new'], ['new'], ['old']]) {
+      body = rerun(body, run)
+      expect(sectionOf(body, 'root-cause')).toBe(`### Root cause\n\n${cause}`)
+    }
+  })
+
+  // The hidden list of the lines the action wrote (`written`) is how it tells them from a person's. Without
+  // it, the lines it renders again are its own, and every other line of its sections is kept,
+  // once, in a collapsed block at the end of the section: nothing a person wrote is lost, and no
+  // old finding is shown as if it were current.
+  describe.each(LAYOUTS)('with its hidden written marker deleted (%s)', (_, findings) => {
+    const [first, second] = findings as [Parameters<typeof record>[0], Parameters<typeof record>[0]]
+    const DISCUSSION = '### Discussion\n\nalice: we talked to the API team.'
+    const NOTE = 'bob: rerun after the adapter fix'
+    const withPerson = (body: string): string =>
+      insert(body, HEAD, [NOTE]).replace(
+        '<!-- contract-drift-triage:begin=history -->',
+        `${DISCUSSION}\n\n<!-- contract-drift-triage:begin=history -->`
+      )
+    it.each([
+      ['the written marker', /\n<!-- contract-drift-triage:written=[^\n]*/],
+      [
+        'the state and the written markers',
+        /\n<!-- contract-drift-triage:state=[^\n]*\n<!-- contract-drift-triage:written=[^\n]*/
+      ]
+    ])('%s deleted: each section once, old lines kept once in a collapsed block', (_, hidden) => {
+      const firstBody = rerun(undefined, first)
+      const staleFinding = firstBody.split('\n').find(line => line.startsWith('- `['))!
+      let body = withPerson(firstBody).replace(hidden, '')
+      expect(body).not.toContain('written=')
+      for (const run of [second, second, first]) {
+        body = rerun(body, run)
+        const fresh = withPerson(rerun(undefined, run))
+        const kept = `\n\n${KEPT_SUMMARY}\n\n${NOTE}\n${staleFinding}\n\n</details>`
+        expect(sectionOf(body, 'findings')).toBe(
+          `${sectionOf(fresh, 'findings').replace(`\n${NOTE}`, '')}${kept}`
+        )
+        for (const id of SECTION_IDS.filter(id => id !== 'findings'))
+          expect(sectionOf(body, id)).toBe(sectionOf(fresh, id))
+        expect(body).toContain(
+          `<!-- contract-drift-triage:end=checklist -->\n\n${DISCUSSION}\n\n<!-- contract-drift-triage:begin=history -->`
+        )
+        expect(count(body, NOTE)).toBe(1)
+      }
+    })
+  })
 })
 
 describe('fuzz: every line a person writes survives any sequence of runs', () => {
