@@ -650,10 +650,10 @@ describe("a person's words stay byte for byte where they put them, after one run
         `${DISCUSSION}\n\n<!-- contract-drift-triage:begin=history -->`
       )
     it.each([
-      ['the written marker', /\n<!-- contract-drift-triage:written=[^\n]*/],
+      ['the written marker', /\n<!-- contract-drift-triage:(?:written|lines)=[^\n]*/],
       [
         'the state and the written markers',
-        /\n<!-- contract-drift-triage:state=[^\n]*\n<!-- contract-drift-triage:written=[^\n]*/
+        /\n<!-- contract-drift-triage:state=[^\n]*\n<!-- contract-drift-triage:(?:written|lines)=[^\n]*/
       ]
     ])('%s deleted: each section once, old lines kept once in a collapsed block', (_, hidden) => {
       const firstBody = rerun(undefined, first)
@@ -679,21 +679,39 @@ describe("a person's words stay byte for byte where they put them, after one run
 })
 
 describe('fuzz: every line a person writes survives any sequence of runs', () => {
-  // A person's line is unique and never looks like the action's text.
+  // A person's line is their own words, or the action's words copied (anywhere, indented or not).
   type Step =
     | { kind: 'insert'; at: number; lines: string[] }
     | { kind: 'edit-own'; which: number; suffix: string }
     | { kind: 'crlf' }
+    | { kind: 'forget' }
     | { kind: 'run'; findings: number[]; history: number }
   const word = fc.stringMatching(/^[a-z][a-z ]{0,12}$/)
+  const copied = fc
+    .tuple(
+      fc.constantFrom('', '  ', '    ', '\t'),
+      fc.constantFrom(
+        'pending',
+        '- entry 0',
+        '- entry 1',
+        '### Findings',
+        '### History',
+        '- `[spec] ERROR: finding 1`',
+        '```text',
+        'log',
+        '- **Incident ID:** DRIFT-20261127-abcdef'
+      )
+    )
+    .map(([indent, text]) => `${indent}${text}`)
   const step: fc.Arbitrary<Step> = fc.oneof(
     fc.record({
       kind: fc.constant('insert' as const),
       at: fc.nat(),
-      lines: fc.array(fc.oneof(word, fc.constant('')), { minLength: 1, maxLength: 3 })
+      lines: fc.array(fc.oneof(word, copied, fc.constant('')), { minLength: 1, maxLength: 3 })
     }),
     fc.record({ kind: fc.constant('edit-own' as const), which: fc.nat(), suffix: word }),
     fc.constant({ kind: 'crlf' as const }),
+    fc.constant({ kind: 'forget' as const }),
     fc.record({
       kind: fc.constant('run' as const),
       findings: fc.array(fc.nat({ max: 6 }), { maxLength: 4 }),
@@ -712,40 +730,80 @@ describe('fuzz: every line a person writes survives any sequence of runs', () =>
       ...Array.from({ length: history + 1 }, (_, i) => `- entry ${i}`)
     ].join('\n')
   })
+  const count = (lines: readonly string[], line: string): number =>
+    lines.filter(l => l === line).length
+  const linesOf = (text: string): string[] => text.split('\n').map(line => line.replace(/\r$/, ''))
+  /**
+   * Each of a person's lines is there as often as they wrote it, besides the action's own copies;
+   * once the action's list of its lines was deleted, at least as often as they wrote it.
+   */
+  const survives = (
+    body: string,
+    run: Partial<Record<SectionId, string>>,
+    mine: string[],
+    forgot: boolean
+  ): void => {
+    const lines = linesOf(body)
+    const rendered = linesOf(Object.values(run).join('\n'))
+    for (const line of new Set(mine))
+      expect(count(lines, line)).toBeGreaterThanOrEqual(
+        count(mine, line) + (forgot ? 0 : count(rendered, line))
+      )
+  }
 
   it('holds for 300 random histories', () => {
     fc.assert(
       fc.property(fc.array(step, { maxLength: 25 }), steps => {
         let body = write(undefined, texts([1, 2], 0))
         const mine: string[] = []
+        const own: string[] = []
         let serial = 0
+        let forgot = false
         for (const s of steps) {
           if (s.kind === 'insert') {
             const lines = body.split('\n')
             // Anywhere after the key marker, which must stay first for the issue to be found.
             const at = 1 + (s.at % lines.length)
-            const added = s.lines.map(text => (text === '' ? '' : `person-${serial++}: ${text}`))
+            const added = s.lines.map(text =>
+              /^[a-z]/.test(text) ? `person-${serial++}: ${text}` : text
+            )
             lines.splice(at, 0, ...added)
-            mine.push(...added.filter(Boolean))
+            mine.push(...added.filter(line => line.trim() !== ''))
+            own.push(...added.filter(line => line.startsWith('person-')))
             body = lines.join('\n')
-          } else if (s.kind === 'edit-own' && mine.length > 0) {
-            const i = s.which % mine.length
-            const edited = `${mine[i]} ${s.suffix}`
-            body = body.replace(new RegExp(`^${mine[i]}(?=\\r?$)`, 'm'), edited)
-            mine[i] = edited
+          } else if (s.kind === 'edit-own' && own.length > 0) {
+            const i = s.which % own.length
+            const edited = `${own[i]} ${s.suffix}`
+            body = body.replace(new RegExp(`^${own[i]}(?=\\r?$)`, 'm'), edited)
+            mine[mine.indexOf(own[i]!)] = edited
+            own[i] = edited
           } else if (s.kind === 'crlf') {
             body = body.replace(/\r?\n/g, '\r\n')
+          } else if (s.kind === 'forget') {
+            body = body.replace(/\r?\n<!-- contract-drift-triage:(?:written|lines)=[^\n]*/, '')
+            forgot = true
           } else if (s.kind === 'run') {
-            body = write(body, texts(s.findings, s.history))
-            const lines = body.split('\n').map(line => line.replace(/\r$/, ''))
-            for (const line of mine) expect(lines).toContain(line)
+            const run = texts(s.findings, s.history)
+            body = write(body, run)
+            survives(body, run, mine, forgot)
             expect(body.startsWith(MARKER)).toBe(true)
             expect(body.split(STATE)).toHaveLength(2)
           }
         }
-        const final = write(body, texts([3], 1))
-        const lines = final.split('\n').map(line => line.replace(/\r$/, ''))
-        for (const line of mine) expect(lines.filter(l => l === line)).toHaveLength(1)
+        const run = texts([3], 1)
+        const final = write(body, run)
+        survives(final, run, mine, forgot)
+        // Nothing is doubled: their own words once; copies of the action's besides its own.
+        const lines = linesOf(final)
+        for (const line of own) expect(count(lines, line)).toBe(1)
+        // The action's sections once each, even after its list of lines was deleted.
+        for (const heading of ['### Incident record', '### Findings', '### History'])
+          expect(count(lines, heading)).toBe(count(mine, heading) + 1)
+        if (!forgot)
+          for (const line of mine)
+            expect(count(lines, line)).toBe(
+              count(mine, line) + count(linesOf(Object.values(run).join('\n')), line)
+            )
       }),
       { numRuns: 300 }
     )
