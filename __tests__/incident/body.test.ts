@@ -39,6 +39,8 @@ const CHANGED = {
     '### Findings\n\n**`bash scripts/spec.sh`** — failed (exit 1)\n- `[spec] ERROR: new field`',
   history: '### History\n\n- 2026-11-27T08:00:00Z — Filed.\n- 2026-11-27T09:00:00Z — Updated.'
 }
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
 /** A section's text between its markers ('' for an empty section). */
 const sectionOf = (body: string, id: SectionId): string => {
   const begin = `<!-- contract-drift-triage:begin=${id} -->\n`
@@ -493,6 +495,27 @@ describe('the record fields a person fills (readNotes, then rendered)', () => {
     expect(after.split('\n').filter(line => line.startsWith(field))).toEqual([`${field} ${value}`])
     expect(rerun(after, ['new'])).toBe(after)
   })
+
+  it.each([
+    ['Resolution PR', '- **Resolution PR:** #99', '- **Resolution PR:** #104 (the fixture half)'],
+    [
+      'Prevention follow-up',
+      '- **Prevention follow-up:** add a CI check',
+      '- **Prevention follow-up:** and a CODEOWNERS entry'
+    ]
+  ])(
+    'a second %s line a person adds under the first is theirs: kept, the first one read',
+    (_, filled, second) => {
+      const field = filled.slice(0, filled.indexOf(':**') + 3)
+      let body = rerun(undefined, ['old'])
+      body = rerun(body.replace(new RegExp(`^${escape(field)} pending$`, 'm'), filled), ['old'])
+      body = body.replace(`${filled}\n`, `${filled}\n${second}\n`)
+      for (const run of [['new'], ['new'], ['old']]) {
+        body = rerun(body, run)
+        expect(body.split('\n').filter(line => line.startsWith(field))).toEqual([filled, second])
+      }
+    }
+  )
 
   it.each([
     ['Root cause', '### Root cause\n\npending', '### Root cause\n\nThe adapter.', 'root-cause'],

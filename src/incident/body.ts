@@ -39,7 +39,7 @@ export const KEPT_SUMMARY =
   "<details><summary>Kept from before: the action's hidden list of its own lines is gone, so it cannot tell these lines from yours</summary>"
 
 // The record fields a person may fill: whatever the line says is read as the field's value.
-const PERSON_FIELD = /^- \*\*(Resolution PR|Prevention follow-up):\*\*/
+const PERSON_FIELD = /^- \*\*(Resolution PR|Prevention follow-up):\*\*(.*)$/
 
 // A browser edit stores the body with CRLF: lines are compared without the CR, kept with it.
 const bare = (line: string): string => (line.endsWith('\r') ? line.slice(0, -1) : line)
@@ -229,7 +229,19 @@ function alignment(old: readonly (string | undefined)[], rendered: readonly stri
  * root cause) are read from the body (readNotes) and rendered, so they are not kept a second time.
  */
 function rendersOf(id: SectionId, rendered: readonly string[]): (line: string) => boolean {
-  if (id === 'record') return line => PERSON_FIELD.test(line)
+  if (id === 'record') {
+    // The field's value as read (readNotes), or emptied: a second line with another value is theirs.
+    const shown = new Map(
+      rendered.flatMap(line => {
+        const field = PERSON_FIELD.exec(line)
+        return field ? [[field[1], (field[2] as string).trim()]] : []
+      })
+    )
+    return line => {
+      const field = PERSON_FIELD.exec(bare(line))
+      return !!field && ['', shown.get(field[1])].includes((field[2] as string).trim())
+    }
+  }
   const shown = new Map<string, number>()
   if (id === 'root-cause') for (const line of rendered) shown.set(line, (shown.get(line) ?? 0) + 1)
   return line => {
