@@ -698,6 +698,35 @@ describe("a person's words stay byte for byte where they put them, after one run
         expect(count(body, NOTE)).toBe(1)
       }
     })
+
+    it('deleted: a filled Root cause and Resolution PR are shown once, not kept again', () => {
+      const cause = '### Root cause\n\n    adapter.map(aws) -> gcp\n\nThe adapter id.'
+      let body = rerun(undefined, first)
+        .replace('### Root cause\n\npending', cause)
+        .replace('- **Resolution PR:** pending', '- **Resolution PR:**  #99 ')
+        .replace(/\n<!-- contract-drift-triage:written=[^\n]*/, '')
+      for (const run of [second, first]) {
+        body = rerun(body, run)
+        expect(sectionOf(body, 'root-cause')).toBe(cause)
+        expect(count(body, '- **Resolution PR:** #99')).toBe(1)
+        expect(sectionOf(body, 'record')).not.toContain(KEPT_SUMMARY)
+      }
+    })
+
+    it("deleted: a note in a section the action leaves empty is kept in the block, the section's only text", () => {
+      let body = rerun(undefined, first)
+        .replace(
+          '<!-- contract-drift-triage:begin=routing -->',
+          '<!-- contract-drift-triage:begin=routing -->\nalice: routed by hand to @acme/api'
+        )
+        .replace(/\n<!-- contract-drift-triage:written=[^\n]*/, '')
+      for (const run of [second, first]) {
+        body = rerun(body, run)
+        expect(sectionOf(body, 'routing')).toBe(
+          `${KEPT_SUMMARY}\n\nalice: routed by hand to @acme/api\n\n</details>`
+        )
+      }
+    })
   })
 })
 
