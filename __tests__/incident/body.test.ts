@@ -369,11 +369,11 @@ describe("the body's frame: sections, key and hidden markers", () => {
 })
 
 describe('a body written by an earlier version', () => {
-  const legacy = `${MARKER}\n### Incident record\n\n- **Resolution PR:** #99\n\n### Findings\n\nalice: a note\n\n<!-- contract-drift-triage:state=b2xk -->`
+  const legacy = `${MARKER}\n### Incident record\n\n- **Resolution PR:** #99\n\n### Findings\n\nalice: a note\n${MARKER}\n\n<!-- contract-drift-triage:state=b2xk -->`
   it('is kept whole once in a collapsed block, without its hidden markers, then rendered anew', () => {
     const after = write(legacy, CHANGED)
     expect(after).toContain(
-      `${UPGRADE_SUMMARY}\n\n### Incident record\n\n- **Resolution PR:** #99\n\n### Findings\n\nalice: a note\n\n</details>`
+      `${UPGRADE_SUMMARY}\n\n### Incident record\n\n- **Resolution PR:** #99\n\n### Findings\n\nalice: a note\n${MARKER}\n\n</details>`
     )
     expect(after).not.toContain('b2xk')
     expect(after.startsWith(MARKER)).toBe(true)

@@ -30,7 +30,7 @@ const SECTION_MARKER = /^<!-- contract-drift-triage:(begin|end)=([a-z-]+) -->$/
 const KEY_MARKER = /^<!-- contract-drift-triage:key=/
 // `lines` was the list of written lines before it counted them by section: read as none, dropped.
 const HIDDEN = /^<!-- contract-drift-triage:(state|lines|written)=[A-Za-z0-9+/=]* -->$/
-const WRITTEN = /^<!-- contract-drift-triage:written=([A-Za-z0-9+/=]*) -->$/m
+const WRITTEN = /^<!-- contract-drift-triage:written=([A-Za-z0-9+/=]*) -->\r?$/m
 
 /** Where the body written by an earlier version is kept, once, when it is first rewritten. */
 export const UPGRADE_SUMMARY = '<details><summary>Before the upgrade</summary>'
@@ -70,7 +70,7 @@ function encodeHashes(hashes: readonly number[]): string {
  * hidden `written` marker; undefined when a person deleted the marker.
  */
 export function writtenLines(body: string): Map<number, number> | undefined {
-  const match = WRITTEN.exec(body.replace(/\r\n?/g, '\n'))
+  const match = WRITTEN.exec(body)
   if (!match) return undefined
   const bytes = Buffer.from(String(match[1]), 'base64')
   const counts = new Map<number, number>()
@@ -105,7 +105,7 @@ function parse(body: string): Part[] {
   let person: string[] = []
   let section: { id: SectionId; lines: string[] } | undefined
   const flush = (): void => {
-    if (person.length > 0) parts.push({ kind: 'person', lines: person })
+    parts.push({ kind: 'person', lines: person })
     person = []
   }
   const known = new Set<string>(SECTION_IDS)
