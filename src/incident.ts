@@ -152,6 +152,10 @@ const ROOT_CAUSE =
 // A person may delete the space after the colon with the value.
 const FIELD = (name: string): RegExp => new RegExp(`^- \\*\\*${name}:\\*\\* ?(.*)$`, 'm')
 
+// A person's indentation is theirs (an indented code block first): only the blank lines around go.
+const unpadded = (text: string | undefined): string | undefined =>
+  text?.trim() === '' ? '' : text?.replace(/^(?:[ \t]*\n)+|(?:\n[ \t]*)+$/g, '')
+
 /**
  * What a person wrote into the record (root cause, prevention follow-up, resolution PR): read
  * from the body on every write, so a person's value wins over the action's `pending`.
@@ -163,12 +167,13 @@ export function readNotes(
   const text = (body ?? '').replace(/\r\n?/g, '\n')
   const sectioned = hasSections(text)
   const record = sectioned ? (sectionLines(text, 'record') ?? []).join('\n') : text
-  const rootCause = sectioned
-    ? (sectionLines(text, 'root-cause') ?? [])
-        .filter((line, i) => !(i === 0 && line === '### Root cause'))
-        .join('\n')
-        .trim()
-    : ROOT_CAUSE.exec(text)?.[1]?.trim()
+  const rootCause = unpadded(
+    sectioned
+      ? (sectionLines(text, 'root-cause') ?? [])
+          .filter((line, i) => !(i === 0 && line === '### Root cause'))
+          .join('\n')
+      : ROOT_CAUSE.exec(text)?.[1]
+  )
   const prevention = FIELD('Prevention follow-up').exec(record)?.[1]?.trim()
   const resolution = FIELD('Resolution PR').exec(record)?.[1]?.trim()
   const filled = (value: string | undefined): value is string =>

@@ -5,14 +5,15 @@ import {
   lineHash,
   mergeBody,
   SECTION_IDS,
+  KEPT_SUMMARY,
   UPGRADE_SUMMARY,
   writtenLines,
   type Section,
   type SectionId
 } from '../../src/incident/body.js'
 import { readNotes } from '../../src/incident.js'
-import { renderRecordSections } from '../../src/render.js'
-import type { IncidentRecord, Lifecycle } from '../../src/types.js'
+import { CHECKLIST, renderRecordSections } from '../../src/render.js'
+import type { Finding, IncidentRecord, Lifecycle } from '../../src/types.js'
 
 const MARKER = '<!-- contract-drift-triage:key=acme/contracts:pr-7 -->'
 const STATE = '<!-- contract-drift-triage:state=c3RhdGU= -->'
@@ -38,10 +39,16 @@ const CHANGED = {
     '### Findings\n\n**`bash scripts/spec.sh`** — failed (exit 1)\n- `[spec] ERROR: new field`',
   history: '### History\n\n- 2026-11-27T08:00:00Z — Filed.\n- 2026-11-27T09:00:00Z — Updated.'
 }
-const sectionOf = (body: string, id: SectionId): string =>
-  body
-    .split(`<!-- contract-drift-triage:begin=${id} -->\n`)[1]!
-    .split(`\n<!-- contract-drift-triage:end=${id} -->`)[0]!
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** A section's text between its markers ('' for an empty section). */
+const sectionOf = (body: string, id: SectionId): string => {
+  const begin = `<!-- contract-drift-triage:begin=${id} -->\n`
+  const from = body.indexOf(begin) + begin.length
+  return body
+    .slice(from, body.indexOf(`<!-- contract-drift-triage:end=${id} -->`, from))
+    .replace(/\n$/, '')
+}
 
 describe('the body the action writes', () => {
   it('starts with the key marker, puts each section between markers and the state last', () => {
@@ -49,13 +56,13 @@ describe('the body the action writes', () => {
     expect(body.startsWith(`${MARKER}\n<!-- contract-drift-triage:begin=record -->\n`)).toBe(true)
     expect(sectionOf(body, 'findings')).toBe(FIRST.findings)
     expect(body).toMatch(
-      /\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:lines=[A-Za-z0-9+/=]+ -->$/
+      /\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:written=[A-Za-z0-9+/=]+ -->$/
     )
     expect(body).not.toContain(UPGRADE_SUMMARY)
     expect(hasSections(body)).toBe(true)
-    // One hash per distinct non-blank line it wrote.
-    expect(writtenLines(body).size).toBe(
-      new Set(Object.values(FIRST).join('\n').split('\n').filter(Boolean)).size
+    // One hash per non-blank line it wrote.
+    expect([...writtenLines(body)!.values()].reduce((sum, n) => sum + n)).toBe(
+      Object.values(FIRST).join('\n').split('\n').filter(Boolean).length
     )
   })
 
@@ -250,7 +257,7 @@ describe("the body's frame: sections, key and hidden markers", () => {
       body => body.replace(`${STATE}\n`, ''),
       after =>
         expect(after).toMatch(
-          /end=history -->\n\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:lines=[^\n]+ -->$/
+          /end=history -->\n\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:written=[^\n]+ -->$/
         )
     ],
     [
@@ -262,7 +269,7 @@ describe("the body's frame: sections, key and hidden markers", () => {
       after => {
         expect(after.split(STATE)).toHaveLength(2)
         expect(after.split('end=log')).toHaveLength(2)
-        expect(after.split('lines=')).toHaveLength(2)
+        expect(after.split('written=')).toHaveLength(2)
       }
     ],
     [
@@ -276,7 +283,7 @@ describe("the body's frame: sections, key and hidden markers", () => {
           ),
       after =>
         expect(after).toMatch(
-          /end=checklist -->\n\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:lines=[^\n]+ -->\nalice: below the state\n<!-- contract-drift-triage:begin=history -->/
+          /end=checklist -->\n\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:written=[^\n]+ -->\nalice: below the state\n<!-- contract-drift-triage:begin=history -->/
         )
     ],
     [
@@ -335,20 +342,25 @@ describe("the body's frame: sections, key and hidden markers", () => {
     )
   })
 
-  it('hashes lines with FNV-1a, 32 bits: the hashes stored in bodies written earlier keep matching', () => {
+  it('hashes lines with FNV-1a, 32 bits, and counts each hash as often as it is stored', () => {
     // The reference values of the FNV-1a test suite.
     expect([lineHash(''), lineHash('a'), lineHash('foobar')]).toEqual([
       0x811c9dc5, 0xe40c292c, 0xbf9cf968
     ])
-    expect(writtenLines('<!-- contract-drift-triage:lines=gRydxeQMKSy/nPlo -->')).toEqual(
-      new Set([0x811c9dc5, 0xe40c292c, 0xbf9cf968])
+    const once = new Map([0x811c9dc5, 0xe40c292c, 0xbf9cf968].map(hash => [hash, 1]))
+    expect(writtenLines('<!-- contract-drift-triage:written=gRydxeQMKSy/nPlo -->')).toEqual(once)
+    expect(
+      writtenLines('x\r\n<!-- contract-drift-triage:written=gRydxeQMKSy/nPlo -->\r\ny')
+    ).toEqual(once)
+    expect(writtenLines('<!-- contract-drift-triage:written=gRydxYEcncU= -->')).toEqual(
+      new Map([[0x811c9dc5, 2]])
     )
-    expect(writtenLines('x\r\n<!-- contract-drift-triage:lines=gRydxeQMKSy/nPlo -->\r\ny')).toEqual(
-      new Set([0x811c9dc5, 0xe40c292c, 0xbf9cf968])
-    )
+    // No marker (deleted by a person, or the uncounted `lines` of earlier builds): nothing known.
+    expect(writtenLines('x')).toBeUndefined()
+    expect(writtenLines('<!-- contract-drift-triage:lines=gRydxeQMKSy/nPlo -->')).toBeUndefined()
   })
 
-  it('keeps the same hidden lines marker for the same lines in another order', () => {
+  it('keeps the same hidden written marker for the same lines in another order', () => {
     const lines = (body: string): string => body.split('\n').at(-1)!
     expect(lines(write(undefined, { findings: '### Findings\n\n- a\n- b' }))).toBe(
       lines(write(undefined, { findings: '### Findings\n\n- b\n- a' }))
@@ -357,11 +369,11 @@ describe("the body's frame: sections, key and hidden markers", () => {
 })
 
 describe('a body written by an earlier version', () => {
-  const legacy = `${MARKER}\n### Incident record\n\n- **Resolution PR:** #99\n\n### Findings\n\nalice: a note\n\n<!-- contract-drift-triage:state=b2xk -->`
+  const legacy = `${MARKER}\n### Incident record\n\n- **Resolution PR:** #99\n\n### Findings\n\nalice: a note\n${MARKER}\n\n<!-- contract-drift-triage:state=b2xk -->`
   it('is kept whole once in a collapsed block, without its hidden markers, then rendered anew', () => {
     const after = write(legacy, CHANGED)
     expect(after).toContain(
-      `${UPGRADE_SUMMARY}\n\n### Incident record\n\n- **Resolution PR:** #99\n\n### Findings\n\nalice: a note\n\n</details>`
+      `${UPGRADE_SUMMARY}\n\n### Incident record\n\n- **Resolution PR:** #99\n\n### Findings\n\nalice: a note\n${MARKER}\n\n</details>`
     )
     expect(after).not.toContain('b2xk')
     expect(after.startsWith(MARKER)).toBe(true)
@@ -372,52 +384,55 @@ describe('a body written by an earlier version', () => {
   })
 })
 
-describe('the record fields a person fills (readNotes, then rendered)', () => {
-  const lifecycle: Lifecycle = {
-    checklist: [true, true, false, false, false],
-    history: [{ at: '2026-11-27T08:00:00Z', what: 'Filed.' }],
-    failingChecks: []
-  }
-  const record = (findings: string[], lc: Lifecycle = lifecycle): IncidentRecord => ({
-    incidentId: 'DRIFT-20261127-abcdef',
-    key: 'acme/contracts:pr-7',
-    scope: 'PR #7',
-    detectedAt: '2026-11-27T08:00:00Z',
-    detectedBy: 'CI',
-    result: 'drift',
-    severity: 'high',
-    severityReason: 'x',
-    owners: [],
-    runs: [
-      {
-        command: 'bash scripts/spec.sh',
-        outcome: 'failed',
-        exitCode: 1,
-        durationMs: 1,
-        findings: findings.map(message => ({
-          source: 's',
-          tag: 'spec',
-          message,
-          targets: [],
-          runtime: false
-        })),
-        findingCount: findings.length,
-        okLines: [],
-        excerpt: '',
-        outputBytes: 1
-      }
-    ],
-    context: { changed: [], changeSource: '', intent: [] },
-    lifecycle: lc
-  })
-  /** A run as the action does it: read the person's values from the body, render, merge. */
-  const rerun = (body: string | undefined, findings: string[]): string => {
-    const sections: Section[] = renderRecordSections(
-      record(findings, { ...lifecycle, ...readNotes(body) })
-    )
-    return mergeBody(body, { marker: MARKER, sections, state: STATE })
-  }
+const lifecycle: Lifecycle = {
+  checklist: [true, true, false, false, false],
+  history: [{ at: '2026-11-27T08:00:00Z', what: 'Filed.' }],
+  failingChecks: []
+}
+const record = (
+  findings: (string | (Pick<Finding, 'message'> & Partial<Pick<Finding, 'tag' | 'targets'>>))[],
+  lc: Lifecycle = lifecycle
+): IncidentRecord => ({
+  incidentId: 'DRIFT-20261127-abcdef',
+  key: 'acme/contracts:pr-7',
+  scope: 'PR #7',
+  detectedAt: '2026-11-27T08:00:00Z',
+  detectedBy: 'CI',
+  result: 'drift',
+  severity: 'high',
+  severityReason: 'x',
+  owners: [],
+  runs: [
+    {
+      command: 'bash scripts/spec.sh',
+      outcome: 'failed',
+      exitCode: 1,
+      durationMs: 1,
+      findings: findings.map(finding => ({
+        source: 's',
+        tag: 'spec',
+        targets: [],
+        runtime: false,
+        ...(typeof finding === 'string' ? { message: finding } : finding)
+      })),
+      findingCount: findings.length,
+      okLines: [],
+      excerpt: '',
+      outputBytes: 1
+    }
+  ],
+  context: { changed: [], changeSource: '', intent: [] },
+  lifecycle: lc
+})
+/** A run as the action does it: read the person's values from the body, render, merge. */
+const rerun = (body: string | undefined, findings: Parameters<typeof record>[0]): string => {
+  const sections: Section[] = renderRecordSections(
+    record(findings, { ...lifecycle, ...readNotes(body) })
+  )
+  return mergeBody(body, { marker: MARKER, sections, state: STATE })
+}
 
+describe('the record fields a person fills (readNotes, then rendered)', () => {
   it.each([
     ['Resolution PR', '- **Resolution PR:** pending', '- **Resolution PR:** #99'],
     [
@@ -482,6 +497,27 @@ describe('the record fields a person fills (readNotes, then rendered)', () => {
   })
 
   it.each([
+    ['Resolution PR', '- **Resolution PR:** #99', '- **Resolution PR:** #104 (the fixture half)'],
+    [
+      'Prevention follow-up',
+      '- **Prevention follow-up:** add a CI check',
+      '- **Prevention follow-up:** and a CODEOWNERS entry'
+    ]
+  ])(
+    'a second %s line a person adds under the first is theirs: kept, the first one read',
+    (_, filled, second) => {
+      const field = filled.slice(0, filled.indexOf(':**') + 3)
+      let body = rerun(undefined, ['old'])
+      body = rerun(body.replace(new RegExp(`^${escape(field)} pending$`, 'm'), filled), ['old'])
+      body = body.replace(`${filled}\n`, `${filled}\n${second}\n`)
+      for (const run of [['new'], ['new'], ['old']]) {
+        body = rerun(body, run)
+        expect(body.split('\n').filter(line => line.startsWith(field))).toEqual([filled, second])
+      }
+    }
+  )
+
+  it.each([
     ['Root cause', '### Root cause\n\npending', '### Root cause\n\nThe adapter.', 'root-cause'],
     ['the record', '- **Resolution PR:** pending', '- **Resolution PR:** #99', 'record']
   ])(
@@ -502,22 +538,232 @@ describe('the record fields a person fills (readNotes, then rendered)', () => {
   )
 })
 
+describe("a person's words stay byte for byte where they put them, after one run and after several", () => {
+  // Findings as each layout's validators print them: the field's fixture packs (examples/repo)
+  // and a plain OpenAPI service's test/fixtures packs (examples/petstore).
+  const LAYOUTS: [string, Parameters<typeof record>[0][]][] = [
+    [
+      'examples/repo',
+      [
+        [
+          {
+            tag: 'fixture-coverage',
+            message:
+              "MCP pack 'billing.aws.ingest' version '1.0' missing required file: response.expected.json",
+            targets: ['tests/contracts/fixtures/mcp/billing.aws.ingest/1.0']
+          }
+        ],
+        [
+          {
+            tag: 'legacy-alias-parity',
+            message:
+              "rows[1].response.providerAdapterId expected 'aws-billing' for canonical tool 'billing.aws.ingest', got 'gcp-billing'",
+            targets: ['tests/contracts/fixtures/mcp/legacy-alias-parity/1.0/parity.rows.json']
+          }
+        ]
+      ]
+    ],
+    [
+      'examples/petstore',
+      [
+        [
+          {
+            tag: 'fixture-schema',
+            message:
+              "test/fixtures/pets/get-pet.expected.json:4: 'name' is a required property (api/openapi.yaml#/components/schemas/Pet)",
+            targets: ['test/fixtures/pets/get-pet.expected.json', 'api/openapi.yaml']
+          }
+        ],
+        [
+          {
+            tag: 'fixture-schema',
+            message:
+              "test/fixtures/orders/place-order.expected.json:3: 'status' is not one of ['placed', 'approved'] (api/openapi.yaml#/components/schemas/Order)",
+            targets: ['test/fixtures/orders/place-order.expected.json', 'api/openapi.yaml']
+          }
+        ]
+      ]
+    ]
+  ]
+  const HEAD = '**`bash scripts/spec.sh`** — failed (exit 1)'
+  const TODO = `- [ ] 3. ${CHECKLIST[2]}`
+  const FILED = '- 2026-11-27T08:00:00Z — Filed.'
+  /** The body after the first run, with `lines` inserted after the first line equal to `after`. */
+  const insert = (body: string, after: string, lines: string[]): string =>
+    body.replace(`\n${after}\n`, `\n${after}\n${lines.join('\n')}\n`)
+  const count = (body: string, line: string): number =>
+    body.split('\n').filter(l => l.replace(/\r$/, '') === line).length
+
+  // Each case: the section, the line the person wrote under, their lines (the action's words
+  // elsewhere, or here: it wrote them once and remembers that), and where they are after each
+  // run: still under that line, or last in the section when that line is gone.
+  describe.each(LAYOUTS)('%s', (_, findings) => {
+    const [first, second] = findings as [Parameters<typeof record>[0], Parameters<typeof record>[0]]
+    const finding = rerun(undefined, first)
+      .split('\n')
+      .find(line => line.startsWith('- `['))!
+    it.each<[string, SectionId, string, string[], 'under' | 'last']>([
+      ["'pending' as a note under a validator's findings", 'findings', HEAD, ['pending'], 'under'],
+      [
+        'an unticked checklist step copied into History as a to-do',
+        'history',
+        FILED,
+        [TODO],
+        'under'
+      ],
+      ['a checklist step written again under itself', 'checklist', TODO, [TODO], 'under'],
+      [
+        'a finding copied under itself with a remark',
+        'findings',
+        finding,
+        [finding, 'alice: expected until the parity rows land'],
+        'last'
+      ],
+      [
+        "'pending' under the record's fields",
+        'record',
+        '- **Prevention follow-up:** pending',
+        ['pending'],
+        'under'
+      ]
+    ])('%s', (_, id, after, mine, where) => {
+      let body = insert(rerun(undefined, first), after, mine)
+      for (const run of [second, second, first, second]) {
+        const fresh = rerun(undefined, run)
+        body = rerun(body, run)
+        if (where === 'under')
+          expect(`${sectionOf(body, id)}\n`).toContain(`${after}\n${mine.join('\n')}\n`)
+        else expect(sectionOf(body, id).endsWith(`\n${mine.join('\n')}`)).toBe(true)
+        for (const line of mine)
+          expect(count(body, line)).toBe(count(fresh, line) + count(mine.join('\n'), line))
+      }
+    })
+  })
+
+  it.each([
+    [
+      'an indented code block first',
+      '    $ curl -s localhost:8080/pets/7\n    {"code": 500}\n\nThe handler maps a missing pet to 500.'
+    ],
+    ['a list nested under a sentence', 'Two causes:\n  - the adapter id\n  - the stale fixture'],
+    ['a hard line break at its end', 'The adapter mapped aws to gcp.  \nSee #12.  ']
+  ])('a Root cause with %s is kept byte for byte (its indentation too)', (_, cause) => {
+    let body = rerun(undefined, ['old']).replace(
+      '### Root cause\n\npending',
+      `### Root cause\n\n${cause}`
+    )
+    expect(readNotes(body).rootCause).toBe(cause)
+    for (const run of [['new'], ['new'], ['old']]) {
+      body = rerun(body, run)
+      expect(sectionOf(body, 'root-cause')).toBe(`### Root cause\n\n${cause}`)
+    }
+  })
+
+  // The hidden list of the lines the action wrote (`written`) is how it tells them from a person's. Without
+  // it, the lines it renders again are its own, and every other line of its sections is kept,
+  // once, in a collapsed block at the end of the section: nothing a person wrote is lost, and no
+  // old finding is shown as if it were current.
+  describe.each(LAYOUTS)('with its hidden written marker deleted (%s)', (_, findings) => {
+    const [first, second] = findings as [Parameters<typeof record>[0], Parameters<typeof record>[0]]
+    const DISCUSSION = '### Discussion\n\nalice: we talked to the API team.'
+    const NOTE = 'bob: rerun after the adapter fix'
+    const withPerson = (body: string): string =>
+      insert(body, HEAD, [NOTE]).replace(
+        '<!-- contract-drift-triage:begin=history -->',
+        `${DISCUSSION}\n\n<!-- contract-drift-triage:begin=history -->`
+      )
+    it.each([
+      ['the written marker', /\n<!-- contract-drift-triage:(?:written|lines)=[^\n]*/],
+      [
+        'the state and the written markers',
+        /\n<!-- contract-drift-triage:state=[^\n]*\n<!-- contract-drift-triage:(?:written|lines)=[^\n]*/
+      ]
+    ])('%s deleted: each section once, old lines kept once in a collapsed block', (_, hidden) => {
+      const firstBody = rerun(undefined, first)
+      const staleFinding = firstBody.split('\n').find(line => line.startsWith('- `['))!
+      let body = withPerson(firstBody).replace(hidden, '')
+      expect(body).not.toContain('written=')
+      for (const run of [second, second, first]) {
+        body = rerun(body, run)
+        const fresh = withPerson(rerun(undefined, run))
+        const kept = `\n\n${KEPT_SUMMARY}\n\n${NOTE}\n${staleFinding}\n\n</details>`
+        expect(sectionOf(body, 'findings')).toBe(
+          `${sectionOf(fresh, 'findings').replace(`\n${NOTE}`, '')}${kept}`
+        )
+        for (const id of SECTION_IDS.filter(id => id !== 'findings'))
+          expect(sectionOf(body, id)).toBe(sectionOf(fresh, id))
+        expect(body).toContain(
+          `<!-- contract-drift-triage:end=checklist -->\n\n${DISCUSSION}\n\n<!-- contract-drift-triage:begin=history -->`
+        )
+        expect(count(body, NOTE)).toBe(1)
+      }
+    })
+
+    it('deleted: a filled Root cause and Resolution PR are shown once, not kept again', () => {
+      const cause = '### Root cause\n\n    adapter.map(aws) -> gcp\n\nThe adapter id.'
+      let body = rerun(undefined, first)
+        .replace('### Root cause\n\npending', cause)
+        .replace('- **Resolution PR:** pending', '- **Resolution PR:**  #99 ')
+        .replace(/\n<!-- contract-drift-triage:written=[^\n]*/, '')
+      for (const run of [second, first]) {
+        body = rerun(body, run)
+        expect(sectionOf(body, 'root-cause')).toBe(cause)
+        expect(count(body, '- **Resolution PR:** #99')).toBe(1)
+        expect(sectionOf(body, 'record')).not.toContain(KEPT_SUMMARY)
+      }
+    })
+
+    it("deleted: a note in a section the action leaves empty is kept in the block, the section's only text", () => {
+      let body = rerun(undefined, first)
+        .replace(
+          '<!-- contract-drift-triage:begin=routing -->',
+          '<!-- contract-drift-triage:begin=routing -->\nalice: routed by hand to @acme/api'
+        )
+        .replace(/\n<!-- contract-drift-triage:written=[^\n]*/, '')
+      for (const run of [second, first]) {
+        body = rerun(body, run)
+        expect(sectionOf(body, 'routing')).toBe(
+          `${KEPT_SUMMARY}\n\nalice: routed by hand to @acme/api\n\n</details>`
+        )
+      }
+    })
+  })
+})
+
 describe('fuzz: every line a person writes survives any sequence of runs', () => {
-  // A person's line is unique and never looks like the action's text.
+  // A person's line is their own words, or the action's words copied (anywhere, indented or not).
   type Step =
     | { kind: 'insert'; at: number; lines: string[] }
     | { kind: 'edit-own'; which: number; suffix: string }
     | { kind: 'crlf' }
+    | { kind: 'forget' }
     | { kind: 'run'; findings: number[]; history: number }
   const word = fc.stringMatching(/^[a-z][a-z ]{0,12}$/)
+  const copied = fc
+    .tuple(
+      fc.constantFrom('', '  ', '    ', '\t'),
+      fc.constantFrom(
+        'pending',
+        '- entry 0',
+        '- entry 1',
+        '### Findings',
+        '### History',
+        '- `[spec] ERROR: finding 1`',
+        '```text',
+        'log',
+        '- **Incident ID:** DRIFT-20261127-abcdef'
+      )
+    )
+    .map(([indent, text]) => `${indent}${text}`)
   const step: fc.Arbitrary<Step> = fc.oneof(
     fc.record({
       kind: fc.constant('insert' as const),
       at: fc.nat(),
-      lines: fc.array(fc.oneof(word, fc.constant('')), { minLength: 1, maxLength: 3 })
+      lines: fc.array(fc.oneof(word, copied, fc.constant('')), { minLength: 1, maxLength: 3 })
     }),
     fc.record({ kind: fc.constant('edit-own' as const), which: fc.nat(), suffix: word }),
     fc.constant({ kind: 'crlf' as const }),
+    fc.constant({ kind: 'forget' as const }),
     fc.record({
       kind: fc.constant('run' as const),
       findings: fc.array(fc.nat({ max: 6 }), { maxLength: 4 }),
@@ -536,40 +782,80 @@ describe('fuzz: every line a person writes survives any sequence of runs', () =>
       ...Array.from({ length: history + 1 }, (_, i) => `- entry ${i}`)
     ].join('\n')
   })
+  const count = (lines: readonly string[], line: string): number =>
+    lines.filter(l => l === line).length
+  const linesOf = (text: string): string[] => text.split('\n').map(line => line.replace(/\r$/, ''))
+  /**
+   * Each of a person's lines is there as often as they wrote it, besides the action's own copies;
+   * once the action's list of its lines was deleted, at least as often as they wrote it.
+   */
+  const survives = (
+    body: string,
+    run: Partial<Record<SectionId, string>>,
+    mine: string[],
+    forgot: boolean
+  ): void => {
+    const lines = linesOf(body)
+    const rendered = linesOf(Object.values(run).join('\n'))
+    for (const line of new Set(mine))
+      expect(count(lines, line)).toBeGreaterThanOrEqual(
+        count(mine, line) + (forgot ? 0 : count(rendered, line))
+      )
+  }
 
   it('holds for 300 random histories', () => {
     fc.assert(
       fc.property(fc.array(step, { maxLength: 25 }), steps => {
         let body = write(undefined, texts([1, 2], 0))
         const mine: string[] = []
+        const own: string[] = []
         let serial = 0
+        let forgot = false
         for (const s of steps) {
           if (s.kind === 'insert') {
             const lines = body.split('\n')
             // Anywhere after the key marker, which must stay first for the issue to be found.
             const at = 1 + (s.at % lines.length)
-            const added = s.lines.map(text => (text === '' ? '' : `person-${serial++}: ${text}`))
+            const added = s.lines.map(text =>
+              /^[a-z]/.test(text) ? `person-${serial++}: ${text}` : text
+            )
             lines.splice(at, 0, ...added)
-            mine.push(...added.filter(Boolean))
+            mine.push(...added.filter(line => line.trim() !== ''))
+            own.push(...added.filter(line => line.startsWith('person-')))
             body = lines.join('\n')
-          } else if (s.kind === 'edit-own' && mine.length > 0) {
-            const i = s.which % mine.length
-            const edited = `${mine[i]} ${s.suffix}`
-            body = body.replace(new RegExp(`^${mine[i]}(?=\\r?$)`, 'm'), edited)
-            mine[i] = edited
+          } else if (s.kind === 'edit-own' && own.length > 0) {
+            const i = s.which % own.length
+            const edited = `${own[i]} ${s.suffix}`
+            body = body.replace(new RegExp(`^${own[i]}(?=\\r?$)`, 'm'), edited)
+            mine[mine.indexOf(own[i]!)] = edited
+            own[i] = edited
           } else if (s.kind === 'crlf') {
             body = body.replace(/\r?\n/g, '\r\n')
+          } else if (s.kind === 'forget') {
+            body = body.replace(/\r?\n<!-- contract-drift-triage:(?:written|lines)=[^\n]*/, '')
+            forgot = true
           } else if (s.kind === 'run') {
-            body = write(body, texts(s.findings, s.history))
-            const lines = body.split('\n').map(line => line.replace(/\r$/, ''))
-            for (const line of mine) expect(lines).toContain(line)
+            const run = texts(s.findings, s.history)
+            body = write(body, run)
+            survives(body, run, mine, forgot)
             expect(body.startsWith(MARKER)).toBe(true)
             expect(body.split(STATE)).toHaveLength(2)
           }
         }
-        const final = write(body, texts([3], 1))
-        const lines = final.split('\n').map(line => line.replace(/\r$/, ''))
-        for (const line of mine) expect(lines.filter(l => l === line)).toHaveLength(1)
+        const run = texts([3], 1)
+        const final = write(body, run)
+        survives(final, run, mine, forgot)
+        // Nothing is doubled: their own words once; copies of the action's besides its own.
+        const lines = linesOf(final)
+        for (const line of own) expect(count(lines, line)).toBe(1)
+        // The action's sections once each, even after its list of lines was deleted.
+        for (const heading of ['### Incident record', '### Findings', '### History'])
+          expect(count(lines, heading)).toBe(count(mine, heading) + 1)
+        if (!forgot)
+          for (const line of mine)
+            expect(count(lines, line)).toBe(
+              count(mine, line) + count(linesOf(Object.values(run).join('\n')), line)
+            )
       }),
       { numRuns: 300 }
     )

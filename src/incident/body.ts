@@ -28,15 +28,18 @@ const begin = (id: string): string => `${PREFIX}begin=${id} -->`
 const end = (id: string): string => `${PREFIX}end=${id} -->`
 const SECTION_MARKER = /^<!-- contract-drift-triage:(begin|end)=([a-z-]+) -->$/
 const KEY_MARKER = /^<!-- contract-drift-triage:key=/
-const HIDDEN = /^<!-- contract-drift-triage:(state|lines)=[A-Za-z0-9+/=]* -->$/
-const LINES = /^<!-- contract-drift-triage:lines=([A-Za-z0-9+/=]*) -->$/m
+// `lines` was the list of written lines before it counted them by section: read as none, dropped.
+const HIDDEN = /^<!-- contract-drift-triage:(state|lines|written)=[A-Za-z0-9+/=]* -->$/
+const WRITTEN = /^<!-- contract-drift-triage:written=([A-Za-z0-9+/=]*) -->\r?$/m
 
 /** Where the body written by an earlier version is kept, once, when it is first rewritten. */
 export const UPGRADE_SUMMARY = '<details><summary>Before the upgrade</summary>'
+/** Where a section's lines are kept, once, when the action can no longer tell its lines from a person's. */
+export const KEPT_SUMMARY =
+  "<details><summary>Kept from before: the action's hidden list of its own lines is gone, so it cannot tell these lines from yours</summary>"
 
 // The record fields a person may fill: whatever the line says is read as the field's value.
-const PERSON_FIELD = /^- \*\*(Resolution PR|Prevention follow-up):\*\*/
-const FILLED = new Set<SectionId>(['record', 'root-cause'])
+const PERSON_FIELD = /^- \*\*(Resolution PR|Prevention follow-up):\*\*(.*)$/
 
 // A browser edit stores the body with CRLF: lines are compared without the CR, kept with it.
 const bare = (line: string): string => (line.endsWith('\r') ? line.slice(0, -1) : line)
@@ -51,20 +54,31 @@ export function lineHash(line: string): number {
   return hash >>> 0
 }
 
-function encodeHashes(hashes: ReadonlySet<number>): string {
+// A line is the action's only in the section it wrote it in, and only as many times as it did:
+// a person's `pending` under a finding, or a checklist step copied under itself, is theirs.
+const writtenHash = (id: SectionId, line: string): number => lineHash(`${id}\n${line}`)
+
+function encodeHashes(hashes: readonly number[]): string {
   const sorted = [...hashes].sort((a, b) => a - b)
   const bytes = Buffer.alloc(sorted.length * 4)
   sorted.forEach((hash, i) => bytes.writeUInt32BE(hash, i * 4))
   return bytes.toString('base64')
 }
 
-/** The hashes of the lines the action wrote into this body, from its hidden `lines` marker. */
-export function writtenLines(body: string): Set<number> {
-  const match = LINES.exec(body.replace(/\r\n?/g, '\n'))
-  const bytes = Buffer.from(match?.[1] ?? '', 'base64')
-  const hashes = new Set<number>()
-  for (let i = 0; i + 4 <= bytes.length; i += 4) hashes.add(bytes.readUInt32BE(i))
-  return hashes
+/**
+ * How many times the action wrote each line into this body (by section and text hashed), from its
+ * hidden `written` marker; undefined when a person deleted the marker.
+ */
+export function writtenLines(body: string): Map<number, number> | undefined {
+  const match = WRITTEN.exec(body)
+  if (!match) return undefined
+  const bytes = Buffer.from(String(match[1]), 'base64')
+  const counts = new Map<number, number>()
+  for (let i = 0; i + 4 <= bytes.length; i += 4) {
+    const hash = bytes.readUInt32BE(i)
+    counts.set(hash, (counts.get(hash) ?? 0) + 1)
+  }
+  return counts
 }
 
 /** Whether the body already has the action's section markers (written by this version). */
@@ -91,7 +105,7 @@ function parse(body: string): Part[] {
   let person: string[] = []
   let section: { id: SectionId; lines: string[] } | undefined
   const flush = (): void => {
-    if (person.length > 0) parts.push({ kind: 'person', lines: person })
+    parts.push({ kind: 'person', lines: person })
     person = []
   }
   const known = new Set<string>(SECTION_IDS)
@@ -142,10 +156,12 @@ interface PersonRun {
   blankAfter: boolean
 }
 
-/** Which old lines are a person's: not written by the action, or a blank line between two such. */
-function personLines(texts: readonly string[], written: ReadonlySet<number>): boolean[] {
-  const isPerson = texts.map(text => text.trim() !== '' && !written.has(lineHash(text)))
-  // A blank line between two of a person's lines is theirs (a paragraph break); others are layout.
+/** The non-blank lines `theirs` picks, and each blank line between two of them (a paragraph break). */
+function withBlanks(
+  texts: readonly string[],
+  theirs: (text: string, i: number) => boolean
+): boolean[] {
+  const isPerson = texts.map((text, i) => text.trim() !== '' && theirs(text, i))
   texts.forEach((text, i) => {
     if (text.trim() !== '') return
     const prev = nonBlank(texts, i, -1)
@@ -208,27 +224,70 @@ function alignment(old: readonly (string | undefined)[], rendered: readonly stri
   return at
 }
 
+/**
+ * Whether the action renders a person's line itself: the values a person fills (record fields,
+ * root cause) are read from the body (readNotes) and rendered, so they are not kept a second time.
+ */
+function rendersOf(id: SectionId, rendered: readonly string[]): (line: string) => boolean {
+  if (id === 'record') {
+    // The field's value as read (readNotes), or emptied: a second line with another value is theirs.
+    const shown = new Map(
+      rendered.flatMap(line => {
+        const field = PERSON_FIELD.exec(line)
+        return field ? [[field[1], (field[2] as string).trim()]] : []
+      })
+    )
+    return line => {
+      const field = PERSON_FIELD.exec(bare(line))
+      return !!field && ['', shown.get(field[1])].includes((field[2] as string).trim())
+    }
+  }
+  const shown = new Map<string, number>()
+  if (id === 'root-cause') for (const line of rendered) shown.set(line, (shown.get(line) ?? 0) + 1)
+  return line => {
+    const left = shown.get(bare(line)) ?? 0
+    shown.set(bare(line), left - 1)
+    return left > 0
+  }
+}
+
+/**
+ * A section whose author the action cannot tell line by line (its hidden `written` marker deleted):
+ * the lines it renders again are its own; every other line is kept, once, in a collapsed block.
+ */
+function keepUnknown(id: SectionId, old: readonly string[], rendered: readonly string[]): string[] {
+  const texts = old.map(bare)
+  const at = alignment(texts, rendered)
+  const rendersIt = rendersOf(id, rendered)
+  const isKept = withBlanks(texts, (text, i) => at[i] === undefined && !rendersIt(text))
+  const kept = old.filter((_, i) => isKept[i])
+  if (kept.length === 0) return [...rendered]
+  return [
+    ...rendered,
+    ...(rendered.length > 0 ? [''] : []),
+    KEPT_SUMMARY,
+    '',
+    ...kept,
+    '',
+    '</details>'
+  ]
+}
+
 /** The new rendering of a section with a person's runs put back next to the lines they followed. */
 function mergeSection(
   id: SectionId,
   old: readonly string[],
   rendered: readonly string[],
-  written: ReadonlySet<number>
+  written: Map<number, number>
 ): string[] {
-  // The values a person fills (record fields, root cause) are read from the body and rendered by
-  // the action (readNotes): their lines are then the action's, not to be kept a second time.
-  const shown = new Map<string, number>()
-  if (FILLED.has(id))
-    for (const line of rendered) shown.set(line.trim(), (shown.get(line.trim()) ?? 0) + 1)
-  const rendersIt = (line: string): boolean => {
-    if (id === 'record' && PERSON_FIELD.test(line)) return true
-    const left = shown.get(line.trim()) ?? 0
-    if (line.trim() === '' || left === 0) return false
-    shown.set(line.trim(), left - 1)
-    return true
-  }
+  const rendersIt = rendersOf(id, rendered)
   const texts = old.map(bare)
-  const isPerson = personLines(texts, written)
+  // The action's lines: as many of each as it wrote here, the first ones; the rest are a person's.
+  const isPerson = withBlanks(texts, text => {
+    const left = written.get(writtenHash(id, text)) ?? 0
+    written.set(writtenHash(id, text), left - 1)
+    return left <= 0
+  })
   const at = alignment(
     texts.map((text, i) => (isPerson[i] ? undefined : text)),
     rendered
@@ -273,15 +332,19 @@ export function mergeBody(
   next: { marker: string; sections: readonly Section[]; state: string }
 ): string {
   const rendered = new Map(next.sections.map(section => [section.id, section.text]))
-  const hashes = new Set<number>()
+  const hashes: number[] = []
   const sectionText = (id: SectionId, old: readonly string[] | undefined): string[] => {
     const text = rendered.get(id) ?? ''
     const lines = text === '' ? [] : text.split('\n')
-    for (const line of lines) if (line.trim() !== '') hashes.add(lineHash(line))
-    const merged = old ? mergeSection(id, old, lines, written) : lines
+    for (const line of lines) if (line.trim() !== '') hashes.push(writtenHash(id, line))
+    const merged = !old
+      ? lines
+      : written
+        ? mergeSection(id, old, lines, written)
+        : keepUnknown(id, old, lines)
     return [begin(id), ...merged, end(id)]
   }
-  const hidden = (): string[] => [next.state, `${PREFIX}lines=${encodeHashes(hashes)} -->`]
+  const hidden = (): string[] => [next.state, `${PREFIX}written=${encodeHashes(hashes)} -->`]
 
   const out: string[] = [next.marker]
   if (!previous || !hasSections(previous)) {
