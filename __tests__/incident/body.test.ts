@@ -640,6 +640,49 @@ describe("a person's words stay byte for byte where they put them, after one run
     })
   })
 
+  describe.each(LAYOUTS)('%s', (_, findings) => {
+    const [first, second] = findings as [Parameters<typeof record>[0], Parameters<typeof record>[0]]
+    const TODO = `- [ ] 3. ${CHECKLIST[2]}`
+    const DONE = `- [x] 3. ${CHECKLIST[2]}`
+    const count = (body: string, line: string): number =>
+      body.split('\n').filter(l => l === line).length
+    const withChecklist = (body: string, checklist: Lifecycle['checklist']): string =>
+      mergeBody(body, {
+        marker: MARKER,
+        sections: renderRecordSections(
+          record(first, { ...lifecycle, checklist, ...readNotes(body) })
+        ),
+        state: STATE
+      })
+
+    it('a box a person ticks on GitHub stays ticked, in its place, once', () => {
+      let body = rerun(undefined, first).replace(TODO, DONE)
+      for (const run of [second, second, first]) {
+        body = rerun(body, run)
+        expect(sectionOf(body, 'checklist')).toBe(
+          sectionOf(rerun(undefined, run), 'checklist').replace(TODO, DONE)
+        )
+      }
+      // The action ticks the step itself later (a complete remediation): still once.
+      body = withChecklist(body, [true, true, true, false, false])
+      expect([count(body, DONE), count(body, TODO)]).toEqual([1, 0])
+      body = withChecklist(body, [true, true, true, false, false])
+      expect([count(body, DONE), count(body, TODO)]).toEqual([1, 0])
+    })
+
+    it('a box a person clears on GitHub stays cleared, once', () => {
+      const done = withChecklist(rerun(undefined, first), [true, true, true, false, false])
+      let body = done.replace(DONE, TODO)
+      for (const checklist of [
+        [true, true, true, false, false],
+        [true, true, true, true, false]
+      ] as Lifecycle['checklist'][]) {
+        body = withChecklist(body, checklist)
+        expect([count(body, DONE), count(body, TODO)]).toEqual([0, 1])
+      }
+    })
+  })
+
   it.each([
     [
       'an indented code block first',

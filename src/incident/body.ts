@@ -273,6 +273,35 @@ function keepUnknown(id: SectionId, old: readonly string[], rendered: readonly s
   ]
 }
 
+const BOX = /^(\s*[-*] )\[[ xX]\]/
+/** A task-list line with its box cleared, or undefined for any other line. */
+const unticked = (line: string): string | undefined =>
+  BOX.test(line) ? line.replace(BOX, '$1[ ]') : undefined
+
+/**
+ * A box a person ticked or cleared on GitHub: their line replaced the action's, which is gone, and
+ * now stands in for the step as rendered (once, at its place) rather than beside it. Marks such
+ * lines as the action's in `isPerson`.
+ */
+function withTicks(
+  rendered: readonly string[],
+  texts: readonly string[],
+  isPerson: boolean[]
+): string[] {
+  const steps = new Set(texts.flatMap((text, i) => (isPerson[i] ? [] : [unticked(text)])))
+  const shown = [...rendered]
+  texts.forEach((text, i) => {
+    const step = isPerson[i] ? unticked(text) : undefined
+    if (step === undefined || steps.has(step)) return
+    const at = rendered.findIndex(line => unticked(line) === step)
+    if (at < 0) return
+    shown[at] = text
+    isPerson[i] = false
+    steps.add(step)
+  })
+  return shown
+}
+
 /** The new rendering of a section with a person's runs put back next to the lines they followed. */
 function mergeSection(
   id: SectionId,
@@ -288,6 +317,7 @@ function mergeSection(
     written.set(writtenHash(id, text), left - 1)
     return left <= 0
   })
+  if (id === 'checklist') rendered = withTicks(rendered, texts, isPerson)
   const at = alignment(
     texts.map((text, i) => (isPerson[i] ? undefined : text)),
     rendered
