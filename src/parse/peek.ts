@@ -70,6 +70,8 @@ function stringEnd(buf: Buffer, at: number, length: number): number {
   escapes = false
   for (let i = at + 1; i < length; i++) {
     const byte = buf[i] as number
+    // Past the backslash: a letter, most of a string, is tested once.
+    if (byte > 92) continue
     if (byte === 34) return i + 1
     if (byte === 92) {
       escapes = true
