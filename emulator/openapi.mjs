@@ -4,12 +4,16 @@
  * response validators for the operations the emulator implements.
  *
  * Only `generated/api.github.com.json` is read (the package's index.js loads every edition,
- * ~400 MB). The parsed document and the compiled validators are cached at module level, so a
- * process pays for them once however many emulators it starts.
+ * ~400 MB), and only once per machine: the operations the emulator implements and the components
+ * they reach are kept in the temporary folder (`specFor`). The compiled validators are cached at
+ * module level, so a process pays for them once however many emulators it starts.
  */
-import { readFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 
@@ -225,15 +229,87 @@ class LazyValidators extends Map {
   }
 }
 
+/**
+ * The `#/components/...` references `roots` make, directly or through the components they name.
+ * @param {any} doc @param {any[]} roots
+ */
+function reachable(doc, roots) {
+  /** @type {Set<string>} */
+  const refs = new Set()
+  const stack = [...roots]
+  while (stack.length > 0) {
+    const node = stack.pop()
+    if (!node || typeof node !== 'object') continue
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string' && value.startsWith('#/components/')) {
+        if (refs.has(value)) continue
+        refs.add(value)
+        const [kind = '', name = ''] = value.slice('#/components/'.length).split('/')
+        stack.push(doc.components[kind]?.[name.replace(/~1/g, '/').replace(/~0/g, '~')])
+      } else if (value && typeof value === 'object') stack.push(value)
+    }
+  }
+  return refs
+}
+
+/**
+ * The description cut down to the operations `keys` name and the components they reach, with
+ * SPEC_PATCHES applied. Parsing the whole 13 MB description and converting its ~1,000 schemas
+ * is most of an emulator's start, and every process pays it (each jest suite has its own module
+ * registry), so the cut is written to the temporary folder under a digest of the description's
+ * version and of this file: the next process reads a few hundred kilobytes instead.
+ * @param {OperationKey[]} keys
+ * @returns {any}
+ */
+function specFor(keys) {
+  const spec = statSync(SPEC_PATH)
+  const digest = createHash('sha256')
+    .update(readFileSync(join(dirname(SPEC_PATH), '..', 'package.json')))
+    .update(`${spec.size} ${spec.mtimeMs}\n`)
+    .update(readFileSync(fileURLToPath(import.meta.url)))
+    .update(keys.map(k => `${k.method} ${k.template}`).join('\n'))
+    .digest('hex')
+    .slice(0, 16)
+  const file = join(tmpdir(), `contract-drift-emulator-openapi-${digest}.json`)
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'))
+  } catch {
+    // not cut yet (or unreadable): cut it below
+  }
+  // A copy: the patches must not change the document findSpecOperation reads.
+  const doc = JSON.parse(readFileSync(SPEC_PATH, 'utf8'))
+  for (const patch of SPEC_PATCHES) patch.apply(doc)
+  /** @type {Record<string, Record<string, any>>} */
+  const paths = {}
+  for (const { method, template } of keys) {
+    const op = doc.paths[template]?.[method]
+    if (!op) throw new Error(`OpenAPI description has no ${method.toUpperCase()} ${template}`)
+    ;(paths[template] ??= {})[method] = op
+  }
+  /** @type {Record<string, Record<string, any>>} */
+  const components = { schemas: {} }
+  for (const ref of reachable(doc, Object.values(paths))) {
+    const [kind = '', name = ''] = ref.slice('#/components/'.length).split('/')
+    const key = name.replace(/~1/g, '/').replace(/~0/g, '~')
+    ;(components[kind] ??= {})[key] = doc.components[kind][key]
+  }
+  const cut = { paths, components }
+  try {
+    // Written aside and renamed: suites starting together never read half a file.
+    const aside = `${file}.${process.pid}`
+    writeFileSync(aside, JSON.stringify(cut))
+    renameSync(aside, file)
+  } catch {
+    // a read-only temporary folder: the next process cuts it again
+  }
+  return cut
+}
+
 /** @type {Map<string, { ops: Operation[], compileMs: number }>} */
 const compiledCache = new Map()
-/** @type {{ ajv: import('ajv').default, ajvParams: import('ajv').default } | null} */
-let ajvCache = null
 
-function ajvInstances() {
-  if (ajvCache) return ajvCache
-  const doc = loadDocument()
-  for (const patch of SPEC_PATCHES) patch.apply(doc)
+/** The two ajv instances (plain, and coercing for parameters) knowing `doc`'s schemas. @param {any} doc */
+function ajvInstances(doc) {
   /** @type {Record<string, any>} */
   const definitions = {}
   for (const [name, schema] of Object.entries(doc.components.schemas))
@@ -262,8 +338,7 @@ function ajvInstances() {
     ajv.addSchema(components)
     return ajv
   }
-  ajvCache = { ajv: make(false), ajvParams: make(true) }
-  return ajvCache
+  return { ajv: make(false), ajvParams: make(true) }
 }
 
 /**
@@ -276,8 +351,8 @@ export function compileOperations(keys) {
   const hit = compiledCache.get(cacheKey)
   if (hit) return hit
   const started = performance.now()
-  const doc = loadDocument()
-  const { ajv, ajvParams } = ajvInstances()
+  const doc = specFor(keys)
+  const { ajv, ajvParams } = ajvInstances(doc)
   /** @type {Operation[]} */
   const ops = []
   for (const { method, template } of keys) {
