@@ -146,7 +146,8 @@ export class IncidentFiler {
     const [owner, repo] = options.repository.split('/') as [string, string]
     this.owner = owner
     this.repo = repo
-    this.source = sourceLabel(keySource(options.key), options.repository)
+    // No key: a remediation, which reads every source's incidents.
+    this.source = options.key ? sourceLabel(keySource(options.key), options.repository) : undefined
   }
 
   async file(runs: ValidatorRun[], triage: Triage): Promise<FiledIncident> {
@@ -462,8 +463,8 @@ export class IncidentFiler {
     if (refs.ids.length === 0 && refs.numbers.length === 0) return []
     const checks: RemediationCheck[] = []
     const found = new Set<string>()
-    await this.labelSources()
-    for (const issue of await this.everyOpen()) {
+    // Every source's: a pull request may remediate an incident another repository filed.
+    for (const issue of await this.everyOpen('contract-drift')) {
       const state = readState(issue.body)
       if (!state || !(refs.ids.includes(state.incidentId) || refs.numbers.includes(issue.number)))
         continue
