@@ -145,60 +145,77 @@ function expectAgreement(ran: Ran): void {
 }
 
 describe.each(layouts)('$name', layout => {
-  it('a remediation pull request: incomplete names the missing notes.md of the right pack; complete is recorded; summary, record and outputs agree', async () => {
-    const validators = validatorFor(layout.complaint)
-    const red = await run(layout, {
-      pr: 300,
-      files: { [layout.contract]: 'changed: currency is required\n' },
-      validators
-    })
-    expect(red.outputs.bucket).toBe('schema-drift')
-    expectAgreement(red)
-    const id = red.outputs['incident-id']!
-    const number = red.outputs['issue-number']!
-    expect(id).toMatch(/^DRIFT-/)
+  it.each([
+    ['this repository', REPO, {}, '#301'],
+    [
+      'an incident repository (its incident carries a source: label)',
+      'acme/incidents',
+      { 'incident-repository': 'acme/incidents' },
+      `${REPO}#301`
+    ]
+  ])(
+    'a remediation pull request, incidents in %s: incomplete names the missing notes.md of the right pack; complete is recorded; summary, record and outputs agree',
+    async (_, incidents, inputs, reference) => {
+      if (incidents !== REPO) gh.addRepo(incidents, { collaborators: ['impl-owner', 'qa-lead'] })
+      const validators = validatorFor(layout.complaint)
+      const red = await run(layout, {
+        pr: 300,
+        files: { [layout.contract]: 'changed: currency is required\n' },
+        validators,
+        inputs
+      })
+      expect(red.outputs.bucket).toBe('schema-drift')
+      expectAgreement(red)
+      const id = red.outputs['incident-id']!
+      const number = red.outputs['issue-number']!
+      expect(id).toMatch(/^DRIFT-/)
 
-    const partial = await run(layout, {
-      pr: 301,
-      body: `Refs ${id}`,
-      files: {
-        [layout.contract]: 'changed: currency is required\n',
-        [layout.fixture]: '{"currency": "EUR"}\n',
-        '.fixed': ''
-      },
-      validators
-    })
-    expect(partial.outputs.result).toBe('incomplete')
-    expect(partial.code).toBe(1)
-    expect(
-      partial.annotations.filter(line => line.includes(`not updated: ${layout.notes}`))
-    ).toHaveLength(1)
-    expect(partial.summary).toContain(`Remediation check: ${id} (#${number}) — incomplete`)
-    expect(partial.outputs['incident-id']).toBe(id)
-    expect(partial.outputs['issue-number']).toBe(number)
-    expectAgreement(partial)
+      const partial = await run(layout, {
+        pr: 301,
+        body: `Refs ${id}`,
+        files: {
+          [layout.contract]: 'changed: currency is required\n',
+          [layout.fixture]: '{"currency": "EUR"}\n',
+          '.fixed': ''
+        },
+        validators,
+        inputs
+      })
+      expect(partial.outputs.result).toBe('incomplete')
+      expect(partial.code).toBe(1)
+      expect(
+        partial.annotations.filter(line => line.includes(`not updated: ${layout.notes}`))
+      ).toHaveLength(1)
+      expect(partial.summary).toContain(`Remediation check: ${id} (#${number}) — incomplete`)
+      expect(partial.outputs['incident-id']).toBe(id)
+      expect(partial.outputs['issue-number']).toBe(number)
+      expectAgreement(partial)
 
-    const fixed = await run(layout, {
-      pr: 301,
-      body: `Refs ${id}`,
-      files: {
-        [layout.contract]: 'changed: currency is required\n',
-        [layout.fixture]: '{"currency": "EUR"}\n',
-        [layout.notes]: 'currency is required now.\n',
-        '.fixed': ''
-      },
-      validators
-    })
-    expect(fixed.outputs.result).toBe('pass')
-    expect(fixed.code).toBe(0)
-    expect(fixed.summary).toContain(`Remediation check: ${id} (#${number}) — complete`)
-    expect(fixed.outputs['incident-id']).toBe(id)
-    expect(fixed.outputs['issue-number']).toBe(number)
-    expectAgreement(fixed)
-    const issue = gh.issues(REPO).find((i: any) => String(i.number) === number)
-    expect(issue.body).toContain('**Resolution PR:** #301')
-    expect(issue.body).toContain('- [x] 3. Submit remediation PR')
-  })
+      const fixed = await run(layout, {
+        pr: 301,
+        body: `Refs ${id}`,
+        files: {
+          [layout.contract]: 'changed: currency is required\n',
+          [layout.fixture]: '{"currency": "EUR"}\n',
+          [layout.notes]: 'currency is required now.\n',
+          '.fixed': ''
+        },
+        validators,
+        inputs
+      })
+      expect(fixed.outputs.result).toBe('pass')
+      expect(fixed.code).toBe(0)
+      expect(fixed.summary).toContain(`Remediation check: ${id} (#${number}) — complete`)
+      expect(fixed.outputs['incident-id']).toBe(id)
+      expect(fixed.outputs['issue-number']).toBe(number)
+      expectAgreement(fixed)
+      const issue = gh.issues(incidents).find((i: any) => String(i.number) === number)
+      expect(issue.body).toContain(`**Resolution PR:** ${reference}`)
+      if (incidents !== REPO)
+        expect(issue.labels.map((label: any) => label.name)).toContain(`source:${REPO}`)
+      expect(issue.body).toContain('- [x] 3. Submit remediation PR')
+    }
+  )
 
   it('rule 3: a finding elsewhere in the pack of the changed fixture is the fixture edit itself', async () => {
     const ran = await run(layout, {
