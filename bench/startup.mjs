@@ -6,6 +6,7 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -54,10 +55,28 @@ export function buildReadable(outDir) {
  */
 export function buildFloor(outDir, { readable = false } = {}) {
   const minify = readable ? [] : ['-m']
-  execFileSync('npx', ['ncc', 'build', 'bench/floor/index.mjs', '-o', outDir, ...minify, '-q'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'inherit', 'inherit']
-  })
+  // The floor is @actions/core as published, as other actions bundle it: our build marks the
+  // installed copy side-effect free (scripts/side-effect-free.mjs), so the floor gets its own copy
+  // without the mark; core's dependencies resolve from the project's node_modules, one level up.
+  const source = mkdtempSync(join(ROOT, 'bench', '.floor-'))
+  try {
+    const core = join(source, 'node_modules', '@actions', 'core')
+    cpSync(join(ROOT, 'node_modules', '@actions', 'core'), core, { recursive: true })
+    const published = JSON.parse(readFileSync(join(core, 'package.json'), 'utf8'))
+    delete published.sideEffects
+    writeFileSync(join(core, 'package.json'), JSON.stringify(published, null, 2))
+    copyFileSync(join(ROOT, 'bench', 'floor', 'index.mjs'), join(source, 'index.mjs'))
+    execFileSync(
+      'npx',
+      ['ncc', 'build', join(source, 'index.mjs'), '-o', outDir, ...minify, '-q'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'inherit', 'inherit']
+      }
+    )
+  } finally {
+    rmSync(source, { recursive: true, force: true })
+  }
   // dist/'s second pass too (compressed with terser), so the floor stays minified like dist/.
   if (!readable)
     execFileSync('node', ['scripts/minify-chunks.mjs', outDir], { cwd: ROOT, stdio: 'inherit' })
