@@ -188,6 +188,58 @@ describe("an organisation's incident repository: a run lists its own repository'
   )
 })
 
+describe("upgrade day: an organisation's first runs start together", () => {
+  it("one run labels every earlier version's incident; the others label their own source's only, and each finds its incident", async () => {
+    const INCIDENTS = 'acme/incidents'
+    const inputs = { 'incident-repository': INCIDENTS }
+    const sources = ['acme/herd-0', 'acme/herd-1', 'acme/herd-2', 'acme/herd-3']
+    gh.addRepo(INCIDENTS, { collaborators: ['impl-owner', 'qa-lead', 'mcp-owner'] })
+    await fileOthers(gh, 0, 100, { into: INCIDENTS })
+    const earlier: Record<string, number> = {}
+    for (const source of sources) {
+      gh.addRepo(source, { collaborators: ['impl-owner', 'qa-lead', 'mcp-owner'] })
+      const filed = await post(gh, `/repos/${INCIDENTS}/issues`, {
+        title: '[contract-drift] Schema drift (High) — PR #140',
+        body: `<!-- contract-drift-triage:key=${source}:pr-140 -->\nRecorded by an earlier version.`,
+        labels: ['contract-drift', 'bucket:schema-drift', 'severity:high', 'owner:contract']
+      })
+      earlier[source] = filed.number
+    }
+    gh.resetRequests()
+    const runs = await Promise.all(
+      sources.map(source =>
+        runBundle(gh, 'schema-drift-high', {
+          pr: 140,
+          validators: FAILING['schema-drift-high'],
+          inputs,
+          env: { GITHUB_REPOSITORY: source }
+        })
+      )
+    )
+    expect(runs.map(run => Number(run.outputs['issue-number']))).toEqual(
+      sources.map(source => earlier[source])
+    )
+    const open = gh.issues(INCIDENTS).filter((issue: any) => issue.state === 'open')
+    expect(open).toHaveLength(104)
+    for (const issue of open)
+      expect(issue.labels.map((l: any) => l.name)).toContain(
+        `source:${/key=([^:]*):/.exec(issue.body)![1]}`
+      )
+    // Each of the 104 once, and at most once more by the run of its own source.
+    const labelling = gh.requests.filter(
+      (r: any) =>
+        `${r.method} ${r.route}` === 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels'
+    )
+    expect(labelling.length).toBeGreaterThanOrEqual(104)
+    expect(labelling.length).toBeLessThanOrEqual(104 + sources.length)
+    const marker = gh
+      .labels(INCIDENTS)
+      .find((l: any) => l.name === 'contract-drift:sources-labelled')
+    expect(marker.description).toMatch(/^contract-drift-triage: incident labels exist/)
+    expect(runs.filter(run => run.stdout.includes('labelled 104 open incident(s)'))).toHaveLength(1)
+  })
+})
+
 describe('GitHub refuses past the run budget', () => {
   it('ends with the findings in the summary, the outputs set and a warning saying when the incident will be updated', async () => {
     // Two requests an hour: the third waits an hour, beyond any run's budget.

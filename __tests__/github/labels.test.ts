@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { keySource, markerFor, sourceIn } from '../../src/incident.js'
-import { mergeLabels, sourceLabel } from '../../src/github/labels.js'
+import {
+  labellingSince,
+  LABELS,
+  mergeLabels,
+  SOURCES_LABELLED,
+  sourceLabel,
+  sourcesMarker
+} from '../../src/github/labels.js'
 
 /** Names GitHub allows: owners of letters, digits and `-`; repositories also `.` and `_`. */
 const owner = fc.stringMatching(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/)
@@ -64,5 +71,30 @@ describe("the source label: a run lists only its repository's incidents (SPEC §
         ['contract-drift', 'bucket:runtime-regression']
       )
     ).toEqual(['source:acme/svc-1', 'team-a', 'contract-drift', 'bucket:runtime-regression'])
+  })
+})
+
+describe('the marker label while one run labels the incidents of earlier versions', () => {
+  const started = new Date('2026-12-02T07:00:00.000Z')
+  const after = (minutes: number): Date => new Date(started.getTime() + minutes * 60_000)
+  it.each([
+    ['the done description', LABELS[SOURCES_LABELLED]!.description, 0, 'done'],
+    ['a description a person wrote', 'keep this label', 0, 'done'],
+    ['no description', null, 0, 'done'],
+    ['labelling, started now', labellingSince(started), 0, 'labelling'],
+    ['labelling, started 30 minutes ago', labellingSince(started), 30, 'labelling'],
+    ['labelling, started 31 minutes ago: the run stopped', labellingSince(started), 31, 'stopped'],
+    [
+      'labelling, an unreadable time',
+      'contract-drift-triage: labelling incidents with their source: since soon',
+      0,
+      'stopped'
+    ]
+  ])('%s', (_case, description, minutes, state) => {
+    expect(sourcesMarker(description, after(minutes))).toBe(state)
+  })
+
+  it('fits GitHub’s 100 characters of a label description', () => {
+    expect(labellingSince(started).length).toBeLessThanOrEqual(100)
   })
 })

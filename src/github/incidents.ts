@@ -63,11 +63,14 @@ import type { Redactor } from '../redact.js'
 import type { Octokit } from './client.js'
 import {
   createLabel,
+  describeLabel,
   ensureLabels,
+  getLabel,
   INCIDENT_LABELS,
-  labelExists,
+  labellingSince,
   SOURCES_LABELLED,
-  sourceLabel
+  sourceLabel,
+  sourcesMarker
 } from './labels.js'
 
 export interface IncidentOptions {
@@ -140,7 +143,7 @@ export class IncidentFiler {
   private lastReadMs = 0
   /** Filing from another repository: the label its incidents carry, which a run lists by. */
   private readonly source: string | undefined
-  private sourcesLabelled = false
+  private sourcesChecked = false
 
   constructor(private readonly options: IncidentOptions) {
     const [owner, repo] = options.repository.split('/') as [string, string]
@@ -244,24 +247,38 @@ export class IncidentFiler {
 
   /**
    * Once per incident repository, before a run from another repository trusts its source's list:
-   * labels every open incident filed from another one with its source (earlier versions filed
-   * them without) and creates SPEC §3's labels, then the marker that says so. Returns whether it
-   * did that now.
+   * one run labels every open incident filed from another one with its source (earlier versions
+   * filed them without) and creates SPEC §3's labels, then marks the marker label done. Runs that
+   * start meanwhile label their own source's incidents only, so that a whole organisation's first
+   * runs do not each label everything. Returns whether its source's list may have changed.
    */
   private async labelSources(): Promise<boolean> {
-    if (!this.source || this.sourcesLabelled) return false
-    const { octokit, repository } = this.options
-    this.sourcesLabelled = await labelExists(octokit, this.owner, this.repo, SOURCES_LABELLED)
-    if (this.sourcesLabelled) {
+    if (!this.source || this.sourcesChecked) return false
+    this.sourcesChecked = true
+    const { octokit, repository, now } = this.options
+    const marker = await getLabel(octokit, this.owner, this.repo, SOURCES_LABELLED)
+    const state = marker ? sourcesMarker(marker.description, now()) : 'missing'
+    if (state === 'done') {
       this.seeIncidentLabels()
       return false
     }
+    const since = labellingSince(now())
+    let labelsAll = false
+    if (state === 'missing')
+      labelsAll = await createLabel(octokit, this.owner, this.repo, SOURCES_LABELLED, since)
+    if (state === 'stopped') {
+      await describeLabel(octokit, this.owner, this.repo, SOURCES_LABELLED, since)
+      labelsAll = true
+    }
     let labelled = 0
+    let own = 0
     for (const issue of await this.everyOpen('contract-drift')) {
       const source = sourceIn(issue.body)
       const label = source === undefined ? undefined : sourceLabel(source, repository)
       const carried = labelNames(issue).map(name => name.toLowerCase())
       if (!label || carried.includes(label.toLowerCase())) continue
+      const mine = label.toLowerCase() === this.source.toLowerCase()
+      if (!labelsAll && !mine) continue
       // GitHub creates the label (grey, without a description) when an issue first carries it.
       await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
         owner: this.owner,
@@ -270,10 +287,11 @@ export class IncidentFiler {
         labels: [label]
       })
       labelled++
+      if (mine) own++
     }
+    if (!labelsAll) return own > 0
     await ensureLabels(octokit, this.owner, this.repo, INCIDENT_LABELS, this.seenLabels)
-    await createLabel(octokit, this.owner, this.repo, SOURCES_LABELLED)
-    this.sourcesLabelled = true
+    await describeLabel(octokit, this.owner, this.repo, SOURCES_LABELLED)
     this.seeIncidentLabels()
     this.options.log.info(
       `${repository}: labelled ${labelled} open incident(s) of other repositories with their source:, once for this repository.`

@@ -5,8 +5,30 @@ import type { Octokit } from './client.js'
 /**
  * Exists once every open incident filed here from another repository carries its `source:` label
  * (the incidents of earlier versions were labelled): from then on a run reads only its source's.
+ * While the one run that labels them works, its description says since when (`labellingSince`).
  */
 export const SOURCES_LABELLED = 'contract-drift:sources-labelled'
+const LABELLING = 'contract-drift-triage: labelling incidents with their source: since '
+/** A labelling run that has not finished after this long has stopped: its job's steps are over. */
+const LABELLING_STOPPED_MS = 30 * 60_000
+
+/** The marker's description while a run labels the incidents of earlier versions. */
+export const labellingSince = (now: Date): string => LABELLING + now.toISOString()
+
+/**
+ * What the marker's description says: every incident labelled, a run labelling them now, or a run
+ * that started labelling and stopped (another run takes over, skipping the labelled ones).
+ */
+export function sourcesMarker(
+  description: string | null | undefined,
+  now: Date
+): 'done' | 'labelling' | 'stopped' {
+  if (!description?.startsWith(LABELLING)) return 'done'
+  const since = Date.parse(description.slice(LABELLING.length))
+  return Number.isNaN(since) || now.getTime() - since > LABELLING_STOPPED_MS
+    ? 'stopped'
+    : 'labelling'
+}
 
 /** SPEC §3's labels, with the colour and description they are created with (never changed after). */
 export const LABELS: Record<string, { color: string; description: string }> = {
@@ -125,14 +147,18 @@ export async function ensureLabels(
   for (const name of missing) await createLabel(octokit, owner, repo, name)
 }
 
-/** Creates label `name` with SPEC §3's colour and description; one created meanwhile will do. */
+/**
+ * Creates label `name` with SPEC §3's colour and description (or `description`); one created
+ * meanwhile will do. Returns whether this request created it.
+ */
 export async function createLabel(
   octokit: Octokit,
   owner: string,
   repo: string,
-  name: string
-): Promise<void> {
-  const { color, description } = LABELS[name] ?? { color: 'ededed', description: '' }
+  name: string,
+  description = LABELS[name]?.description ?? ''
+): Promise<boolean> {
+  const color = LABELS[name]?.color ?? 'ededed'
   try {
     await octokit.request('POST /repos/{owner}/{repo}/labels', {
       owner,
@@ -141,10 +167,28 @@ export async function createLabel(
       color,
       description
     })
+    return true
   } catch (error) {
     // Created meanwhile by a concurrent run: exactly what we wanted.
     if ((error as { status?: number }).status !== 422) throw error
+    return false
   }
+}
+
+/** Sets the description of label `name`: SPEC §3's, or `description`. */
+export async function describeLabel(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  name: string,
+  description = LABELS[name]?.description ?? ''
+): Promise<void> {
+  await octokit.request('PATCH /repos/{owner}/{repo}/labels/{name}', {
+    owner,
+    repo,
+    name,
+    description
+  })
 }
 
 async function missingFromList(
@@ -169,22 +213,22 @@ async function missingByName(
   names: readonly string[]
 ): Promise<string[]> {
   const missing: string[] = []
-  for (const name of names) if (!(await labelExists(octokit, owner, repo, name))) missing.push(name)
+  for (const name of names) if (!(await getLabel(octokit, owner, repo, name))) missing.push(name)
   return missing
 }
 
-/** Whether the repository has label `name` (one request). */
-export async function labelExists(
+/** Label `name` of the repository, or undefined when it has none (one request). */
+export async function getLabel(
   octokit: Octokit,
   owner: string,
   repo: string,
   name: string
-): Promise<boolean> {
+): Promise<{ description: string | null } | undefined> {
   try {
-    await octokit.request('GET /repos/{owner}/{repo}/labels/{name}', { owner, repo, name })
-    return true
+    return (await octokit.request('GET /repos/{owner}/{repo}/labels/{name}', { owner, repo, name }))
+      .data
   } catch (error) {
-    if ((error as { status?: number }).status === 404) return false
+    if ((error as { status?: number }).status === 404) return undefined
     throw error
   }
 }
