@@ -35,15 +35,17 @@ export function annotationFile(
   targets: readonly string[],
   root: string,
   message = '',
-  changed: ReadonlySet<string> = new Set()
+  changed: ReadonlySet<string> = new Set(),
+  tree: Tree = checkout()
 ): string | undefined {
   for (const target of targets) {
-    if (!target.endsWith('/') && (changed.has(target) || isFile(join(root, target)))) return target
+    if (!target.endsWith('/') && (changed.has(target) || tree.isFile(join(root, target))))
+      return target
   }
   for (const target of targets) {
     const dir = target.endsWith('/') ? target.slice(0, -1) : dirname(target)
-    if (dir === '.' || dir === '' || !isDir(join(root, dir))) continue
-    const files = filesUnder(join(root, dir), 3).sort()
+    if (dir === '.' || dir === '' || !tree.isDir(join(root, dir))) continue
+    const files = tree.filesUnder(join(root, dir))
     const base = (file: string): string => file.split('/').pop() ?? file
     const pick =
       files.find(file => message.includes(base(file))) ??
@@ -53,7 +55,34 @@ export function annotationFile(
   return targets[0]?.replace(/\/+$/, '') || undefined
 }
 
-/** Files below a directory, relative to it, a few levels deep and at most a few hundred. */
+interface Tree {
+  isFile: (path: string) => boolean
+  isDir: (path: string) => boolean
+  /** Files below a directory, relative to it, sorted: a few levels deep, at most a few hundred. */
+  filesUnder: (dir: string) => string[]
+}
+
+/**
+ * The checkout as a run's annotations look at it, each path asked once: 10,000 findings name a
+ * few hundred paths, and asking the file system for each finding took seconds.
+ */
+function checkout(): Tree {
+  const stats = new Map<string, Stats | undefined>()
+  const listings = new Map<string, string[]>()
+  const stat = (path: string): Stats | undefined => {
+    if (!stats.has(path)) stats.set(path, statOf(path))
+    return stats.get(path)
+  }
+  return {
+    isFile: path => stat(path)?.isFile() ?? false,
+    isDir: path => stat(path)?.isDirectory() ?? false,
+    filesUnder: dir => {
+      if (!listings.has(dir)) listings.set(dir, filesUnder(dir, 3).sort())
+      return listings.get(dir)!
+    }
+  }
+}
+
 function filesUnder(dir: string, depth: number, prefix = '', found: string[] = []): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (found.length >= 500) break
@@ -73,8 +102,6 @@ function statOf(path: string): Stats | undefined {
     return undefined
   }
 }
-const isFile = (path: string): boolean => statOf(path)?.isFile() ?? false
-const isDir = (path: string): boolean => statOf(path)?.isDirectory() ?? false
 
 /** Annotations for a red run, the most useful first: findings on changed files, then on any file, then the rest. */
 export function buildAnnotations(
@@ -89,10 +116,11 @@ export function buildAnnotations(
     ? ` Required action: ${record.routing.requiredAction.replace(/`/g, '')}.`
     : ''
   const changed = new Set(record.context.changed.map(file => file.path))
+  const tree = checkout()
   const scored = record.runs
     .flatMap(run => run.findings)
     .map((finding: Finding) => {
-      const file = annotationFile(finding.targets, root, finding.message, changed)
+      const file = annotationFile(finding.targets, root, finding.message, changed, tree)
       const exact = file !== undefined && finding.targets.includes(file)
       const score = (file && changed.has(file) ? 4 : 0) + (exact ? 2 : 0) + (file ? 1 : 0)
       return { finding, file, score }
