@@ -240,6 +240,53 @@ describe("upgrade day: an organisation's first runs start together", () => {
   })
 })
 
+describe('upgrade day: a run that finds another labelling', () => {
+  const INCIDENTS = 'acme/incidents'
+  const since = (minutesAgo: number): string =>
+    `contract-drift-triage: labelling incidents with their source: since ${new Date(Date.now() - minutesAgo * 60_000).toISOString()}`
+  it.each([
+    [
+      'started 2 minutes ago: labels its own source only',
+      2,
+      1,
+      /^contract-drift-triage: labelling/
+    ],
+    [
+      'stopped 2 hours ago: takes over, labels every one',
+      120,
+      21,
+      /^contract-drift-triage: incident labels exist/
+    ]
+  ])('%s', async (_case, minutesAgo, labelRequests, marker) => {
+    gh.addRepo(INCIDENTS, {
+      collaborators: ['impl-owner', 'qa-lead', 'mcp-owner'],
+      labels: [{ name: 'contract-drift:sources-labelled', description: since(minutesAgo) }]
+    })
+    await fileOthers(gh, 0, 20, { into: INCIDENTS })
+    const earlier = await post(gh, `/repos/${INCIDENTS}/issues`, {
+      title: '[contract-drift] Schema drift (High) — PR #140',
+      body: '<!-- contract-drift-triage:key=acme/contracts:pr-140 -->\nRecorded by an earlier version.',
+      labels: ['contract-drift', 'bucket:schema-drift', 'severity:high', 'owner:contract']
+    })
+    gh.resetRequests()
+    const ran = await runBundle(gh, 'schema-drift-high', {
+      pr: 140,
+      validators: FAILING['schema-drift-high'],
+      inputs: { 'incident-repository': INCIDENTS }
+    })
+    expect(Number(ran.outputs['issue-number'])).toBe(earlier.number)
+    const labelling = gh.requests.filter(
+      (r: any) =>
+        `${r.method} ${r.route}` === 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels'
+    )
+    expect(labelling).toHaveLength(labelRequests)
+    const label = gh
+      .labels(INCIDENTS)
+      .find((l: any) => l.name === 'contract-drift:sources-labelled')
+    expect(label.description).toMatch(marker)
+  })
+})
+
 describe('GitHub refuses past the run budget', () => {
   it('ends with the findings in the summary, the outputs set and a warning saying when the incident will be updated', async () => {
     // Two requests an hour: the third waits an hour, beyond any run's budget.
