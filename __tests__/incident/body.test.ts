@@ -199,6 +199,104 @@ describe("a person's lines survive a rewrite", () => {
     expect(write(merged, { [id]: after })).toBe(merged)
   })
 
+  // Where a person's lines go when the action's lines around them change: right after the line of
+  // the action's they followed while it is still rendered, else right before the one they preceded,
+  // else last; with the blank lines they had around them.
+  const BEGIN = '<!-- contract-drift-triage:begin=findings -->'
+  const END = '<!-- contract-drift-triage:end=findings -->'
+  it.each<[string, string, string, string]>([
+    ['under the first line, no blank between', 'H\nalice\n\nf1', 'H\n\nf2', 'H\nalice\n\nf2'],
+    ['above the first line', 'alice\nH\n\nf1', 'H\n\nf2', 'alice\nH\n\nf2'],
+    ['above the first line, a blank between', 'alice\n\nH\n\nf1', 'H\n\nf2', 'alice\n\nH\n\nf2'],
+    ['above a first line that changes', 'alice\nH\n\nf1', 'G\n\nf2', 'alice\nG\n\nf2'],
+    [
+      'after a line that goes, last in the section',
+      'H\n\nf1\n\nalice',
+      'H\n\nf2',
+      'H\n\nf2\n\nalice'
+    ],
+    [
+      'after a line that goes, before one that stays',
+      'H\n\nf1\nalice\nf2',
+      'H\n\nf2\nf3',
+      'H\n\nalice\nf2\nf3'
+    ],
+    [
+      'a paragraph between a line that goes and one that stays',
+      'H\n\nf1\n\nalice\n\nf2',
+      'H\n\nf2',
+      'H\n\nalice\n\nf2'
+    ],
+    [
+      'a paragraph after the first line, before one that goes',
+      'H\n\nalice\n\nf1\nf2',
+      'H\n\nf2',
+      'H\n\nalice\n\nf2'
+    ],
+    [
+      'a paragraph after a line that goes, the action adding a blank',
+      'H\nf1\n\nalice\n\nf2',
+      'H\n\nf2',
+      'H\n\nalice\n\nf2'
+    ],
+    [
+      'after a line the action now writes a line above',
+      'H\n\nf1\nalice\nf9',
+      'H\n\nf0\nf1\nf2',
+      'H\n\nf0\nf1\nalice\nf2'
+    ],
+    ['after a first line that is now second', 'A\nalice\nC', 'X\nA\nD', 'X\nA\nalice\nD'],
+    [
+      'after a line now written below new ones',
+      'H\n\nf1\nalice',
+      'H\n\nf0\nf0b\n\nf1',
+      'H\n\nf0\nf0b\n\nf1\nalice'
+    ],
+    [
+      'two notes, each after its line',
+      'H\nalice 1\n\nf1\nalice 2',
+      'H\n\nf1\nf2',
+      'H\nalice 1\n\nf1\nalice 2\nf2'
+    ],
+    [
+      'two paragraphs around a line that goes',
+      'H\n\nalice 1\n\nf1\n\nalice 2\n\nf2',
+      'H\n\nf2',
+      'H\n\nalice 1\n\nalice 2\n\nf2'
+    ],
+    [
+      'when the action swaps two lines: after the line it followed',
+      'A\nalice\nB',
+      'B\nA',
+      'B\nA\nalice'
+    ],
+    ['in a section the action empties', 'H\n\nf1\nalice', '', 'alice'],
+    ['in a section the action fills again', 'alice', 'H\n\nf2', 'alice\nH\n\nf2'],
+    [
+      'last, with a blank line after it at the end of the section',
+      'H\n\nf1\nalice\n',
+      'H\n\nf2',
+      'H\n\nf2\nalice'
+    ],
+    [
+      'with a blank line above it at the top of the section',
+      '\nalice\n\nH\n\nf1',
+      'H\n\nf2',
+      'alice\n\nH\n\nf2'
+    ]
+  ])('a note %s', (_, old, rendered, expected) => {
+    const action = old
+      .split('\n')
+      .filter(line => !line.startsWith('alice'))
+      .join('\n')
+    const section = (text: string): string => `${BEGIN}\n${text}${text === '' ? '' : '\n'}${END}`
+    const first = write(undefined, { findings: action })
+    expect(first).toContain(section(action))
+    const merged = write(first.replace(section(action), section(old)), { findings: rendered })
+    expect(sectionOf(merged, 'findings')).toBe(expected)
+    expect(write(merged, { findings: rendered })).toBe(merged)
+  })
+
   it('puts a section the old body lacks after the one before it in the record', () => {
     const without = write(undefined, FIRST).replace(
       /<!-- contract-drift-triage:begin=routing -->\n<!-- contract-drift-triage:end=routing -->\n\n/,

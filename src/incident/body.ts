@@ -149,9 +149,9 @@ function parse(body: string): Part[] {
 
 interface PersonRun {
   lines: string[]
-  /** The index in the old section of the action's line just before the run, and just after it. */
-  before?: number
-  after?: number
+  /** The index in the old section of the action's line just before the run (-1 if none), and just after it. */
+  before: number
+  after: number
   blankBefore: boolean
   blankAfter: boolean
 }
@@ -161,7 +161,8 @@ function withBlanks(
   texts: readonly string[],
   theirs: (text: string, i: number) => boolean
 ): boolean[] {
-  const isPerson = texts.map((text, i) => text.trim() !== '' && theirs(text, i))
+  // What `theirs` says of a blank line is overruled just below.
+  const isPerson = texts.map(theirs)
   texts.forEach((text, i) => {
     if (text.trim() !== '') return
     const prev = nonBlank(texts, i, -1)
@@ -189,12 +190,10 @@ function personRuns(
     if (!isPerson[i]) continue
     let j = i
     while (isPerson[j + 1]) j++
-    const prev = nonBlank(texts, i, -1)
-    const next = nonBlank(texts, j, 1)
     runs.push({
       lines: lines.slice(i, j + 1),
-      ...(prev >= 0 ? { before: prev } : {}),
-      ...(next < texts.length ? { after: next } : {}),
+      before: nonBlank(texts, i, -1),
+      after: nonBlank(texts, j, 1),
       blankBefore: texts[i - 1]?.trim() === '',
       blankAfter: texts[j + 1]?.trim() === ''
     })
@@ -218,7 +217,8 @@ function alignment(old: readonly (string | undefined)[], rendered: readonly stri
   const at: number[] = []
   for (let i = 0, j = 0; i < old.length && j < rendered.length;) {
     if (old[i] === rendered[j]) at[i++] = j++
-    else if (lcs(i + 1, j) >= lcs(i, j + 1)) i++
+    // On a tie the old line waits for a later rendered one: a note stays after the line it followed.
+    else if (lcs(i + 1, j) > lcs(i, j + 1)) i++
     else j++
   }
   return at
@@ -332,16 +332,17 @@ function mergeSection(
   for (const run of personRuns(texts, old, isPerson)) {
     const kept = run.lines.filter(line => !rendersIt(line))
     if (kept.every(line => line.trim() === '')) continue
-    const before = run.before === undefined ? undefined : at[run.before]
-    const after = run.after === undefined ? undefined : at[run.after]
+    const before = at[run.before]
+    const after = at[run.after]
     let to: number
-    if (run.before === undefined) to = next
+    // The first run, above every line of the action's, stays first.
+    if (run.before < 0) to = 0
     else if (before !== undefined) {
       to = before + 1
       if (run.blankBefore && rendered[to] === '') to++
     } else if (after !== undefined) {
       to = after
-      if (run.blankAfter && to > next && rendered[to - 1] === '') to--
+      if (run.blankAfter && rendered[to - 1] === '') to--
     } else to = rendered.length
     upTo(to)
     if (run.blankBefore && out.length > 0 && out.at(-1) !== '') out.push('')
@@ -400,7 +401,7 @@ export function mergeBody(
   const done = new Set<SectionId>()
   missingAfter(undefined)
   // The hidden state goes where it was (a person may write below it), once every hash is known.
-  let stateAt = -1
+  let stateAt: number | undefined
   for (const part of parts) {
     if (part.kind === 'person') out.push(...part.lines)
     else if (part.kind === 'section') {
@@ -412,10 +413,10 @@ export function mergeBody(
       out.push(...sectionText(part.id, part.lines))
       done.add(part.id)
       missingAfter(part.id)
-    } else if (stateAt < 0) stateAt = out.length
+    } else stateAt ??= out.length
   }
-  if (stateAt >= 0) out.splice(stateAt, 0, ...hidden())
-  else out.push('', ...hidden())
+  if (stateAt === undefined) out.push('', ...hidden())
+  else out.splice(stateAt, 0, ...hidden())
   return out.join('\n')
 }
 
