@@ -385,6 +385,22 @@ describe("the body's frame: sections, key and hidden markers", () => {
         )
     ],
     [
+      'the hidden state moved up, a copy left at the end: written once, where the first one was',
+      body =>
+        body.replace(
+          '<!-- contract-drift-triage:begin=history -->',
+          `${STATE}\nalice: below the state\n<!-- contract-drift-triage:begin=history -->`
+        ),
+      after => {
+        expect(after).toMatch(
+          /end=checklist -->\n\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:written=[^\n]+ -->\nalice: below the state\n<!-- contract-drift-triage:begin=history -->/
+        )
+        expect(after.split(STATE)).toHaveLength(2)
+        expect(after.split('written=')).toHaveLength(2)
+        expect(after.endsWith('<!-- contract-drift-triage:end=history -->\n')).toBe(true)
+      }
+    ],
+    [
       "a marker of a section this version does not know, and the key marker quoted below the first line: a person's lines",
       body =>
         body.replace(
@@ -468,17 +484,32 @@ describe("the body's frame: sections, key and hidden markers", () => {
 
 describe('a body written by an earlier version', () => {
   const legacy = `${MARKER}\n### Incident record\n\n- **Resolution PR:** #99\n\n### Findings\n\nalice: a note\n${MARKER}\n\n<!-- contract-drift-triage:state=b2xk -->`
-  it('is kept whole once in a collapsed block, without its hidden markers, then rendered anew', () => {
-    const after = write(legacy, CHANGED)
-    expect(after).toContain(
-      `${UPGRADE_SUMMARY}\n\n### Incident record\n\n- **Resolution PR:** #99\n\n### Findings\n\nalice: a note\n${MARKER}\n\n</details>`
-    )
-    expect(after).not.toContain('b2xk')
-    expect(after.startsWith(MARKER)).toBe(true)
-    expect(sectionOf(after, 'findings')).toBe(CHANGED.findings)
-    const again = write(after, CHANGED)
-    expect(again).toBe(after)
-    expect(again.split(UPGRADE_SUMMARY)).toHaveLength(2)
+  it.each([
+    ['', legacy],
+    [', edited in the browser (CRLF)', legacy.replace(/\n/g, '\r\n')]
+  ])(
+    'is kept whole once in a collapsed block, without its hidden markers, then rendered anew%s',
+    (_, previous) => {
+      const after = write(previous, CHANGED)
+      const eol = previous.includes('\r') ? '\r\n' : '\n'
+      expect(after).toContain(
+        `${UPGRADE_SUMMARY}\n\n${['### Incident record', '', '- **Resolution PR:** #99', '', '### Findings', '', 'alice: a note', MARKER].join(eol)}\n\n</details>`
+      )
+      expect(after).not.toContain('b2xk')
+      expect(after.startsWith(`${MARKER}\n`)).toBe(true)
+      expect(sectionOf(after, 'findings')).toBe(CHANGED.findings)
+      const again = write(after, CHANGED)
+      expect(again).toBe(after)
+      expect(again.split(UPGRADE_SUMMARY)).toHaveLength(2)
+    }
+  )
+
+  it.each([
+    ['no body', undefined],
+    ['an empty body', ''],
+    ['a body of only the hidden markers', `${MARKER}\n<!-- contract-drift-triage:state=b2xk -->`]
+  ])('%s: a new body, without a "Before the upgrade" block', (_, previous) => {
+    expect(write(previous, FIRST)).toBe(write(undefined, FIRST))
   })
 })
 
