@@ -332,6 +332,8 @@ describe("the body's frame: sections, key and hidden markers", () => {
     ['two runs of sections gone', ['routing', 'root-cause', 'log', 'checklist']]
   ])('sections a person deleted come back where a new body has them (%s)', (_, ids) => {
     expect(write(without(fresh, ...ids), FIRST)).toBe(fresh)
+    // Nothing to read from a deleted record or Root cause: the fields stay pending.
+    expect(readNotes(without(fresh, ...ids))).toEqual({})
   })
 
   it.each<[string, (body: string) => string, (after: string) => void]>([

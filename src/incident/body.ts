@@ -82,16 +82,19 @@ export function writtenLines(body: string): Map<number, number> | undefined {
 }
 
 /** Whether the body already has the action's section markers (written by this version). */
-export const hasSections = (body: string | null | undefined): boolean =>
-  (body ?? '').split('\n').some(line => SECTION_MARKER.test(bare(line)))
+export const hasSections = (body: string): boolean =>
+  body.split('\n').some(line => SECTION_MARKER.test(bare(line)))
 
 /**
  * The lines of a section in a body, without its markers (undefined when absent). A lost end
  * marker ends it where `mergeBody` ends it: at the next marker of the action's.
  */
-export function sectionLines(body: string | null | undefined, id: SectionId): string[] | undefined {
-  const section = parse(body ?? '').find(part => part.kind === 'section' && part.id === id)
-  return section?.kind === 'section' ? section.lines.map(bare) : undefined
+export function sectionLines(body: string, id: SectionId): string[] | undefined {
+  for (const part of parse(body)) {
+    // Stryker disable next-line ConditionalExpression: only a section has an id; the kind is checked for the type
+    if (part.kind === 'section' && part.id === id) return part.lines.map(bare)
+  }
+  return undefined
 }
 
 type Part =
