@@ -484,6 +484,39 @@ describe("the body's frame: sections, key and hidden markers", () => {
   })
 })
 
+describe('a box of the checklist a person ticks or clears on GitHub', () => {
+  const box = (i: number, tick: string): string => `- [${tick}] ${i + 1}. ${CHECKLIST[i]}`
+  /** The checklist with each step's box as `ticks` says (`'xx   '`: the first two ticked). */
+  const checklist = (ticks: string): string =>
+    ['### Resolution checklist', '', ...CHECKLIST.map((_, i) => box(i, ticks[i]!))].join('\n')
+  const BEGIN = '<!-- contract-drift-triage:begin=checklist -->'
+  it.each<[string, string, string, string]>([
+    ['ticked: shown ticked, in its place', checklist('xxx  '), 'xx   ', checklist('xxx  ')],
+    ['ticked with a capital X', checklist('xxX  '), 'xx   ', checklist('xxX  ')],
+    ['cleared: shown cleared', checklist('x    '), 'xx   ', checklist('x    ')],
+    ['ticked, and the action ticks it too: once', checklist('xxx  '), 'xxx  ', checklist('xxx  ')],
+    [
+      'ticked, with a ticked copy of it under a remark: both kept',
+      `${checklist('xxx  ')}\n\nalice: done in #12, see\n${box(2, 'x')}`,
+      'xx   ',
+      `${checklist('xxx  ')}\n\nalice: done in #12, see\n${box(2, 'x')}`
+    ],
+    [
+      'a task of their own, ticked, under the steps: kept',
+      `${checklist('xx   ')}\n- [x] 6. ask the API team`,
+      'xx   ',
+      `${checklist('xx   ')}\n- [x] 6. ask the API team`
+    ]
+  ])('%s', (_, old, ticks, expected) => {
+    const first = write(undefined, { checklist: checklist('xx   ') })
+    const edited = first.replace(`${BEGIN}\n${checklist('xx   ')}`, `${BEGIN}\n${old}`)
+    expect(edited).toContain(old)
+    const merged = write(edited, { checklist: checklist(ticks) })
+    expect(sectionOf(merged, 'checklist')).toBe(expected)
+    expect(write(merged, { checklist: checklist(ticks) })).toBe(merged)
+  })
+})
+
 describe('a body written by an earlier version', () => {
   const legacy = `${MARKER}\n### Incident record\n\n- **Resolution PR:** #99\n\n### Findings\n\nalice: a note\n${MARKER}\n\n<!-- contract-drift-triage:state=b2xk -->`
   it.each([
