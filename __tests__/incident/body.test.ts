@@ -431,6 +431,58 @@ describe("the body's frame: sections, key and hidden markers", () => {
       }
     ],
     [
+      "another section's end marker pasted inside Findings: a person's line there, Findings ends at its own",
+      body =>
+        body.replace(
+          '- `[spec] ERROR: old field`',
+          '- `[spec] ERROR: old field`\n<!-- contract-drift-triage:end=log -->\nalice: after it'
+        ),
+      after => {
+        expect(sectionOf(after, 'findings')).toBe(
+          `${CHANGED.findings}\n<!-- contract-drift-triage:end=log -->\nalice: after it`
+        )
+        expect(after.split('begin=findings')).toHaveLength(2)
+        expect(after.split('alice: after it')).toHaveLength(2)
+      }
+    ],
+    [
+      "History's end marker deleted: the hidden state below it still ends History, written once",
+      body =>
+        body
+          .replace('\n<!-- contract-drift-triage:end=history -->', '')
+          .replace('Filed.', 'Filed.\nalice: in history'),
+      after => {
+        // The note was History's last line, a blank line after it: it keeps both.
+        expect(sectionOf(after, 'history')).toBe(
+          CHANGED.history.replace('Filed.', 'Filed.\nalice: in history\n')
+        )
+        expect(after.split(STATE)).toHaveLength(2)
+        expect(after).toMatch(
+          /end=history -->\n<!-- contract-drift-triage:state=[^\n]+\n<!-- contract-drift-triage:written=[^\n]+ -->$/
+        )
+      }
+    ],
+    [
+      'the body cut short inside History, the hidden markers moved above it: a note there is kept',
+      body => {
+        const hidden = body.slice(body.indexOf(`\n${STATE}`))
+        return body
+          .slice(0, body.indexOf('\n<!-- contract-drift-triage:end=history -->'))
+          .replace(
+            '\n<!-- contract-drift-triage:begin=history -->',
+            `${hidden}\n<!-- contract-drift-triage:begin=history -->`
+          )
+          .replace('Filed.', 'Filed.\nalice: in history')
+      },
+      after => {
+        expect(sectionOf(after, 'history')).toBe(
+          CHANGED.history.replace('Filed.', 'Filed.\nalice: in history')
+        )
+        expect(after.split('begin=history')).toHaveLength(2)
+        expect(after.split(STATE)).toHaveLength(2)
+      }
+    ],
+    [
       "a person's line edited in the browser keeps its CR; the action's lines are rewritten without",
       body =>
         body.replace(
