@@ -245,7 +245,13 @@ describe("a person's lines survive a rewrite", () => {
       'H\n\nf0\nf1\nf2',
       'H\n\nf0\nf1\nalice\nf2'
     ],
-    ['after a first line that is now second', 'A\nalice\nC', 'X\nA\nD', 'X\nA\nalice\nD'],
+    [
+      'after a first line that is now second, before one that goes',
+      'A\nalice\nC\nB',
+      'X\nA\nB',
+      'X\nA\nalice\nB'
+    ],
+    ['after a first line that goes, before one now first', 'Y\nalice\nA', 'A\nZ', 'alice\nA\nZ'],
     [
       'after a line now written below new ones',
       'H\n\nf1\nalice',
