@@ -271,6 +271,18 @@ describe("a person's lines survive a rewrite", () => {
       'H\n\nalice 1\n\nalice 2\n\nf2'
     ],
     [
+      "a paragraph under the first line, the action's blank after that line gone",
+      'H\n\nalice\n\nf1',
+      'H\nf2',
+      'H\n\nalice\n\nf2'
+    ],
+    [
+      'a paragraph after a line that goes, before one that stays, a line added above',
+      'H\nf1\n\nalice\n\nf2',
+      'H\nf0\nf2',
+      'H\nf0\n\nalice\n\nf2'
+    ],
+    [
       'when the action swaps two lines: after the line it followed',
       'A\nalice\nB',
       'B\nA',
