@@ -178,7 +178,8 @@ function withBlanks(
 /** The first line from `i` in direction `step` that is not blank (-1 or `texts.length` if none). */
 function nonBlank(texts: readonly string[], i: number, step: 1 | -1): number {
   let at = i + step
-  while (at >= 0 && at < texts.length && (texts[at] as string).trim() === '') at += step
+  // Past either end there is no line: `undefined` is not blank.
+  while (texts[at]?.trim() === '') at += step
   return at
 }
 
