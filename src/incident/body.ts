@@ -189,21 +189,21 @@ function personRuns(
   lines: readonly string[],
   isPerson: readonly boolean[]
 ): PersonRun[] {
-  const runs: PersonRun[] = []
-  for (let i = 0; i < lines.length; i++) {
-    if (!isPerson[i]) continue
+  return lines.flatMap((_, i) => {
+    // A run starts at a person's line that follows one of the action's (or none).
+    if (!isPerson[i] || isPerson[i - 1]) return []
     let j = i
     while (isPerson[j + 1]) j++
-    runs.push({
-      lines: lines.slice(i, j + 1),
-      before: nonBlank(texts, i, -1),
-      after: nonBlank(texts, j, 1),
-      blankBefore: texts[i - 1]?.trim() === '',
-      blankAfter: texts[j + 1]?.trim() === ''
-    })
-    i = j
-  }
-  return runs
+    return [
+      {
+        lines: lines.slice(i, j + 1),
+        before: nonBlank(texts, i, -1),
+        after: nonBlank(texts, j, 1),
+        blankBefore: texts[i - 1]?.trim() === '',
+        blankAfter: texts[j + 1]?.trim() === ''
+      }
+    ]
+  })
 }
 
 /**
