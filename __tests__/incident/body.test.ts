@@ -56,7 +56,7 @@ describe('the body the action writes', () => {
     expect(body.startsWith(`${MARKER}\n<!-- contract-drift-triage:begin=record -->\n`)).toBe(true)
     expect(sectionOf(body, 'findings')).toBe(FIRST.findings)
     expect(body).toMatch(
-      /\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:written=[A-Za-z0-9+/=]+ -->$/
+      /end=history -->\n\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:written=[A-Za-z0-9+/=]+ -->$/
     )
     expect(body).not.toContain(UPGRADE_SUMMARY)
     expect(hasSections(body)).toBe(true)
@@ -271,6 +271,18 @@ describe("a person's lines survive a rewrite", () => {
       'H\n\nalice 1\n\nalice 2\n\nf2'
     ],
     [
+      'under a blank line after the first line, right above the next',
+      'H\n\nalice\nf1',
+      'H\n\nf2',
+      'H\n\nalice\nf2'
+    ],
+    [
+      'after a paragraph break, right above a line that stays',
+      'H\n\nf1\n\nalice\nf2',
+      'H\n\nf2',
+      'H\n\nalice\nf2'
+    ],
+    [
       "a paragraph under the first line, the action's blank after that line gone",
       'H\n\nalice\n\nf1',
       'H\nf2',
@@ -373,6 +385,18 @@ describe("the body's frame: sections, key and hidden markers", () => {
     [
       'the hidden state deleted: written again at the end, after a blank line',
       body => body.replace(`${STATE}\n`, ''),
+      after =>
+        expect(after).toMatch(
+          /end=history -->\n\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:written=[^\n]+ -->$/
+        )
+    ],
+    [
+      'both hidden markers deleted, with the blank line above them: written again at the end, after a blank line',
+      body =>
+        body.replace(
+          /\n\n<!-- contract-drift-triage:state=[^\n]+\n<!-- contract-drift-triage:written=[^\n]+$/,
+          ''
+        ),
       after =>
         expect(after).toMatch(
           /end=history -->\n\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:written=[^\n]+ -->$/
@@ -598,7 +622,7 @@ describe('a body written by an earlier version', () => {
       const after = write(previous, CHANGED)
       const eol = previous.includes('\r') ? '\r\n' : '\n'
       expect(after).toContain(
-        `${UPGRADE_SUMMARY}\n\n${['### Incident record', '', '- **Resolution PR:** #99', '', '### Findings', '', 'alice: a note', MARKER].join(eol)}\n\n</details>`
+        `end=history -->\n\n${UPGRADE_SUMMARY}\n\n${['### Incident record', '', '- **Resolution PR:** #99', '', '### Findings', '', 'alice: a note', MARKER].join(eol)}\n\n</details>`
       )
       expect(after).not.toContain('b2xk')
       expect(after.startsWith(`${MARKER}\n`)).toBe(true)
@@ -750,6 +774,16 @@ describe('the record fields a person fills (readNotes, then rendered)', () => {
       }
     }
   )
+
+  it('the last field filled, a remediation block after it: shown once, no blank line added', () => {
+    const fields = (prevention: string): string =>
+      `### Incident record\n\n- **Resolution PR:** pending\n- **Prevention follow-up:** ${prevention}\n\n#### Remediation\n\nPR #12 opened.`
+    const first = write(undefined, { record: fields('pending') })
+    const edited = first.replace(fields('pending'), fields('add a CI check'))
+    const after = write(edited, { record: fields('add a CI check') })
+    expect(sectionOf(after, 'record')).toBe(fields('add a CI check'))
+    expect(write(after, { record: fields('add a CI check') })).toBe(after)
+  })
 
   it.each([
     ['Root cause', '### Root cause\n\npending', '### Root cause\n\nThe adapter.', 'root-cause'],

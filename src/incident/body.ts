@@ -140,6 +140,7 @@ function parse(body: string): Part[] {
     ) {
       // Stray end markers, the state and the key marker are the action's, rewritten elsewhere.
       flush()
+      // Stryker disable next-line ObjectLiteral,StringLiteral: mergeBody takes any part that is neither a person's nor a section as the hidden markers' place
       if (HIDDEN.test(text)) parts.push({ kind: 'hidden' })
     } else {
       person.push(line)
@@ -292,13 +293,13 @@ function withTicks(
   texts: readonly string[],
   isPerson: boolean[]
 ): string[] {
-  const steps = new Set(texts.flatMap((text, i) => (isPerson[i] ? [] : [unticked(text)])))
+  const steps = new Set(texts.filter((_, i) => !isPerson[i]).map(unticked))
   const shown = [...rendered]
   texts.forEach((text, i) => {
     const step = isPerson[i] ? unticked(text) : undefined
     if (step === undefined || steps.has(step)) return
     const at = rendered.findIndex(line => unticked(line) === step)
-    if (at < 0) return
+    if (at === -1) return
     shown[at] = text
     isPerson[i] = false
     steps.add(step)
@@ -321,7 +322,8 @@ function mergeSection(
     written.set(writtenHash(id, text), left - 1)
     return left <= 0
   })
-  if (id === 'checklist') rendered = withTicks(rendered, texts, isPerson)
+  // Only the checklist has boxes; elsewhere a box of a person's finds no step.
+  rendered = withTicks(rendered, texts, isPerson)
   const at = alignment(
     texts.map((text, i) => (isPerson[i] ? undefined : text)),
     rendered
@@ -371,6 +373,7 @@ export function mergeBody(
   const sectionText = (id: SectionId, old: readonly string[] | undefined): string[] => {
     const text = rendered.get(id) ?? ''
     const lines = text === '' ? [] : text.split('\n')
+    // Stryker disable next-line MethodExpression: a blank line's count is never read (withBlanks goes by its neighbours)
     for (const line of lines) if (line.trim() !== '') hashes.push(writtenHash(id, line))
     const merged = !old
       ? lines
@@ -391,19 +394,20 @@ export function mergeBody(
   }
   const written = writtenLines(previous)
   const parts = parse(previous)
+  // Stryker disable next-line ConditionalExpression,ArrayDeclaration: only sections' ids are looked up
   const present = new Set(parts.flatMap(part => (part.kind === 'section' ? [part.id] : [])))
-  // Sections the old body lacks go right after the one before them in the record's order (or
-  // first), a blank line between sections as in a new body.
-  const missingAfter = (id: SectionId | undefined): void => {
-    for (let i = id === undefined ? 0 : SECTION_IDS.indexOf(id) + 1; i < SECTION_IDS.length; i++) {
+  // Sections the old body lacks go right after the one before them in the record's order, the
+  // one at `index` (-1: first), a blank line between sections as in a new body.
+  const missingAfter = (index: number): void => {
+    for (let i = index + 1; i < SECTION_IDS.length; i++) {
       const missing = SECTION_IDS[i] as SectionId
       if (present.has(missing)) break
-      if (id === undefined) out.push(...sectionText(missing, undefined), '')
+      if (index < 0) out.push(...sectionText(missing, undefined), '')
       else out.push('', ...sectionText(missing, undefined))
     }
   }
   const done = new Set<SectionId>()
-  missingAfter(undefined)
+  missingAfter(-1)
   // The hidden state goes where it was (a person may write below it), once every hash is known.
   let stateAt: number | undefined
   for (const part of parts) {
@@ -416,7 +420,7 @@ export function mergeBody(
       }
       out.push(...sectionText(part.id, part.lines))
       done.add(part.id)
-      missingAfter(part.id)
+      missingAfter(SECTION_IDS.indexOf(part.id))
     } else stateAt ??= out.length
   }
   if (stateAt === undefined) out.push('', ...hidden())
