@@ -216,10 +216,12 @@ function alignment(old: readonly (string | undefined)[], rendered: readonly stri
   const rows = Array.from({ length: old.length + 1 }, () => new Uint32Array(rendered.length + 1))
   const lcs = (i: number, j: number): number => (rows[i] as Uint32Array)[j] as number
   for (let i = old.length - 1; i >= 0; i--)
+    // Stryker disable next-line ArithmeticOperator: from past the last column, the writes fall outside the typed array or store 0 where 0 is
     for (let j = rendered.length - 1; j >= 0; j--)
       (rows[i] as Uint32Array)[j] =
         old[i] === rendered[j] ? lcs(i + 1, j + 1) + 1 : Math.max(lcs(i + 1, j), lcs(i, j + 1))
   const at: number[] = []
+  // Stryker disable next-line EqualityOperator: past the last rendered line only a person's line (undefined) matches, and no run asks where a person's line is
   for (let i = 0, j = 0; i < old.length && j < rendered.length;) {
     if (old[i] === rendered[j]) at[i++] = j++
     // On a tie the old line waits for a later rendered one: a note stays after the line it followed.
