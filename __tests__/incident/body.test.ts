@@ -283,6 +283,12 @@ describe("a person's lines survive a rewrite", () => {
       'H\n\nalice\nf2'
     ],
     [
+      "before a paragraph break, after a line that goes: the action's blank above stays",
+      'H\n\nf1\nalice\n\nf2',
+      'H\n\nf2',
+      'H\n\nalice\n\nf2'
+    ],
+    [
       "a paragraph under the first line, the action's blank after that line gone",
       'H\n\nalice\n\nf1',
       'H\nf2',

@@ -339,7 +339,7 @@ function mergeSection(
   }
   for (const run of personRuns(texts, old, isPerson)) {
     const kept = run.lines.filter(line => !rendersIt(line))
-    if (kept.every(line => line.trim() === '')) continue
+    if (kept.length === 0) continue
     const before = at[run.before]
     const after = at[run.after]
     let to: number
@@ -348,10 +348,8 @@ function mergeSection(
     else if (before !== undefined) {
       to = before + 1
       if (run.blankBefore && rendered[to] === '') to++
-    } else if (after !== undefined) {
-      to = after
-      if (run.blankAfter && rendered[to - 1] === '') to--
-    } else to = rendered.length
+    } else if (after !== undefined) to = after
+    else to = rendered.length
     upTo(to)
     if (run.blankBefore && out.length > 0 && out.at(-1) !== '') out.push('')
     out.push(...kept)
