@@ -283,6 +283,12 @@ describe("a person's lines survive a rewrite", () => {
       'H\n\nalice\nf2'
     ],
     [
+      "(none: a line of spaces between the action's lines is a blank line, not a note)",
+      'H\n\nf1\n   \nf2',
+      'H\n\nf1\nf2',
+      'H\n\nf1\nf2'
+    ],
+    [
       "before a paragraph break, after a line that goes: the action's blank above stays",
       'H\n\nf1\nalice\n\nf2',
       'H\n\nf2',

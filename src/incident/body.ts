@@ -283,6 +283,7 @@ function keepUnknown(id: SectionId, old: readonly string[], rendered: readonly s
 const BOX = /^(\s*[-*] )\[[ xX]\]/
 /** A task-list line with its box cleared, or undefined for any other line. */
 const unticked = (line: string): string | undefined =>
+  // Stryker disable next-line StringLiteral: with the box cut off instead of cleared, a step is still told by its text
   BOX.test(line) ? line.replace(BOX, '$1[ ]') : undefined
 
 /**
