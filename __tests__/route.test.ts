@@ -114,31 +114,38 @@ describe('route: the playbook routing matrix', () => {
     expect(untracked.owners.implementation).toEqual(['@acme/pet-web'])
   })
 
-  it.each([
+  it.each<[string, string[], string[]]>([
     [
       'a monorepo: the service beside the pact, not every service',
-      'services/pet-api/pacts/pet-web.json',
+      ['services/pet-api/pacts/pet-web.json'],
       ['pet-api-dev']
     ],
     [
       'a pact at the root: every implementation',
-      'pacts/pet-web.json',
-      ['pet-api-dev', 'billing-dev']
+      ['pacts/pet-web.json'],
+      ['pet-api-dev', 'billing-dev', 'admin-dev']
+    ],
+    [
+      'two pacts, a shared one named first: the service beside the deeper one',
+      ['services/shared/pet-web.json', 'services/pet-api/pacts/pet-web.json'],
+      ['pet-api-dev']
     ]
-  ])('nightly provider break, %s', (_, pact, owners) => {
+  ])('nightly provider break, %s', (_, pacts, owners) => {
+    // `pet-api-admin` starts with `pet-api`: a folder is matched whole, not by its name's start.
     const codeowners = new CodeOwners(
-      '* @qa-lead\n/services/pet-api/ @pet-api-dev\n/services/billing/ @billing-dev\n'
+      '* @qa-lead\n/services/pet-api/ @pet-api-dev\n/services/billing/ @billing-dev\n/services/pet-api-admin/ @admin-dev\n'
     )
     const trackedFiles = new Set([
-      pact,
+      ...pacts,
       'services/pet-api/src/app.ts',
       'services/pet-api/README.md',
-      'services/billing/src/app.ts'
+      'services/billing/src/app.ts',
+      'services/pet-api-admin/src/app.ts'
     ])
     const routing = route(
       input({
         bucket: 'runtime-regression',
-        affected: [pact],
+        affected: pacts,
         config: defaultConfig(),
         codeowners,
         trackedFiles

@@ -90,6 +90,7 @@ function nearest(
 ): string[] {
   const folders = new Set<string>()
   for (const path of affected)
+    // Stryker disable next-line EqualityOperator: a repository path never starts with '/'
     for (let end = path.lastIndexOf('/'); end > 0; end = path.lastIndexOf('/', end - 1))
       folders.add(path.slice(0, end + 1))
   const deepestFirst = [...folders].sort((a, b) => b.length - a.length)

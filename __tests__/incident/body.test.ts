@@ -56,7 +56,7 @@ describe('the body the action writes', () => {
     expect(body.startsWith(`${MARKER}\n<!-- contract-drift-triage:begin=record -->\n`)).toBe(true)
     expect(sectionOf(body, 'findings')).toBe(FIRST.findings)
     expect(body).toMatch(
-      /\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:written=[A-Za-z0-9+/=]+ -->$/
+      /end=history -->\n\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:written=[A-Za-z0-9+/=]+ -->$/
     )
     expect(body).not.toContain(UPGRADE_SUMMARY)
     expect(hasSections(body)).toBe(true)
@@ -199,6 +199,146 @@ describe("a person's lines survive a rewrite", () => {
     expect(write(merged, { [id]: after })).toBe(merged)
   })
 
+  // Where a person's lines go when the action's lines around them change: right after the line of
+  // the action's they followed while it is still rendered, else right before the one they preceded,
+  // else last; with the blank lines they had around them.
+  const BEGIN = '<!-- contract-drift-triage:begin=findings -->'
+  const END = '<!-- contract-drift-triage:end=findings -->'
+  it.each<[string, string, string, string]>([
+    ['under the first line, no blank between', 'H\nalice\n\nf1', 'H\n\nf2', 'H\nalice\n\nf2'],
+    ['above the first line', 'alice\nH\n\nf1', 'H\n\nf2', 'alice\nH\n\nf2'],
+    ['above the first line, a blank between', 'alice\n\nH\n\nf1', 'H\n\nf2', 'alice\n\nH\n\nf2'],
+    ['above a first line that changes', 'alice\nH\n\nf1', 'G\n\nf2', 'alice\nG\n\nf2'],
+    [
+      'after a line that goes, last in the section',
+      'H\n\nf1\n\nalice',
+      'H\n\nf2',
+      'H\n\nf2\n\nalice'
+    ],
+    [
+      'after a line that goes, before one that stays',
+      'H\n\nf1\nalice\nf2',
+      'H\n\nf2\nf3',
+      'H\n\nalice\nf2\nf3'
+    ],
+    [
+      'a paragraph between a line that goes and one that stays',
+      'H\n\nf1\n\nalice\n\nf2',
+      'H\n\nf2',
+      'H\n\nalice\n\nf2'
+    ],
+    [
+      'a paragraph after the first line, before one that goes',
+      'H\n\nalice\n\nf1\nf2',
+      'H\n\nf2',
+      'H\n\nalice\n\nf2'
+    ],
+    [
+      'a paragraph after a line that goes, the action adding a blank',
+      'H\nf1\n\nalice\n\nf2',
+      'H\n\nf2',
+      'H\n\nalice\n\nf2'
+    ],
+    [
+      'after a line the action now writes a line above',
+      'H\n\nf1\nalice\nf9',
+      'H\n\nf0\nf1\nf2',
+      'H\n\nf0\nf1\nalice\nf2'
+    ],
+    [
+      'after a first line that is now second, before one that goes',
+      'A\nalice\nC\nB',
+      'X\nA\nB',
+      'X\nA\nalice\nB'
+    ],
+    ['after a first line that goes, before one now first', 'Y\nalice\nA', 'A\nZ', 'alice\nA\nZ'],
+    [
+      'after a line now written below new ones',
+      'H\n\nf1\nalice',
+      'H\n\nf0\nf0b\n\nf1',
+      'H\n\nf0\nf0b\n\nf1\nalice'
+    ],
+    [
+      'two notes, each after its line',
+      'H\nalice 1\n\nf1\nalice 2',
+      'H\n\nf1\nf2',
+      'H\nalice 1\n\nf1\nalice 2\nf2'
+    ],
+    [
+      'two paragraphs around a line that goes',
+      'H\n\nalice 1\n\nf1\n\nalice 2\n\nf2',
+      'H\n\nf2',
+      'H\n\nalice 1\n\nalice 2\n\nf2'
+    ],
+    [
+      'under a blank line after the first line, right above the next',
+      'H\n\nalice\nf1',
+      'H\n\nf2',
+      'H\n\nalice\nf2'
+    ],
+    [
+      'after a paragraph break, right above a line that stays',
+      'H\n\nf1\n\nalice\nf2',
+      'H\n\nf2',
+      'H\n\nalice\nf2'
+    ],
+    [
+      "(none: a line of spaces between the action's lines is a blank line, not a note)",
+      'H\n\nf1\n   \nf2',
+      'H\n\nf1\nf2',
+      'H\n\nf1\nf2'
+    ],
+    [
+      "before a paragraph break, after a line that goes: the action's blank above stays",
+      'H\n\nf1\nalice\n\nf2',
+      'H\n\nf2',
+      'H\n\nalice\n\nf2'
+    ],
+    [
+      "a paragraph under the first line, the action's blank after that line gone",
+      'H\n\nalice\n\nf1',
+      'H\nf2',
+      'H\n\nalice\n\nf2'
+    ],
+    [
+      'a paragraph after a line that goes, before one that stays, a line added above',
+      'H\nf1\n\nalice\n\nf2',
+      'H\nf0\nf2',
+      'H\nf0\n\nalice\n\nf2'
+    ],
+    [
+      'when the action swaps two lines: after the line it followed',
+      'A\nalice\nB',
+      'B\nA',
+      'B\nA\nalice'
+    ],
+    ['in a section the action empties', 'H\n\nf1\nalice', '', 'alice'],
+    ['in a section the action fills again', 'alice', 'H\n\nf2', 'alice\nH\n\nf2'],
+    [
+      'last, with a blank line after it at the end of the section',
+      'H\n\nf1\nalice\n',
+      'H\n\nf2',
+      'H\n\nf2\nalice'
+    ],
+    [
+      'with a blank line above it at the top of the section',
+      '\nalice\n\nH\n\nf1',
+      'H\n\nf2',
+      'alice\n\nH\n\nf2'
+    ]
+  ])('a note %s', (_, old, rendered, expected) => {
+    const action = old
+      .split('\n')
+      .filter(line => !line.startsWith('alice'))
+      .join('\n')
+    const section = (text: string): string => `${BEGIN}\n${text}${text === '' ? '' : '\n'}${END}`
+    const first = write(undefined, { findings: action })
+    expect(first).toContain(section(action))
+    const merged = write(first.replace(section(action), section(old)), { findings: rendered })
+    expect(sectionOf(merged, 'findings')).toBe(expected)
+    expect(write(merged, { findings: rendered })).toBe(merged)
+  })
+
   it('puts a section the old body lacks after the one before it in the record', () => {
     const without = write(undefined, FIRST).replace(
       /<!-- contract-drift-triage:begin=routing -->\n<!-- contract-drift-triage:end=routing -->\n\n/,
@@ -234,6 +374,8 @@ describe("the body's frame: sections, key and hidden markers", () => {
     ['two runs of sections gone', ['routing', 'root-cause', 'log', 'checklist']]
   ])('sections a person deleted come back where a new body has them (%s)', (_, ids) => {
     expect(write(without(fresh, ...ids), FIRST)).toBe(fresh)
+    // Nothing to read from a deleted record or Root cause: the fields stay pending.
+    expect(readNotes(without(fresh, ...ids))).toEqual({})
   })
 
   it.each<[string, (body: string) => string, (after: string) => void]>([
@@ -255,6 +397,18 @@ describe("the body's frame: sections, key and hidden markers", () => {
     [
       'the hidden state deleted: written again at the end, after a blank line',
       body => body.replace(`${STATE}\n`, ''),
+      after =>
+        expect(after).toMatch(
+          /end=history -->\n\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:written=[^\n]+ -->$/
+        )
+    ],
+    [
+      'both hidden markers deleted, with the blank line above them: written again at the end, after a blank line',
+      body =>
+        body.replace(
+          /\n\n<!-- contract-drift-triage:state=[^\n]+\n<!-- contract-drift-triage:written=[^\n]+$/,
+          ''
+        ),
       after =>
         expect(after).toMatch(
           /end=history -->\n\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:written=[^\n]+ -->$/
@@ -287,6 +441,22 @@ describe("the body's frame: sections, key and hidden markers", () => {
         )
     ],
     [
+      'the hidden state moved up, a copy left at the end: written once, where the first one was',
+      body =>
+        body.replace(
+          '<!-- contract-drift-triage:begin=history -->',
+          `${STATE}\nalice: below the state\n<!-- contract-drift-triage:begin=history -->`
+        ),
+      after => {
+        expect(after).toMatch(
+          /end=checklist -->\n\n<!-- contract-drift-triage:state=c3RhdGU= -->\n<!-- contract-drift-triage:written=[^\n]+ -->\nalice: below the state\n<!-- contract-drift-triage:begin=history -->/
+        )
+        expect(after.split(STATE)).toHaveLength(2)
+        expect(after.split('written=')).toHaveLength(2)
+        expect(after.endsWith('<!-- contract-drift-triage:end=history -->\n')).toBe(true)
+      }
+    ],
+    [
       "a marker of a section this version does not know, and the key marker quoted below the first line: a person's lines",
       body =>
         body.replace(
@@ -312,6 +482,58 @@ describe("the body's frame: sections, key and hidden markers", () => {
           `${CHANGED.history}`.replace('Filed.', 'Filed.\nalice: in history')
         )
         expect(after.split('begin=history')).toHaveLength(2)
+      }
+    ],
+    [
+      "another section's end marker pasted inside Findings: a person's line there, Findings ends at its own",
+      body =>
+        body.replace(
+          '- `[spec] ERROR: old field`',
+          '- `[spec] ERROR: old field`\n<!-- contract-drift-triage:end=log -->\nalice: after it'
+        ),
+      after => {
+        expect(sectionOf(after, 'findings')).toBe(
+          `${CHANGED.findings}\n<!-- contract-drift-triage:end=log -->\nalice: after it`
+        )
+        expect(after.split('begin=findings')).toHaveLength(2)
+        expect(after.split('alice: after it')).toHaveLength(2)
+      }
+    ],
+    [
+      "History's end marker deleted: the hidden state below it still ends History, written once",
+      body =>
+        body
+          .replace('\n<!-- contract-drift-triage:end=history -->', '')
+          .replace('Filed.', 'Filed.\nalice: in history'),
+      after => {
+        // The note was History's last line, a blank line after it: it keeps both.
+        expect(sectionOf(after, 'history')).toBe(
+          CHANGED.history.replace('Filed.', 'Filed.\nalice: in history\n')
+        )
+        expect(after.split(STATE)).toHaveLength(2)
+        expect(after).toMatch(
+          /end=history -->\n<!-- contract-drift-triage:state=[^\n]+\n<!-- contract-drift-triage:written=[^\n]+ -->$/
+        )
+      }
+    ],
+    [
+      'the body cut short inside History, the hidden markers moved above it: a note there is kept',
+      body => {
+        const hidden = body.slice(body.indexOf(`\n${STATE}`))
+        return body
+          .slice(0, body.indexOf('\n<!-- contract-drift-triage:end=history -->'))
+          .replace(
+            '\n<!-- contract-drift-triage:begin=history -->',
+            `${hidden}\n<!-- contract-drift-triage:begin=history -->`
+          )
+          .replace('Filed.', 'Filed.\nalice: in history')
+      },
+      after => {
+        expect(sectionOf(after, 'history')).toBe(
+          CHANGED.history.replace('Filed.', 'Filed.\nalice: in history')
+        )
+        expect(after.split('begin=history')).toHaveLength(2)
+        expect(after.split(STATE)).toHaveLength(2)
       }
     ],
     [
@@ -368,19 +590,67 @@ describe("the body's frame: sections, key and hidden markers", () => {
   })
 })
 
+describe('a box of the checklist a person ticks or clears on GitHub', () => {
+  const box = (i: number, tick: string): string => `- [${tick}] ${i + 1}. ${CHECKLIST[i]}`
+  /** The checklist with each step's box as `ticks` says (`'xx   '`: the first two ticked). */
+  const checklist = (ticks: string): string =>
+    ['### Resolution checklist', '', ...CHECKLIST.map((_, i) => box(i, ticks[i]!))].join('\n')
+  const BEGIN = '<!-- contract-drift-triage:begin=checklist -->'
+  it.each<[string, string, string, string]>([
+    ['ticked: shown ticked, in its place', checklist('xxx  '), 'xx   ', checklist('xxx  ')],
+    ['ticked with a capital X', checklist('xxX  '), 'xx   ', checklist('xxX  ')],
+    ['cleared: shown cleared', checklist('x    '), 'xx   ', checklist('x    ')],
+    ['ticked, and the action ticks it too: once', checklist('xxx  '), 'xxx  ', checklist('xxx  ')],
+    [
+      'ticked, with a ticked copy of it under a remark: both kept',
+      `${checklist('xxx  ')}\n\nalice: done in #12, see\n${box(2, 'x')}`,
+      'xx   ',
+      `${checklist('xxx  ')}\n\nalice: done in #12, see\n${box(2, 'x')}`
+    ],
+    [
+      'a task of their own, ticked, under the steps: kept',
+      `${checklist('xx   ')}\n- [x] 6. ask the API team`,
+      'xx   ',
+      `${checklist('xx   ')}\n- [x] 6. ask the API team`
+    ]
+  ])('%s', (_, old, ticks, expected) => {
+    const first = write(undefined, { checklist: checklist('xx   ') })
+    const edited = first.replace(`${BEGIN}\n${checklist('xx   ')}`, `${BEGIN}\n${old}`)
+    expect(edited).toContain(old)
+    const merged = write(edited, { checklist: checklist(ticks) })
+    expect(sectionOf(merged, 'checklist')).toBe(expected)
+    expect(write(merged, { checklist: checklist(ticks) })).toBe(merged)
+  })
+})
+
 describe('a body written by an earlier version', () => {
   const legacy = `${MARKER}\n### Incident record\n\n- **Resolution PR:** #99\n\n### Findings\n\nalice: a note\n${MARKER}\n\n<!-- contract-drift-triage:state=b2xk -->`
-  it('is kept whole once in a collapsed block, without its hidden markers, then rendered anew', () => {
-    const after = write(legacy, CHANGED)
-    expect(after).toContain(
-      `${UPGRADE_SUMMARY}\n\n### Incident record\n\n- **Resolution PR:** #99\n\n### Findings\n\nalice: a note\n${MARKER}\n\n</details>`
-    )
-    expect(after).not.toContain('b2xk')
-    expect(after.startsWith(MARKER)).toBe(true)
-    expect(sectionOf(after, 'findings')).toBe(CHANGED.findings)
-    const again = write(after, CHANGED)
-    expect(again).toBe(after)
-    expect(again.split(UPGRADE_SUMMARY)).toHaveLength(2)
+  it.each([
+    ['', legacy],
+    [', edited in the browser (CRLF)', legacy.replace(/\n/g, '\r\n')]
+  ])(
+    'is kept whole once in a collapsed block, without its hidden markers, then rendered anew%s',
+    (_, previous) => {
+      const after = write(previous, CHANGED)
+      const eol = previous.includes('\r') ? '\r\n' : '\n'
+      expect(after).toContain(
+        `end=history -->\n\n${UPGRADE_SUMMARY}\n\n${['### Incident record', '', '- **Resolution PR:** #99', '', '### Findings', '', 'alice: a note', MARKER].join(eol)}\n\n</details>`
+      )
+      expect(after).not.toContain('b2xk')
+      expect(after.startsWith(`${MARKER}\n`)).toBe(true)
+      expect(sectionOf(after, 'findings')).toBe(CHANGED.findings)
+      const again = write(after, CHANGED)
+      expect(again).toBe(after)
+      expect(again.split(UPGRADE_SUMMARY)).toHaveLength(2)
+    }
+  )
+
+  it.each([
+    ['no body', undefined],
+    ['an empty body', ''],
+    ['a body of only the hidden markers', `${MARKER}\n<!-- contract-drift-triage:state=b2xk -->`]
+  ])('%s: a new body, without a "Before the upgrade" block', (_, previous) => {
+    expect(write(previous, FIRST)).toBe(write(undefined, FIRST))
   })
 })
 
@@ -516,6 +786,16 @@ describe('the record fields a person fills (readNotes, then rendered)', () => {
       }
     }
   )
+
+  it('the last field filled, a remediation block after it: shown once, no blank line added', () => {
+    const fields = (prevention: string): string =>
+      `### Incident record\n\n- **Resolution PR:** pending\n- **Prevention follow-up:** ${prevention}\n\n#### Remediation\n\nPR #12 opened.`
+    const first = write(undefined, { record: fields('pending') })
+    const edited = first.replace(fields('pending'), fields('add a CI check'))
+    const after = write(edited, { record: fields('add a CI check') })
+    expect(sectionOf(after, 'record')).toBe(fields('add a CI check'))
+    expect(write(after, { record: fields('add a CI check') })).toBe(after)
+  })
 
   it.each([
     ['Root cause', '### Root cause\n\npending', '### Root cause\n\nThe adapter.', 'root-cause'],
