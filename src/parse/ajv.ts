@@ -169,6 +169,7 @@ export function ajvParser(
         if (!skimmed(buf, start, i, first)) return
         start = run.end = i + 1
         run.lines++
+        run.feeds.push(i)
       }
     },
     wants: (buf, start, end) =>

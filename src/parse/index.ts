@@ -856,7 +856,7 @@ export class OutputCollector {
     return text
   }
 
-  private readonly run: LineRun = { end: 0, lines: 0 }
+  private readonly run: LineRun = { end: 0, lines: 0, feeds: [] }
   private readonly runStarts: number[] = []
 
   /**
@@ -874,41 +874,44 @@ export class OutputCollector {
     const run = this.run
     run.end = start
     run.lines = 0
+    run.feeds.length = 0
     rules.skimLines(buf, size, run)
-    if (run.lines === 0) return start
+    const lines = run.lines
+    if (lines === 0) return start
     const end = run.end
-    // The lines that fill the excerpt's tail, last first: the ones before them would be
-    // dropped as these arrive.
+    // The line feeds of the last lines, last first, as far as the excerpt's tail and the stream's
+    // last visible lines reach: the lines before them would be dropped as these arrive.
+    const feeds = run.feeds
+    const recorded = feeds.length === lines
     const starts = this.runStarts
     starts.length = 0
     let chars = 0
-    for (let next = end; next > start && chars <= this.excerptChars;) {
-      const at = lineStart(buf, start, next)
-      chars += Math.min(next - 1, at + MAX_LINE_BYTES) - at + 1
+    let visibleLines = 0
+    for (let k = 0, next = end; k < lines; k++) {
+      if (chars > this.excerptChars && (!streamTail || visibleLines >= STARTUP_TAIL_LINES)) break
+      const at = recorded
+        ? k === lines - 1
+          ? start
+          : (feeds[lines - 2 - k] as number) + 1
+        : lineStart(buf, start, next)
+      const lineEnd = Math.min(next - 1, at + MAX_LINE_BYTES)
+      chars += lineEnd - at + 1
+      if (streamTail && visibleLines < STARTUP_TAIL_LINES && visible(buf, at, lineEnd))
+        visibleLines++
       starts.push(at)
       next = at
     }
-    this.omittedLines += run.lines - starts.length
+    // Oldest first, as keep() would have seen them.
     for (let k = starts.length - 1; k >= 0; k--) {
       const at = starts[k] as number
-      const next = k === 0 ? end : (starts[k - 1] as number)
-      this.keepTail(buf, at, Math.min(next - 1, at + MAX_LINE_BYTES), false)
-    }
-    if (streamTail) {
-      // The last visible lines, as many as keep() holds; `starts` then holds ends too.
-      starts.length = 0
-      for (let next = end; next > start && starts.length < 2 * STARTUP_TAIL_LINES;) {
-        const at = lineStart(buf, start, next)
-        const lineEnd = Math.min(next - 1, at + MAX_LINE_BYTES)
-        if (visible(buf, at, lineEnd)) starts.push(at, lineEnd)
-        next = at
-      }
-      for (let k = starts.length - 2; k >= 0; k -= 2) {
-        const at = starts[k] as number
-        streamTail.push(buf, at, Math.min(starts[k + 1] as number, at + TAIL_LINE_BYTES), false)
+      const lineEnd = Math.min((k === 0 ? end : (starts[k - 1] as number)) - 1, at + MAX_LINE_BYTES)
+      this.keepTail(buf, at, lineEnd, false)
+      if (streamTail && visible(buf, at, lineEnd)) {
+        streamTail.push(buf, at, Math.min(lineEnd, at + TAIL_LINE_BYTES), false)
         if (streamTail.size > STARTUP_TAIL_LINES) streamTail.shift()
       }
     }
+    this.omittedLines += lines - starts.length
     return end
   }
 

@@ -79,10 +79,14 @@ export interface LineBytes {
   separator: boolean
 }
 
-/** Whole lines read at once: where the last one read ends (past its line feed), and how many. */
+/**
+ * Whole lines read at once: where the last one read ends (past its line feed), how many, and
+ * the line feed of each when the reader recorded them (else empty: they are searched for).
+ */
 export interface LineRun {
   end: number
   lines: number
+  feeds: number[]
 }
 
 /** A parser of a whole-document format (JUnit XML, JSON findings) reads the raw bytes. */
