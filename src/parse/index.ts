@@ -299,6 +299,12 @@ class LineRules {
    * an only greedy parser's that it can skim, or any line when there is no parser but one that
    * could start a traceback. Leaves `run` as it was when the next line needs read().
    */
+  /** Whether skimLines may read the next lines at once. */
+  skimsLines(): boolean {
+    if (this.alwaysGreedy || this.traceback) return false
+    return this.greedy ? this.skimmer?.skimGreedyLines !== undefined : this.parsers.length === 0
+  }
+
   skimLines(buf: Buffer, to: number, run: LineRun): void {
     if (this.alwaysGreedy || this.traceback) return
     if (this.greedy) {
@@ -828,11 +834,13 @@ export class OutputCollector {
   private line(buf: Buffer, start: number, end: number, owned: boolean): void {
     const text = this.keep(buf, start, end, owned, isTextMode(this.mode) ? this.outTail : undefined)
     this.out?.read(buf, start, end, text)
+    this.lines.skimming = this.headChars >= this.excerptChars && this.out?.skimsLines() === true
   }
 
   private errLine(buf: Buffer, start: number, end: number, owned: boolean): void {
     const text = this.keep(buf, start, end, owned, this.errTail)
     this.err.read(buf, start, end, text)
+    this.errLines.skimming = this.headChars >= this.excerptChars && this.err.skimsLines()
   }
 
   /** Keeps a line for the excerpt, the fallback and a stream's tail; its text when decoded. */

@@ -55,6 +55,8 @@ export class ByteLines {
   private pendingCR = false
   private started = false
   private bom = 0
+  /** Whether to offer the next line to `skim`: set by the owner, so text pays no call a line. */
+  skimming = false
 
   constructor(
     private readonly onLine: ByteLineHandler,
@@ -76,7 +78,7 @@ export class ByteLines {
     let cr = bytes.indexOf(13, pos)
     const skim = this.skim
     while (pos < size) {
-      if (skim && !this.carry) {
+      if (this.skimming && skim && !this.carry) {
         pos = skim(bytes, pos, size)
         if (pos === size) return
       }
