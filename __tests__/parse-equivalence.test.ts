@@ -374,6 +374,51 @@ describe("ajv's error list past the cap reads as before", () => {
   })
 })
 
+// Past the excerpt's head a JSON document's lines are read at once (only a traceback's first
+// line is read on its own): every line that may start one must still be read.
+describe("a JSON document's lines past the excerpt's head read as before", () => {
+  const SPECTRAL = 'spectral lint api/openapi.yaml -f json'
+  const problem = (i: number) =>
+    `\t{\n\t\t"code": "operation-tags",\n\t\t"message": "Operation ${i} has no tags.",\n\t\t"severity": ${i % 3 ? 1 : 0},\n\t\t"range": { "start": { "line": ${i} } }\n\t}`
+  const document = `[\n${Array.from({ length: 40 }, (_, i) => problem(i)).join(',\n')}\n]\n`
+  const traceback =
+    'Traceback (most recent call last):\n  File "/usr/bin/spectral", line 8, in <module>\nValueError: boom\n'
+  it.each([
+    ['a traceback after it', `${document}${traceback}`],
+    ['a traceback after a control byte', `${document}\u0001${traceback}`],
+    ['a line starting with T that is not one', `${document}True\n${traceback}`],
+    ['a traceback after blanks', `${document}  \t${traceback}`],
+    ['CRLF line ends', `${document}${traceback}`.replace(/\n/g, '\r\n')],
+    ['a lone carriage return', `${document.replace('\n]', '\r]')}${traceback}`],
+    ['no line end at its end', document.trimEnd()]
+  ])('%s', (_case, stdout) => {
+    const bytes = utf8(stdout)
+    for (const layout of LAYOUTS)
+      for (const cap of [0, 1, 1000])
+        for (const cuts of [[], [1, 200, 333], [bytes.length - 60]]) {
+          const { now, was } = both(
+            { command: SPECTRAL, stdout: bytes, exitCode: 1 },
+            cap,
+            cuts,
+            layout
+          )
+          expect(now).toEqual(was)
+        }
+  })
+
+  it('a traceback after the document is a crash, not drift', () => {
+    for (const layout of LAYOUTS) {
+      const { now } = both(
+        { command: SPECTRAL, stdout: utf8(`${document}${traceback}`), exitCode: 1 },
+        1000,
+        [],
+        layout
+      )
+      expect(now).toMatchObject({ outcome: 'crashed', crash: 'ValueError: boom' })
+    }
+  })
+})
+
 describe('the faster parsers read random outputs as before', () => {
   it('JSON documents of every tool shape, whole, cut off or broken, at any cap and chunking', () => {
     fc.assert(

@@ -1,10 +1,22 @@
 // Parser throughput on a 1 GB synthetic validator log, side by side with `grep -c ERROR`.
 // Prints MB/s and peak RSS against the targets (issue 4: ≥ 200 MB/s, ≤ 150 MB); asserts nothing.
 // Usage: node bench/parse.mjs [size in MB, default 1024]
-//        node bench/parse.mjs --tools [size in MB, default 256]: each contract tool's format (issue 15)
+//        node bench/parse.mjs --tools [size in MB, default 256] [--only NAME]: each contract tool's
+//          format (issue 15); --only runs the formats whose name contains NAME (`json`, `ajv`)
+//        node bench/parse.mjs --instructions [size in MB, default 16] [--only NAME]: instructions
+//          per MiB of each format and the field log, counted by callgrind on node 24: on a shared
+//          machine wall-clock MB/s move with the load, an instruction count does not (±1 %)
 // `npm run bench` (bench/run.mjs) reuses bundleParser, writeLog, runParse and runGrep.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -12,7 +24,7 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 /** `node bench/parse.mjs --tools [MB]`: each contract tool's format at that size (issue 15). */
-function mainTools(sizeMB) {
+function mainTools(sizeMB, only) {
   const dir = mkdtempSync(join(tmpdir(), 'cdt-bench-tools-'))
   try {
     process.stderr.write('bundling src/parse/index.ts with ncc…\n')
@@ -20,7 +32,7 @@ function mainTools(sizeMB) {
     console.log(
       `\nparse bench, contract tools' formats, ${sizeMB} MB each (bench/parse.mjs --tools)`
     )
-    for (const name of Object.keys(TOOL_FORMATS)) {
+    for (const name of Object.keys(TOOL_FORMATS).filter(name => name.includes(only))) {
       const log = join(dir, 'tool.log')
       writeToolLog(name, log, sizeMB * 1024 * 1024)
       const mb = statSync(log).size / 1024 / 1024
@@ -211,8 +223,20 @@ export function writeToolLog(name, path, size) {
  * TOOL_FORMATS: its command, and the stream it arrives on.
  */
 export function runParse(bundle, log, tool) {
+  const out = execFileSync(
+    process.execPath,
+    ['--input-type=module', '-e', parseScript(bundle, log, tool)],
+    {
+      encoding: 'utf8'
+    }
+  )
+  return JSON.parse(out.trim().split('\n').at(-1))
+}
+
+/** The script that parses `log` as `tool`'s output (TOOL_FORMATS) and prints what it found. */
+function parseScript(bundle, log, tool) {
   const format = tool ? TOOL_FORMATS[tool] : undefined
-  const script = `
+  return `
     import { createReadStream } from 'node:fs'
     const { OutputCollector } = await import(${JSON.stringify(bundle)})
     const collector = new OutputCollector(${JSON.stringify(format?.command ?? 'bench')}, { workspace: '/work/repo', checks: {}, runtimeTags: [], maxFindings: 1000 })
@@ -225,14 +249,75 @@ export function runParse(bundle, log, tool) {
     const cpuSeconds = (used.user + used.system) / 1e6
     console.log(JSON.stringify({ seconds, cpuSeconds, kept: run.findings.length, counted: run.findingCount, outcome: run.outcome, format: run.format, peakRssMB: process.resourceUsage().maxRSS / 1024 }))
   `
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    encoding: 'utf8'
-  })
-  return JSON.parse(out.trim().split('\n').at(-1))
+}
+
+/**
+ * `--instructions`: each format's parse counted by callgrind on node 24 (`--single-threaded`, so
+ * V8's compiler threads count too and the total repeats), at `sizeMB` and at one block less; the
+ * difference over that block is the cost of a MiB, without node's start and the JIT's warm-up.
+ */
+async function mainInstructions(sizeMB, only) {
+  const { node24 } = await import('./runtime.mjs')
+  const bin = node24(message => process.stderr.write(`${message}\n`))
+  const dir = mkdtempSync(join(tmpdir(), 'cdt-bench-instructions-'))
+  try {
+    process.stderr.write('bundling src/parse/index.ts with ncc…\n')
+    const bundle = bundleParser(join(dir, 'bundle'))
+    const count = (log, tool) => {
+      const script = join(dir, 'parse.mjs')
+      writeFileSync(script, parseScript(bundle, log, tool))
+      const ran = spawnSync(
+        'valgrind',
+        [
+          '--tool=callgrind',
+          `--callgrind-out-file=${join(dir, 'callgrind.out')}`,
+          bin,
+          '--single-threaded',
+          script
+        ],
+        { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }
+      )
+      const collected = /Collected : (\d+)/.exec(ran.stderr ?? '')
+      if (!collected)
+        throw new Error(
+          `valgrind did not count ${tool ?? 'the field log'}: ${ran.error ?? ran.stderr}`
+        )
+      return {
+        instructions: Number(collected[1]),
+        run: JSON.parse(ran.stdout.trim().split('\n').at(-1))
+      }
+    }
+    console.log(
+      `\nparse bench, instructions per MiB (callgrind, node ${bin.includes('.node24') ? '24' : process.versions.node}, ${sizeMB} MB)`
+    )
+    const cases = [...Object.keys(TOOL_FORMATS), 'field log'].filter(name => name.includes(only))
+    for (const name of cases) {
+      const tool = name === 'field log' ? undefined : name
+      const log = join(dir, 'tool.log')
+      const write = size => (tool ? writeToolLog(tool, log, size) : writeLog(log, size))
+      write(sizeMB * 1024 * 1024)
+      const bytes = statSync(log).size
+      const big = count(log, tool)
+      write((sizeMB - 4) * 1024 * 1024)
+      const small = count(log, tool)
+      const mib = (bytes - statSync(log).size) / 1024 / 1024
+      const perMiB = (big.instructions - small.instructions) / mib / 1e6
+      console.log(
+        `  ${name.padEnd(24)} ${`${perMiB.toFixed(1)}M`.padStart(8)} instructions per MiB  (${(big.instructions / 1e6).toFixed(0)}M for ${(bytes / 1024 / 1024).toFixed(0)} MiB; ${big.run.outcome}, ${big.run.kept}/${big.run.counted} findings, read as ${big.run.format})`
+      )
+      rmSync(log)
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 // Last, so the tables above exist when it runs.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  if (process.argv[2] === '--tools') mainTools(Number(process.argv[3] ?? 256))
-  else main(Number(process.argv[2] ?? 1024))
+  const [mode, ...rest] = process.argv.slice(2)
+  const onlyAt = rest.indexOf('--only')
+  const only = onlyAt >= 0 ? rest.splice(onlyAt, 2)[1] : ''
+  if (mode === '--tools') mainTools(Number(rest[0] ?? 256), only)
+  else if (mode === '--instructions') await mainInstructions(Number(rest[0] ?? 16), only)
+  else main(Number(mode ?? 1024))
 }

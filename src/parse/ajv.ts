@@ -1,4 +1,5 @@
 import { commandOption } from './command.js'
+import { MAX_LINE } from './lines.js'
 import { pointerSegments } from './locate.js'
 import { COUNTED, type LineParser, type RawFinding } from './types.js'
 
@@ -93,6 +94,20 @@ export function ajvParser(
       text.startsWith('  }') && /^ {2}\},?$/.test(text),
       text
     )
+  // A printable line of a list, `first` its first byte that is not a space (-1 if none).
+  const skimmed = (buf: Buffer, start: number, end: number, first: number): boolean => {
+    // JSON's punctuation first, or blank: no line rule tried before this one reads such a line.
+    if (first >= 0 && first !== 0x7b && first !== 0x7d && first !== 0x22 && first !== 0x5d)
+      return false
+    const length = end - start
+    const last =
+      buf[start] === 0x20 &&
+      buf[start + 1] === 0x20 &&
+      buf[start + 2] === 0x7d &&
+      (length === 3 || (length === 4 && buf[start + 3] === 0x2c))
+    listed(length, first < 0, first === 0x5d && length === 1, last)
+    return true
+  }
   return {
     line(text) {
       if (file !== undefined && state === 'list') {
@@ -138,17 +153,24 @@ export function ajvParser(
         if (byte < 0x20 || byte > 0x7e) return false
         if (first < 0 && byte !== 0x20) first = byte
       }
-      // JSON's punctuation first, or blank: no line rule tried before this one reads such a line.
-      if (first >= 0 && first !== 0x7b && first !== 0x7d && first !== 0x22 && first !== 0x5d)
-        return false
-      const length = end - start
-      const last =
-        buf[start] === 0x20 &&
-        buf[start + 1] === 0x20 &&
-        buf[start + 2] === 0x7d &&
-        (length === 3 || (length === 4 && buf[start + 3] === 0x2c))
-      listed(length, first < 0, first === 0x5d && length === 1, last)
-      return true
+      return skimmed(buf, start, end, first)
+    },
+    skimGreedyLines(buf, to, run) {
+      if (file === undefined || state !== 'list' || !full?.()) return
+      for (let start = run.end; start < to && file !== undefined;) {
+        let first = -1
+        let i = start
+        for (; i < to; i++) {
+          const byte = buf[i] as number
+          if (byte < 0x20 || byte > 0x7e) break
+          if (first < 0 && byte !== 0x20) first = byte
+        }
+        if (i === to || buf[i] !== 10 || i - start > MAX_LINE) return
+        if (!skimmed(buf, start, i, first)) return
+        start = run.end = i + 1
+        run.lines++
+        run.feeds.push(i)
+      }
     },
     wants: (buf, start, end) =>
       endsWith(buf, start, end, ' invalid') || endsWith(buf, start, end, ' valid'),

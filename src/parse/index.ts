@@ -5,7 +5,16 @@ import { fieldParser } from './field.js'
 import { inspectorParser } from './inspector.js'
 import { jsonFindingsIfLoaded, jsonParser, loadJsonFindings } from './json.js'
 import { junitParser } from './junit.js'
-import { ByteLines, decodeLine, MAX_LINE, plainChunk, scanLineBytes, textAt } from './lines.js'
+import {
+  ByteLines,
+  countLineFeeds,
+  decodeLine,
+  MAX_LINE,
+  MAX_LINE_BYTES,
+  plainChunk,
+  scanLineBytes,
+  textAt
+} from './lines.js'
 import { locateLine } from './locate.js'
 import { matcherParser, type ProblemMatchers } from './matchers.js'
 import { pactParser } from './pact.js'
@@ -16,6 +25,7 @@ import { findTargets, type TargetContext } from './targets.js'
 import type {
   LineBytes,
   LineParser,
+  LineRun,
   OutputFormat,
   ParserEvents,
   RawFinding,
@@ -186,6 +196,11 @@ function visible(buf: Buffer, start: number, end: number): boolean {
   return false
 }
 
+/** The start of the line that ends with the line feed before `next`, no earlier than `from`. */
+function lineStart(buf: Buffer, from: number, next: number): number {
+  return next - 2 < from ? from : Math.max(from, buf.lastIndexOf(10, next - 2) + 1)
+}
+
 const isTextMode = (mode: OutputFormat | undefined): mode is TextMode =>
   mode !== undefined && mode !== 'auto' && mode !== 'junit' && mode !== 'json'
 
@@ -271,6 +286,66 @@ class LineRules {
   /** A chunk is about to be cut into lines (the lines of one chunk are views of it). */
   chunk(bytes: Uint8Array): void {
     this.plainChunk = Buffer.isBuffer(bytes) && plainChunk(bytes) ? bytes : undefined
+  }
+
+  /** The chunk skimLines last read without parsers, where its last line feed is, and bytes ahead. */
+  private skimmed: Buffer | undefined
+  private lastFeed = -1
+  private nextCR = -1
+  private nextT = -1
+
+  /**
+   * Reads the whole lines from `run.end` to `to` at once where no line needs reading on its own:
+   * an only greedy parser's that it can skim, or any line when there is no parser but one that
+   * could start a traceback. Leaves `run` as it was when the next line needs read().
+   */
+  /** Whether skimLines may read the next lines at once. */
+  skimsLines(): boolean {
+    if (this.alwaysGreedy || this.traceback) return false
+    return this.greedy ? this.skimmer?.skimGreedyLines !== undefined : this.parsers.length === 0
+  }
+
+  skimLines(buf: Buffer, to: number, run: LineRun): void {
+    if (this.alwaysGreedy || this.traceback) return
+    if (this.greedy) {
+      const skimmer = this.skimmer
+      if (!skimmer?.skimGreedyLines) return
+      skimmer.skimGreedyLines(buf, to, run)
+      if (run.lines > 0 && !skimmer.greedy?.()) this.settle()
+      return
+    }
+    if (this.parsers.length > 0) return
+    // No parser (a JSON document's stdout): a line is read only for a traceback, whose first
+    // line starts with `T` after blanks; the others are counted. The positions searched ahead
+    // are kept for the chunk, so a chunk is searched once whatever the number of calls.
+    const from = run.end
+    if (buf !== this.skimmed) {
+      this.skimmed = buf
+      this.lastFeed = buf.lastIndexOf(10, to - 1)
+      this.nextCR = this.nextT = -2
+    }
+    let end = this.lastFeed + 1
+    // A carriage return ends a line too: the lines it is in are read one by one.
+    if (this.nextCR !== -1 && this.nextCR < from) this.nextCR = buf.indexOf(13, from)
+    if (this.nextCR !== -1 && this.nextCR < end) end = buf.lastIndexOf(10, this.nextCR) + 1
+    if (this.nextT !== -1 && this.nextT < from) this.nextT = buf.indexOf(0x54, from)
+    while (this.nextT !== -1 && this.nextT < end) {
+      let at = this.nextT
+      while (
+        at > from &&
+        buf[at - 1] !== 10 &&
+        ((buf[at - 1] as number) <= 0x20 || buf[at - 1] === 0x7f)
+      )
+        at--
+      if (at === from || buf[at - 1] === 10) {
+        end = at
+        break
+      }
+      this.nextT = buf.indexOf(0x54, this.nextT + 1)
+    }
+    if (end <= from) return
+    run.lines = countLineFeeds(buf, from, end)
+    run.end = end
   }
 
   /** Reads one line: from its bytes when the parsers can, else decoded (`text`, if it is already). */
@@ -423,8 +498,15 @@ export class OutputCollector {
       },
       ok: line => this.okLines.length < 20 && this.okLines.push(line)
     }
-    this.lines = new ByteLines((buf, start, end, owned) => this.line(buf, start, end, owned))
-    this.errLines = new ByteLines((buf, start, end, owned) => this.errLine(buf, start, end, owned))
+    this.lines = new ByteLines(
+      (buf, start, end, owned) => this.line(buf, start, end, owned),
+      (buf, start, size) =>
+        this.skim(buf, start, size, this.out, isTextMode(this.mode) ? this.outTail : undefined)
+    )
+    this.errLines = new ByteLines(
+      (buf, start, end, owned) => this.errLine(buf, start, end, owned),
+      (buf, start, size) => this.skim(buf, start, size, this.err, this.errTail)
+    )
     const format = options.format ?? options.formats?.[source] ?? 'auto'
     this.declared = format !== 'auto'
     this.err = this.rules(isTextMode(format) ? format : 'lines')
@@ -752,11 +834,13 @@ export class OutputCollector {
   private line(buf: Buffer, start: number, end: number, owned: boolean): void {
     const text = this.keep(buf, start, end, owned, isTextMode(this.mode) ? this.outTail : undefined)
     this.out?.read(buf, start, end, text)
+    this.lines.skimming = this.headChars >= this.excerptChars && this.out?.skimsLines() === true
   }
 
   private errLine(buf: Buffer, start: number, end: number, owned: boolean): void {
     const text = this.keep(buf, start, end, owned, this.errTail)
     this.err.read(buf, start, end, text)
+    this.errLines.skimming = this.headChars >= this.excerptChars && this.err.skimsLines()
   }
 
   /** Keeps a line for the excerpt, the fallback and a stream's tail; its text when decoded. */
@@ -778,6 +862,65 @@ export class OutputCollector {
       if (streamTail.size > STARTUP_TAIL_LINES) streamTail.shift()
     }
     return text
+  }
+
+  private readonly run: LineRun = { end: 0, lines: 0, feeds: [] }
+  private readonly runStarts: number[] = []
+
+  /**
+   * Past the excerpt's head, the lines from `start` that the rules read at once: of those only
+   * the last are kept, as keep() would leave them. Returns where they end.
+   */
+  private skim(
+    buf: Buffer,
+    start: number,
+    size: number,
+    rules: LineRules | undefined,
+    streamTail: HeldLines | undefined
+  ): number {
+    if (!rules || this.headChars < this.excerptChars) return start
+    const run = this.run
+    run.end = start
+    run.lines = 0
+    run.feeds.length = 0
+    rules.skimLines(buf, size, run)
+    const lines = run.lines
+    if (lines === 0) return start
+    const end = run.end
+    // The line feeds of the last lines, last first, as far as the excerpt's tail and the stream's
+    // last visible lines reach: the lines before them would be dropped as these arrive.
+    const feeds = run.feeds
+    const recorded = feeds.length === lines
+    const starts = this.runStarts
+    starts.length = 0
+    let chars = 0
+    let visibleLines = 0
+    for (let k = 0, next = end; k < lines; k++) {
+      if (chars > this.excerptChars && (!streamTail || visibleLines >= STARTUP_TAIL_LINES)) break
+      const at = recorded
+        ? k === lines - 1
+          ? start
+          : (feeds[lines - 2 - k] as number) + 1
+        : lineStart(buf, start, next)
+      const lineEnd = Math.min(next - 1, at + MAX_LINE_BYTES)
+      chars += lineEnd - at + 1
+      if (streamTail && visibleLines < STARTUP_TAIL_LINES && visible(buf, at, lineEnd))
+        visibleLines++
+      starts.push(at)
+      next = at
+    }
+    // Oldest first, as keep() would have seen them.
+    for (let k = starts.length - 1; k >= 0; k--) {
+      const at = starts[k] as number
+      const lineEnd = Math.min((k === 0 ? end : (starts[k - 1] as number)) - 1, at + MAX_LINE_BYTES)
+      this.keepTail(buf, at, lineEnd, false)
+      if (streamTail && visible(buf, at, lineEnd)) {
+        streamTail.push(buf, at, Math.min(lineEnd, at + TAIL_LINE_BYTES), false)
+        if (streamTail.size > STARTUP_TAIL_LINES) streamTail.shift()
+      }
+    }
+    this.omittedLines += lines - starts.length
+    return end
   }
 
   private keepTail(buf: Buffer, start: number, end: number, owned: boolean): void {

@@ -3,7 +3,7 @@ import type { LineBytes } from './types.js'
 /** The longest line kept; the rest of a longer line is dropped, so one 50 MB line costs 64 KiB. */
 export const MAX_LINE = 64 * 1024
 // Enough bytes for MAX_LINE UTF-16 units whatever the encoding (at most 3 bytes per unit).
-const MAX_LINE_BYTES = MAX_LINE * 3 + 3
+export const MAX_LINE_BYTES = MAX_LINE * 3 + 3
 
 // CSI and OSC escape sequences (colours, hyperlinks, titles), then C0 controls other than tab.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -39,6 +39,12 @@ export function decodeLine(bytes: Uint8Array, start = 0, end = bytes.length): st
 export type ByteLineHandler = (bytes: Buffer, start: number, end: number, owned: boolean) => void
 
 /**
+ * Reads the whole lines of a chunk from `start` (a line's start) at once, when it can: returns
+ * where it stopped, just past a line feed, or `start` to leave the next line to the handler.
+ */
+export type ByteLinesSkimmer = (bytes: Buffer, start: number, size: number) => number
+
+/**
  * Cuts a byte stream into lines without decoding it: CR, LF and CRLF all end a line, a leading
  * UTF-8 byte-order mark is dropped, and the lines do not depend on how the stream was chunked.
  * Scanning bytes lets callers decode only the lines that can matter.
@@ -49,8 +55,13 @@ export class ByteLines {
   private pendingCR = false
   private started = false
   private bom = 0
+  /** Whether to offer the next line to `skim`: set by the owner, so text pays no call a line. */
+  skimming = false
 
-  constructor(private readonly onLine: ByteLineHandler) {}
+  constructor(
+    private readonly onLine: ByteLineHandler,
+    private readonly skim?: ByteLinesSkimmer
+  ) {}
 
   push(chunk: Uint8Array): void {
     const bytes = asBuffer(chunk)
@@ -65,7 +76,12 @@ export class ByteLines {
     }
     let lf = bytes.indexOf(10, pos)
     let cr = bytes.indexOf(13, pos)
+    const skim = this.skim
     while (pos < size) {
+      if (this.skimming && skim && !this.carry) {
+        pos = skim(bytes, pos, size)
+        if (pos === size) return
+      }
       if (lf !== -1 && lf < pos) lf = bytes.indexOf(10, pos)
       if (cr !== -1 && cr < pos) cr = bytes.indexOf(13, pos)
       const brk = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr)
@@ -296,3 +312,37 @@ export function isOtherChar(line: LineBytes, at: number): boolean {
       return true
   }
 }
+
+/**
+ * The line feeds from `start` to `end`, four bytes at a time: a JSON document past the excerpt's
+ * head is only counted in lines, and a byte at a time was most of what that cost.
+ */
+export function countLineFeeds(buf: Buffer, start: number, end: number): number {
+  let i = start
+  let count = 0
+  while (i < end && (buf.byteOffset + i) % 4 !== 0) if (buf[i++] === 10) count++
+  if (end - i < 4) {
+    for (; i < end; i++) if (buf[i] === 10) count++
+    return count
+  }
+  const words = new Int32Array(buf.buffer, buf.byteOffset + i, (end - i) >> 2)
+  let k = 0
+  // A byte of `x ^ 0x0a0a0a0a` is zero where a line feed was; each zero byte sets the high bit
+  // of its byte in `zeros` (no carry crosses bytes: the high bits are masked off first), and
+  // four words' bits, shifted down, sum per byte to at most 4 before one multiply adds the bytes.
+  for (; k + 4 <= words.length; k += 4) {
+    const sum =
+      zeros((words[k] as number) ^ 0x0a0a0a0a) +
+      zeros((words[k + 1] as number) ^ 0x0a0a0a0a) +
+      zeros((words[k + 2] as number) ^ 0x0a0a0a0a) +
+      zeros((words[k + 3] as number) ^ 0x0a0a0a0a)
+    count += Math.imul(sum, 0x01010101) >>> 24
+  }
+  for (; k < words.length; k++)
+    count += Math.imul(zeros((words[k] as number) ^ 0x0a0a0a0a), 0x01010101) >>> 24
+  for (i += words.length * 4; i < end; i++) if (buf[i] === 10) count++
+  return count
+}
+
+/** 1 in each byte of `x` that is zero, else 0. */
+const zeros = (x: number): number => (~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x) >>> 7) & 0x01010101

@@ -43,6 +43,12 @@ export interface LineParser {
    */
   skimGreedy?(buf: Buffer, start: number, end: number): boolean
   /**
+   * skimGreedy over the whole lines (each ended by a line feed) from `run.end` to `to`, at
+   * once: moves `run.end` past each line read and counts it in `run.lines`; stops at a line
+   * skimGreedy would leave, and after a line that ends its greed.
+   */
+  skimGreedyLines?(buf: Buffer, to: number, run: LineRun): void
+  /**
    * Reads a line from its bytes when they settle it, so that a huge log is not decoded line by
    * line: false when line() would return false and change nothing, true when the line was this
    * parser's and is done with (a finding past the cap, counted), undefined when only the decoded
@@ -71,6 +77,16 @@ export interface LineBytes {
   escape: boolean
   /** U+2028 or U+2029, which a regex's `.` does not match. */
   separator: boolean
+}
+
+/**
+ * Whole lines read at once: where the last one read ends (past its line feed), how many, and
+ * the line feed of each when the reader recorded them (else empty: they are searched for).
+ */
+export interface LineRun {
+  end: number
+  lines: number
+  feeds: number[]
 }
 
 /** A parser of a whole-document format (JUnit XML, JSON findings) reads the raw bytes. */
