@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { computeChangeSet, localChangeSet } from '../src/changes.js'
@@ -109,6 +109,21 @@ describe('computeChangeSet', () => {
       computeChangeSet(prFacts(), { git: gitIn(lonely), api: undefined, baseRef: '', prefix: '' })
     ).rejects.toThrow(/fetch-depth: 0, or give the action a github-token/)
   })
+
+  it.each([
+    ['names no base commit', ''],
+    ['names a base that git would read as an option', '--output=written-by-git']
+  ])(
+    'a pull request whose event %s is not compared with the checkout: it fails with what to do',
+    async (_, baseSha) => {
+      const facts = prFacts()
+      facts.pullRequest = { ...facts.pullRequest!, baseSha }
+      await expect(
+        computeChangeSet(facts, { git: gitIn(origin), api: undefined, baseRef: '', prefix: '' })
+      ).rejects.toThrow(/fetch-depth: 0, or give the action a github-token/)
+      expect(readdirSync(origin).filter(name => name.startsWith('--output'))).toEqual([])
+    }
+  )
 
   it('gives a push the files between before and after', async () => {
     const facts: EventFacts = {

@@ -114,7 +114,8 @@ const pristine = new Map()
 /** Commits the example repository as base and the scenario's changes on top as head, in `repo`. */
 function commitScenario(name, scenario, repo) {
   cpSync(join(EXAMPLES, scenarioRepository(name, scenario)), repo, { recursive: true })
-  git(repo, 'init', '-q', '-b', 'main')
+  // No sample hooks: every checkout copies this one, and removes it after (a file each).
+  git(repo, 'init', '-q', '--template=', '-b', 'main')
   git(repo, 'add', '-A')
   git(repo, 'commit', '-q', '-m', 'Base revision of the example repository')
   const base = git(repo, 'rev-parse', 'HEAD')
@@ -128,6 +129,8 @@ function commitScenario(name, scenario, repo) {
   }
   git(repo, 'add', '-A')
   git(repo, 'commit', '-q', '--allow-empty', '-m', scenario.commitMessage ?? `Scenario ${name}`)
+  // One pack instead of a file per object: a tenth of the files to copy and remove per checkout.
+  git(repo, 'repack', '-adq')
   return { base, head: git(repo, 'rev-parse', 'HEAD') }
 }
 

@@ -34,8 +34,13 @@ async function diffNames(git: Git, range: string[]): Promise<string[] | undefine
 const hasCommit = async (git: Git, sha: string): Promise<boolean> =>
   (await git(['cat-file', '-e', `${sha}^{commit}`])).code === 0
 
+/**
+ * The files changed since the merge base; undefined when either commit is missing or they share
+ * no history (`git diff a...b` fails then: one git process, no `cat-file` or `merge-base` first).
+ * No revision starts with '-': such a name would reach git as an option.
+ */
 async function mergeBaseDiff(git: Git, base: string, head: string): Promise<string[] | undefined> {
-  if ((await git(['merge-base', base, head])).code !== 0) return undefined
+  if (!base || !head || base.startsWith('-') || head.startsWith('-')) return undefined
   return diffNames(git, [`${base}...${head}`])
 }
 
@@ -94,10 +99,7 @@ export async function computeChangeSet(
   if (facts.mergeGroup) return mergeGroupChangeSet(facts.mergeGroup, sources, owner, repo)
 
   if (pr) {
-    let files =
-      (await hasCommit(git, pr.baseSha)) && (await hasCommit(git, pr.headSha))
-        ? await mergeBaseDiff(git, pr.baseSha, pr.headSha)
-        : undefined
+    let files = await mergeBaseDiff(git, pr.baseSha, pr.headSha)
     let source = `git diff ${pr.baseSha.slice(0, 7)}...${pr.headSha.slice(0, 7)}`
     if (!files && api) {
       const client = await api()

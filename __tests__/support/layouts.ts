@@ -145,7 +145,8 @@ export function commitLayout(
   message = 'Change the contract'
 ): { base: string; head: string } {
   const git = (...args: string[]): string => gitAt(repo, ...args)
-  git('init', '-q', '-b', 'main')
+  // No sample hooks and one pack (see scripts/scenarios.mjs): fewer files to copy and remove.
+  git('init', '-q', '--template=', '-b', 'main')
   git('add', '-A')
   git('commit', '-q', '-m', 'Base revision')
   const base = git('rev-parse', 'HEAD')
@@ -153,6 +154,7 @@ export function commitLayout(
   apply(repo, head)
   git('add', '-A')
   git('commit', '-q', '--allow-empty', '-m', message)
+  git('repack', '-adq')
   return { base, head: git('rev-parse', 'HEAD') }
 }
 
