@@ -294,27 +294,25 @@ class LineRules {
   private nextCR = -1
   private nextT = -1
 
-  /**
-   * Reads the whole lines from `run.end` to `to` at once where no line needs reading on its own:
-   * an only greedy parser's that it can skim, or any line when there is no parser but one that
-   * could start a traceback. Leaves `run` as it was when the next line needs read().
-   */
   /** Whether skimLines may read the next lines at once. */
   skimsLines(): boolean {
     if (this.alwaysGreedy || this.traceback) return false
     return this.greedy ? this.skimmer?.skimGreedyLines !== undefined : this.parsers.length === 0
   }
 
+  /**
+   * Reads the whole lines from `run.end` to `to` at once where no line needs reading on its own:
+   * an only greedy parser's that it can skim, or any line when there is no parser but one that
+   * could start a traceback. Leaves `run` as it was when the next line needs read().
+   */
   skimLines(buf: Buffer, to: number, run: LineRun): void {
-    if (this.alwaysGreedy || this.traceback) return
-    if (this.greedy) {
-      const skimmer = this.skimmer
-      if (!skimmer?.skimGreedyLines) return
+    if (!this.skimsLines()) return
+    const skimmer = this.greedy ? this.skimmer : undefined
+    if (skimmer?.skimGreedyLines) {
       skimmer.skimGreedyLines(buf, to, run)
       if (run.lines > 0 && !skimmer.greedy?.()) this.settle()
       return
     }
-    if (this.parsers.length > 0) return
     // No parser (a JSON document's stdout): a line is read only for a traceback, whose first
     // line starts with `T` after blanks; the others are counted. The positions searched ahead
     // are kept for the chunk, so a chunk is searched once whatever the number of calls.
