@@ -86,6 +86,30 @@ describe('incident state in the issue body', () => {
     expect(readResultComment(comment)).toHaveLength(20)
   })
 
+  it("keeps a person's root cause when even the record without findings is too long", () => {
+    const s = state([storeRun(run('a', ['one']), '2026-11-27T08:00:00Z', undefined)])
+    const rootCause = 'The v2 schema shipped before its fixtures were refreshed.'
+    const sections = (): Section[] => [
+      { id: 'record', text: '### Incident record' },
+      { id: 'routing', text: `### Routing\n\n${'w'.repeat(ISSUE_BODY_LIMIT)}` },
+      { id: 'root-cause', text: `### Root cause\n\n${rootCause}` }
+    ]
+    const fitting = renderIssueBody(s, undefined, () => [
+      { id: 'record', text: '### Incident record' },
+      { id: 'findings', text: '### Findings\n\n- one' }
+    ])
+    const note = 'Note from a person: owners agreed on a freeze.'
+    const noted = fitting.replace('- one', `- one\n\n${note}`)
+    const first = renderIssueBody(s, undefined, sections)
+    const again = renderIssueBody(s, noted, sections)
+    expect(again).toContain(note)
+    for (const body of [first, again]) {
+      expect(body.length).toBeLessThanOrEqual(ISSUE_BODY_LIMIT)
+      expect(body).toContain(rootCause)
+      expect(body).not.toContain('### Routing')
+    }
+  })
+
   it('ignores a state that does not decode', () => {
     expect(readState('<!-- contract-drift-triage:state=!!!! -->')).toBeUndefined()
     expect(readState('<!-- contract-drift-triage:state=bm90IGpzb24= -->')).toBeUndefined()

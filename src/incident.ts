@@ -235,9 +235,11 @@ export function renderIssueBody(
     if (body.length <= ISSUE_BODY_LIMIT) return body
   }
   // Hundreds of validators (or pages a person wrote) could still not fit: the record keeps its
-  // fields only, people's text stays whole.
+  // fields and the root cause only (a person's words, SPEC §5), people's text stays whole.
   return merge(
-    renderSections({ findingsPerValidator: 0, excerptChars: 0 }).filter(s => s.id === 'record')
+    renderSections({ findingsPerValidator: 0, excerptChars: 0 }).filter(
+      s => s.id === 'record' || s.id === 'root-cause'
+    )
   )
 }
 
