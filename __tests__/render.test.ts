@@ -754,7 +754,8 @@ describe('rendering within a size budget', () => {
     ['the fullest rendering that fits', 1000, 1000],
     ['a smaller one', 700, 600],
     ['the smallest', 200, 200],
-    ['the smallest, cut by tenths until it fits', 150, 145]
+    ['the smallest, cut by tenths until it fits', 150, 145],
+    ['the smallest, cut to exactly the budget', 180, 180]
   ])('takes %s', (_case, budget, length) => {
     expect(renderWithin(budget, byStep)).toHaveLength(length)
   })
@@ -764,6 +765,28 @@ describe('rendering within a size budget', () => {
     expect(renderWithin(15, accents)).toBe('é'.repeat(7))
     expect(renderWithin(15, accents, text => text.length)).toBe('é'.repeat(10))
     expect(renderWithin(0, byStep)).toBe('')
+    expect(renderWithin(-5, byStep)).toBe('')
+  })
+
+  it('separates passed commands, proof lines and logs so each reads on its own', () => {
+    const record = petstore({
+      runs: [
+        red(FIXTURES, { excerpt: 'first' }),
+        red(LINT, { excerpt: 'second' }),
+        red('make a', { outcome: 'passed', exitCode: 0 }),
+        red('make b', { outcome: 'passed', exitCode: 0 })
+      ],
+      lifecycle: {
+        checklist: [true, true, false, false, false],
+        history: [],
+        failingChecks: [],
+        validationProof: { at: '2026-12-01T11:00:00Z', okLines: ['OK a', 'OK b'] }
+      }
+    })
+    const text = renderRecord(record)
+    expect(text).toContain('Passed: `make a`, `make b`')
+    expect(text).toContain('- **Validation proof:** `OK a`; `OK b` — green at 2026-12-01T11:00:00Z')
+    expect(text).toContain('</details>\n<details><summary>Output 2 of 2</summary>')
   })
 })
 
@@ -793,6 +816,39 @@ python3 scripts/check_fixtures.py: failed (exit 1)
 
 bash scripts/lint.sh: timed out (stopped)
   crash: stopped after 600 s`)
+  })
+
+  it('prints a command holding backticks as it was run, and a person’s words as written', () => {
+    const plain = renderPlain(
+      petstore({
+        runs: [
+          red('echo `date` && ```x``` false', {
+            findings: [
+              {
+                source: '',
+                tag: '',
+                message: 'id missing',
+                targets: ['a.json', 'b.json'],
+                runtime: false
+              }
+            ],
+            findingCount: 1
+          }),
+          red('`lead')
+        ],
+        lifecycle: {
+          checklist: [true, true, false, false, false],
+          history: [],
+          failingChecks: [],
+          preventionFollowUp: 'see - **Note:** below'
+        }
+      })
+    )
+    expect(plain).toContain(
+      'Failing command/check: echo `date` && ```x``` false (exit 1); `lead (exit 1)'
+    )
+    expect(plain).toContain('Prevention follow-up: see - **Note:** below')
+    expect(plain).toContain('  - id missing -> a.json, b.json')
   })
 
   it('prints a green run as its fields alone', () => {
