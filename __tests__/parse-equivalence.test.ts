@@ -374,6 +374,115 @@ describe("ajv's error list past the cap reads as before", () => {
   })
 })
 
+// Past the cap ajv reads the verdicts and the `[` between two lists from their bytes too
+// (skimGreedyLines): a line that only looks like one, or that a line rule tried before ajv's
+// reads, must still be read as text, wherever it falls between two lists.
+describe("ajv's verdicts between its lists past the cap read as before", () => {
+  const AJV = "ajv validate -s schema/pet.schema.json -d 'fixtures/*.json' --errors=json"
+  const element = [
+    '  {',
+    '    "instancePath": "/tags/0",',
+    '    "schemaPath": "#/properties/tags/items/type",',
+    '    "message": "must be string"',
+    '  },'
+  ]
+  const invalid = (name: string, errors: number) => [
+    `fixtures/${name}.json invalid`,
+    '[',
+    ...Array.from({ length: errors }, () => element).flat(),
+    ']'
+  ]
+  // Enough lists to be past the excerpt's head (400 characters) and the cap before the odd line.
+  const before = ['a', 'b', 'c'].flatMap(name => invalid(name, 2))
+  const ODD = [
+    ['a bell after a verdict', 'fixtures/x.json invalid\u0007'],
+    ['a blank after a verdict', 'fixtures/x.json valid '],
+    ['a blank before a verdict', ' fixtures/x.json invalid'],
+    ['two blanks in a verdict', 'fixtures/x.json  invalid'],
+    ['a name with neither / nor .', 'pet invalid'],
+    ['a name that is / alone', '/ valid'],
+    ['a name that is . alone', '. invalid'],
+    ['a verdict alone', 'valid'],
+    ['another word', 'fixtures/x.json Valid'],
+    ['a word after the verdict', 'fixtures/x.json invalid now'],
+    ['a name in brackets', '[x]/pet.json invalid'],
+    ['a workflow command', '::error::fixtures/x.json invalid'],
+    ['a workflow warning', '::warning::fixtures/x.json invalid'],
+    ['a name that is not ASCII', 'fixtures/p\u00e9t.json invalid'],
+    ['a tab in a verdict', 'fixtures/x.json\tinvalid'],
+    ['a carriage return', 'fixtures/x.json invalid\r'],
+    ['errors on one line', '[{"instancePath":"/name","message":"must be string"}]'],
+    ['an error as text', 'fixtures/x.json data/tags/0 must be string'],
+    ['a blank line', ''],
+    ['a line of blanks', '   '],
+    ['an opening bracket', '['],
+    ['an opening bracket and a blank', '[ '],
+    ['a closing bracket', ']'],
+    ['an empty list', '[]'],
+    ['a field line', '[fixture-coverage] ERROR: pack missing'],
+    ['a field header and its item', '[docs-links] ERROR: Broken links:\n- docs/a.md:1 -> ./b.md'],
+    ['a compiler line', 'proto/acme/v1/pet.proto:12:3:Field "2" changed type.'],
+    ['No changes detected', 'No changes detected'],
+    ['a traceback', 'Traceback (most recent call last):'],
+    ['a valid verdict', 'fixtures/x.json valid'],
+    ['an invalid verdict without its errors', 'fixtures/x.json invalid'],
+    ['a path with both', './fixtures/v1.2/x.json invalid']
+  ]
+  // Where the odd line goes: after a list, after `valid`, between `invalid` and its `[`, last.
+  const outputs = (odd: string) => [
+    [...before, odd, 'fixtures/d.json valid', ...invalid('e', 1)],
+    [...before, 'fixtures/d.json valid', odd, ...invalid('e', 1)],
+    [...before, 'fixtures/e.json invalid', odd, '[', ...element, ']', ...invalid('f', 1)],
+    [...before, 'fixtures/e.json invalid', odd, 'fixtures/f.json invalid', ...invalid('g', 1)],
+    [...before, ...invalid('e', 1), odd]
+  ]
+  it.each(ODD)('%s', (_case, odd) => {
+    for (const lines of outputs(odd))
+      for (const layout of LAYOUTS)
+        for (const cap of [0, 7]) {
+          const bytes = utf8(`${lines.join('\n')}\n`)
+          const stdout = both({ command: AJV, stdout: bytes, exitCode: 1 }, cap, [], layout)
+          expect(stdout.now).toEqual(stdout.was)
+          const stderr = both(
+            { command: AJV, stdout: new Uint8Array(), stderr: bytes, exitCode: 1 },
+            cap,
+            [1, 333, 700, bytes.length - 40],
+            layout
+          )
+          expect(stderr.now).toEqual(stderr.was)
+        }
+  })
+
+  it('random runs of files, valid, invalid with or without errors, and odd lines', () => {
+    const file = fc.oneof(
+      fc.nat({ max: 3 }).map(errors => invalid('x', errors)),
+      fc.constant(['fixtures/x.json valid']),
+      fc.constant(['fixtures/x.json invalid']),
+      { weight: 1, arbitrary: fc.constantFrom(...ODD.map(([, odd]) => [odd as string])) }
+    )
+    fc.assert(
+      fc.property(
+        fc.array(file, { maxLength: 30 }),
+        fc.constantFrom('\n', '\r\n', '\n', '\n'),
+        fc.nat({ max: 8 }),
+        cuts,
+        fc.boolean(),
+        fc.constantFrom(0, 1),
+        (files, end, cap, at, onStderr, layout) => {
+          const lines = [...before, ...files.flat()]
+          const bytes = utf8(lines.join(end) + end)
+          const output = onStderr
+            ? { command: AJV, stdout: new Uint8Array(), stderr: bytes, exitCode: 1 }
+            : { command: AJV, stdout: bytes, exitCode: 1 }
+          const { now, was } = both(output, cap, at, LAYOUTS[layout])
+          expect(now).toEqual(was)
+        }
+      ),
+      { numRuns: 200 }
+    )
+  })
+})
+
 // Past the excerpt's head a JSON document's lines are read at once (only a traceback's first
 // line is read on its own): every line that may start one must still be read.
 describe("a JSON document's lines past the excerpt's head read as before", () => {

@@ -45,7 +45,8 @@ export interface LineParser {
   /**
    * skimGreedy over the whole lines (each ended by a line feed) from `run.end` to `to`, at
    * once: moves `run.end` past each line read and counts it in `run.lines`; stops at a line
-   * skimGreedy would leave, and after a line that ends its greed.
+   * skimGreedy would leave. Past the end of its greed it reads on only lines that line() would
+   * take as its own and no parser before it could read (ajv's verdicts between two lists).
    */
   skimGreedyLines?(buf: Buffer, to: number, run: LineRun): void
   /**
