@@ -528,6 +528,83 @@ describe("a JSON document's lines past the excerpt's head read as before", () =>
   })
 })
 
+// Past the excerpt's head a text output's lines are read in a loop over their chunk
+// (LineRules.readLines) instead of one by one through the excerpt: what each line says, the
+// excerpt's kept tail lines and the count of lines omitted must be as before, whatever ends the
+// lines (LF, CRLF, a lone CR), wherever the chunks are cut, and in either layout.
+describe("text lines past the excerpt's head read as before", () => {
+  const INSPECTOR = 'graphql-inspector diff git:origin/main:schema.graphql schema.graphql'
+  const change = (i: number) =>
+    i % 2
+      ? `[log] \u2716  Field Query.pets${i} changed type from [Pet!]! to [Pet]`
+      : `[log] \u2714  Field Query.added${i} was added to object type Query`
+  const changes = Array.from({ length: 30 }, (_, i) => change(i))
+  const traceback = [
+    'Traceback (most recent call last):',
+    '  File "/usr/bin/graphql-inspector", line 8, in <module>',
+    'ValueError: boom'
+  ]
+  it.each([
+    ['changes only', changes],
+    ['a traceback among them', [...changes, ...traceback, ...changes]],
+    [
+      'a field header and its items',
+      [...changes, '[docs-links] ERROR: Broken:', '- a.md:1', ...changes]
+    ],
+    ['No changes detected', [...changes, '[success] No changes detected']],
+    [
+      'a change with an escape sequence',
+      [...changes, `\u001b[31m${change(3)}\u001b[0m`, ...changes]
+    ],
+    ['a change holding U+2028', [...changes, `${change(5)}\u2028`, ...changes]],
+    ['a long line', [...changes, `DEBUG ${'x'.repeat(70_000)}`, ...changes]]
+  ])('%s', (_case, lines) => {
+    // Each line ended alike, or by LF but every seventh by a lone CR.
+    const ends = ['\n', '\r\n', '\r'].map(end => lines.map(() => end))
+    ends.push(lines.map((_, i) => (i % 7 === 6 ? '\r' : '\n')))
+    for (const end of ends)
+      for (const layout of LAYOUTS)
+        for (const cap of [0, 3, 1000]) {
+          const bytes = utf8(lines.map((line, i) => line + end[i]).join(''))
+          for (const cuts of [[], [1, 500, 1200, bytes.length - 30]]) {
+            const { now, was } = both(
+              { command: INSPECTOR, stdout: bytes, exitCode: 1 },
+              cap,
+              cuts,
+              layout
+            )
+            expect(now).toEqual(was)
+          }
+        }
+  })
+
+  it("every tool's lines, each ended by LF, CRLF or a lone CR, on stdout or stderr", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.constantFrom(...TEXT_LINES), fc.constantFrom('\n', '\n', '\n', '\r\n', '\r')),
+          { minLength: 10, maxLength: 60 }
+        ),
+        fc.constantFrom(...COMMANDS),
+        fc.nat({ max: 4 }),
+        cuts,
+        fc.boolean(),
+        fc.constantFrom(0, 1),
+        fc.constantFrom(0, 1, 100),
+        (lines, command, cap, at, onStderr, layout, exitCode) => {
+          const bytes = utf8(lines.map(([line, end]) => line + end).join(''))
+          const output = onStderr
+            ? { command, stdout: new Uint8Array(), stderr: bytes, exitCode }
+            : { command, stdout: bytes, exitCode }
+          const { now, was } = both(output, cap, at, LAYOUTS[layout])
+          expect(now).toEqual(was)
+        }
+      ),
+      { numRuns: 300 }
+    )
+  })
+})
+
 describe('the faster parsers read random outputs as before', () => {
   it('JSON documents of every tool shape, whole, cut off or broken, at any cap and chunking', () => {
     fc.assert(
