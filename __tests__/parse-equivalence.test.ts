@@ -26,12 +26,16 @@ interface Output {
   exitCode: number | null
 }
 
-/** Both parsers on the same output, cut at the same places, with at most `cap` findings kept. */
+/**
+ * Both parsers on the same output, cut at the same places, with at most `cap` findings kept;
+ * stdout's pieces then stderr's, or (`interleaved`) one of each in turn.
+ */
 function both(
   output: Output,
   cap: number,
   cuts: readonly number[] = [],
-  layout: Layout = LAYOUTS[0] as Layout
+  layout: Layout = LAYOUTS[0] as Layout,
+  interleaved = false
 ) {
   const options: ParseOptions = {
     workspace: layout.workspace,
@@ -48,8 +52,17 @@ function both(
       const at = [0, ...cuts.filter(cut => cut > 0 && cut < bytes.length).sort((a, b) => a - b)]
       return at.map((from, i) => bytes.subarray(from, at[i + 1] ?? bytes.length))
     }
-    for (const piece of pieces(output.stdout)) collector.write(piece)
-    for (const piece of pieces(output.stderr ?? new Uint8Array())) collector.writeStderr(piece)
+    const out = pieces(output.stdout)
+    const err = pieces(output.stderr ?? new Uint8Array())
+    if (interleaved)
+      for (let i = 0; i < Math.max(out.length, err.length); i++) {
+        if (out[i]) collector.write(out[i] as Uint8Array)
+        if (err[i]) collector.writeStderr(err[i] as Uint8Array)
+      }
+    else {
+      for (const piece of out) collector.write(piece)
+      for (const piece of err) collector.writeStderr(piece)
+    }
     return collector.finish(output.exitCode, 0)
   }
   return { now: run(OutputCollector), was: run(before.OutputCollector) }
@@ -513,6 +526,29 @@ describe("a JSON document's lines past the excerpt's head read as before", () =>
           )
           expect(now).toEqual(was)
         }
+  })
+
+  // stderr's lines read at once between two pieces of stdout's document: each stream's run
+  // keeps its own last lines (ajv's run records its line feeds, the document's does not).
+  it("with ajv's error lists on stderr between its pieces", () => {
+    const element = '  {\n    "instancePath": "/tags/0",\n    "message": "must be string"\n  },\n'
+    const stderr = utf8(
+      ['a', 'b', 'c', 'd']
+        .map(name => `fixtures/${name}.json invalid\n[\n${element.repeat(6)}]\n`)
+        .join('')
+    )
+    const stdout = utf8(document)
+    for (const layout of LAYOUTS)
+      for (const cap of [0, 1000]) {
+        const { now, was } = both(
+          { command: SPECTRAL, stdout, stderr, exitCode: 1 },
+          cap,
+          [300, 900, 1500, 2100],
+          layout,
+          true
+        )
+        expect(now).toEqual(was)
+      }
   })
 
   it('a traceback after the document is a crash, not drift', () => {

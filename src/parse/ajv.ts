@@ -186,8 +186,8 @@ export function ajvParser(
         if (i === to || buf[i] !== 10 || i - start > MAX_LINE) return
         if (state === 'list' ? !skimmed(buf, start, i, first) : !between(buf, start, i)) return
         start = run.end = i + 1
-        run.lines++
-        run.feeds.push(i)
+        run.feeds[run.lines++] = i
+        run.recorded = true
       }
     },
     wants: (buf, start, end) =>

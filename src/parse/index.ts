@@ -361,8 +361,8 @@ class LineRules {
       if (feed > last || feed === -1) return
       this.read(buf, start, Math.min(feed, start + MAX_LINE_BYTES))
       start = run.end = feed + 1
-      run.lines++
-      run.feeds.push(feed)
+      run.feeds[run.lines++] = feed
+      run.recorded = true
       if (this.greedy || this.traceback) return
     }
   }
@@ -883,7 +883,7 @@ export class OutputCollector {
     return text
   }
 
-  private readonly run: LineRun = { end: 0, lines: 0, feeds: [] }
+  private readonly run: LineRun = { end: 0, lines: 0, feeds: [], recorded: false }
   private readonly runStarts: number[] = []
 
   /**
@@ -901,7 +901,7 @@ export class OutputCollector {
     const run = this.run
     run.end = start
     run.lines = 0
-    run.feeds.length = 0
+    run.recorded = false
     rules.skimLines(buf, size, run)
     const lines = run.lines
     if (lines === 0) return start
@@ -909,7 +909,7 @@ export class OutputCollector {
     // The line feeds of the last lines, last first, as far as the excerpt's tail and the stream's
     // last visible lines reach: the lines before them would be dropped as these arrive.
     const feeds = run.feeds
-    const recorded = feeds.length === lines
+    const recorded = run.recorded
     const starts = this.runStarts
     starts.length = 0
     let chars = 0

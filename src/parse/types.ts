@@ -82,12 +82,15 @@ export interface LineBytes {
 
 /**
  * Whole lines read at once: where the last one read ends (past its line feed), how many, and
- * the line feed of each when the reader recorded them (else empty: they are searched for).
+ * when `recorded`, the line feed of each in `feeds[0]` to `feeds[lines - 1]` (else they are
+ * searched for). `feeds` is written over, never emptied: emptying it gave up its storage, and
+ * growing it again for each chunk's tens of thousands of lines cost more than reading them.
  */
 export interface LineRun {
   end: number
   lines: number
   feeds: number[]
+  recorded: boolean
 }
 
 /** A parser of a whole-document format (JUnit XML, JSON findings) reads the raw bytes. */
