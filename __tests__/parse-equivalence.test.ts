@@ -26,12 +26,16 @@ interface Output {
   exitCode: number | null
 }
 
-/** Both parsers on the same output, cut at the same places, with at most `cap` findings kept. */
+/**
+ * Both parsers on the same output, cut at the same places, with at most `cap` findings kept;
+ * stdout's pieces then stderr's, or (`interleaved`) one of each in turn.
+ */
 function both(
   output: Output,
   cap: number,
   cuts: readonly number[] = [],
-  layout: Layout = LAYOUTS[0] as Layout
+  layout: Layout = LAYOUTS[0] as Layout,
+  interleaved = false
 ) {
   const options: ParseOptions = {
     workspace: layout.workspace,
@@ -48,8 +52,17 @@ function both(
       const at = [0, ...cuts.filter(cut => cut > 0 && cut < bytes.length).sort((a, b) => a - b)]
       return at.map((from, i) => bytes.subarray(from, at[i + 1] ?? bytes.length))
     }
-    for (const piece of pieces(output.stdout)) collector.write(piece)
-    for (const piece of pieces(output.stderr ?? new Uint8Array())) collector.writeStderr(piece)
+    const out = pieces(output.stdout)
+    const err = pieces(output.stderr ?? new Uint8Array())
+    if (interleaved)
+      for (let i = 0; i < Math.max(out.length, err.length); i++) {
+        if (out[i]) collector.write(out[i] as Uint8Array)
+        if (err[i]) collector.writeStderr(err[i] as Uint8Array)
+      }
+    else {
+      for (const piece of out) collector.write(piece)
+      for (const piece of err) collector.writeStderr(piece)
+    }
     return collector.finish(output.exitCode, 0)
   }
   return { now: run(OutputCollector), was: run(before.OutputCollector) }
@@ -374,6 +387,115 @@ describe("ajv's error list past the cap reads as before", () => {
   })
 })
 
+// Past the cap ajv reads the verdicts and the `[` between two lists from their bytes too
+// (skimGreedyLines): a line that only looks like one, or that a line rule tried before ajv's
+// reads, must still be read as text, wherever it falls between two lists.
+describe("ajv's verdicts between its lists past the cap read as before", () => {
+  const AJV = "ajv validate -s schema/pet.schema.json -d 'fixtures/*.json' --errors=json"
+  const element = [
+    '  {',
+    '    "instancePath": "/tags/0",',
+    '    "schemaPath": "#/properties/tags/items/type",',
+    '    "message": "must be string"',
+    '  },'
+  ]
+  const invalid = (name: string, errors: number) => [
+    `fixtures/${name}.json invalid`,
+    '[',
+    ...Array.from({ length: errors }, () => element).flat(),
+    ']'
+  ]
+  // Enough lists to be past the excerpt's head (400 characters) and the cap before the odd line.
+  const before = ['a', 'b', 'c'].flatMap(name => invalid(name, 2))
+  const ODD = [
+    ['a bell after a verdict', 'fixtures/x.json invalid\u0007'],
+    ['a blank after a verdict', 'fixtures/x.json valid '],
+    ['a blank before a verdict', ' fixtures/x.json invalid'],
+    ['two blanks in a verdict', 'fixtures/x.json  invalid'],
+    ['a name with neither / nor .', 'pet invalid'],
+    ['a name that is / alone', '/ valid'],
+    ['a name that is . alone', '. invalid'],
+    ['a verdict alone', 'valid'],
+    ['another word', 'fixtures/x.json Valid'],
+    ['a word after the verdict', 'fixtures/x.json invalid now'],
+    ['a name in brackets', '[x]/pet.json invalid'],
+    ['a workflow command', '::error::fixtures/x.json invalid'],
+    ['a workflow warning', '::warning::fixtures/x.json invalid'],
+    ['a name that is not ASCII', 'fixtures/p\u00e9t.json invalid'],
+    ['a tab in a verdict', 'fixtures/x.json\tinvalid'],
+    ['a carriage return', 'fixtures/x.json invalid\r'],
+    ['errors on one line', '[{"instancePath":"/name","message":"must be string"}]'],
+    ['an error as text', 'fixtures/x.json data/tags/0 must be string'],
+    ['a blank line', ''],
+    ['a line of blanks', '   '],
+    ['an opening bracket', '['],
+    ['an opening bracket and a blank', '[ '],
+    ['a closing bracket', ']'],
+    ['an empty list', '[]'],
+    ['a field line', '[fixture-coverage] ERROR: pack missing'],
+    ['a field header and its item', '[docs-links] ERROR: Broken links:\n- docs/a.md:1 -> ./b.md'],
+    ['a compiler line', 'proto/acme/v1/pet.proto:12:3:Field "2" changed type.'],
+    ['No changes detected', 'No changes detected'],
+    ['a traceback', 'Traceback (most recent call last):'],
+    ['a valid verdict', 'fixtures/x.json valid'],
+    ['an invalid verdict without its errors', 'fixtures/x.json invalid'],
+    ['a path with both', './fixtures/v1.2/x.json invalid']
+  ]
+  // Where the odd line goes: after a list, after `valid`, between `invalid` and its `[`, last.
+  const outputs = (odd: string) => [
+    [...before, odd, 'fixtures/d.json valid', ...invalid('e', 1)],
+    [...before, 'fixtures/d.json valid', odd, ...invalid('e', 1)],
+    [...before, 'fixtures/e.json invalid', odd, '[', ...element, ']', ...invalid('f', 1)],
+    [...before, 'fixtures/e.json invalid', odd, 'fixtures/f.json invalid', ...invalid('g', 1)],
+    [...before, ...invalid('e', 1), odd]
+  ]
+  it.each(ODD)('%s', (_case, odd) => {
+    for (const lines of outputs(odd))
+      for (const layout of LAYOUTS)
+        for (const cap of [0, 7]) {
+          const bytes = utf8(`${lines.join('\n')}\n`)
+          const stdout = both({ command: AJV, stdout: bytes, exitCode: 1 }, cap, [], layout)
+          expect(stdout.now).toEqual(stdout.was)
+          const stderr = both(
+            { command: AJV, stdout: new Uint8Array(), stderr: bytes, exitCode: 1 },
+            cap,
+            [1, 333, 700, bytes.length - 40],
+            layout
+          )
+          expect(stderr.now).toEqual(stderr.was)
+        }
+  })
+
+  it('random runs of files, valid, invalid with or without errors, and odd lines', () => {
+    const file = fc.oneof(
+      fc.nat({ max: 3 }).map(errors => invalid('x', errors)),
+      fc.constant(['fixtures/x.json valid']),
+      fc.constant(['fixtures/x.json invalid']),
+      { weight: 1, arbitrary: fc.constantFrom(...ODD.map(([, odd]) => [odd as string])) }
+    )
+    fc.assert(
+      fc.property(
+        fc.array(file, { maxLength: 30 }),
+        fc.constantFrom('\n', '\r\n', '\n', '\n'),
+        fc.nat({ max: 8 }),
+        cuts,
+        fc.boolean(),
+        fc.constantFrom(0, 1),
+        (files, end, cap, at, onStderr, layout) => {
+          const lines = [...before, ...files.flat()]
+          const bytes = utf8(lines.join(end) + end)
+          const output = onStderr
+            ? { command: AJV, stdout: new Uint8Array(), stderr: bytes, exitCode: 1 }
+            : { command: AJV, stdout: bytes, exitCode: 1 }
+          const { now, was } = both(output, cap, at, LAYOUTS[layout])
+          expect(now).toEqual(was)
+        }
+      ),
+      { numRuns: 200 }
+    )
+  })
+})
+
 // Past the excerpt's head a JSON document's lines are read at once (only a traceback's first
 // line is read on its own): every line that may start one must still be read.
 describe("a JSON document's lines past the excerpt's head read as before", () => {
@@ -406,6 +528,29 @@ describe("a JSON document's lines past the excerpt's head read as before", () =>
         }
   })
 
+  // stderr's lines read at once between two pieces of stdout's document: each stream's run
+  // keeps its own last lines (ajv's run records its line feeds, the document's does not).
+  it("with ajv's error lists on stderr between its pieces", () => {
+    const element = '  {\n    "instancePath": "/tags/0",\n    "message": "must be string"\n  },\n'
+    const stderr = utf8(
+      ['a', 'b', 'c', 'd']
+        .map(name => `fixtures/${name}.json invalid\n[\n${element.repeat(6)}]\n`)
+        .join('')
+    )
+    const stdout = utf8(document)
+    for (const layout of LAYOUTS)
+      for (const cap of [0, 1000]) {
+        const { now, was } = both(
+          { command: SPECTRAL, stdout, stderr, exitCode: 1 },
+          cap,
+          [300, 900, 1500, 2100],
+          layout,
+          true
+        )
+        expect(now).toEqual(was)
+      }
+  })
+
   it('a traceback after the document is a crash, not drift', () => {
     for (const layout of LAYOUTS) {
       const { now } = both(
@@ -416,6 +561,83 @@ describe("a JSON document's lines past the excerpt's head read as before", () =>
       )
       expect(now).toMatchObject({ outcome: 'crashed', crash: 'ValueError: boom' })
     }
+  })
+})
+
+// Past the excerpt's head a text output's lines are read in a loop over their chunk
+// (LineRules.readLines) instead of one by one through the excerpt: what each line says, the
+// excerpt's kept tail lines and the count of lines omitted must be as before, whatever ends the
+// lines (LF, CRLF, a lone CR), wherever the chunks are cut, and in either layout.
+describe("text lines past the excerpt's head read as before", () => {
+  const INSPECTOR = 'graphql-inspector diff git:origin/main:schema.graphql schema.graphql'
+  const change = (i: number) =>
+    i % 2
+      ? `[log] \u2716  Field Query.pets${i} changed type from [Pet!]! to [Pet]`
+      : `[log] \u2714  Field Query.added${i} was added to object type Query`
+  const changes = Array.from({ length: 30 }, (_, i) => change(i))
+  const traceback = [
+    'Traceback (most recent call last):',
+    '  File "/usr/bin/graphql-inspector", line 8, in <module>',
+    'ValueError: boom'
+  ]
+  it.each([
+    ['changes only', changes],
+    ['a traceback among them', [...changes, ...traceback, ...changes]],
+    [
+      'a field header and its items',
+      [...changes, '[docs-links] ERROR: Broken:', '- a.md:1', ...changes]
+    ],
+    ['No changes detected', [...changes, '[success] No changes detected']],
+    [
+      'a change with an escape sequence',
+      [...changes, `\u001b[31m${change(3)}\u001b[0m`, ...changes]
+    ],
+    ['a change holding U+2028', [...changes, `${change(5)}\u2028`, ...changes]],
+    ['a long line', [...changes, `DEBUG ${'x'.repeat(70_000)}`, ...changes]]
+  ])('%s', (_case, lines) => {
+    // Each line ended alike, or by LF but every seventh by a lone CR.
+    const ends = ['\n', '\r\n', '\r'].map(end => lines.map(() => end))
+    ends.push(lines.map((_, i) => (i % 7 === 6 ? '\r' : '\n')))
+    for (const end of ends)
+      for (const layout of LAYOUTS)
+        for (const cap of [0, 3, 1000]) {
+          const bytes = utf8(lines.map((line, i) => line + end[i]).join(''))
+          for (const cuts of [[], [1, 500, 1200, bytes.length - 30]]) {
+            const { now, was } = both(
+              { command: INSPECTOR, stdout: bytes, exitCode: 1 },
+              cap,
+              cuts,
+              layout
+            )
+            expect(now).toEqual(was)
+          }
+        }
+  })
+
+  it("every tool's lines, each ended by LF, CRLF or a lone CR, on stdout or stderr", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.constantFrom(...TEXT_LINES), fc.constantFrom('\n', '\n', '\n', '\r\n', '\r')),
+          { minLength: 10, maxLength: 60 }
+        ),
+        fc.constantFrom(...COMMANDS),
+        fc.nat({ max: 4 }),
+        cuts,
+        fc.boolean(),
+        fc.constantFrom(0, 1),
+        fc.constantFrom(0, 1, 100),
+        (lines, command, cap, at, onStderr, layout, exitCode) => {
+          const bytes = utf8(lines.map(([line, end]) => line + end).join(''))
+          const output = onStderr
+            ? { command, stdout: new Uint8Array(), stderr: bytes, exitCode }
+            : { command, stdout: bytes, exitCode }
+          const { now, was } = both(output, cap, at, LAYOUTS[layout])
+          expect(now).toEqual(was)
+        }
+      ),
+      { numRuns: 300 }
+    )
   })
 })
 

@@ -108,6 +108,22 @@ export function ajvParser(
     listed(length, first < 0, first === 0x5d && length === 1, last)
     return true
   }
+  // A printable line outside a list: true when it is `[` opening the list of the file named
+  // last, or a verdict, read as line() would read them. The verdicts read here start with
+  // neither `[` nor `:`, so no line rule tried before this one reads them (a field line, a
+  // workflow command); a line read by `--errors=line` or `text` is left to line().
+  const between = (buf: Buffer, start: number, end: number): boolean => {
+    if (file !== undefined && end - start === 1 && buf[start] === 0x5b) {
+      state = 'list'
+      return true
+    }
+    const space = verdictSpace(buf, start, end)
+    if (space < 0) return false
+    if (file !== undefined) close()
+    if (end - space === 6) ok(buf.toString('latin1', start, end))
+    else file = buf.toString('latin1', start, space)
+    return true
+  }
   return {
     line(text) {
       if (file !== undefined && state === 'list') {
@@ -155,9 +171,11 @@ export function ajvParser(
       }
       return skimmed(buf, start, end, first)
     },
+    // Past the findings kept, a list's lines and the verdicts and `[` between two lists, so
+    // that a long run of files is read from its bytes from one list to the next.
     skimGreedyLines(buf, to, run) {
       if (file === undefined || state !== 'list' || !full?.()) return
-      for (let start = run.end; start < to && file !== undefined;) {
+      for (let start = run.end; start < to;) {
         let first = -1
         let i = start
         for (; i < to; i++) {
@@ -166,10 +184,10 @@ export function ajvParser(
           if (first < 0 && byte !== 0x20) first = byte
         }
         if (i === to || buf[i] !== 10 || i - start > MAX_LINE) return
-        if (!skimmed(buf, start, i, first)) return
+        if (state === 'list' ? !skimmed(buf, start, i, first) : !between(buf, start, i)) return
         start = run.end = i + 1
-        run.lines++
-        run.feeds.push(i)
+        run.feeds[run.lines++] = i
+        run.recorded = true
       }
     },
     wants: (buf, start, end) =>
@@ -199,4 +217,20 @@ function endsWith(buf: Buffer, start: number, end: number, suffix: string): bool
   for (let i = 0; i < suffix.length; i++)
     if (buf[stop - suffix.length + i] !== suffix.charCodeAt(i)) return false
   return true
+}
+
+/**
+ * Where VERDICT's space is in a line of printable ASCII that starts with neither `[` nor `:`
+ * (-1 when the line is no verdict): a word holding a `/` or a `.`, then ` valid` or ` invalid`.
+ */
+function verdictSpace(buf: Buffer, start: number, end: number): number {
+  if (buf[start] === 0x5b || buf[start] === 0x3a) return -1
+  let space = start
+  let pathLike = false
+  for (; space < end && buf[space] !== 0x20; space++)
+    pathLike ||= buf[space] === 0x2f || buf[space] === 0x2e
+  if (!pathLike) return -1
+  const verdict = end - space === 6 ? ' valid' : end - space === 8 ? ' invalid' : ''
+  for (let i = 0; i < verdict.length; i++) if (buf[space + i] !== verdict.charCodeAt(i)) return -1
+  return verdict ? space : -1
 }

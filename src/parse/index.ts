@@ -297,13 +297,13 @@ class LineRules {
   /** Whether skimLines may read the next lines at once. */
   skimsLines(): boolean {
     if (this.alwaysGreedy || this.traceback) return false
-    return this.greedy ? this.skimmer?.skimGreedyLines !== undefined : this.parsers.length === 0
+    return !this.greedy || this.skimmer?.skimGreedyLines !== undefined
   }
 
   /**
-   * Reads the whole lines from `run.end` to `to` at once where no line needs reading on its own:
-   * an only greedy parser's that it can skim, or any line when there is no parser but one that
-   * could start a traceback. Leaves `run` as it was when the next line needs read().
+   * Reads the whole lines from `run.end` to `to` at once: an only greedy parser's that it can
+   * skim, else each line as read() would, or, when there is no parser, any line but one that
+   * could start a traceback. Leaves `run` as it was when the next line needs reading on its own.
    */
   skimLines(buf: Buffer, to: number, run: LineRun): void {
     if (!this.skimsLines()) return
@@ -313,18 +313,20 @@ class LineRules {
       if (run.lines > 0 && !skimmer.greedy?.()) this.settle()
       return
     }
-    // No parser (a JSON document's stdout): a line is read only for a traceback, whose first
-    // line starts with `T` after blanks; the others are counted. The positions searched ahead
-    // are kept for the chunk, so a chunk is searched once whatever the number of calls.
+    // The positions searched ahead are kept for the chunk, so a chunk is searched once
+    // whatever the number of calls.
     const from = run.end
     if (buf !== this.skimmed) {
       this.skimmed = buf
       this.lastFeed = buf.lastIndexOf(10, to - 1)
       this.nextCR = this.nextT = -2
     }
-    let end = this.lastFeed + 1
     // A carriage return ends a line too: the lines it is in are read one by one.
     if (this.nextCR !== -1 && this.nextCR < from) this.nextCR = buf.indexOf(13, from)
+    if (this.parsers.length > 0) return this.readLines(buf, run)
+    // No parser (a JSON document's stdout): a line is read only for a traceback, whose first
+    // line starts with `T` after blanks; the others are counted.
+    let end = this.lastFeed + 1
     if (this.nextCR !== -1 && this.nextCR < end) end = buf.lastIndexOf(10, this.nextCR) + 1
     if (this.nextT !== -1 && this.nextT < from) this.nextT = buf.indexOf(0x54, from)
     while (this.nextT !== -1 && this.nextT < end) {
@@ -344,6 +346,25 @@ class LineRules {
     if (end <= from) return
     run.lines = countLineFeeds(buf, from, end)
     run.end = end
+  }
+
+  /**
+   * No parser is greedy: each line read() as it would be on its own, in a loop that costs a
+   * line far less than cutting it out, keeping it for the excerpt and handing it here. Stops
+   * before a line holding a carriage return, and after a line that makes a parser greedy or
+   * starts a traceback (the next call decides how to read on).
+   */
+  private readLines(buf: Buffer, run: LineRun): void {
+    const last = this.nextCR === -1 ? this.lastFeed : Math.min(this.lastFeed, this.nextCR)
+    for (let start = run.end; start <= last;) {
+      const feed = buf.indexOf(10, start)
+      if (feed > last || feed === -1) return
+      this.read(buf, start, Math.min(feed, start + MAX_LINE_BYTES))
+      start = run.end = feed + 1
+      run.feeds[run.lines++] = feed
+      run.recorded = true
+      if (this.greedy || this.traceback) return
+    }
   }
 
   /** Reads one line: from its bytes when the parsers can, else decoded (`text`, if it is already). */
@@ -862,7 +883,7 @@ export class OutputCollector {
     return text
   }
 
-  private readonly run: LineRun = { end: 0, lines: 0, feeds: [] }
+  private readonly run: LineRun = { end: 0, lines: 0, feeds: [], recorded: false }
   private readonly runStarts: number[] = []
 
   /**
@@ -880,7 +901,7 @@ export class OutputCollector {
     const run = this.run
     run.end = start
     run.lines = 0
-    run.feeds.length = 0
+    run.recorded = false
     rules.skimLines(buf, size, run)
     const lines = run.lines
     if (lines === 0) return start
@@ -888,7 +909,7 @@ export class OutputCollector {
     // The line feeds of the last lines, last first, as far as the excerpt's tail and the stream's
     // last visible lines reach: the lines before them would be dropped as these arrive.
     const feeds = run.feeds
-    const recorded = feeds.length === lines
+    const recorded = run.recorded
     const starts = this.runStarts
     starts.length = 0
     let chars = 0

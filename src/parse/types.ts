@@ -45,7 +45,8 @@ export interface LineParser {
   /**
    * skimGreedy over the whole lines (each ended by a line feed) from `run.end` to `to`, at
    * once: moves `run.end` past each line read and counts it in `run.lines`; stops at a line
-   * skimGreedy would leave, and after a line that ends its greed.
+   * skimGreedy would leave. Past the end of its greed it reads on only lines that line() would
+   * take as its own and no parser before it could read (ajv's verdicts between two lists).
    */
   skimGreedyLines?(buf: Buffer, to: number, run: LineRun): void
   /**
@@ -81,12 +82,15 @@ export interface LineBytes {
 
 /**
  * Whole lines read at once: where the last one read ends (past its line feed), how many, and
- * the line feed of each when the reader recorded them (else empty: they are searched for).
+ * when `recorded`, the line feed of each in `feeds[0]` to `feeds[lines - 1]` (else they are
+ * searched for). `feeds` is written over, never emptied: emptying it gave up its storage, and
+ * growing it again for each chunk's tens of thousands of lines cost more than reading them.
  */
 export interface LineRun {
   end: number
   lines: number
   feeds: number[]
+  recorded: boolean
 }
 
 /** A parser of a whole-document format (JUnit XML, JSON findings) reads the raw bytes. */
