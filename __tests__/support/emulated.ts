@@ -119,6 +119,7 @@ export const FAILING: Record<string, string> = {
   'runtime-regression':
     'python3 scripts/validate-legacy-alias-parity.py\npython3 scripts/validate-mcp-responses.py',
   'scheduled-drift': 'python3 scripts/validate-feature-catalog.py',
+  'fixture-stale-mcp-trailer': 'python3 scripts/validate-mcp-responses.py',
   'validator-crash': 'python3 scripts/validate-legacy-alias-parity.py',
   'petstore-schema-drift': 'python3 scripts/check_fixtures.py'
 }
