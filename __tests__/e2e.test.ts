@@ -343,6 +343,8 @@ describe('dist/index.js with a checkout that lacks the pull request commits', ()
       writeFileSync(prepared.env.GITHUB_EVENT_PATH, JSON.stringify(event))
       prepared.env.GITHUB_API_URL = `http://127.0.0.1:${port}`
       prepared.env['INPUT_GITHUB-TOKEN'] = 'ghs_faketoken0123456789abcdefABCDEF0123'
+      // The validator that fails in the scenario: this test is about the API, not the validators.
+      prepared.env.INPUT_VALIDATORS = FAILING['fixture-stale-mcp-trailer']
       const ran: Ran = await runAction(prepared)
       expect(ran.outputs.bucket).toBe('fixture-stale')
       expect(ran.outputs.confidence).toBe('high')

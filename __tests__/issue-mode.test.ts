@@ -9,6 +9,7 @@ import {
   ALICE_TOKEN,
   FAILING,
   gitAt,
+  prepareBundle,
   REPO,
   runBundle,
   useGitHub,
@@ -40,7 +41,7 @@ const writes = (): string[] =>
 describe('the life of an incident in one pull request', () => {
   it('is filed, left alone when nothing changed, updated, proved green, closed and reopened', async () => {
     // First red run: one issue, labelled, titled, with the record and its key marker.
-    const first = await run('schema-drift-high', { pr: 140 })
+    const first = await quick('schema-drift-high', { pr: 140 })
     expect(first.outputs.result).toBe('drift')
     expect(open()).toHaveLength(1)
     const [issue] = open()
@@ -67,7 +68,7 @@ describe('the life of an incident in one pull request', () => {
 
     // The same red again: one read, no write, no comment.
     gh.resetRequests()
-    const again = await run('schema-drift-high', { pr: 140 })
+    const again = await quick('schema-drift-high', { pr: 140 })
     expect(again.outputs['issue-number']).toBe(String(issue.number))
     expect(gh.requests.map((r: any) => `${r.method} ${r.route}`)).toEqual([
       'GET /repos/{owner}/{repo}/issues'
@@ -75,7 +76,7 @@ describe('the life of an incident in one pull request', () => {
     expect(gh.comments(REPO, issue.number)).toHaveLength(0)
 
     // The classification changes: the record is updated and one comment says what changed.
-    const changed = await run('runtime-regression', { pr: 140 })
+    const changed = await quick('runtime-regression', { pr: 140 })
     expect(changed.outputs.bucket).toBe('runtime-regression')
     expect(open()).toHaveLength(1)
     const updated = open()[0]
@@ -88,17 +89,24 @@ describe('the life of an incident in one pull request', () => {
     ])
     expect(gh.comments(REPO, issue.number)).toHaveLength(1)
     expect(gh.comments(REPO, issue.number)[0].body).toContain('Runtime regression (High)')
-    // The same job ran the same validators again: its new results replace the old ones, so the
-    // record holds exactly this run's findings, none of the first run's that are gone.
+    // The same job ran again (the validators that fail in each scenario): its new results replace
+    // the old ones, so the record holds exactly this run's validators and findings, none of the
+    // first run's.
     const stored = readState(updated.body)!.runs
-    expect(new Set(stored.map(r => r.command)).size).toBe(stored.length)
+    expect(stored.map(r => r.command).sort()).toEqual(
+      FAILING['runtime-regression']!.split('\n').sort()
+    )
     expect(stored.reduce((n, r) => n + r.findingCount, 0)).toBe(Number(changed.outputs.findings))
     expect(changed.outputs.findings).not.toBe(first.outputs.findings)
     expect(readState(updated.body)!.incidentId).toBe(readState(issue.body)!.incidentId)
 
     // Green with close-on-green: the proof is attached, step 4 ticked, one comment, closed. (Green
     // without it, and require-close-notes, are rows of __tests__/incident/lifecycle.test.ts.)
-    const green = await run('green', { pr: 140, inputs: { 'close-on-green': 'true' } })
+    const green = await run('green', {
+      pr: 140,
+      validators: FAILING['schema-drift-high'],
+      inputs: { 'close-on-green': 'true' }
+    })
     expect(green.outputs.result).toBe('pass')
     expect(green.outputs['issue-number']).toBe(String(issue.number))
     expect(open()).toHaveLength(0)
@@ -110,7 +118,7 @@ describe('the life of an incident in one pull request', () => {
     expect(gh.comments(REPO, issue.number)).toHaveLength(2)
 
     // A later red run reopens the same incident.
-    const reopened = await run('schema-drift-high', { pr: 140 })
+    const reopened = await quick('schema-drift-high', { pr: 140 })
     expect(reopened.outputs['issue-number']).toBe(String(issue.number))
     expect(open()).toHaveLength(1)
     expect(incidents()).toHaveLength(1)
@@ -172,24 +180,35 @@ describe('who decides', () => {
 })
 
 describe('many runs at once', () => {
-  it('20 concurrent runs of different validators end with one incident holding every finding', async () => {
+  it('matrix legs of one key started together end with one incident holding every finding: two on a first red, then five more', async () => {
     const validators = Array.from(
-      { length: 20 },
+      { length: 7 },
       (_, i) =>
         `echo "[check-${i}] ERROR: problem ${i} in docs/contracts/billing-ingest-contract.md"; exit 1`
     )
-    const runs = await Promise.all(
-      // Matrix legs: each its own job (SPEC §5), so their results add up.
-      validators.map((validator, i) =>
-        run('green', { pr: 170, validators: validator, inputs: { 'job-key': `leg-${i}` } })
-      )
+    // Matrix legs: each its own job (SPEC §5), so their results add up. All checked out first,
+    // so that the legs of a round start together, as a matrix's do.
+    const legs = validators.map((validator, i) =>
+      prepareBundle(gh, 'green', {
+        pr: 170,
+        validators: validator,
+        inputs: { 'job-key': `leg-${i}` }
+      })
     )
+    const together = (round: any[]): Promise<Ran[]> => Promise.all(round.map(leg => runAction(leg)))
+    // No incident yet: both legs find none, and only one may stay open (the wait before filing,
+    // and a duplicate closed into the survivor).
+    const first = await together(legs.slice(0, 2))
+    expect(open()).toHaveLength(1)
+    // Five legs update that incident at once: each merges again until its result is in the record.
+    const runs = [...first, ...(await together(legs.slice(2)))]
     expect(runs.every(r => r.outputs.result === 'drift')).toBe(true)
     const survivors = open()
     expect(survivors).toHaveLength(1)
     const state = readState(survivors[0].body)!
     expect(state.runs.map(r => r.command).sort()).toEqual([...validators].sort())
-    for (let i = 0; i < 20; i++) expect(survivors[0].body).toContain(`problem ${i} in`)
+    for (let i = 0; i < validators.length; i++)
+      expect(survivors[0].body).toContain(`problem ${i} in`)
     // Any duplicate filed in the race was closed, its body pointing at the survivor, and its
     // results were moved there: one comment on the survivor per duplicate.
     const duplicates = incidents().filter((issue: any) => issue.number !== survivors[0].number)

@@ -30,9 +30,11 @@ describe('labels', () => {
   ])(
     '%s: a first red where other incidents carry its labels neither reads nor creates labels',
     async (_layout, scenario) => {
-      await runBundle(gh, scenario, { pr: 140 })
+      // The validators that fail in the scenario: this test is about requests, not validators.
+      const validators = FAILING[scenario]
+      await runBundle(gh, scenario, { pr: 140, validators })
       gh.resetRequests()
-      const second = await runBundle(gh, scenario, { pr: 141 })
+      const second = await runBundle(gh, scenario, { pr: 141, validators })
       expect(second.outputs['issue-number']).toBeTruthy()
       expect(gh.requests.map((r: any) => `${r.method} ${r.route}`)).toEqual([
         'GET /repos/{owner}/{repo}/issues',
@@ -296,7 +298,10 @@ describe('GitHub refuses past the run budget', () => {
     })
     emulators.push(limited)
     limited.addRepo(REPO, { collaborators: ['impl-owner', 'qa-lead', 'mcp-owner'] })
-    const ran = await runBundle(limited, 'schema-drift-high', { pr: 140 })
+    const ran = await runBundle(limited, 'schema-drift-high', {
+      pr: 140,
+      validators: FAILING['schema-drift-high']
+    })
     expect(ran.outputs.result).toBe('drift')
     expect(ran.outputs.findings).not.toBe('0')
     expect(ran.outputs.bucket).toBe('schema-drift')

@@ -93,15 +93,17 @@ function git(cwd, ...args) {
   }).trim()
 }
 
+let defaults
+
 /** action.yml's input defaults, as the runner passes them (with a placeholder token). */
 export function actionDefaults() {
-  const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
-  return Object.fromEntries(
-    Object.entries(action.inputs).map(([name, input]) => [
-      name,
-      String(input.default ?? '').replace('${{ github.token }}', '')
-    ])
+  // Parsed once: every checkout of a suite asks (about 15 ms of YAML each).
+  defaults ??= Object.fromEntries(
+    Object.entries(parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')).inputs).map(
+      ([name, input]) => [name, String(input.default ?? '').replace('${{ github.token }}', '')]
+    )
   )
+  return { ...defaults }
 }
 
 /**
@@ -248,6 +250,19 @@ export function workflowCommands(stdout) {
   return commands
 }
 
+/** Runs of `runAction` not yet ended, each with the promise of its end. */
+const live = new Map()
+
+/**
+ * Stops every run `runAction` started that has not ended (a test that timed out leaves its runs
+ * going: they would go on filing into the next test's repository) and waits until they have.
+ */
+export async function stopRuns() {
+  const ending = [...live]
+  for (const [child] of ending) child.kill('SIGKILL')
+  await Promise.all(ending.map(([, closed]) => closed))
+}
+
 /** Runs `node dist/index.js` as the runner would and collects what it wrote. */
 export function runAction(prepared, entry = join(ROOT, 'dist', 'index.js')) {
   return new Promise((resolvePromise, reject) => {
@@ -256,6 +271,9 @@ export function runAction(prepared, entry = join(ROOT, 'dist', 'index.js')) {
       env: prepared.env,
       stdio: ['ignore', 'pipe', 'pipe']
     })
+    const ended = new Promise(done => child.on('close', done).on('error', done))
+    live.set(child, ended)
+    void ended.then(() => live.delete(child))
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', chunk => (stdout += chunk))
