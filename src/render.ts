@@ -92,7 +92,20 @@ function exitWords(run: ValidatorRun): string {
     : `${OUTCOME_WORDS[run.outcome]}, ${exitStatus(run)}`
 }
 
+// A finding reads the same in every rendering of a run (the summary, the record file, the issue
+// body, each smaller size renderWithin tries): 10,000 findings are rendered once, not six times.
+const findingLines = new WeakMap<Finding, string>()
+
 function findingLine(finding: Finding): string {
+  let line = findingLines.get(finding)
+  if (line === undefined) {
+    line = renderFindingLine(finding)
+    findingLines.set(finding, line)
+  }
+  return line
+}
+
+function renderFindingLine(finding: Finding): string {
   const where = finding.targets.length > 0 ? ` → ${finding.targets.map(code).join(', ')}` : ''
   const line = finding.line !== undefined ? ` (line ${finding.line})` : ''
   const tag = finding.tag ? `[${finding.tag}] ` : ''
@@ -286,8 +299,15 @@ export function renderRecordSections(
   return sections
 }
 
-/** The job summary: the verdict in the first lines, then the whole record. */
-export function renderSummary(record: IncidentRecord, limits: RenderLimits = FULL): string {
+/**
+ * The job summary: the verdict in the first lines, then the whole record (`recordAt`: the record
+ * as renderRecord renders it, from a caller that renders it for the record file too).
+ */
+export function renderSummary(
+  record: IncidentRecord,
+  limits: RenderLimits = FULL,
+  recordAt: (limits: RenderLimits) => string = at => renderRecord(record, at)
+): string {
   const findings = record.runs.reduce((n, run) => n + run.findingCount, 0)
   if (validatorsGreen(record)) {
     return [
@@ -321,7 +341,7 @@ export function renderSummary(record: IncidentRecord, limits: RenderLimits = FUL
     `## 🔴 Contract drift: ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}) — ${scopeMarkdown(record.scope)}`,
     '| | |\n|---|---|\n' + rows.map(([k, v]) => `| **${k}** | ${v} |`).join('\n'),
     `**Why:** ${c ? c.reason : 'A validator crashed, was missing or broken, timed out, or wrote output that could not be read, and no finding was reported to classify.'}`,
-    renderRecord(record, limits)
+    recordAt(limits)
   ].join('\n\n')
 }
 
