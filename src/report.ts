@@ -43,16 +43,15 @@ export function annotationFile(
   root: string,
   message = '',
   changed: ReadonlySet<string> = new Set(),
-  tree: Tree = checkout()
+  tree: Tree = checkout(root)
 ): string | undefined {
   for (const target of targets) {
-    if (!target.endsWith('/') && (changed.has(target) || tree.isFile(join(root, target))))
-      return target
+    if (!target.endsWith('/') && (changed.has(target) || tree.isFile(target))) return target
   }
   for (const target of targets) {
     const dir = target.endsWith('/') ? target.slice(0, -1) : dirname(target)
-    if (dir === '.' || dir === '' || !tree.isDir(join(root, dir))) continue
-    const files = tree.filesUnder(join(root, dir))
+    if (dir === '.' || dir === '' || !tree.isDir(dir)) continue
+    const files = tree.filesUnder(dir)
     const base = (file: string): string => file.split('/').pop() ?? file
     const pick =
       files.find(file => message.includes(base(file))) ??
@@ -62,6 +61,7 @@ export function annotationFile(
   return targets[0]?.replace(/\/+$/, '') || undefined
 }
 
+/** The checkout below `root`, by paths relative to it (as findings name them). */
 interface Tree {
   isFile: (path: string) => boolean
   isDir: (path: string) => boolean
@@ -70,21 +70,22 @@ interface Tree {
 }
 
 /**
- * The checkout as a run's annotations look at it, each path asked once: 10,000 findings name a
- * few hundred paths, and asking the file system for each finding took seconds.
+ * The checkout as a run's annotations look at it, each path asked once (and joined to the root
+ * only then): 10,000 findings name a few hundred paths, and asking the file system for each
+ * finding took seconds.
  */
-function checkout(): Tree {
+function checkout(root: string): Tree {
   const stats = new Map<string, Stats | undefined>()
   const listings = new Map<string, string[]>()
   const stat = (path: string): Stats | undefined => {
-    if (!stats.has(path)) stats.set(path, statOf(path))
+    if (!stats.has(path)) stats.set(path, statOf(join(root, path)))
     return stats.get(path)
   }
   return {
     isFile: path => stat(path)?.isFile() ?? false,
     isDir: path => stat(path)?.isDirectory() ?? false,
     filesUnder: dir => {
-      if (!listings.has(dir)) listings.set(dir, filesUnder(dir, 3).sort())
+      if (!listings.has(dir)) listings.set(dir, filesUnder(join(root, dir), 3).sort())
       return listings.get(dir)!
     }
   }
@@ -123,7 +124,7 @@ export function buildAnnotations(
     ? ` Required action: ${record.routing.requiredAction.replace(/`/g, '')}.`
     : ''
   const changed = new Set(record.context.changed.map(file => file.path))
-  const tree = checkout()
+  const tree = checkout(root)
   const scored = record.runs
     .flatMap(run => run.findings)
     .map((finding: Finding) => {
