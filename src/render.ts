@@ -98,6 +98,7 @@ const findingLines = new WeakMap<Finding, string>()
 
 function findingLine(finding: Finding): string {
   let line = findingLines.get(finding)
+  // Stryker disable next-line ConditionalExpression: rendering again gives the same line (a cache)
   if (line === undefined) {
     line = renderFindingLine(finding)
     findingLines.set(finding, line)
