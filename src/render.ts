@@ -346,6 +346,26 @@ export function renderSummary(
   ].join('\n\n')
 }
 
+/**
+ * At least how many characters (so bytes, a UTF-16 unit being a UTF-8 byte or more) the finding
+ * lines take in a rendering at `limits`: a line shown is `- ` and a code span of its tag and
+ * message, which keeps every character of them but white space (code() inserts, trims and folds
+ * white space only) between at least one backtick each side.
+ */
+export function findingLinesAtLeast(record: IncidentRecord, limits: RenderLimits): number {
+  const visible = (text: string): number => text.replace(/\s/g, '').length
+  let total = 0
+  for (const run of record.runs) {
+    if (run.outcome === 'passed') continue
+    const shown = Math.min(run.findings.length, limits.findingsPerValidator)
+    for (let i = 0; i < shown; i++) {
+      const { tag, message } = run.findings[i]!
+      total += 4 + (tag ? visible(tag) + 2 : 0) + visible(message)
+    }
+  }
+  return total
+}
+
 /** Ever smaller renderings, tried in order until one fits a channel. */
 export const RENDER_STEPS: readonly RenderLimits[] = [
   { findingsPerValidator: Infinity, excerptChars: 16_000 },
@@ -363,10 +383,13 @@ export const RENDER_STEPS: readonly RenderLimits[] = [
 export function renderWithin(
   budget: number,
   render: (limits: RenderLimits) => string,
-  measure: (text: string) => number = text => Buffer.byteLength(text)
+  measure: (text: string) => number = text => Buffer.byteLength(text),
+  atLeast: (limits: RenderLimits) => number = () => 0
 ): string {
   let text = ''
   for (const limits of RENDER_STEPS) {
+    // A rendering known to be too big is not made: 10,000 findings took ~25 MB more at peak.
+    if (atLeast(limits) > budget && limits !== RENDER_STEPS.at(-1)) continue
     text = render(limits)
     if (measure(text) <= budget) return text
   }

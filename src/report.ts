@@ -8,6 +8,7 @@ import type { Redactor } from './redact.js'
 import { plainText } from './markdown.js'
 import {
   BUCKET_NAMES,
+  findingLinesAtLeast,
   LEVEL_NAMES,
   renderRecord,
   renderSummary,
@@ -192,7 +193,13 @@ export async function writeRecordFiles(
   // Named for the incident; a run concerning none gets a name of its own, never another run's.
   const base = join(dir, record.incidentId || `no-incident-${randomBytes(4).toString('hex')}`)
   await writeFile(`${base}.json`, redact(JSON.stringify(record, null, 2)))
-  await writeFile(`${base}.md`, redact(renderWithin(SUMMARY_BUDGET, recordAt)))
+  const markdown = renderWithin(
+    SUMMARY_BUDGET,
+    recordAt,
+    text => Buffer.byteLength(text),
+    limits => findingLinesAtLeast(record, limits)
+  )
+  await writeFile(`${base}.md`, redact(markdown))
   return `${base}.json`
 }
 
@@ -294,8 +301,11 @@ export async function publishReport(
   const recordAt = recordRenderings(record)
   const summary =
     incident +
-    renderWithin(SUMMARY_BUDGET - Buffer.byteLength(note) - Buffer.byteLength(incident), limits =>
-      renderSummary(record, limits, recordAt)
+    renderWithin(
+      SUMMARY_BUDGET - Buffer.byteLength(note) - Buffer.byteLength(incident),
+      limits => renderSummary(record, limits, recordAt),
+      text => Buffer.byteLength(text),
+      limits => findingLinesAtLeast(record, limits)
     ) +
     note
   if (options.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(redact(summary), true).write()
