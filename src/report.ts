@@ -299,6 +299,8 @@ export async function publishReport(
       (options.incident.otherJobs ?? []).map(line => `${line}\n\n`).join('')
     : ''
   const recordAt = recordRenderings(record)
+  // The record JSON (7 MB for 10,000 findings) is made first, while the heap is smallest.
+  const recordPath = await writeRecordFiles(record, recordDirectory(options.env), redact, recordAt)
   const summary =
     incident +
     renderWithin(
@@ -310,7 +312,6 @@ export async function publishReport(
     note
   if (options.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(redact(summary), true).write()
 
-  const recordPath = await writeRecordFiles(record, recordDirectory(options.env), redact, recordAt)
   const c = record.classification
   const outputs: Record<string, string> = {
     result: record.result,
