@@ -520,7 +520,8 @@ async function conclude(
       redact: setup.redact,
       env: process.env,
       willFail,
-      ...(incident ? { incident } : {})
+      ...(incident ? { incident } : {}),
+      overflow: inputs.mode !== 'report' && client !== undefined && Boolean(facts.headSha)
     })
   )
   if (overflow.length > 0 && inputs.mode !== 'report' && client && facts.headSha) {

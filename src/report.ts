@@ -221,6 +221,8 @@ export interface ReportOptions {
   willFail: boolean
   /** The incident issue the run concerns (from `verdict`). */
   incident?: IncidentLink
+  /** A check run can take the annotations beyond the step's (false: none are returned). */
+  overflow?: boolean
 }
 
 /**
@@ -328,6 +330,8 @@ export async function publishReport(
   }
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
   core.debug(`record written to ${recordPath} (${relative(options.root, recordPath)})`)
+  // Not made for nothing: 10,000 findings' annotations, redacted, took ~10 MB at peak.
+  if (options.overflow === false) return []
   return annotations.slice(room).map(annotation => ({
     ...annotation,
     title: plainText(redact(annotation.title)),
