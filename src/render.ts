@@ -378,7 +378,8 @@ export const RENDER_STEPS: readonly RenderLimits[] = [
 /**
  * Renders within a channel's size budget (`measure`: bytes for the summary, characters for an
  * issue body) by showing fewer findings and shorter logs, never by cutting the Markdown: the
- * record fields, routing and classification always stay whole.
+ * record fields, routing and classification always stay whole. `atLeast`: a lower bound of what
+ * `measure` gives for a rendering, so that one known to be too big is not made.
  */
 export function renderWithin(
   budget: number,
