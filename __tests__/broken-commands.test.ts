@@ -546,4 +546,28 @@ describe('dist/index.js: validators input', () => {
     expect(ran.stdout).toContain('::group::Validator: bash scripts/ok.sh three')
     expect(ran.stdout).toContain('[ok] OK: one two')
   })
+
+  it('runs validators one after another, as a run: block does, each echoed in its own group', async () => {
+    const ran = await run({
+      name: 'one after another',
+      layout: 'example',
+      files: {
+        'scripts/first.sh':
+          'sleep 0.5\necho "[first] ERROR: first done"\ntouch first.done\nexit 1\n',
+        'scripts/second.sh':
+          'if [ -e first.done ]; then echo "[second] ERROR: after first"; else echo "[second] ERROR: beside first"; fi\nexit 1\n'
+      },
+      validators: 'bash scripts/first.sh\nbash scripts/second.sh',
+      expect: { result: 'drift', bucket: '', findings: 2 }
+    })
+    expect(ran.record?.runs.flatMap(r => r.findings.map(f => f.message))).toEqual([
+      'first done',
+      'after first'
+    ])
+    const at = (text: string, from = 0): number => ran.stdout.indexOf(text, from)
+    const second = at('::group::Validator: bash scripts/second.sh')
+    expect(at('::group::Validator: bash scripts/first.sh')).toBeLessThan(at('[first] ERROR'))
+    expect(at('::endgroup::', at('[first] ERROR'))).toBeLessThan(second)
+    expect(at('[second] ERROR')).toBeGreaterThan(second)
+  })
 })

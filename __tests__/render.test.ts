@@ -5,6 +5,7 @@ import { defaultConfig } from '../src/config.js'
 import { parseConfig } from '../src/config-file.js'
 import { parseOutput } from '../src/parse/index.js'
 import {
+  findingLinesAtLeast,
   incidentTitle,
   renderFields,
   renderPlain,
@@ -758,6 +759,62 @@ describe('rendering within a size budget', () => {
     ['the smallest, cut to exactly the budget', 180, 180]
   ])('takes %s', (_case, budget, length) => {
     expect(renderWithin(budget, byStep)).toHaveLength(length)
+  })
+
+  it('does not make a rendering known to be too big, and always makes the smallest', () => {
+    const made: number[] = []
+    const spy = (limits: RenderLimits): string => {
+      made.push(RENDER_STEPS.indexOf(limits))
+      return byStep(limits)
+    }
+    expect(
+      renderWithin(700, spy, undefined, limits => (limits === RENDER_STEPS[0] ? 701 : 0))
+    ).toHaveLength(600)
+    expect(made).toEqual([1, 2])
+    made.length = 0
+    expect(renderWithin(150, spy, undefined, () => 1e6)).toHaveLength(145)
+    expect(made).toEqual([4])
+  })
+
+  // Messages as validators write them, white space and Markdown included.
+  const text = fc.string({
+    unit: fc.constantFrom('a', 'é', '😀', ' ', '\t', '\n', '\r', '`', '<', '\u00a0'),
+    maxLength: 12
+  })
+  it('knows at least how big the finding lines are, and renders within a budget what it would render without knowing', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ tag: text, message: text }), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 0, max: RENDER_STEPS.length - 1 }),
+        fc.integer({ min: -2, max: 2 }),
+        (texts, step, off) => {
+          const base = schemaDrift()
+          const run = base.runs[0]!
+          const findings = texts.map(({ tag, message }) => ({
+            source: run.command,
+            tag,
+            message,
+            targets: [],
+            runtime: false
+          }))
+          const rec = { ...base, runs: [{ ...run, findings, findingCount: findings.length }] }
+          const render = (limits: RenderLimits): string => renderRecord(rec, limits)
+          const limits = RENDER_STEPS[step]!
+          const findingLines = renderRecordSections(rec, limits)
+            .find(section => section.id === 'findings')!
+            .text.split('\n')
+            .filter(line => /^- [`(]/.test(line))
+          expect(findingLinesAtLeast(rec, limits)).toBeLessThanOrEqual(
+            findingLines.reduce((n, line) => n + Buffer.byteLength(line), 0)
+          )
+          const budget = Buffer.byteLength(render(limits)) + off
+          expect(
+            renderWithin(budget, render, undefined, limits => findingLinesAtLeast(rec, limits))
+          ).toBe(renderWithin(budget, render))
+        }
+      ),
+      { numRuns: 300 }
+    )
   })
 
   it('measures bytes unless told otherwise, and gives up on a budget of nothing', () => {

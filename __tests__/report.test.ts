@@ -1,12 +1,24 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { defaultConfig } from '../src/config.js'
 import { parseOutput } from '../src/parse/index.js'
 import type { RemediationCheck } from '../src/remediation.js'
-import { renderRecord, renderSummary } from '../src/render.js'
-import { annotationFile, buildAnnotations, verdict } from '../src/report.js'
+import {
+  RENDER_STEPS,
+  renderRecord,
+  renderSummary,
+  renderWithin,
+  type RenderLimits
+} from '../src/render.js'
+import {
+  annotationFile,
+  buildAnnotations,
+  SUMMARY_BUDGET,
+  verdict,
+  writeRecordFiles
+} from '../src/report.js'
 import { triage } from '../src/triage.js'
 import type { Finding, IncidentRecord } from '../src/types.js'
 
@@ -274,5 +286,53 @@ describe('verdict: one decision for the summary, the record file and the outputs
       'Remediation check: DRIFT-20261130-000007 (#7) — incomplete'
     )
     expect(renderRecord(verdict(green, []).record)).toContain('**Incident ID:** none (no incident)')
+  })
+})
+
+describe('writeRecordFiles: the record file of a large run', () => {
+  // 20 validators × 300 findings, like the bench’s scale run: too many to show each in 512 KB.
+  const output = (n: number): string =>
+    Array.from(
+      { length: 300 },
+      (_, i) =>
+        `[scale-check-${n}] ERROR: MCP pack billing.t${i}.ingest version 1.0 missing required file: tests/contracts/fixtures/mcp/billing.t${i}.ingest/1.0/response.expected.json`
+    ).join('\n')
+  const record = triage({
+    runs: Array.from({ length: 20 }, (_, n) =>
+      parseOutput(`python3 scripts/scale-${n}.py`, output(n), 1, {
+        workspace: root,
+        checks: {},
+        runtimeTags: []
+      })
+    ),
+    context: { changed: [], changeSource: 'test', intent: [] },
+    config: defaultConfig(),
+    codeowners: undefined,
+    key: 'k',
+    scope: 'main',
+    detectedBy: 'CI',
+    detectedAt: new Date('2026-12-02T10:00:00Z'),
+    incidentId: 'DRIFT-20261202-000000',
+    workspace: root
+  })
+
+  it('shows as many findings as fit in the summary budget, and keeps every section whole', async () => {
+    const path = await writeRecordFiles(record, join(root, 'records'), text => text)
+    const markdown = readFileSync(path.replace(/\.json$/, '.md'), 'utf8')
+    expect(Buffer.byteLength(markdown)).toBeLessThanOrEqual(SUMMARY_BUDGET)
+    expect(markdown).toBe(renderWithin(SUMMARY_BUDGET, limits => renderRecord(record, limits)))
+    expect(markdown).toMatch(/^- … and \d+ more finding\(s\), not shown here \(300 kept/m)
+    expect(markdown.endsWith('result `drift`.')).toBe(true)
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(JSON.parse(JSON.stringify(record)))
+  })
+
+  it('shows the record the summary shows, at the size the summary fits', () => {
+    const renderings: RenderLimits[] = []
+    const summary = renderSummary(record, RENDER_STEPS[1], limits => {
+      renderings.push(limits)
+      return renderRecord(record, limits)
+    })
+    expect(summary).toBe(renderSummary(record, RENDER_STEPS[1]))
+    expect(renderings).toEqual([RENDER_STEPS[1]])
   })
 })

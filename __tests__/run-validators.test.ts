@@ -182,3 +182,29 @@ describe('startValidator: the first validator starts while the configuration loa
     expect(alive(Number(readFileSync(pidFile, 'utf8')))).toBe(false)
   })
 })
+
+describe('startValidator: the next validator starts when this one has ended', () => {
+  it('tells when the validator has ended, before its output is read', async () => {
+    const started = startValidator(
+      `echo "[fixture-coverage] ERROR: Missing required MCP fixture packs: ['billing.oci.ingest']"; exit 1`,
+      options()
+    )
+    const waited = await Promise.race([
+      started.ended.then(() => 'ended'),
+      new Promise(resolve => setTimeout(() => resolve('still waiting after 10 s'), 10_000))
+    ])
+    expect(waited).toBe('ended')
+    const run = await started.collect(options().parse)
+    expect(run.outcome).toBe('failed')
+    expect(run.findings).toHaveLength(1)
+  })
+
+  it('counts its own run time, not the time its output waited to be read', async () => {
+    const started = startValidator('sleep 0.2', options())
+    await started.ended
+    await new Promise(resolve => setTimeout(resolve, 1500))
+    const run = await started.collect(options().parse)
+    expect(run.durationMs).toBeGreaterThanOrEqual(150)
+    expect(run.durationMs).toBeLessThan(1500)
+  })
+})

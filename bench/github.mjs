@@ -53,14 +53,22 @@ export function issueMode(prepared, emulator, pr) {
 /**
  * The action as the runner starts it, under `/usr/bin/time` for its peak RSS (GNU time's %M: the
  * largest resident set of the process and the children it waited for — the node process here,
- * the validators being small). Asynchronous: the emulator answers from this process.
+ * the validators being small) and its CPU time (%U + %S: the node process and every validator,
+ * which moves far less than wall time when others share the machine). Asynchronous: the
+ * emulator answers from this process. `node`: the runtime to run it on (the bench's by default).
  */
-export function runMeasured(prepared, entry, rssFile, timeoutMs = 120_000) {
+export function runMeasured(
+  prepared,
+  entry,
+  rssFile,
+  timeoutMs = 120_000,
+  node = process.execPath
+) {
   return new Promise((resolve, reject) => {
     writeFileSync(prepared.outputFile, '')
     writeFileSync(prepared.summaryFile, '')
     const start = process.hrtime.bigint()
-    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, process.execPath, entry], {
+    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, node, entry], {
       cwd: prepared.repo,
       env: prepared.env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -79,53 +87,80 @@ export function runMeasured(prepared, entry, rssFile, timeoutMs = 120_000) {
     child.on('close', code => {
       clearTimeout(timer)
       const ms = Number(process.hrtime.bigint() - start) / 1e6
-      if (timedOut) return resolve({ ms, rssMB: NaN, code, outputs: {}, timedOut, stderr })
-      const rssKB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1))
+      if (timedOut)
+        return resolve({ ms, rssMB: NaN, cpuMs: NaN, code, outputs: {}, timedOut, stderr })
+      // GNU time writes "Command exited with non-zero status N" above its figures.
+      const [rssKB, user, sys] = readFileSync(rssFile, 'utf8').trim().split('\n').at(-1).split(' ')
       const outputs = readOutputs(readFileSync(prepared.outputFile, 'utf8'))
-      resolve({ ms, rssMB: rssKB / 1024, code, outputs, stdoutBytes, stderr, timedOut })
+      resolve({
+        ms,
+        rssMB: Number(rssKB) / 1024,
+        cpuMs: (Number(user) + Number(sys)) * 1000,
+        code,
+        outputs,
+        stdoutBytes,
+        stderr,
+        timedOut
+      })
     })
   })
 }
 
-/** 10,000 findings end to end: `reps` report-mode runs, then `reps` issue-mode runs. */
-export async function scale(workRoot, entry, emulator, reps, issueTimeoutMs = 60_000) {
+/** The scale run's checkout: the `green` scenario with the 20 validators of 500 findings. */
+export function prepareScale(workRoot) {
   const prepared = prepareScenario('green', join(workRoot, 'scale'))
   const python = realPython()
   prepared.env.INPUT_VALIDATORS = Array.from({ length: VALIDATORS }, (_, i) =>
     scaleValidator(i + 1, python)
   ).join('\n')
+  return prepared
+}
+
+const figures = runs => ({
+  runs: runs.length,
+  timedOut: runs.filter(r => r.timedOut).length,
+  ms: summarize(runs.map(r => r.ms)),
+  cpuMs: summarize(runs.map(r => r.cpuMs)),
+  rssMB: summarize(runs.map(r => r.rssMB)),
+  findings: runs.map(r => r.outputs.findings).join('/'),
+  results: [...new Set(runs.map(r => `${r.outputs.result} (exit ${r.code})`))].join(', ')
+})
+
+/**
+ * 10,000 findings in report mode, `reps` rounds, each round running every runtime once (side by
+ * side, so load from other work falls on each alike). Returns figures per runtime, in order.
+ */
+export async function scaleReport(workRoot, entry, reps, runtimes) {
+  const prepared = prepareScale(workRoot)
   const rssFile = join(workRoot, 'scale-rss.txt')
-  const report = []
-  for (let i = 0; i < reps; i++) report.push(await runMeasured(prepared, entry, rssFile))
-  issueMode(prepared, emulator, 9001)
+  const runs = runtimes.map(() => [])
+  for (let i = 0; i < reps; i++)
+    for (const [r, runtime] of runtimes.entries())
+      runs[r].push(await runMeasured(prepared, entry, rssFile, 120_000, runtime.bin))
+  return runtimes.map((runtime, r) => ({ runtime, ...figures(runs[r]) }))
+}
+
+/** 10,000 findings in issue mode against the emulator, `reps` first red runs on `node`. */
+export async function scaleIssue(workRoot, entry, emulator, reps, issueTimeoutMs, node) {
+  const prepared = issueMode(prepareScale(workRoot), emulator, 9001)
+  const rssFile = join(workRoot, 'scale-rss.txt')
   const issue = []
   let lastRequests = []
   for (let i = 0; i < reps; i++) {
     // A fresh repository each time: every rep is the same first red run with labels missing.
     emulator.addRepo(REPOSITORY, { collaborators: COLLABORATORS })
     emulator.resetRequests()
-    const ran = await runMeasured(prepared, entry, rssFile, issueTimeoutMs)
+    const ran = await runMeasured(prepared, entry, rssFile, issueTimeoutMs, node)
     lastRequests = [...emulator.requests]
     issue.push({ ...ran, requests: emulator.requests.length })
     if (ran.timedOut) break // a hang would only hang again
   }
-  const figures = runs => ({
-    runs: runs.length,
-    timedOut: runs.filter(r => r.timedOut).length,
-    ms: summarize(runs.map(r => r.ms)),
-    rssMB: summarize(runs.map(r => r.rssMB)),
-    findings: runs.map(r => r.outputs.findings).join('/'),
-    results: [...new Set(runs.map(r => `${r.outputs.result} (exit ${r.code})`))].join(', ')
-  })
   return {
-    report: figures(report),
-    issue: {
-      ...figures(issue),
-      requests: summarize(issue.map(r => r.requests)),
-      requestList: requestList(lastRequests),
-      lastRequests: lastRequests.length,
-      issueNumbers: issue.map(r => r.outputs['issue-number']).join('/')
-    }
+    ...figures(issue),
+    requests: summarize(issue.map(r => r.requests)),
+    requestList: requestList(lastRequests),
+    lastRequests: lastRequests.length,
+    issueNumbers: issue.map(r => r.outputs['issue-number']).join('/')
   }
 }
 

@@ -92,7 +92,21 @@ function exitWords(run: ValidatorRun): string {
     : `${OUTCOME_WORDS[run.outcome]}, ${exitStatus(run)}`
 }
 
+// A finding reads the same in every rendering of a run (the summary, the record file, the issue
+// body, each smaller size renderWithin tries): 10,000 findings are rendered once, not six times.
+const findingLines = new WeakMap<Finding, string>()
+
 function findingLine(finding: Finding): string {
+  let line = findingLines.get(finding)
+  // Stryker disable next-line ConditionalExpression: rendering again gives the same line (a cache)
+  if (line === undefined) {
+    line = renderFindingLine(finding)
+    findingLines.set(finding, line)
+  }
+  return line
+}
+
+function renderFindingLine(finding: Finding): string {
   const where = finding.targets.length > 0 ? ` → ${finding.targets.map(code).join(', ')}` : ''
   const line = finding.line !== undefined ? ` (line ${finding.line})` : ''
   const tag = finding.tag ? `[${finding.tag}] ` : ''
@@ -287,8 +301,15 @@ export function renderRecordSections(
   return sections
 }
 
-/** The job summary: the verdict in the first lines, then the whole record. */
-export function renderSummary(record: IncidentRecord, limits: RenderLimits = FULL): string {
+/**
+ * The job summary: the verdict in the first lines, then the whole record (`recordAt`: the record
+ * as renderRecord renders it, from a caller that renders it for the record file too).
+ */
+export function renderSummary(
+  record: IncidentRecord,
+  limits: RenderLimits = FULL,
+  recordAt: (limits: RenderLimits) => string = at => renderRecord(record, at)
+): string {
   const findings = record.runs.reduce((n, run) => n + run.findingCount, 0)
   if (validatorsGreen(record)) {
     return [
@@ -322,8 +343,28 @@ export function renderSummary(record: IncidentRecord, limits: RenderLimits = FUL
     `## 🔴 Contract drift: ${bucketTitle(record)} (${LEVEL_NAMES[record.severity ?? 'high']}) — ${scopeMarkdown(record.scope)}`,
     '| | |\n|---|---|\n' + rows.map(([k, v]) => `| **${k}** | ${v} |`).join('\n'),
     `**Why:** ${c ? c.reason : 'A validator crashed, was missing or broken, timed out, or wrote output that could not be read, and no finding was reported to classify.'}`,
-    renderRecord(record, limits)
+    recordAt(limits)
   ].join('\n\n')
+}
+
+/**
+ * At least how many characters (so bytes, a UTF-16 unit being a UTF-8 byte or more) the finding
+ * lines take in a rendering at `limits`: a line shown is `- ` and a code span of its tag and
+ * message, which keeps every character of them but white space (code() inserts, trims and folds
+ * white space only) between at least one backtick each side.
+ */
+export function findingLinesAtLeast(record: IncidentRecord, limits: RenderLimits): number {
+  const visible = (text: string): number => text.replace(/\s/g, '').length
+  let total = 0
+  for (const run of record.runs) {
+    if (run.outcome === 'passed') continue
+    const shown = Math.min(run.findings.length, limits.findingsPerValidator)
+    for (let i = 0; i < shown; i++) {
+      const { tag, message } = run.findings[i]!
+      total += 4 + (tag ? visible(tag) + 2 : 0) + visible(message)
+    }
+  }
+  return total
 }
 
 /** Ever smaller renderings, tried in order until one fits a channel. */
@@ -338,16 +379,20 @@ export const RENDER_STEPS: readonly RenderLimits[] = [
 /**
  * Renders within a channel's size budget (`measure`: bytes for the summary, characters for an
  * issue body) by showing fewer findings and shorter logs, never by cutting the Markdown: the
- * record fields, routing and classification always stay whole.
+ * record fields, routing and classification always stay whole. `atLeast`: a lower bound of what
+ * `measure` gives for a rendering, so that one known to be too big is not made.
  */
 export function renderWithin(
   budget: number,
   render: (limits: RenderLimits) => string,
-  measure: (text: string) => number = text => Buffer.byteLength(text)
+  measure: (text: string) => number = text => Buffer.byteLength(text),
+  atLeast: (limits: RenderLimits) => number = () => 0
 ): string {
   // Stryker disable next-line StringLiteral: RENDER_STEPS is never empty, so text is always rendered
   let text = ''
   for (const limits of RENDER_STEPS) {
+    // A rendering known to be too big is not made: 10,000 findings took ~25 MB more at peak.
+    if (atLeast(limits) > budget && limits !== RENDER_STEPS.at(-1)) continue
     text = render(limits)
     if (measure(text) <= budget) return text
   }

@@ -6,7 +6,15 @@ import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import type { Redactor } from './redact.js'
 import { plainText } from './markdown.js'
-import { BUCKET_NAMES, LEVEL_NAMES, renderRecord, renderSummary, renderWithin } from './render.js'
+import {
+  BUCKET_NAMES,
+  findingLinesAtLeast,
+  LEVEL_NAMES,
+  renderRecord,
+  renderSummary,
+  renderWithin,
+  type RenderLimits
+} from './render.js'
 import type { RemediationCheck } from './remediation.js'
 import { isValidatorError, type Finding, type IncidentRecord, type Result } from './types.js'
 
@@ -36,16 +44,15 @@ export function annotationFile(
   root: string,
   message = '',
   changed: ReadonlySet<string> = new Set(),
-  tree: Tree = checkout()
+  tree: Tree = checkout(root)
 ): string | undefined {
   for (const target of targets) {
-    if (!target.endsWith('/') && (changed.has(target) || tree.isFile(join(root, target))))
-      return target
+    if (!target.endsWith('/') && (changed.has(target) || tree.isFile(target))) return target
   }
   for (const target of targets) {
     const dir = target.endsWith('/') ? target.slice(0, -1) : dirname(target)
-    if (dir === '.' || dir === '' || !tree.isDir(join(root, dir))) continue
-    const files = tree.filesUnder(join(root, dir))
+    if (dir === '.' || dir === '' || !tree.isDir(dir)) continue
+    const files = tree.filesUnder(dir)
     const base = (file: string): string => file.split('/').pop() ?? file
     const pick =
       files.find(file => message.includes(base(file))) ??
@@ -55,6 +62,7 @@ export function annotationFile(
   return targets[0]?.replace(/\/+$/, '') || undefined
 }
 
+/** The checkout below `root`, by paths relative to it (as findings name them). */
 interface Tree {
   isFile: (path: string) => boolean
   isDir: (path: string) => boolean
@@ -63,21 +71,22 @@ interface Tree {
 }
 
 /**
- * The checkout as a run's annotations look at it, each path asked once: 10,000 findings name a
- * few hundred paths, and asking the file system for each finding took seconds.
+ * The checkout as a run's annotations look at it, each path asked once (and joined to the root
+ * only then): 10,000 findings name a few hundred paths, and asking the file system for each
+ * finding took seconds.
  */
-function checkout(): Tree {
+function checkout(root: string): Tree {
   const stats = new Map<string, Stats | undefined>()
   const listings = new Map<string, string[]>()
   const stat = (path: string): Stats | undefined => {
-    if (!stats.has(path)) stats.set(path, statOf(path))
+    if (!stats.has(path)) stats.set(path, statOf(join(root, path)))
     return stats.get(path)
   }
   return {
     isFile: path => stat(path)?.isFile() ?? false,
     isDir: path => stat(path)?.isDirectory() ?? false,
     filesUnder: dir => {
-      if (!listings.has(dir)) listings.set(dir, filesUnder(dir, 3).sort())
+      if (!listings.has(dir)) listings.set(dir, filesUnder(join(root, dir), 3).sort())
       return listings.get(dir)!
     }
   }
@@ -116,7 +125,7 @@ export function buildAnnotations(
     ? ` Required action: ${record.routing.requiredAction.replace(/`/g, '')}.`
     : ''
   const changed = new Set(record.context.changed.map(file => file.path))
-  const tree = checkout()
+  const tree = checkout(root)
   const scored = record.runs
     .flatMap(run => run.findings)
     .map((finding: Finding) => {
@@ -158,19 +167,39 @@ export function recordDirectory(env: NodeJS.ProcessEnv): string {
   return join(env.RUNNER_TEMP || tmpdir(), 'contract-drift-triage')
 }
 
+/**
+ * The record at each size renderWithin tries, each rendered once: the summary and the record file
+ * show the same record, and 10,000 findings took ~0.2 s a rendering.
+ */
+function recordRenderings(record: IncidentRecord): (limits: RenderLimits) => string {
+  const rendered = new Map<RenderLimits, string>()
+  return limits => {
+    let text = rendered.get(limits)
+    if (text === undefined) {
+      text = renderRecord(record, limits)
+      rendered.set(limits, text)
+    }
+    return text
+  }
+}
+
 export async function writeRecordFiles(
   record: IncidentRecord,
   dir: string,
-  redact: Redactor
+  redact: Redactor,
+  recordAt = recordRenderings(record)
 ): Promise<string> {
   await mkdir(dir, { recursive: true })
   // Named for the incident; a run concerning none gets a name of its own, never another run's.
   const base = join(dir, record.incidentId || `no-incident-${randomBytes(4).toString('hex')}`)
   await writeFile(`${base}.json`, redact(JSON.stringify(record, null, 2)))
-  await writeFile(
-    `${base}.md`,
-    redact(renderWithin(SUMMARY_BUDGET, limits => renderRecord(record, limits)))
+  const markdown = renderWithin(
+    SUMMARY_BUDGET,
+    recordAt,
+    text => Buffer.byteLength(text),
+    limits => findingLinesAtLeast(record, limits)
   )
+  await writeFile(`${base}.md`, redact(markdown))
   return `${base}.json`
 }
 
@@ -192,6 +221,8 @@ export interface ReportOptions {
   willFail: boolean
   /** The incident issue the run concerns (from `verdict`). */
   incident?: IncidentLink
+  /** A check run can take the annotations beyond the step's (false: none are returned). */
+  overflow?: boolean
 }
 
 /**
@@ -269,15 +300,20 @@ export async function publishReport(
     ? `**Incident issue:** [#${options.incident.number}](${options.incident.url}) (${options.incident.action})\n\n` +
       (options.incident.otherJobs ?? []).map(line => `${line}\n\n`).join('')
     : ''
+  const recordAt = recordRenderings(record)
+  // The record JSON (7 MB for 10,000 findings) is made first, while the heap is smallest.
+  const recordPath = await writeRecordFiles(record, recordDirectory(options.env), redact, recordAt)
   const summary =
     incident +
-    renderWithin(SUMMARY_BUDGET - Buffer.byteLength(note) - Buffer.byteLength(incident), limits =>
-      renderSummary(record, limits)
+    renderWithin(
+      SUMMARY_BUDGET - Buffer.byteLength(note) - Buffer.byteLength(incident),
+      limits => renderSummary(record, limits, recordAt),
+      text => Buffer.byteLength(text),
+      limits => findingLinesAtLeast(record, limits)
     ) +
     note
   if (options.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(redact(summary), true).write()
 
-  const recordPath = await writeRecordFiles(record, recordDirectory(options.env), redact)
   const c = record.classification
   const outputs: Record<string, string> = {
     result: record.result,
@@ -294,6 +330,8 @@ export async function publishReport(
   }
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
   core.debug(`record written to ${recordPath} (${relative(options.root, recordPath)})`)
+  // Not made for nothing: 10,000 findings' annotations, redacted, took ~10 MB at peak.
+  if (options.overflow === false) return []
   return annotations.slice(room).map(annotation => ({
     ...annotation,
     title: plainText(redact(annotation.title)),

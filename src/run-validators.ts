@@ -46,6 +46,8 @@ export interface StartedValidator {
   collect: (parse: ParseOptions, echo?: (chunk: Buffer) => void) => Promise<ValidatorRun>
   /** Stops it, for a run that fails before it reads the output. */
   stop: () => void
+  /** Settles when it has exited and its output has arrived (what `collect` waits for before parsing the rest). */
+  ended: Promise<void>
 }
 
 /**
@@ -75,9 +77,12 @@ export function startValidator(
   let exit: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null }
   let ended: () => void = () => undefined
   let done = false
+  // Its own run time, however long its output then waits to be parsed.
+  let durationMs = 0
   const end = (): void => {
     if (done) return
     done = true
+    durationMs = Date.now() - started
     clearTimeout(timer)
     ended()
   }
@@ -125,6 +130,7 @@ export function startValidator(
     ended = resolve
   })
   return {
+    ended: finished,
     stop: () => {
       if (done) return
       clearTimeout(timer)
@@ -141,7 +147,7 @@ export function startValidator(
       for (const [stream, chunk] of held.splice(0)) sink(stream, chunk)
       await finished
       const signal = !timedOut && exit.signal ? exit.signal : undefined
-      return collector.finishWhenReady(timedOut ? null : exit.code, Date.now() - started, signal)
+      return collector.finishWhenReady(timedOut ? null : exit.code, durationMs, signal)
     }
   }
 }
