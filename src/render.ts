@@ -212,7 +212,6 @@ function renderExcerpts(record: IncidentRecord, limits: RenderLimits): string {
 export function renderRecord(record: IncidentRecord, limits: RenderLimits = FULL): string {
   return renderRecordSections(record, limits)
     .map(section => section.text)
-    .filter(text => text !== '')
     .join('\n\n')
 }
 
