@@ -488,6 +488,25 @@ describe('dist/index.js in a monorepo package (working-directory)', () => {
   })
 })
 
+describe('dist/index.js when the record files cannot be written', () => {
+  it('still writes the summary, then fails the step saying where and what to check', async () => {
+    const prepared = prepareScenario('schema-drift-high')
+    workRoots.push(dirname(prepared.repo))
+    prepared.env.INPUT_VALIDATORS = FAILING['schema-drift-high']!
+    // A file where the record directory's parent should be: mkdir fails with ENOTDIR.
+    const blocked = `${dirname(prepared.repo)}/not-a-directory`
+    writeFileSync(blocked, '')
+    prepared.env.RUNNER_TEMP = blocked
+    const ran: Ran = await runAction(prepared)
+    expect(ran.code).not.toBe(0)
+    expect(ran.summary).toContain('## 🔴 Contract drift: Schema drift')
+    expect(ran.stdout).toContain(
+      `::error::Could not write the record files into ${blocked}/contract-drift-triage (`
+    )
+    expect(ran.stdout).toContain('check that RUNNER_TEMP is a writable directory')
+  })
+})
+
 describe('dist/index.js on a hostile log (the safe-rendering boundary)', () => {
   it('turns a token, mentions, closing keywords, a fake marker, a fence break-out and 100,000 findings into a bounded, harmless record', async () => {
     const token = 'ghp_' + 'A1b2C3d4'.repeat(5).slice(0, 36)

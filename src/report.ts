@@ -301,8 +301,14 @@ export async function publishReport(
       (options.incident.otherJobs ?? []).map(line => `${line}\n\n`).join('')
     : ''
   const recordAt = recordRenderings(record)
-  // The record JSON (7 MB for 10,000 findings) is made first, while the heap is smallest.
-  const recordPath = await writeRecordFiles(record, recordDirectory(options.env), redact, recordAt)
+  // The record JSON (7 MB for 10,000 findings) is made first, while the heap is smallest; a record
+  // directory that cannot be written fails the run only once the summary is written.
+  const recordPath = await writeRecordFiles(
+    record,
+    recordDirectory(options.env),
+    redact,
+    recordAt
+  ).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))
   const summary =
     incident +
     renderWithin(
@@ -313,6 +319,10 @@ export async function publishReport(
     ) +
     note
   if (options.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(redact(summary), true).write()
+  if (recordPath instanceof Error)
+    throw new Error(
+      `Could not write the record files into ${recordDirectory(options.env)} (${recordPath.message}): check that RUNNER_TEMP is a writable directory with free space. The summary above holds the record.`
+    )
 
   const c = record.classification
   const outputs: Record<string, string> = {
