@@ -513,6 +513,8 @@ async function conclude(
   )
   const result = record.result
   const willFail = shouldFail(result, inputs['fail-on'])
+  // Annotations past GitHub's ten a step go to a check run, which report mode never writes.
+  const checkRun = inputs.mode !== 'report' && client && facts.headSha ? client : undefined
   const overflow = await core.group('Report', () =>
     publishReport(record, {
       root,
@@ -521,14 +523,14 @@ async function conclude(
       env: process.env,
       willFail,
       ...(incident ? { incident } : {}),
-      overflow: inputs.mode !== 'report' && client !== undefined && Boolean(facts.headSha)
+      overflow: checkRun !== undefined
     })
   )
-  if (overflow.length > 0 && inputs.mode !== 'report' && client && facts.headSha) {
+  if (overflow.length > 0 && checkRun && facts.headSha) {
     try {
       const { publishCheckRun } = await import('./github/checks.js')
       const placed = await publishCheckRun(
-        await client(),
+        await checkRun(),
         facts.repository,
         facts.headSha,
         overflow,
