@@ -489,7 +489,7 @@ describe('dist/index.js in a monorepo package (working-directory)', () => {
 })
 
 describe('dist/index.js when the record files cannot be written', () => {
-  it('still writes the summary, then fails the step saying where and what to check', async () => {
+  it('still writes the summary and outputs, then fails the step saying where and what to check', async () => {
     const prepared = prepareScenario('schema-drift-high')
     workRoots.push(dirname(prepared.repo))
     prepared.env.INPUT_VALIDATORS = FAILING['schema-drift-high']!
@@ -500,6 +500,12 @@ describe('dist/index.js when the record files cannot be written', () => {
     const ran: Ran = await runAction(prepared)
     expect(ran.code).not.toBe(0)
     expect(ran.summary).toContain('## 🔴 Contract drift: Schema drift')
+    // The triage is kept; the step's result is the failure to write the record.
+    expect(ran.outputs).toMatchObject({
+      result: 'error',
+      bucket: 'schema-drift',
+      'record-path': ''
+    })
     expect(ran.stdout).toContain(
       `::error::Could not write the record files into ${blocked}/contract-drift-triage (`
     )

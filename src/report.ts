@@ -302,7 +302,7 @@ export async function publishReport(
     : ''
   const recordAt = recordRenderings(record)
   // The record JSON (7 MB for 10,000 findings) is made first, while the heap is smallest; a record
-  // directory that cannot be written fails the run only once the summary is written.
+  // directory that cannot be written fails the run only once the summary and outputs are written.
   const recordPath = await writeRecordFiles(
     record,
     recordDirectory(options.env),
@@ -319,10 +319,6 @@ export async function publishReport(
     ) +
     note
   if (options.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(redact(summary), true).write()
-  if (recordPath instanceof Error)
-    throw new Error(
-      `Could not write the record files into ${recordDirectory(options.env)} (${recordPath.message}): check that RUNNER_TEMP is a writable directory with free space. The summary above holds the record.`
-    )
 
   const c = record.classification
   const outputs: Record<string, string> = {
@@ -335,10 +331,14 @@ export async function publishReport(
     'issue-number': options.incident ? String(options.incident.number) : '',
     'issue-url': options.incident?.url ?? '',
     findings: String(record.runs.reduce((n, run) => n + run.findingCount, 0)),
-    'record-path': recordPath,
+    'record-path': recordPath instanceof Error ? '' : recordPath,
     'bundle-path': ''
   }
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+  if (recordPath instanceof Error)
+    throw new Error(
+      `Could not write the record files into ${recordDirectory(options.env)} (${recordPath.message}): check that RUNNER_TEMP is a writable directory with free space. The summary and outputs hold the record.`
+    )
   core.debug(`record written to ${recordPath} (${relative(options.root, recordPath)})`)
   // Not made for nothing: 10,000 findings' annotations, redacted, took ~10 MB at peak.
   if (options.overflow === false) return []
