@@ -42,26 +42,21 @@ export async function createOctokit(
 /**
  * What `@actions/github`'s `getOctokit` adds to octokit, without its endpoint methods (importing
  * any of `@actions/github` bundles their table): the API of GitHub Enterprise (`GITHUB_API_URL`),
- * the runner's proxy (`https_proxy`, `no_proxy`, read by `@actions/http-client` as the toolkit
- * does) and the run's orchestration id in the user agent.
+ * the runner's proxy (`https_proxy`, `no_proxy`, see ./fetch.ts) and the run's orchestration id
+ * in the user agent.
  */
 async function runnerDefaults(
   token: string,
   env: NodeJS.ProcessEnv
 ): Promise<{ auth: string; baseUrl: string; userAgent?: string; request: object }> {
-  const baseUrl = env.GITHUB_API_URL || 'https://api.github.com'
-  const { HttpClient } = await import('@actions/http-client')
-  const dispatcher = new HttpClient().getAgentDispatcher(baseUrl)
-  // undici's own fetch, as the toolkit's: node's built-in one carries an undici of its own version
-  const proxied = dispatcher && (await import('undici')).fetch
+  const { nodeFetch } = await import('./fetch.js')
   const orchestration = env.ACTIONS_ORCHESTRATION_ID?.trim().replace(/[^a-z0-9_.-]/gi, '_')
   return {
     auth: `token ${token}`,
-    baseUrl,
+    baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
     ...(orchestration ? { userAgent: `actions_orchestration_id/${orchestration}` } : {}),
-    request: proxied
-      ? { fetch: (url: string, options: object) => proxied(url, { ...options, dispatcher }) }
-      : {}
+    // the proxy as the toolkit reads it: from the process's environment
+    request: { fetch: nodeFetch(process.env) }
   }
 }
 

@@ -57,10 +57,12 @@ async function allPages(octokit: Octokit, query: IssuesQuery): Promise<ListedIss
       page: number,
       request: { parseSuccessResponseBody: false }
     })
-    const body = response.data as unknown as ReadableStream<Uint8Array>
+    const chunks: Uint8Array[] = []
+    for await (const chunk of response.data as unknown as AsyncIterable<Uint8Array>)
+      chunks.push(chunk)
     return {
       link: response.headers.link ?? '',
-      issues: (await new Response(body).json()) as ListedIssue[]
+      issues: JSON.parse(Buffer.concat(chunks).toString('utf8')) as ListedIssue[]
     }
   }
   const first = await page(1)
