@@ -47,7 +47,10 @@ export function parseLicenses(text, isPackage = installed) {
   })
 }
 
-/** The packages whose code a bundle holds, from the module paths of ncc's stats.json. */
+/**
+ * The packages whose code a bundle holds, from the module paths of ncc's stats.json: modules
+ * webpack left out (orphans, in no chunk: imported but never used) hold none.
+ */
 export function bundledPackages(stats) {
   const names = new Set()
   const visit = module => {
@@ -55,7 +58,7 @@ export function bundledPackages(stats) {
     if (name) names.add(name)
     for (const inner of module.modules ?? []) visit(inner)
   }
-  for (const module of stats.modules ?? []) visit(module)
+  for (const module of stats.modules ?? []) if (!module.orphan) visit(module)
   return [...names].sort()
 }
 
