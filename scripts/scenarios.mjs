@@ -88,7 +88,11 @@ function git(cwd, ...args) {
       GIT_COMMITTER_EMAIL: 'dev@example.com',
       // Fixed dates: the same scenario always gives the same commits, as a re-run would.
       GIT_AUTHOR_DATE: '2026-11-02T09:00:00Z',
-      GIT_COMMITTER_DATE: '2026-11-02T09:00:00Z'
+      GIT_COMMITTER_DATE: '2026-11-02T09:00:00Z',
+      // no `git maintenance` process after each commit
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'maintenance.auto',
+      GIT_CONFIG_VALUE_0: 'false'
     }
   }).trim()
 }

@@ -55,7 +55,11 @@ export function gitAt(repo: string, ...args: string[]): string {
       GIT_COMMITTER_NAME: 'a',
       GIT_COMMITTER_EMAIL: 'a@b',
       GIT_AUTHOR_DATE: '2026-11-02T10:00:00Z',
-      GIT_COMMITTER_DATE: '2026-11-02T10:00:00Z'
+      GIT_COMMITTER_DATE: '2026-11-02T10:00:00Z',
+      // no `git maintenance` process after each commit
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'maintenance.auto',
+      GIT_CONFIG_VALUE_0: 'false'
     }
   }).trim()
 }
