@@ -147,9 +147,29 @@ describe('nodeFetch', () => {
   it('gives up on a server that says nothing, naming it', async () => {
     routes.set('/silent', () => {})
     await expect(nodeFetch({}, 50)(`${apiUrl}/silent`)).rejects.toThrow(
-      `${new URL(apiUrl).host} sent nothing for 0.05 s`
+      `${new URL(apiUrl).host} did not answer within 0.05 s`
     )
   })
+
+  it.each([204, 302])(
+    'reads an empty %i that says it is gzip-encoded as empty, not as a broken gzip stream',
+    async status => {
+      routes.set('/empty', (_, __, response) => {
+        response.writeHead(status, {
+          'content-encoding': 'gzip',
+          ...(status === 302 ? { location: '/assigned' } : {})
+        })
+        response.end()
+      })
+      routes.set('/assigned', (_, __, response) => {
+        response.writeHead(204, { 'content-encoding': 'gzip' })
+        response.end()
+      })
+      const response = await run()(`${apiUrl}/empty`)
+      expect(response.status).toBe(204)
+      expect(await response.text()).toBe('')
+    }
+  )
 })
 
 describe('octokit on nodeFetch', () => {
@@ -200,6 +220,56 @@ describe('octokit on nodeFetch', () => {
       status: 500,
       message: expect.stringContaining('ECONNREFUSED')
     })
+  })
+})
+
+describe('nodeFetch through the runner’s proxy', () => {
+  /** A proxy that records each CONNECT and its headers, then answers with `answer`. */
+  async function proxyServer(answer: (socket: import('node:net').Socket) => void): Promise<{
+    url: string
+    connects: IncomingMessage[]
+    close: () => Promise<void>
+  }> {
+    const connects: IncomingMessage[] = []
+    const server = createServer()
+    const sockets: import('node:net').Socket[] = []
+    server.on('connect', (request: IncomingMessage, socket: import('node:net').Socket) => {
+      connects.push(request)
+      sockets.push(socket)
+      answer(socket)
+    })
+    const url = await listen(server)
+    return {
+      url,
+      connects,
+      close: async () => {
+        // a CONNECT's socket is the test's, not the server's: closeAllConnections leaves it
+        for (const socket of sockets) socket.destroy()
+        await new Promise(resolve => server.close(resolve))
+      }
+    }
+  }
+
+  it('sends the proxy its user and password (decoded) and gives up on one that never answers CONNECT', async () => {
+    let closed: Promise<unknown> | undefined
+    const proxy = await proxyServer(
+      socket => (closed = new Promise(done => socket.once('end', done)))
+    )
+    const [host, port] = proxy.url.replace('http://', '').split(':')
+    try {
+      const fetch = nodeFetch({ http_proxy: `http://us%40er:p%25ss@${host}:${port}` }, 100)
+      await expect(fetch('http://ghe.acme.invalid/api/v3/rate_limit')).rejects.toThrow(
+        'ghe.acme.invalid did not answer within 0.1 s'
+      )
+      // and the CONNECT it left unanswered is ended: an open one would keep the run alive
+      await closed
+      expect(proxy.connects.map(request => request.url)).toEqual(['ghe.acme.invalid:80'])
+      expect(proxy.connects[0]!.headers['proxy-authorization']).toBe(
+        `Basic ${Buffer.from('us@er:p%ss').toString('base64')}`
+      )
+    } finally {
+      await proxy.close()
+    }
   })
 })
 
@@ -258,9 +328,12 @@ describe('proxyFor: the runner’s proxy settings, as the toolkit reads them', (
     expect(proxy(url, env)).toBe(expected)
   })
 
-  it('says what to set when the proxy setting is not an address', () => {
+  it('says what to set when the proxy setting is not an address, without its password', () => {
     expect(() => proxy(https, { https_proxy: 'http://exa mple:1' })).toThrow(
       /proxy setting "http:\/\/exa mple:1" is not an http or https address: set https_proxy/
+    )
+    expect(() => proxy(https, { https_proxy: 'socks5://user:s3cret@proxy:1080' })).toThrow(
+      'proxy setting "socks5://***@proxy:1080" is not an http or https address'
     )
   })
 })

@@ -11,7 +11,7 @@ import { Readable } from 'node:stream'
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
 import * as tunnel from 'tunnel'
 
-/** GitHub answers in seconds; a connection that says nothing this long is gone (undici's default). */
+/** GitHub answers in seconds: a request not answered, body and all, in this long is given up. */
 const SILENCE_MS = 300_000
 const MAX_REDIRECTS = 20
 
@@ -61,42 +61,48 @@ export function proxyFor(url: URL, env: NodeJS.ProcessEnv): URL | undefined {
   const parsed = URL.canParse(address) ? new URL(address) : undefined
   if (parsed?.hostname && ['http:', 'https:'].includes(parsed.protocol)) return parsed
   throw new Error(
-    `The runner's proxy setting ${JSON.stringify(proxy)} is not an http or https address: set https_proxy (or http_proxy) to http://host:port.`
+    `The runner's proxy setting ${JSON.stringify(proxy.replace(/\/\/[^/@]*@/, '//***@'))} is not an http or https address: set https_proxy (or http_proxy) to http://host:port.`
   )
 }
 
-/** Agents by proxy and protocol: one tunnel per proxy, kept for the run. */
-const tunnels = new Map<string, HttpAgent | HttpsAgent>()
+/** A user name or password as written in the proxy URL (`%40` for `@`), or as it is. */
+function unescaped(part: string): string {
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    return part
+  }
+}
 
-function agentFor(url: URL, env: NodeJS.ProcessEnv): HttpAgent | HttpsAgent {
+/**
+ * The agent for a request to `url`: node's own (kept alive) without a proxy, else a tunnel
+ * through it, one per request like the toolkit's (they send `connection: close`). `signal` stops
+ * its CONNECT, which a silent proxy would leave open, holding the run until the job's timeout.
+ */
+function agentFor(url: URL, env: NodeJS.ProcessEnv, signal: AbortSignal): HttpAgent | HttpsAgent {
   const secure = url.protocol === 'https:'
   const proxy = proxyFor(url, env)
   if (!proxy) return secure ? httpsAgent : httpAgent
-  const key = `${url.protocol}${proxy.href}`
-  let agent = tunnels.get(key)
-  if (!agent) {
-    const overHttps = proxy.protocol === 'https:'
-    const make = secure
-      ? overHttps
-        ? tunnel.httpsOverHttps
-        : tunnel.httpsOverHttp
-      : overHttps
-        ? tunnel.httpOverHttps
-        : tunnel.httpOverHttp
-    const auth =
-      proxy.username || proxy.password
-        ? `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`
-        : undefined
-    agent = make({
-      proxy: {
-        host: proxy.hostname,
-        port: Number(proxy.port || (overHttps ? 443 : 80)),
-        ...(auth ? { proxyAuth: auth } : {})
-      }
-    }) as HttpAgent
-    tunnels.set(key, agent)
+  const overHttps = proxy.protocol === 'https:'
+  const make = secure
+    ? overHttps
+      ? tunnel.httpsOverHttps
+      : tunnel.httpsOverHttp
+    : overHttps
+      ? tunnel.httpOverHttps
+      : tunnel.httpOverHttp
+  const auth =
+    proxy.username || proxy.password
+      ? `${unescaped(proxy.username)}:${unescaped(proxy.password)}`
+      : undefined
+  // tunnel passes the proxy options on to its CONNECT request as they are, `signal` included
+  const options = {
+    host: proxy.hostname,
+    port: Number(proxy.port || (overHttps ? 443 : 80)),
+    ...(auth ? { proxyAuth: auth } : {}),
+    signal
   }
-  return agent
+  return make({ proxy: options as tunnel.ProxyOptions }) as HttpAgent
 }
 
 function decoded(body: Buffer, encoding: string | undefined): Buffer {
@@ -122,26 +128,38 @@ function exchange(
 ): Promise<{ message: IncomingMessage; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest
+    const stop = new AbortController()
     const request = send(url, {
       method: init.method ?? 'GET',
       headers: { 'accept-encoding': 'gzip, br', ...init.headers },
-      agent: agentFor(url, env)
+      agent: agentFor(url, env, stop.signal)
     })
-    request.setTimeout(silenceMs, () =>
-      request.destroy(new Error(`${url.host} sent nothing for ${silenceMs / 1000} s`))
-    )
-    // an Error of this module's realm: octokit keeps the message of an `instanceof Error` only
-    // (the tests run the module in a vm realm of its own)
-    request.on('error', error => reject(new Error(error.message, { cause: error })))
+    // From the start, not the socket's: through a proxy the socket exists only once the proxy
+    // has answered CONNECT.
+    const silence = setTimeout(() => {
+      fail(new Error(`${url.host} did not answer within ${silenceMs / 1000} s`))
+      request.destroy()
+      stop.abort()
+    }, silenceMs)
+    const fail = (error: Error): void => {
+      clearTimeout(silence)
+      // an Error of this module's realm: octokit keeps the message of an `instanceof Error` only
+      // (the tests run the module in a vm realm of its own)
+      reject(new Error(error.message, { cause: error }))
+    }
+    request.on('error', fail)
     request.on('response', message => {
       const chunks: Buffer[] = []
       message.on('data', (chunk: Buffer) => chunks.push(chunk))
-      message.on('error', reject)
+      message.on('error', fail)
       message.on('end', () => {
+        clearTimeout(silence)
+        const body = Buffer.concat(chunks)
         try {
+          // an empty body is not encoded, whatever the headers say (a 204, a redirect)
           resolve({
             message,
-            body: decoded(Buffer.concat(chunks), message.headers['content-encoding'])
+            body: body.length ? decoded(body, message.headers['content-encoding']) : body
           })
         } catch (error) {
           reject(error)
