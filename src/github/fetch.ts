@@ -8,7 +8,7 @@ import { Agent as HttpAgent, globalAgent as httpAgent, request as httpRequest } 
 import { Agent as HttpsAgent, globalAgent as httpsAgent, request as httpsRequest } from 'node:https'
 import type { IncomingMessage } from 'node:http'
 import { Readable } from 'node:stream'
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import * as tunnel from 'tunnel'
 
 /** GitHub answers in seconds: a request not answered, body and all, in this long is given up. */
@@ -105,18 +105,10 @@ function agentFor(url: URL, env: NodeJS.ProcessEnv, signal: AbortSignal): HttpAg
   return make({ proxy: options as tunnel.ProxyOptions }) as HttpAgent
 }
 
+/** The body in the encoding it was asked for (`accept-encoding: gzip, br`). */
 function decoded(body: Buffer, encoding: string | undefined): Buffer {
-  switch (encoding?.trim().toLowerCase()) {
-    case 'gzip':
-    case 'x-gzip':
-      return gunzipSync(body)
-    case 'br':
-      return brotliDecompressSync(body)
-    case 'deflate':
-      return inflateSync(body)
-    default:
-      return body
-  }
+  const name = encoding?.trim().toLowerCase()
+  return name === 'gzip' ? gunzipSync(body) : name === 'br' ? brotliDecompressSync(body) : body
 }
 
 /** One request, its whole response read. */
