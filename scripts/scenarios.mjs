@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os'
 import { delimiter, dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { commitTrees, readTree } from './git-trees.mjs'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const EXAMPLES = join(ROOT, 'examples')
@@ -76,27 +77,6 @@ export function defaultValidators(repo) {
   )
 }
 
-function git(cwd, ...args) {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'Example Dev',
-      GIT_AUTHOR_EMAIL: 'dev@example.com',
-      GIT_COMMITTER_NAME: 'Example Dev',
-      GIT_COMMITTER_EMAIL: 'dev@example.com',
-      // Fixed dates: the same scenario always gives the same commits, as a re-run would.
-      GIT_AUTHOR_DATE: '2026-11-02T09:00:00Z',
-      GIT_COMMITTER_DATE: '2026-11-02T09:00:00Z',
-      // no `git maintenance` process after each commit
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: 'maintenance.auto',
-      GIT_CONFIG_VALUE_0: 'false'
-    }
-  }).trim()
-}
-
 let defaults
 
 /** action.yml's input defaults, as the runner passes them (with a placeholder token). */
@@ -112,32 +92,53 @@ export function actionDefaults() {
 
 /**
  * The first checkout of each scenario, kept untouched beside it (`pristine-<name>/`, removed
- * with its work root): later checkouts of the scenario copy it, which is much cheaper than the
- * seven git commands that made it and gives the same commits.
+ * with its work root): later checkouts of the scenario copy it, which is cheaper than committing
+ * again and gives the same commits.
  */
 const pristine = new Map()
 
+/** The files of examples/<dir> that `git add -A` would commit: ignored ones (`__pycache__/`) are not. */
+function exampleFiles(dir) {
+  try {
+    const listed = execFileSync(
+      'git',
+      ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', dir],
+      { cwd: EXAMPLES, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }
+    )
+    return listed
+      .split('\0')
+      .filter(Boolean)
+      .map(path => path.slice(dir.length + 1))
+  } catch {
+    return undefined // not a git checkout (a downloaded archive): every file
+  }
+}
+
 /** Commits the example repository as base and the scenario's changes on top as head, in `repo`. */
 function commitScenario(name, scenario, repo) {
-  cpSync(join(EXAMPLES, scenarioRepository(name, scenario)), repo, { recursive: true })
-  // No sample hooks: every checkout copies this one, and removes it after (a file each).
-  git(repo, 'init', '-q', '--template=', '-b', 'main')
-  git(repo, 'add', '-A')
-  git(repo, 'commit', '-q', '-m', 'Base revision of the example repository')
-  const base = git(repo, 'rev-parse', 'HEAD')
+  const example = scenarioRepository(name, scenario)
+  cpSync(join(EXAMPLES, example), repo, { recursive: true })
+  const listed = exampleFiles(example)
+  const base = readTree(repo, listed)
   const changes = join(scenarioDir(name), 'changes')
-  if (scenario.event === 'pull_request') git(repo, 'checkout', '-q', '-b', `scenario/${name}`)
+  const changed = existsSync(changes) ? readTree(changes).map(file => file.path) : []
   if (existsSync(changes)) cpSync(changes, repo, { recursive: true })
   const deletions = join(scenarioDir(name), 'delete.txt')
   if (existsSync(deletions)) {
     for (const path of readFileSync(deletions, 'utf8').split('\n').filter(Boolean))
       rmSync(join(repo, path), { force: true, recursive: true })
   }
-  git(repo, 'add', '-A')
-  git(repo, 'commit', '-q', '--allow-empty', '-m', scenario.commitMessage ?? `Scenario ${name}`)
-  // One pack instead of a file per object: a tenth of the files to copy and remove per checkout.
-  git(repo, 'repack', '-adq')
-  return { base, head: git(repo, 'rev-parse', 'HEAD') }
+  const head = readTree(repo, listed && [...new Set([...listed, ...changed])])
+  const branch = scenario.event === 'pull_request' ? `scenario/${name}` : 'main'
+  const [baseSha, headSha] = commitTrees(
+    repo,
+    [
+      { branch: 'main', message: 'Base revision of the example repository', tree: base },
+      { branch, message: scenario.commitMessage ?? `Scenario ${name}`, tree: head }
+    ],
+    { name: 'Example Dev', email: 'dev@example.com', date: '2026-11-02T09:00:00Z' }
+  )
+  return { base: baseSha, head: headSha }
 }
 
 /**

@@ -22,7 +22,9 @@ import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 // @ts-expect-error -- plain JavaScript shared with `npm run demo`
 import { actionDefaults, EXAMPLES } from '../../scripts/scenarios.mjs'
-import { FAILING, gitAt } from './emulated.js'
+// @ts-expect-error -- plain JavaScript shared with `npm run demo`
+import { commitTrees, readTree } from '../../scripts/git-trees.mjs'
+import { FAILING } from './emulated.js'
 
 /** A file's new text, a function of its old text, or null to delete it. */
 export type Edit = string | null | ((old: string) => string)
@@ -80,8 +82,8 @@ const roots: string[] = []
 
 /**
  * Repositories `checkout` committed, by what they hold (the base tree, the head's edits, branch
- * and title): a later checkout of the same content copies one instead of running git eight
- * times, and gets the same commits (git's dates and author are fixed).
+ * and title): a later checkout of the same content copies one instead of committing again, and
+ * gets the same commits (git's dates and author are fixed).
  */
 const committed = new Map<string, { repo: string; base: string; head: string }>()
 
@@ -144,18 +146,17 @@ export function commitLayout(
   head: Edits,
   message = 'Change the contract'
 ): { base: string; head: string } {
-  const git = (...args: string[]): string => gitAt(repo, ...args)
-  // No sample hooks and one pack (see scripts/scenarios.mjs): fewer files to copy and remove.
-  git('init', '-q', '--template=', '-b', 'main')
-  git('add', '-A')
-  git('commit', '-q', '-m', 'Base revision')
-  const base = git('rev-parse', 'HEAD')
-  git('checkout', '-q', '-b', branch)
+  const base = readTree(repo)
   apply(repo, head)
-  git('add', '-A')
-  git('commit', '-q', '--allow-empty', '-m', message)
-  git('repack', '-adq')
-  return { base, head: git('rev-parse', 'HEAD') }
+  const [baseSha, headSha] = commitTrees(
+    repo,
+    [
+      { branch: 'main', message: 'Base revision', tree: base },
+      { branch, message, tree: readTree(repo) }
+    ],
+    { name: 'a', email: 'a@b', date: '2026-11-02T10:00:00Z' }
+  )
+  return { base: baseSha, head: headSha }
 }
 
 /** A checkout in its own temporary folder, as a pull request, with the runner's env. */
