@@ -29,6 +29,7 @@ interface Emulator {
   addRepo(name: string, init?: object): Emulator
   addToken(token: string, identity: object): void
   addPullRequest(name: string, pr: object): number
+  addIssue(name: string, issue: { title: string; body?: string; labels?: string[] }): number
   addCommit(name: string, commit: object): void
   addFiles(name: string, files: Record<string, string>, options?: { ref?: string }): void
   fault(spec: object): void
@@ -104,6 +105,32 @@ beforeEach(() => {
 })
 
 describe('issues', () => {
+  it('seeds an issue (addIssue) as POST would file it: the same issue, labels and events', async () => {
+    const fields = {
+      title: '[contract-drift] Schema drift (High) — acme/svc-1#1',
+      body: '<!-- contract-drift-triage:key=acme/svc-1:pr-1 -->',
+      labels: ['contract-drift', 'bucket:schema-drift']
+    }
+    const posted = (await octokit.rest.issues.create({ owner, repo, ...fields })).data.number
+    const seeded = emu.addIssue(full, fields)
+    expect(seeded).toBe(posted + 1)
+    const read = async (issue_number: number): Promise<unknown> => {
+      const { data } = await octokit.rest.issues.get({ owner, repo, issue_number })
+      const events = await octokit.rest.issues.listEvents({ owner, repo, issue_number })
+      const same = (text: string): string => text.replaceAll(`/issues/${issue_number}`, '/issues/N')
+      return {
+        ...JSON.parse(same(JSON.stringify(data))),
+        id: 0,
+        node_id: '',
+        number: 0,
+        created_at: '',
+        updated_at: '',
+        events: events.data.map(e => [e.event, e.actor?.login, 'label' in e ? e.label.name : ''])
+      }
+    }
+    expect(await read(seeded)).toEqual(await read(posted))
+  })
+
   it('creates an issue as github-actions[bot] (Bot), labelled and assigned, with events', async () => {
     const { data } = await octokit.rest.issues.create({
       owner,
