@@ -16,7 +16,7 @@ import { compileOperations, describeErrors, findSpecOperation, loadDocument } fr
 import { ACTIONS_BOT, Answer, forbidden, sha1 } from './lib.mjs'
 import { renderComment } from './routes/comments.mjs'
 import { renderEvent } from './routes/events.mjs'
-import { renderIssue, snapshot } from './routes/issues.mjs'
+import { openIssue, renderIssue, snapshot } from './routes/issues.mjs'
 import { applyLabels, createLabel, ensureLabel, renderLabel } from './routes/labels.mjs'
 import { RateLimits } from './limits.mjs'
 
@@ -357,27 +357,7 @@ export class Emulator {
   addIssue(fullName, { title, body = null, labels = [], user = ACTIONS_BOT.login }) {
     const repo = this._repo(fullName)
     this._account(user)
-    const now = this.clock.now()
-    /** @type {Issue} */
-    const issue = {
-      id: this._nextId++,
-      number: repo.nextNumber++,
-      title,
-      body,
-      state: 'open',
-      stateReason: null,
-      user,
-      labels: [],
-      assignees: [],
-      createdAt: now,
-      updatedAt: now,
-      closedAt: null,
-      closedBy: null,
-      pull: null,
-      history: []
-    }
-    repo.issues.set(issue.number, issue)
-    repo.events.set(issue.number, [])
+    const issue = openIssue(this, repo, title, body, user)
     applyLabels(this, /** @type {any} */ ({ repo, login: user }), issue, labels, false)
     snapshot(this, repo, issue)
     return issue.number

@@ -35,6 +35,37 @@ export function snapshot(emu, repo, issue) {
   if (issue.history.length > 50) issue.history.splice(0, issue.history.length - 50)
 }
 
+/**
+ * A new open issue by `user`, numbered next, without labels or assignees yet: POST /issues and
+ * the emulator's `addIssue` label it.
+ * @param {Emulator} emu @param {Repo} repo @param {string} title @param {string | null} body @param {string} user
+ * @returns {Issue}
+ */
+export function openIssue(emu, repo, title, body, user) {
+  const now = emu.clock.now()
+  /** @type {Issue} */
+  const issue = {
+    id: emu._nextId++,
+    number: repo.nextNumber++,
+    title,
+    body,
+    state: 'open',
+    stateReason: null,
+    user,
+    labels: [],
+    assignees: [],
+    createdAt: now,
+    updatedAt: now,
+    closedAt: null,
+    closedBy: null,
+    pull: null,
+    history: []
+  }
+  repo.issues.set(issue.number, issue)
+  repo.events.set(issue.number, [])
+  return issue
+}
+
 /** @param {Repo} repo @param {number} number */
 const commentCount = (repo, number) =>
   [...repo.comments.values()].filter(c => c.issueNumber === number).length
@@ -168,28 +199,8 @@ export const routes = {
     checkBody(ctx, b.body, 'Issue')
     const assignees = [...(b.assignees ?? []), ...(b.assignee ? [b.assignee] : [])]
     checkAssignees(ctx, assignees)
-    const now = emu.clock.now()
     const repo = ctx.repo
-    /** @type {Issue} */
-    const issue = {
-      id: emu._nextId++,
-      number: repo.nextNumber++,
-      title: String(b.title),
-      body: b.body ?? null,
-      state: 'open',
-      stateReason: null,
-      user: ctx.login,
-      labels: [],
-      assignees: [],
-      createdAt: now,
-      updatedAt: now,
-      closedAt: null,
-      closedBy: null,
-      pull: null,
-      history: []
-    }
-    repo.issues.set(issue.number, issue)
-    repo.events.set(issue.number, [])
+    const issue = openIssue(emu, repo, String(b.title), b.body ?? null, ctx.login)
     applyLabels(emu, ctx, issue, (b.labels ?? []).map(labelName), false)
     applyAssignees(emu, ctx, issue, assignees, false)
     snapshot(emu, repo, issue)
