@@ -64,6 +64,12 @@ it('commits a base and a head tree as add -A and commit would: modes, links, del
   expect(git('log', '-1', '--format=%an <%ae> %aI|%cn %cI', headSha)).toBe(
     'Dev <dev@example.com> 2026-11-02T09:00:00+00:00|Dev 2026-11-02T09:00:00+00:00'
   )
+  // Only the listed files that exist (what `git add -A` would take), in path order.
+  expect(
+    readTree(repo, ['scripts/new.py', 'gone.txt', 'check']).map(
+      (file: { path: string }) => file.path
+    )
+  ).toEqual(['check', 'scripts/new.py'])
   // One pack, no loose objects: a tenth of the files to copy per checkout.
   expect(git('count-objects', '-v')).toMatch(/^count: 0$/m)
 })

@@ -5,19 +5,21 @@ import { execFileSync } from 'node:child_process'
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
 
+/** The paths of the files under `dir`, relative to it, without `.git/`. */
+export function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter(entry => !entry.isDirectory())
+    .map(entry => join(entry.parentPath ?? entry.path, entry.name).slice(dir.length + 1))
+    .filter(path => path !== '.git' && !path.startsWith('.git/'))
+}
+
 /**
  * Every file under `dir` as git stores it — path, mode and bytes — in path order, without `.git/`.
  * `only`, when given, lists the paths to read (those git would add, say): others are left out, and
  * so are listed paths that no longer exist.
  */
-export function readTree(dir, only) {
-  const paths =
-    only ??
-    readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter(entry => !entry.isDirectory())
-      .map(entry => join(entry.parentPath ?? entry.path, entry.name).slice(dir.length + 1))
-      .filter(path => path !== '.git' && !path.startsWith('.git/'))
-  return paths.sort().flatMap(path => {
+export function readTree(dir, only = filesUnder(dir)) {
+  return [...only].sort().flatMap(path => {
     const file = join(dir, path)
     const stat = lstatSync(file, { throwIfNoEntry: false })
     if (!stat) return []

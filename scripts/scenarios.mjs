@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os'
 import { delimiter, dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
-import { commitTrees, readTree } from './git-trees.mjs'
+import { commitTrees, filesUnder, readTree } from './git-trees.mjs'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const EXAMPLES = join(ROOT, 'examples')
@@ -121,7 +121,7 @@ function commitScenario(name, scenario, repo) {
   const listed = exampleFiles(example)
   const base = readTree(repo, listed)
   const changes = join(scenarioDir(name), 'changes')
-  const changed = existsSync(changes) ? readTree(changes).map(file => file.path) : []
+  const changed = existsSync(changes) ? filesUnder(changes) : []
   if (existsSync(changes)) cpSync(changes, repo, { recursive: true })
   const deletions = join(scenarioDir(name), 'delete.txt')
   if (existsSync(deletions)) {
