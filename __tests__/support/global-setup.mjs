@@ -1,6 +1,6 @@
 // Once for `npm run test:e2e`, before any worker starts (workers inherit process.env).
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, statfsSync } from 'node:fs'
 import { dirname, delimiter } from 'node:path'
 
 /**
@@ -23,8 +23,8 @@ function realPython() {
  * some 300 bundle runs. On a disk mounted with `discard` removing one checkout took 20–140 ms of
  * waiting, copying one 13–28 ms; in memory both take 2–6 ms (test:e2e: 148 s instead of 162–172 s
  * on 2 cores). So where the machine has a tmpfs at /dev/shm that may run programs (the suites run
- * scripts of the checkout: `./check.sh`), the temporary folder is a folder of it. A TMPDIR set by
- * whoever runs the tests is kept.
+ * scripts of the checkout: `./check.sh`) and has 1 GB free, the temporary folder is a folder of
+ * it. A TMPDIR set by whoever runs the tests is kept.
  */
 function scratchInMemory() {
   if (process.env.TMPDIR || process.platform !== 'linux') return
@@ -39,6 +39,10 @@ function scratchInMemory() {
     .map(line => line.split(' '))
     .find(([, at, type]) => at === '/dev/shm' && type === 'tmpfs')
   if (!shm || shm[3].split(',').includes('noexec')) return
+  // A container's /dev/shm is often 64 MB: the suites use 20 MB at a time, and a full tmpfs
+  // would fail them with ENOSPC.
+  const free = statfsSync('/dev/shm')
+  if (free.bavail * free.bsize < 1024 ** 3) return
   const scratch = `/dev/shm/contract-drift-triage-tests-${process.getuid?.() ?? 0}`
   try {
     mkdirSync(scratch, { recursive: true, mode: 0o700 })
