@@ -1109,6 +1109,22 @@ describe('fuzz: every line a person writes survives any sequence of runs', () =>
     lines.filter(l => l === line).length
   const linesOf = (text: string): string[] => text.split('\n').map(line => line.replace(/\r$/, ''))
   /**
+   * The one thing the action cannot tell (keepUnknown): with its list of lines deleted, a person's
+   * exact copy of a line it renders now and did not render last time is taken for its own, and
+   * goes when it stops rendering it. Such copies leave `mine`.
+   */
+  const takenForTheActions = (
+    mine: string[],
+    last: Partial<Record<SectionId, string>>,
+    run: Partial<Record<SectionId, string>>
+  ): void => {
+    const before = linesOf(Object.values(last).join('\n'))
+    const now = linesOf(Object.values(run).join('\n'))
+    for (const line of new Set(now))
+      for (let n = count(now, line) - count(before, line); n > 0 && mine.includes(line); n--)
+        mine.splice(mine.indexOf(line), 1)
+  }
+  /**
    * Each of a person's lines is there as often as they wrote it, besides the action's own copies;
    * once the action's list of its lines was deleted, at least as often as they wrote it.
    */
@@ -1129,11 +1145,13 @@ describe('fuzz: every line a person writes survives any sequence of runs', () =>
   it('holds for 300 random histories', () => {
     fc.assert(
       fc.property(fc.array(step, { maxLength: 25 }), steps => {
-        let body = write(undefined, texts([1, 2], 0))
         const mine: string[] = []
         const own: string[] = []
         let serial = 0
         let forgot = false
+        let listGone = false
+        let last = texts([1, 2], 0)
+        let body = write(undefined, last)
         for (const s of steps) {
           if (s.kind === 'insert') {
             const lines = body.split('\n')
@@ -1156,9 +1174,12 @@ describe('fuzz: every line a person writes survives any sequence of runs', () =>
             body = body.replace(/\r?\n/g, '\r\n')
           } else if (s.kind === 'forget') {
             body = body.replace(/\r?\n<!-- contract-drift-triage:(?:written|lines)=[^\n]*/, '')
-            forgot = true
+            forgot = listGone = true
           } else if (s.kind === 'run') {
             const run = texts(s.findings, s.history)
+            if (listGone) takenForTheActions(mine, last, run)
+            listGone = false
+            last = run
             body = write(body, run)
             survives(body, run, mine, forgot)
             expect(body.startsWith(MARKER)).toBe(true)
@@ -1166,6 +1187,7 @@ describe('fuzz: every line a person writes survives any sequence of runs', () =>
           }
         }
         const run = texts([3], 1)
+        if (listGone) takenForTheActions(mine, last, run)
         const final = write(body, run)
         survives(final, run, mine, forgot)
         // Nothing is doubled: their own words once; copies of the action's besides its own.
